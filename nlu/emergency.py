@@ -1,0 +1,209 @@
+"""The emergency rule layer: immediate danger to people or property.
+
+The classifier cannot overrule a rule that fires. A hazard mention does NOT
+fire when it is negated ("没有煤气味了", "no smell of gas"), refers to a past
+or reported incident ("上次煤气味的事处理好了吗", "the gas leak I reported"),
+is hypothetical ("如果闻到煤气味怎么办", "what to do if I smell gas") or is about
+drills, extinguishers, training and the like ("消防演习什么时候", "fire drill").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nlu.text import fold
+
+
+@dataclass(frozen=True)
+class EmergencyCheck:
+    """The outcome of the rule layer for one message."""
+
+    fired: bool
+    hazard: str | None = None  # gas, fire, trapped, flood, electrical, injury, falling, intruder
+    suppressed_by: str | None = None  # negated, reference, hypothetical, info
+
+    @property
+    def mentioned(self) -> bool:
+        return self.hazard is not None
+
+
+def _rx(*parts: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in parts))
+
+
+_GAS_ZH = r"(?:煤气|燃气|天然气|液化气|瓦斯)"
+_LIFT_ZH = r"(?:电梯|电悌|电体|梯子里|轿厢|lift|elevator)"
+_LIFT_EN = r"(?:lift|elevator)"
+
+HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "gas",
+        _rx(
+            rf"{_GAS_ZH}\s*(?:的)?\s*(?:味|臭|漏|泄|外泄|泄露|泄漏|跑气|报警器(?:一直|在)?响)",
+            rf"(?:闻到|有|一股|好大的?|很大的?|好浓的?|浓浓的?)\s*{_GAS_ZH}",
+            r"漏气(?!门|嘴)", r"一氧化碳", r"燃气报警", r"煤气中毒",
+            r"smell(?:s|ing|ed)?\s+(?:of\s+|like\s+)?(?:gas|propane|natural gas)",
+            r"gas\s+(?:leak|leaking|smell|is leaking|escaping|alarm (?:is )?(?:going off|beeping))",
+            r"leak(?:ing)?\s+gas", r"carbon monoxide", r"\bco alarm", r"stinks? of gas",
+            r"gassy smell",
+        ),
+    ),
+    (
+        "fire",
+        _rx(
+            r"(?<![打点不没])着火", r"起火", r"失火", r"火灾(?!险|保险|演|隐患|预防|知识)",
+            r"冒烟", r"冒黑烟", r"浓烟", r"烧起来", r"火烧", r"烧着了", r"火苗", r"明火",
+            r"烟(?:很大|好大|雾弥漫|味很大|特别大)", r"烧焦(?:的)?味", r"糊味", r"焦糊味",
+            r"(?:there'?s|there is|a|big|kitchen|electrical|house)\s+fire\b(?!\s*(?:drill|alarm|door|exit|escape|extinguisher|safety|hydrant|inspection|lane|insurance|code|regulation|training))",
+            r"\bon fire\b", r"\b(?:caught|catch|catching) fire", r"fire (?:broke out|is spreading|in (?:the|my|our|a)\b(?!\s*(?:drill|alarm)))",
+            r"^\s*fire\s*!*\s*$", r"\bfire!", r"flames?\b(?!\s*(?:retardant))",
+            r"smoke\s+(?:is\s+)?(?:coming|pouring|billowing|everywhere|from|in the|filling)",
+            r"full of smoke", r"smell(?:s|ing)? (?:of )?(?:smoke|burning)", r"burning smell",
+            r"something(?:'s| is) burning", r"\bsmoky\b", r"(?:is|are) smoking\b",
+        ),
+    ),
+    (
+        "trapped",
+        _rx(
+            rf"{_LIFT_ZH}.{{0,12}}(?:有人|里面有|关着|困|被关|出不来|下不来|人在里面|孩子在里面|老人在里面)",
+            rf"(?:被?困|被?关|卡)(?:在|住在)?{_LIFT_ZH}", r"困电梯", r"被困", r"困在", r"困住",
+            rf"(?:关|锁)在{_LIFT_ZH}", r"出不来了", r"救命",
+            rf"(?:stuck|trapped|locked)\s+(?:inside\s+|in\s+)(?:the\s+|a\s+|an\s+)?{_LIFT_EN}",
+            r"(?:i'?m|we'?re|i am|we are|someone|somebody|people|person|kids?|child|children|"
+            r"(?:my|our|a|an|the|two|three)\s+(?:little\s+|old\s+|elderly\s+)?(?:son|daughter|kids?|child|children|"
+            r"mother|mom|mum|dad|father|grand\w+|wife|husband|baby|neighbou?r|friend|man|woman|lady|"
+            r"boy|girl|people|residents?|guy|delivery \w+|courier|cleaner|worker|family|parents?))"
+            r"\s+(?:is\s+|are\s+|got\s+|get\s+|has been\s+|have been\s+)?(?:stuck|trapped)\b",
+            rf"{_LIFT_EN}.{{0,40}}(?:with (?:someone|people|me|us|my \w+|a \w+) (?:inside|in it)|people inside|someone inside|(?:are|is) (?:stuck|trapped) inside)",
+            r"\btrapped\b", r"\bhelp me\b", r"^\s*help\s*!+", r"\bsos\b",
+        ),
+    ),
+    (
+        "flood",
+        _rx(
+            r"水管(?:子)?(?:突然)?(?:爆|炸|裂开|断了|崩)", r"爆管", r"管子爆", r"爆了.{0,6}水",
+            r"(?<!不会)(?<!防)淹了", r"被淹", r"淹水", r"水淹", r"漫水", r"水漫", r"漫出来",
+            r"发大水", r"(?:全|到处|一地|满地|一屋子?)(?:都)?是水", r"水(?:一直|哗哗|不停)?(?:往外)?(?:喷|冒|涌)",
+            r"(?:喷水|涌水|冒水)(?:了|不止|止不住)", r"水止不住", r"关不住水", r"水关不住",
+            r"水流成河", r"水快(?:到|淹)",
+            r"\bflood(?:ing|ed|s)?\b(?!\s*(?:insurance|zone|risk|plan))", r"burst\s+(?:water\s+)?pipe",
+            r"pipe\s+(?:has\s+|just\s+)?(?:burst|exploded|split)", r"water (?:is )?(?:everywhere|gushing|pouring|spraying|spurting|shooting)",
+            r"can'?t stop the water", r"water won'?t stop", r"under water", r"inches of water",
+        ),
+    ),
+    (
+        "electrical",
+        _rx(
+            r"(?:冒|打|出|有|闪)火花", r"火花", r"跳火", r"电线.{0,4}(?:冒烟|烧|着|焦|熔|化了)",
+            r"插座.{0,4}(?:冒烟|烧|焦|黑了|熔)", r"漏电", r"触电", r"电到人", r"被电(?:了|到|击)",
+            r"电击", r"配电箱.{0,4}(?:冒烟|烧|着)", r"电表箱.{0,4}(?:冒烟|烧|着)",
+            r"\bspark(?:s|ing|ed)?\b", r"electrical fire", r"(?:wires?|wiring|socket|outlet|plug|"
+            r"fuse box|breaker|meter box)\s+(?:is\s+|are\s+)?(?:smoking|burning|melting|melted|charred)",
+            r"electric(?:al)? shock", r"electrocut", r"got shocked", r"live wire",
+            r"exposed (?:live )?wires?",
+        ),
+    ),
+    (
+        "injury",
+        _rx(
+            r"晕倒", r"昏倒", r"昏迷", r"倒地", r"摔倒.{0,6}(?:起不来|不动|流血|昏)", r"不省人事",
+            r"流了?很多血", r"(?:在)?流血", r"受伤了", r"骨折", r"心脏病", r"叫救护车", r"救护车",
+            r"打120", r"砸伤", r"砸到人", r"被砸", r"摔下来", r"掉下去了", r"跳楼", r"没有?呼吸",
+            r"\bcollapsed\b", r"\bunconscious\b", r"passed out", r"\bfainted\b", r"\binjured\b",
+            r"\bbleeding\b", r"ambulance", r"heart attack", r"fell and (?:can'?t|cannot) get up",
+            r"not breathing", r"badly hurt", r"got hurt", r"is hurt",
+        ),
+    ),
+    (
+        "falling",
+        _rx(
+            r"高空坠物", r"高空抛物.{0,4}(?:砸|伤)", r"玻璃.{0,8}(?:掉|坠|砸|飞)下",
+            r"玻璃.{0,6}(?:掉了|坠落|要掉|快掉|砸)", r"(?:外墙|瓷砖|墙砖|墙皮|广告牌|窗户|空调外机|窗框).{0,6}(?:掉下|坠落|砸下|要掉|快掉|掉了下来|砸)",
+            r"掉下来.{0,6}(?:砸|差点)", r"(?:楼|天花板|吊顶|屋顶|墙).{0,3}(?:塌了|要塌|坍塌|塌下来)", r"塌方",
+            r"(?:glass|window|pane|tiles?|bricks?|debris|masonry|cladding|concrete|air ?con(?:ditioner)? unit)"
+            r"\s+(?:is\s+|are\s+|just\s+)?(?:falling|fell|dropping|dropped|about to fall|came down|crashing)",
+            r"falling (?:glass|tiles|debris|bricks|objects?)", r"ceiling (?:has\s+)?(?:collapsed|caved in|fell|is falling|coming down)",
+            r"(?:roof|wall|balcony) (?:has\s+)?(?:collapsed|caved in)", r"nearly hit (?:me|someone|a child)",
+        ),
+    ),
+    (
+        "intruder",
+        _rx(
+            r"有人撬(?:门|锁)", r"撬我家", r"(?:有|遇到|抓到)小偷", r"入室(?:盗窃|抢劫)", r"有人闯进",
+            r"陌生人(?:进|闯)了?我家", r"抢劫", r"有人(?:拿刀|持刀|打人|打架.{0,4}(?:流血|受伤))",
+            r"break-?in\b(?!\s*insurance)", r"breaking in", r"broke into", r"burglar", r"intruder",
+            r"someone (?:is )?(?:trying to )?(?:get|break) in", r"robbery", r"being robbed",
+            r"(?:has|with) a knife",
+        ),
+    ),
+)
+
+# A negation right before the hazard phrase ("没有煤气味了", "no gas smell").
+_NEG_BEFORE_ZH = re.compile(
+    r"(?:没有|没|不是|并没有?|无|不再有?|已经没有?|没再|不用|并非|别|不会|没发现|没闻到|闻不到|"
+    r"不存在|防止|预防|避免|杜绝)\s*\S{0,3}$"
+)
+_NEG_BEFORE_EN = re.compile(
+    r"(?:\bno\b|\bnot\b|n't\b|\bnever\b|\bwithout\b|\bno longer\b|\bnothing\b|\bprevent(?:ing)?\b|"
+    r"\bavoid(?:ing)?\b|\bany\b)(?:\s+\S+){0,3}\s*$"
+)
+_NEG_AFTER = re.compile(
+    r"^\S{0,6}(?:没了|没有了|散了|消失了|不见了|停了|已经?(?:好|修好|处理好|解决|灭|关)了|"
+    r"(?:\s+(?:is|are)\s+)?(?:gone|stopped|fixed|over|resolved|fine now|sorted)\b)"
+)
+# Reference to an earlier incident or an existing ticket.
+_REFERENCE = re.compile(
+    r"上次|上回|之前|前几天|前天|前阵子|上周|上个月|去年|那次|那天|报修的|报过的?|报了的|报的|报了(?!警)|反映的|反映过|投诉的|"
+    r"登记的|的事(?:情)?(?:处理|解决|怎么|有|好了|呢)|工单|单号|处理好了吗|处理了吗|修好了吗|怎么样了|"
+    r"有结果|结果呢|进度|跟进|复查|回访|"
+    r"last (?:time|week|month|year|night's)|the other day|earlier this|i reported|we reported|"
+    r"(?:was|were|been) (?:reported|fixed|handled|resolved|sorted)|any update|follow(?:ing)? up|"
+    r"status of|ticket|what happened (?:with|to) (?:the|my)|did (?:you|anyone|someone) (?:fix|check|look)"
+)
+# Hypothetical, informational or about drills/equipment/safety rules.
+_INFO = re.compile(
+    r"如果|万一|假如|要是|假设|演习|演练|灭火器|消防栓|消防通道|消防设施|消防检查|安全知识|安全培训|"
+    r"培训|讲座|宣传|怎么预防|如何预防|预防|防范|注意事项|保险|应急预案|应急演|电影|电视剧|新闻|"
+    r"消防器材|烟感|防火门|逃生|安全出口|"
+    r"\bif\b|\bin case\b|\bdrill\b|extinguisher|hydrant|fire exit|fire escape|fire door|"
+    r"training|insurance|\bmovie\b|\bnews\b|safety (?:tips|rules|check|inspection)|what should i do when|"
+    r"how (?:do|to|can) (?:i |we )?(?:prevent|avoid|use)|fire alarm test|smoke detector|smoke alarm battery"
+)
+# Complaints about neighbours' smoking are not fires.
+_NOT_FIRE = re.compile(r"抽烟|吸烟|烟头|烟味从|二手烟|smoking (?:in|on|near|neighbour|neighbor)|cigarette|smokes")
+
+
+def check(text: str) -> EmergencyCheck:
+    """Run the rule layer on one message."""
+    t = fold(text or "")
+    first_suppressed: EmergencyCheck | None = None
+    for hazard, pattern in HAZARDS:
+        for m in pattern.finditer(t):
+            before, after = t[: m.start()], t[m.end() :]
+            reason = _suppression(hazard, t, before, after, m.group(0))
+            if reason is None:
+                return EmergencyCheck(True, hazard)
+            if first_suppressed is None:
+                first_suppressed = EmergencyCheck(False, hazard, reason)
+    return first_suppressed or EmergencyCheck(False)
+
+
+def _suppression(hazard: str, t: str, before: str, after: str, phrase: str) -> str | None:
+    window = before[-8:]
+    if _NEG_BEFORE_ZH.search(window) or _NEG_BEFORE_EN.search(before[-30:]):
+        return "negated"
+    if _NEG_AFTER.search(after):
+        return "negated"
+    if hazard == "fire" and _NOT_FIRE.search(t):
+        return "info"
+    if _INFO.search(t):
+        return "hypothetical"
+    if _REFERENCE.search(t):
+        return "reference"
+    return None
+
+
+def is_emergency(text: str) -> bool:
+    """True when the rule layer fires on `text`."""
+    return check(text).fired

@@ -1,0 +1,287 @@
+"""The FAQ knowledge base and retrieval over it.
+
+Each entry's questions (zh and en) and, with a lower weight, its answers are
+indexed with character n-gram TF-IDF. A small bilingual concept table
+(`CONCEPTS`) maps property terms in either language to shared tokens, so an
+English question finds an entry written in Chinese and the other way round.
+`FaqIndex.match` returns (id, score), or (None, score) when the best score is
+below `FAQ_THRESHOLD`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import phonenumbers
+import yaml
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from nlu.text import fold
+
+# Below this score the base is deemed to have no answer. Chosen on a dev set of
+# paraphrases of the demo base (tests/nlu/data/faq_dev.yml), not the test set.
+FAQ_THRESHOLD = 0.30
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    id: str
+    question_zh: str
+    question_en: str
+    answer_zh: str
+    answer_en: str
+
+
+class FaqBase:
+    """A loaded FAQ YAML file (OPERATOR-CONTRACT.md, FAQ knowledge base format)."""
+
+    def __init__(
+        self,
+        entries: list[FaqEntry],
+        *,
+        compound_zh: str = "",
+        compound_en: str = "",
+        emergency_phone: str | None = None,
+    ) -> None:
+        self.entries = list(entries)
+        self.compound_zh = compound_zh
+        self.compound_en = compound_en
+        self._by_id = {e.id: e for e in self.entries}
+        self.emergency_phone = emergency_phone or self._phone_from_duty_entry()
+
+    def _phone_from_duty_entry(self) -> str | None:
+        entry = self._by_id.get("duty_phone")
+        if entry is None:
+            return None
+        for text in (entry.answer_zh, entry.answer_en):
+            for m in phonenumbers.PhoneNumberMatcher(text or "", "CN"):
+                return m.raw_string
+        return None
+
+    @classmethod
+    def load(cls, path: Path | str) -> FaqBase:
+        path = Path(path)
+        try:
+            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise ValueError(f"{path}: not valid YAML: {exc}") from exc
+        return cls.from_dict(doc, source=str(path))
+
+    @classmethod
+    def from_dict(cls, doc: object, *, source: str = "<faq>") -> FaqBase:
+        if not isinstance(doc, dict):
+            raise ValueError(f"{source}: the FAQ file must be a mapping with `entries`")
+        raw_entries = doc.get("entries")
+        if raw_entries is None:
+            raise ValueError(f"{source}: missing `entries`")
+        if not isinstance(raw_entries, list):
+            raise ValueError(f"{source}: `entries` must be a list")
+        compound = doc.get("compound") or {}
+        if not isinstance(compound, dict):
+            raise ValueError(f"{source}: `compound` must be a mapping")
+        entries: list[FaqEntry] = []
+        seen: set[str] = set()
+        for i, raw in enumerate(raw_entries):
+            if not isinstance(raw, dict):
+                raise ValueError(f"{source}: entry {i} is not a mapping")
+            eid = raw.get("id")
+            if eid is None or not str(eid).strip():
+                raise ValueError(f"{source}: entry {i} has no id")
+            eid = str(eid).strip()
+            if eid in seen:
+                raise ValueError(f"{source}: duplicate id {eid!r}")
+            seen.add(eid)
+            fields = {k: str(raw.get(k) or "").strip() for k in (
+                "question_zh", "question_en", "answer_zh", "answer_en")}  # fmt: skip
+            if not (fields["question_zh"] or fields["question_en"]):
+                raise ValueError(f"{source}: entry {eid!r} has no question_zh or question_en")
+            if not (fields["answer_zh"] or fields["answer_en"]):
+                raise ValueError(f"{source}: entry {eid!r} has no answer_zh or answer_en")
+            entries.append(FaqEntry(id=eid, **fields))
+        phone = doc.get("emergency_phone")
+        return cls(
+            entries,
+            compound_zh=str(compound.get("name_zh") or ""),
+            compound_en=str(compound.get("name_en") or ""),
+            emergency_phone=str(phone).strip() if phone else None,
+        )
+
+    def get(self, entry_id: str) -> FaqEntry | None:
+        return self._by_id.get(entry_id)
+
+    def answer(self, entry_id: str, lang: str) -> str:
+        """The answer in `lang` (`zh`/`en`), falling back to the other language."""
+        entry = self._by_id.get(entry_id)
+        if entry is None:
+            raise KeyError(entry_id)
+        if lang == "en":
+            return entry.answer_en or entry.answer_zh
+        return entry.answer_zh or entry.answer_en
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+# Bilingual concepts: any listed term (zh or en) adds the concept token.
+CONCEPTS: dict[str, tuple[str, ...]] = {
+    "hours": ("办公时间", "上班时间", "营业时间", "开放时间", "几点上班", "几点下班", "几点开门",
+              "几点关门", "上班", "下班", "开门", "关门", "opening hours", "office hours",
+              "open", "opens", "close", "closes", "hours", "business hours", "working hours"),
+    "office": ("服务中心", "物业中心", "物业办公室", "物业处", "管理处", "客服中心", "前台", "物业",
+               "service centre", "service center", "management office", "office", "front desk",
+               "property management", "management"),
+    "phone": ("电话", "号码", "联系方式", "热线", "打给", "phone", "number", "call", "hotline",
+              "contact", "ring"),
+    "duty": ("24小时", "二十四小时", "值班", "夜间", "半夜", "晚上", "24-hour", "24 hour", "24h",
+             "duty", "night", "overnight", "after hours", "out of hours", "round the clock"),
+    "fee": ("物业费", "管理费", "服务费", "property fee", "management fee", "service charge",
+            "property management fee", "maintenance fee", "hoa"),
+    "rate": ("每平", "平米", "平方米", "平方", "单价", "标准", "多少钱", "收费标准", "square metre",
+             "square meter", "sqm", "per square", "m2", "rate", "how much", "price", "cost"),
+    "pay": ("交", "缴", "付款", "支付", "转账", "扫码", "微信", "支付宝", "银行卡", "刷卡", "pay",
+            "payment", "paying", "transfer", "wechat", "alipay", "bank card", "settle"),
+    "invoice": ("发票", "开票", "收据", "抬头", "invoice", "receipt", "fapiao", "tax receipt"),
+    "card": ("门禁卡", "门卡", "门禁", "刷卡", "卡丢", "补卡", "access card", "key card", "keycard",
+             "fob", "door card", "entry card", "card"),
+    "visitor": ("访客", "来访", "客人", "朋友来", "亲戚", "外来人员", "visitor", "visitors",
+                "guest", "guests", "friends visiting", "visiting"),
+    "register": ("登记", "报备", "register", "registration", "sign in"),
+    "parking": ("停车", "车位", "车库", "停车场", "泊车", "停车位", "车牌", "停", "parking", "park",
+                "car space", "garage", "parking space", "parking spot", "car park", "car"),
+    "monthly": ("月租", "包月", "每月", "一个月", "按月", "monthly", "per month", "a month",
+                "month"),
+    "temporary": ("临时", "临停", "按小时", "每小时", "temporary", "short-term", "hourly",
+                  "per hour", "an hour", "short stay"),
+    "ev": ("充电桩", "电动汽车", "新能源车", "新能源", "电车", "特斯拉", "充电", "charger",
+           "charging", "charge", "electric car", "ev", "electric vehicle", "tesla"),
+    "renovation": ("装修", "装潢", "改造", "翻新", "动工", "施工", "renovation", "renovate",
+                   "renovating", "remodel", "refurbish", "building work", "construction",
+                   "decorating", "fit-out"),
+    "permit": ("手续", "许可", "审批", "申请", "办理", "报批", "批准", "permit", "permission",
+               "approval", "apply", "application", "procedure", "paperwork", "license"),
+    "deposit": ("押金", "保证金", "退还", "退钱", "退回", "deposit", "refund", "refunded",
+                "money back", "get back"),
+    "garbage": ("垃圾", "垃圾分类", "扔垃圾", "倒垃圾", "投放", "厨余", "rubbish", "garbage",
+                "trash", "waste", "recycling", "bins", "bin", "food waste"),
+    "bulky": ("大件", "旧家具", "家具", "沙发", "床垫", "旧家电", "bulky", "furniture", "sofa",
+              "mattress", "couch", "old wardrobe"),
+    "pets": ("宠物", "狗", "养狗", "猫", "犬", "遛狗", "狗狗", "pet", "pets", "dog", "dogs",
+             "cat", "cats", "puppy", "leash", "lead"),
+    "parcel": ("快递", "包裹", "驿站", "取件", "快件", "收件", "parcel", "parcels", "package",
+               "packages", "delivery", "deliveries", "courier", "post"),
+    "movein": ("入住", "收房", "交房", "新业主", "刚买", "交钥匙", "move in", "moving in",
+               "move-in", "new owner", "handover", "just bought"),
+    "moveout": ("搬家", "搬出", "搬走", "放行条", "运出", "往外运", "move out", "moving out",
+                "release pass", "gate pass", "moving company", "movers", "take out"),
+    "key": ("钥匙", "备用钥匙", "托管", "寄存", "key", "keys", "spare key", "custody"),
+    "meter": ("水表", "电表", "充值", "水电", "电费", "水费", "买电", "买水", "meter", "meters",
+              "top up", "top-up", "recharge", "electricity", "water bill", "prepaid"),
+    "heating": ("暖气", "供暖", "供热", "地暖", "采暖", "热力", "heating", "heat", "radiator",
+                "radiators"),
+    "season": ("什么时候", "哪天", "几号", "开始", "停暖", "供暖季", "开栓", "when", "start",
+               "starts", "begin", "switched on", "turn on", "season", "date"),
+    "events": ("活动", "社区活动", "文化活动", "亲子", "电影", "游园", "event", "events",
+               "activities", "activity", "community", "festival"),
+    "lost": ("丢", "丢失", "遗失", "捡到", "失物", "找不到", "掉了", "lost", "lose", "found",
+             "missing", "left my", "dropped"),
+    "noise": ("噪音", "吵", "安静", "喧哗", "扰民", "声音", "noise", "noisy", "quiet", "loud",
+              "music"),
+    "night": ("晚上", "夜里", "几点以后", "几点之后", "深夜", "night", "late", "evening",
+              "after 10", "quiet hours"),
+    "ebike": ("电动车", "电瓶车", "电动自行车", "电驴", "e-bike", "ebike", "e bike", "scooter",
+              "electric bike", "electric scooter", "moped"),
+    "corridor": ("楼道", "走廊", "过道", "corridor", "hallway", "stairwell", "landing"),
+    "balcony": ("阳台", "封窗", "封阳台", "防盗网", "防护栏", "护栏", "外立面", "外观", "balcony",
+                "window bars", "enclose", "facade", "grilles", "security bars"),
+    "repair": ("维修", "修理", "修", "报修", "上门", "师傅", "坏了", "repair", "repairs", "fix",
+               "maintenance", "technician", "call-out", "broken", "handyman"),
+    "paid": ("收费", "有偿", "要钱", "付费", "多少钱", "免费", "cost", "charge", "paid", "free",
+             "price"),
+}
+
+
+def _compile_concepts() -> list[tuple[str, re.Pattern[str]]]:
+    out = []
+    for tag, terms in CONCEPTS.items():
+        parts = [(r"\b" + re.escape(w) + r"(?:s|es)?\b") if w.isascii() else re.escape(w)
+                 for w in sorted(terms, key=len, reverse=True)]  # fmt: skip
+        out.append((tag, re.compile("|".join(parts))))
+    return out
+
+
+_CONCEPT_PATTERNS = _compile_concepts()
+
+
+def concepts(text: str) -> list[str]:
+    t = fold(text)
+    return [f"qc{tag}" for tag, pat in _CONCEPT_PATTERNS if pat.search(t)]
+
+
+def _char_text(text: str) -> str:
+    return re.sub(r"[\s\W_]+", " ", fold(text)).strip()
+
+
+class FaqIndex:
+    """Retrieval over one FaqBase."""
+
+    def __init__(self, base: FaqBase, threshold: float = FAQ_THRESHOLD) -> None:
+        self.base = base
+        self.threshold = threshold
+        self.ids = [e.id for e in base.entries]
+        n = len(self.ids)
+        if n == 0:
+            self._empty = True
+            return
+        self._empty = False
+        questions = [e.question_zh for e in base.entries] + [e.question_en for e in base.entries]
+        answers = [f"{e.answer_zh} {e.answer_en}" for e in base.entries]
+        self.char = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, dtype=np.float32
+        )
+        self.char.fit([_char_text(t) for t in questions + answers])
+        q = self.char.transform([_char_text(t) for t in questions])
+        self.q_zh, self.q_en = q[:n], q[n:]
+        self.ans = self.char.transform([_char_text(t) for t in answers])
+        self.concept = TfidfVectorizer(
+            analyzer=lambda doc: doc, sublinear_tf=True, dtype=np.float32, norm=None
+        )
+        # An entry's concepts: from its questions (counted twice) and its answers (once).
+        entry_concepts = [
+            concepts(e.question_zh) * 2 + concepts(e.question_en) * 2 + concepts(answers[i])
+            for i, e in enumerate(base.entries)
+        ]
+        self.concept.fit(entry_concepts + [[]])
+        self.c = normalize(self.concept.transform(entry_concepts))
+
+    def scores(self, text: str) -> np.ndarray:
+        """Similarity of `text` to every entry (0..1)."""
+        if self._empty:
+            return np.zeros(0)
+        v = self.char.transform([_char_text(text)])
+        s_q = np.maximum((self.q_zh @ v.T).toarray().ravel(), (self.q_en @ v.T).toarray().ravel())
+        s_a = (self.ans @ v.T).toarray().ravel()
+        s_char = np.maximum(s_q, 0.6 * s_a)
+        qc = concepts(text)
+        s_con = (
+            (self.c @ normalize(self.concept.transform([qc])).T).toarray().ravel()
+            if qc
+            else np.zeros(len(self.ids))
+        )
+        return 0.5 * s_char + 0.5 * s_con + 0.25 * np.minimum(s_char, s_con)
+
+    def ranked(self, text: str, k: int = 3) -> list[tuple[str, float]]:
+        s = self.scores(text)
+        order = np.argsort(-s)[:k]
+        return [(self.ids[i], float(s[i])) for i in order]
+
+    def match(self, text: str) -> tuple[str | None, float]:
+        if self._empty:
+            return None, 0.0
+        s = self.scores(text)
+        i = int(np.argmax(s))
+        score = float(s[i])
+        return (self.ids[i] if score >= self.threshold else None), score

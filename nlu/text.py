@@ -1,0 +1,76 @@
+"""Text folding shared by the classifier, the rules and the FAQ index.
+
+`fold` is length-preserving (one output character per input character) so that
+entity offsets found on folded text are valid on the owner's original text.
+`normalise_for_model` is lossy: it collapses numbers, units, phones and emoji
+into placeholder tokens so the model learns patterns, not specific flats.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+# Emoji and pictographs (the common blocks); each becomes one placeholder token.
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f1e6-\U0001f1ff\u2b50\u2b55\u203c\u2049]"
+    "[\ufe0f\u200d\U0001f3fb-\U0001f3ff]*"
+)
+
+
+def detect_language(text: str) -> str:
+    """`zh` when the text has any CJK ideograph, else `en`."""
+    return "zh" if _CJK.search(text or "") else "en"
+
+
+def _fold_char(ch: str) -> str:
+    code = ord(ch)
+    if 0xFF01 <= code <= 0xFF5E:  # full-width ASCII
+        ch = chr(code - 0xFEE0)
+    elif code == 0x3000:  # ideographic space
+        ch = " "
+    elif ch in "－—–―‐":
+        ch = "-"
+    elif ch in "／":
+        ch = "/"
+    return ch.lower()
+
+
+def fold(text: str) -> str:
+    """Full-width to half-width, dashes unified, lower case; same length as `text`."""
+    out = []
+    for ch in text:
+        folded = _fold_char(ch)
+        out.append(folded if len(folded) == 1 else ch)
+    return "".join(out)
+
+
+# Placeholders use Latin letters that never occur in real words.
+UNIT_TOKEN = " qqunit "
+PHONE_TOKEN = " qqphone "
+MONEY_TOKEN = " qqmoney "
+EMOJI_TOKEN = " qqemoji "
+NUM_TOKEN = " qqnum "
+
+_MONEY = re.compile(
+    r"(?:¥|￥|rmb|cny)\s*\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:元|块钱|块|rmb|yuan|kuai|dollars?)"
+)
+_PHONE_LIKE = re.compile(r"\+?\d[\d \-]{9,16}\d")
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_for_model(text: str) -> str:
+    """NFKC, lower case, placeholders for units/phones/money/emoji/numbers."""
+    from nlu.entities import UNIT_PATTERNS  # local import: entities imports this module
+
+    t = unicodedata.normalize("NFKC", text or "").lower()
+    t = _EMOJI.sub(EMOJI_TOKEN, t)
+    for pattern in UNIT_PATTERNS:
+        t = pattern.sub(UNIT_TOKEN, t)
+    t = _PHONE_LIKE.sub(PHONE_TOKEN, t)
+    t = _MONEY.sub(MONEY_TOKEN, t)
+    t = _DIGITS.sub(NUM_TOKEN, t)
+    return _SPACES.sub(" ", t).strip()
