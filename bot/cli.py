@@ -1,0 +1,159 @@
+"""`propdesk`: the operator's commands (OPERATOR-CONTRACT.md)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console as RichConsole
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from bot.cli_nlu import nlu_app
+from bot.config import Settings
+from bot.demo_data import load_demo
+from handlers.imports import ImportReport, RowError, count_rows, import_bills, import_owners
+from storage.db import SchemaBehind, make_engine, upgrade
+
+app = typer.Typer(
+    name="propdesk",
+    help="A customer-service desk for residential property management, run as a Telegram bot.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+import_app = typer.Typer(help="Load the owner register or bills from CSV.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+app.add_typer(db_app, name="db")
+app.add_typer(nlu_app, name="nlu")
+err = RichConsole(stderr=True)
+out = RichConsole()
+
+
+def _settings(database_url: str | None = None) -> Settings:
+    overrides = {"database_url": database_url} if database_url else {}
+    try:
+        return Settings(**overrides)
+    except ValueError as exc:
+        err.print(f"[red]Configuration error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _engine(settings: Settings, *, create: bool = True):
+    from bot.runtime import open_database
+
+    try:
+        return open_database(settings, create=create)
+    except SchemaBehind as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+
+
+DbOption = typer.Option(None, "--database-url", help="Overrides PROPDESK_DATABASE_URL.")
+StrictOption = typer.Option(False, "--strict", help="Exit with status 1 if any row is rejected.")
+
+
+@app.command()
+def run(
+    webhook_url: str = typer.Option(None, help="Serve a webhook at this public URL."),
+    listen: str = typer.Option("0.0.0.0:8443", help="HOST:PORT for webhook mode."),
+    database_url: str = DbOption,
+) -> None:
+    """Serve Telegram (long polling, or a webhook) and run the scheduler."""
+    settings = _settings(database_url)
+    missing = [
+        name
+        for name, value in (
+            ("PROPDESK_TELEGRAM_TOKEN", settings.telegram_token),
+            ("PROPDESK_STAFF_CHAT_ID", settings.staff_chat_id),
+        )
+        if not value
+    ]
+    if missing:
+        err.print(
+            f"[red]Cannot start:[/red] {' and '.join(missing)} not set. Put them in the "
+            "environment or a .env file (see README: Configuration)."
+        )
+        raise typer.Exit(2)
+    from bot import logs
+    from bot.service import serve
+
+    logs.setup(secrets=[settings.telegram_token or ""])
+    engine = _engine(settings)
+    serve(settings, engine=engine, webhook_url=webhook_url, listen=listen)
+
+
+@app.command()
+def chat(
+    user_id: int = typer.Option(1, "--user-id", help="The owner's user id in the console."),
+    demo: bool = typer.Option(False, "--demo", help="Load the demo compound first."),
+    database_url: str = DbOption,
+) -> None:
+    """Talk to the desk in the terminal as an owner (no token, no network)."""
+    from bot.console import Console, prompt_lines
+    from bot.runtime import build
+
+    settings = _settings(database_url)
+    engine = _engine(settings)
+    if demo:
+        who = load_demo(engine, console_user_id=user_id)
+        err.print(f"[green]Demo compound loaded.[/green] You are {who}.")
+    runtime = build(settings, engine=engine)
+    interactive = sys.stdin.isatty()
+    lines = prompt_lines() if interactive else sys.stdin
+    Console(runtime.desk, user_id=user_id).run(lines, interactive=interactive)
+
+
+def _import(kind: str, path: Path, database_url: str | None, strict: bool) -> None:
+    if not path.is_file():
+        err.print(f"[red]No such file:[/red] {path}")
+        raise typer.Exit(2)
+    engine = _engine(_settings(database_url))
+    loader = import_owners if kind == "owners" else import_bills
+    total = count_rows(path)
+    with Progress(
+        TextColumn(f"importing {kind}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(kind, total=total)
+        try:
+            report: ImportReport = loader(
+                engine, path, progress=lambda done: bar.update(task, completed=done)
+            )
+        except RowError as exc:
+            err.print(f"[red]{path}: {exc}[/red]")
+            raise typer.Exit(1) from exc
+    for line, reason in report.errors:
+        err.print(f"[yellow]{path}:{line}:[/yellow] {reason}")
+    out.print(
+        f"{kind}: {report.created} added, {report.updated} updated, {len(report.errors)} rejected"
+    )
+    if report.errors and strict:
+        raise typer.Exit(1)
+
+
+@import_app.command("owners")
+def import_owners_cmd(file: Path, database_url: str = DbOption, strict: bool = StrictOption):
+    """Owner register: unit,name,phone[,language]."""
+    _import("owners", file, database_url, strict)
+
+
+@import_app.command("bills")
+def import_bills_cmd(file: Path, database_url: str = DbOption, strict: bool = StrictOption):
+    """Bills: unit,period,item,amount,due_date,paid."""
+    _import("bills", file, database_url, strict)
+
+
+@db_app.command("upgrade")
+def db_upgrade(database_url: str = DbOption) -> None:
+    """Apply schema migrations."""
+    settings = _settings(database_url)
+    upgrade(make_engine(settings.database_url))
+    out.print("database is up to date")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,63 @@
+"""Settings from the environment and `.env` (OPERATOR-CONTRACT.md, Configuration)."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEMO_DIR = Path(__file__).parent / "demo"
+DEFAULT_FAQ = DEMO_DIR / "faq.yml"
+
+
+class Settings(BaseSettings):
+    """Every knob an operator can turn; a command-line flag of the same meaning wins."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PROPDESK_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = "sqlite:///propdesk.db"
+    telegram_token: str | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    staff_chat_id: int | None = None
+    manager_chat_id: int | None = None
+    timezone: str = "Asia/Shanghai"
+    language: str = "zh"
+    quiet_hours: str = "21:00-08:00"
+    holidays: str = "CN"
+    survey_delay_seconds: int = 86400
+    faq_path: Path = DEFAULT_FAQ
+    emergency_phone: str | None = None
+    model_path: Path | None = None
+    chase_repair_minutes: int = 30
+    chase_emergency_minutes: int = 10
+    complaint_reply_hours: int = 24
+    bill_reminder_days: str = "3,0,-3,-10,-30"
+    broadcast_rate: float = 30.0
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in ("zh", "en"):
+            raise ValueError("PROPDESK_LANGUAGE must be zh or en")
+        return value
+
+    @field_validator("telegram_token", "emergency_phone", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    def quiet_window(self) -> tuple[time, time] | None:
+        """The quiet-hours window as (start, end), or None when it is empty."""
+        if not self.quiet_hours.strip():
+            return None
+        start, end = (time.fromisoformat(p.strip()) for p in self.quiet_hours.split("-"))
+        return start, end
+
+    def api_is_loopback(self) -> bool:
+        host = urlparse(self.telegram_api_url).hostname or ""
+        return host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")

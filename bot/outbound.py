@@ -1,0 +1,281 @@
+"""The one path for everything the bot sends to Telegram.
+
+Replies, staff notices, surveys, reminders and broadcasts all come here. It
+renders keyboards, paces per chat (bot.pacing) under PTB's AIORateLimiter,
+honours 429 retry_after with a bounded number of retries, splits long text,
+falls back to plain text if Telegram rejects the markup, and reports a 403
+(blocked) so the owner is marked unreachable and never retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    ReplyParameters,
+)
+from telegram.constants import MessageLimit, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.pacing import Pacer
+from handlers.i18n import t
+from handlers.menu import BIND_LABEL, menu_rows
+from handlers.messages import Keyboard, Outcome, Reply, StaffNotice
+from handlers.text import plain
+
+log = logging.getLogger(__name__)
+MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH
+MAX_RETRIES = 3
+
+
+class Undeliverable(Exception):
+    """Telegram refused the message for good (blocked, chat gone, bad request)."""
+
+
+class Blocked(Undeliverable):
+    """The user blocked the bot (403): mark unreachable, never retry."""
+
+
+class Uncertain(Exception):
+    """The request timed out: it may or may not have been delivered."""
+
+
+@dataclass(frozen=True)
+class Sent:
+    message_id: int
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Cut text into pieces Telegram accepts, at line breaks where possible.
+
+    Handlers keep HTML tags within one line, so cutting at a newline never
+    splits a tag; a single line longer than `limit` is cut hard, never
+    inside an `&…;` entity.
+    """
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            cut = limit
+            amp = line.rfind("&", 0, cut)
+            if amp != -1 and ";" not in line[amp:cut]:
+                cut = amp
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[:cut])
+            line = line[cut:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            pieces.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not pieces:
+        pieces.append(current)
+    return pieces
+
+
+def inline_markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in buttons]
+    )
+
+
+def reply_markup(reply: Reply):
+    if reply.buttons:
+        return inline_markup(reply.buttons)
+    if reply.menu == "remove":
+        return ReplyKeyboardRemove()
+    if reply.menu in ("main", "main_unbound"):
+        rows = [[KeyboardButton(label) for label in row] for row in menu_rows(reply.language)]
+        if reply.menu == "main_unbound":
+            rows.insert(0, [KeyboardButton(t(reply.language, BIND_LABEL), request_contact=True)])
+        return ReplyKeyboardMarkup(
+            rows,
+            resize_keyboard=True,
+            is_persistent=True,
+            input_field_placeholder=t(reply.language, "Tell me what you need…"),
+        )
+    return None
+
+
+class Outbound:
+    def __init__(
+        self,
+        bot: Bot,
+        *,
+        staff_chat_id: int | None,
+        pacer: Pacer | None = None,
+        on_card_posted: Callable[[int, int, int, bool], Awaitable[None]] | None = None,
+        on_blocked: Callable[[int], Awaitable[None]] | None = None,
+    ) -> None:
+        self.bot = bot
+        self.staff_chat_id = staff_chat_id
+        self.pacer = pacer or Pacer()
+        self.on_card_posted = on_card_posted
+        self.on_blocked = on_blocked
+
+    async def _call(self, chat_id: int | None, send: Callable[[], Awaitable], *, paced: bool):
+        """Run one Bot API call with pacing and bounded 429 retries."""
+        for attempt in range(MAX_RETRIES + 1):
+            if paced and chat_id is not None:
+                await self.pacer.wait(chat_id)
+            try:
+                return await send()
+            except RetryAfter as exc:
+                if attempt == MAX_RETRIES:
+                    raise
+                delay = exc.retry_after
+                seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else delay
+                log.info("429 from Telegram, waiting %.1fs (chat %s)", seconds, chat_id)
+                await asyncio.sleep(float(seconds))
+            except Forbidden as exc:
+                if chat_id is not None and chat_id > 0 and self.on_blocked is not None:
+                    await self.on_blocked(chat_id)
+                raise Blocked(str(exc)) from exc
+            except TimedOut as exc:
+                raise Uncertain(str(exc)) from exc
+            except NetworkError as exc:
+                if isinstance(exc, BadRequest) or attempt == MAX_RETRIES:
+                    raise
+                await asyncio.sleep(0.5 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    async def send_text(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        markup=None,
+        reply_to: int | None = None,
+    ) -> Message:
+        """Send HTML text (split if long); the markup goes on the last piece."""
+        pieces = split_text(text)
+        message = None
+        for i, piece in enumerate(pieces):
+            last = i == len(pieces) - 1
+            message = await self._send_html(
+                chat_id,
+                piece,
+                markup=markup if last else None,
+                reply_to=reply_to if i == 0 else None,
+            )
+        assert message is not None
+        return message
+
+    async def _send_html(self, chat_id: int, text: str, *, markup, reply_to: int | None):
+        params = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+
+        def send(parse_mode, body):
+            return lambda: self.bot.send_message(
+                chat_id,
+                body,
+                parse_mode=parse_mode,
+                reply_markup=markup,
+                reply_parameters=params,
+            )
+
+        try:
+            return await self._call(chat_id, send(ParseMode.HTML, text), paced=True)
+        except BadRequest as exc:
+            if "parse entities" not in str(exc).lower():
+                raise Undeliverable(str(exc)) from exc
+            log.error("Telegram rejected our HTML (%s); sending as plain text", exc)
+            return await self._call(chat_id, send(None, plain(text)), paced=True)
+
+    async def edit_text(self, chat_id: int, message_id: int, text: str, *, markup=None) -> None:
+        try:
+            await self._call(
+                chat_id,
+                lambda: self.bot.edit_message_text(
+                    text[:MAX_TEXT],
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                ),
+                paced=False,
+            )
+        except BadRequest as exc:
+            if "not modified" not in str(exc).lower():
+                raise
+
+    async def send_photo(self, chat_id: int, file_id: str, *, caption: str, reply_to=None):
+        params = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+        return await self._call(
+            chat_id,
+            lambda: self.bot.send_photo(
+                chat_id,
+                file_id,
+                caption=caption[:1000],
+                parse_mode=ParseMode.HTML,
+                reply_parameters=params,
+            ),
+            paced=True,
+        )
+
+    async def answer_callback(self, callback_id: str, text: str | None) -> None:
+        try:
+            await self.bot.answer_callback_query(callback_id, text=(text or None) and text[:190])
+        except BadRequest as exc:  # a late answer to an old query: nothing to do
+            log.info("callback answer refused: %s", exc)
+
+    async def reply(self, reply: Reply) -> Message | None:
+        if reply.channel != "telegram":
+            return None
+        markup = reply_markup(reply)
+        if reply.edit_message_id is not None:
+            await self.edit_text(reply.chat_id, reply.edit_message_id, reply.text, markup=markup)
+            return None
+        return await self.send_text(reply.chat_id, reply.text, markup=markup)
+
+    async def staff(self, notice: StaffNotice) -> None:
+        chat_id = notice.chat_id or self.staff_chat_id
+        if chat_id is None:
+            log.warning("no staff chat configured; staff notice dropped: %.60s", notice.text)
+            return
+        markup = inline_markup(notice.buttons)
+        if notice.card and notice.edit_message_id is not None:
+            await self.edit_text(chat_id, notice.edit_message_id, notice.text, markup=markup)
+            return
+        message = await self.send_text(
+            chat_id, notice.text, markup=markup, reply_to=notice.reply_to_message_id
+        )
+        if notice.ticket_id is not None and self.on_card_posted is not None:
+            await self.on_card_posted(notice.ticket_id, chat_id, message.message_id, notice.card)
+        for file_id in notice.photos:
+            caption = f"📷 #{notice.ticket_id}" if notice.ticket_id else "📷"
+            await self.send_photo(chat_id, file_id, caption=caption, reply_to=message.message_id)
+
+    async def deliver(self, outcome: Outcome, *, callback_id: str | None = None) -> None:
+        """Send an Outcome: answer the button first, staff next (emergencies), then replies.
+
+        One failed message never stops the others; each failure is logged.
+        """
+        if callback_id is not None:
+            await self.answer_callback(callback_id, outcome.callback_answer)
+        for notice in outcome.staff:
+            await self._guard(self.staff(notice), "staff notice")
+        for reply in outcome.replies:
+            await self._guard(self.reply(reply), f"reply to {reply.chat_id}")
+
+    async def _guard(self, job: Awaitable, what: str) -> None:
+        try:
+            await job
+        except Blocked:
+            log.info("%s: user blocked the bot", what)
+        except (Undeliverable, Uncertain, NetworkError) as exc:
+            log.error("%s failed: %s", what, exc)

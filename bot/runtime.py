@@ -1,0 +1,75 @@
+"""The composition root: settings → engine, knowledge base, NLU, desk.
+
+Built once per process by the CLI; tests build their own with other settings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+
+from sqlalchemy import Engine
+
+from bot.config import Settings
+from handlers.desk import Desk
+from handlers.turn import DeskConfig
+from nlu import FaqBase, Nlu
+from storage.db import make_engine, prepare
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    faq: FaqBase
+    nlu: Nlu
+    desk: Desk
+    executor: ThreadPoolExecutor
+
+    async def run_sync(self, func, /, *args, **kwargs):
+        """Run blocking desk/storage work off the event loop.
+
+        SQLite gets one worker so writes never contend; PostgreSQL gets a few.
+        """
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, partial(func, *args, **kwargs))
+
+
+def desk_config(settings: Settings, faq: FaqBase) -> DeskConfig:
+    return DeskConfig(
+        staff_chat_id=settings.staff_chat_id,
+        emergency_phone=settings.emergency_phone or faq.emergency_phone,
+        language=settings.language,
+        timezone=settings.timezone,
+        survey_delay_seconds=settings.survey_delay_seconds,
+        chase_repair_minutes=settings.chase_repair_minutes,
+        chase_emergency_minutes=settings.chase_emergency_minutes,
+        complaint_reply_hours=settings.complaint_reply_hours,
+    )
+
+
+def open_database(settings: Settings, *, create: bool = True) -> Engine:
+    engine = make_engine(settings.database_url)
+    prepare(engine, create=create)
+    return engine
+
+
+def build(settings: Settings, *, engine: Engine | None = None) -> Runtime:
+    engine = engine or open_database(settings)
+    faq = FaqBase.load(settings.faq_path)
+    nlu = Nlu.load(model_path=settings.model_path, faq=faq)
+    desk = Desk(engine=engine, nlu=nlu, faq=faq, config=desk_config(settings, faq))
+    workers = 1 if engine.dialect.name == "sqlite" else 4
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        faq=faq,
+        nlu=nlu,
+        desk=desk,
+        executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="desk"),
+    )

@@ -1,0 +1,150 @@
+"""The Telegram adapter: PTB Updates in, `Inbound`s to the desk, `Outcome`s out.
+
+PTB types stop here. One TypeHandler receives every update; the desk does
+the routing, so the console and Telegram behave the same.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.outbound import Outbound
+from bot.runtime import Runtime
+from handlers.messages import Callback, Contact, Inbound
+
+log = logging.getLogger(__name__)
+STAFF_STATUSES = {
+    ChatMemberStatus.OWNER,
+    ChatMemberStatus.ADMINISTRATOR,
+    ChatMemberStatus.MEMBER,
+}
+
+
+def to_inbound(update: Update, *, staff_chat_id: int | None) -> Inbound | None:
+    """A plain Inbound for a message or button press; None for anything else."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None or user.is_bot:
+        return None
+    name = user.full_name or (user.username or str(user.id))
+    base = {
+        "channel": "telegram",
+        "chat_id": chat.id,
+        "user_id": user.id,
+        "user_name": name,
+        "language_code": user.language_code,
+        "in_staff_chat": staff_chat_id is not None and chat.id == staff_chat_id,
+    }
+    query = update.callback_query
+    if query is not None:
+        message_id = query.message.message_id if query.message else None
+        return Inbound(**base, callback=Callback(query.id, query.data or "", message_id))
+    message = update.message
+    if message is None:
+        return None
+    contact = None
+    if message.contact is not None:
+        contact = Contact(
+            phone=message.contact.phone_number,
+            user_id=message.contact.user_id,
+            first_name=message.contact.first_name,
+        )
+    photos = (message.photo[-1].file_id,) if message.photo else ()
+    reply_to = message.reply_to_message.message_id if message.reply_to_message else None
+    return Inbound(
+        **base,
+        text=message.text or message.caption or "",
+        contact=contact,
+        photos=photos,
+        reply_to_message_id=reply_to,
+    )
+
+
+class TelegramDesk:
+    """Glue between a PTB Application and the desk."""
+
+    def __init__(self, runtime: Runtime, outbound: Outbound) -> None:
+        self.runtime = runtime
+        self.outbound = outbound
+        self.staff_chat_id = runtime.settings.staff_chat_id
+
+    async def is_staff(self, user_id: int) -> bool:
+        """Ask Telegram on every use, so someone who left the group loses access at once."""
+        if self.staff_chat_id is None:
+            return False
+        try:
+            member = await self.outbound.bot.get_chat_member(self.staff_chat_id, user_id)
+        except TelegramError as exc:
+            log.warning("membership check failed: %s", exc)
+            return False
+        return member.status in STAFF_STATUSES
+
+    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        inbound = to_inbound(update, staff_chat_id=self.staff_chat_id)
+        if inbound is None:
+            return
+        if inbound.in_staff_chat and (inbound.callback or inbound.text.startswith("/")):
+            inbound = _staff(inbound, await self.is_staff(inbound.user_id))
+        elif inbound.callback is not None and inbound.callback.data[:3] in ("tk:", "rs:"):
+            inbound = _staff(inbound, False)  # staff buttons only work inside the staff chat
+        outcome = await self.runtime.run_sync(
+            self.runtime.desk.handle, inbound, update_id=update.update_id
+        )
+        callback_id = inbound.callback.id if inbound.callback else None
+        await self.outbound.deliver(outcome, callback_id=callback_id)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("error while handling an update", exc_info=context.error)
+
+
+def _staff(inbound: Inbound, is_staff: bool) -> Inbound:
+    from dataclasses import replace
+
+    return replace(inbound, is_staff=is_staff)
+
+
+def build_application(runtime: Runtime, *, post_init=None, post_shutdown=None) -> Application:
+    settings = runtime.settings
+    root = settings.telegram_api_url.rstrip("/")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_token or "")
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        .rate_limiter(AIORateLimiter(overall_max_rate=30, group_max_rate=0, max_retries=0))
+        .get_updates_read_timeout(35)
+    )
+    if post_init is not None:
+        builder = builder.post_init(post_init)
+    if post_shutdown is not None:
+        builder = builder.post_shutdown(post_shutdown)
+    app = builder.build()
+
+    async def card_posted(ticket_id: int, chat_id: int, message_id: int, card: bool) -> None:
+        await runtime.run_sync(
+            runtime.desk.card_posted,
+            ticket_id=ticket_id,
+            chat_id=chat_id,
+            message_id=message_id,
+            card=card,
+        )
+
+    async def blocked(chat_id: int) -> None:
+        await runtime.run_sync(runtime.desk.mark_unreachable, channel="telegram", chat_id=chat_id)
+
+    outbound = Outbound(
+        app.bot,
+        staff_chat_id=settings.staff_chat_id,
+        on_card_posted=card_posted,
+        on_blocked=blocked,
+    )
+    glue = TelegramDesk(runtime, outbound)
+    app.bot_data["outbound"] = outbound
+    app.add_handler(TypeHandler(Update, glue.on_update))
+    app.add_error_handler(glue.on_error)
+    return app

@@ -1,0 +1,1 @@
+"""The desk's work: plain data in (`Inbound`), plain data out (`Outcome`)."""

@@ -1,0 +1,70 @@
+"""An owner's own bills: what is unpaid, and what was billed lately."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from handlers.i18n import N_
+from handlers import binding
+from handlers.text import money
+from handlers.turn import Turn
+from storage import bills as bill_store
+from storage import owners as owner_store
+from storage.models import Bill
+
+ITEM_LABEL = {
+    "property_fee": N_("Property fee"),
+    "water": N_("Water"),
+    "electricity": N_("Electricity"),
+    "heating": N_("Heating"),
+    "parking": N_("Parking"),
+    "other": N_("Other"),
+}
+RECENT_PAID = 3
+
+
+def item_label(lang_tr, item: str) -> str:
+    return lang_tr(ITEM_LABEL.get(item, "Other"))
+
+
+def _line(turn: Turn, bill: Bill, unit_code: str, today: date) -> str:
+    due = bill.due_date.isoformat()
+    overdue = not bill.paid and bill.due_date < today
+    status = turn.tr("paid") if bill.paid else turn.tr("overdue") if overdue else turn.tr("unpaid")
+    return turn.tr(
+        "• {unit} {period} {item}: {amount}, due {due} ({status})",
+        unit=unit_code,
+        period=bill.period,
+        item=item_label(turn.tr, bill.item),
+        amount=money(bill.amount_fen, turn.lang),
+        due=due,
+        status=status,
+    )
+
+
+def show(turn: Turn) -> None:
+    if turn.owner is None:
+        turn.set_step("bind", {"pending_intent": "bill_query"})
+        binding.ask_to_bind(turn)
+        return
+    units = {u.id: u.code for u in owner_store.units_of(turn.session, turn.owner.id)}
+    bills = bill_store.for_units(turn.session, list(units))
+    today = turn.now.date()
+    unpaid = [b for b in bills if not b.paid]
+    paid = [b for b in bills if b.paid][:RECENT_PAID]
+    if not bills:
+        turn.say(turn.tr("There are no bills on record for your flat."), menu="main")
+        return
+    lines: list[str] = []
+    if unpaid:
+        total = sum(b.amount_fen for b in unpaid)
+        lines.append(turn.tr("<b>Unpaid: {total}</b>", total=money(total, turn.lang)))
+        lines += [_line(turn, b, units[b.unit_id], today) for b in unpaid]
+    else:
+        lines.append(turn.tr("<b>All paid, thank you!</b> Nothing is outstanding."))
+    if paid:
+        lines += ["", turn.tr("Recently paid:")]
+        lines += [_line(turn, b, units[b.unit_id], today) for b in paid]
+    if unpaid:
+        lines += ["", turn.tr("Ask me “how do I pay” for the payment options.")]
+    turn.say("\n".join(lines), menu="main")

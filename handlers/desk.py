@@ -1,0 +1,238 @@
+"""The desk: one entry point for everything a person does, whatever the channel.
+
+`Desk.handle(inbound)` runs one unit of work: it loads the conversation and
+binding, understands the message, dispatches through one explicit
+intent → function table and returns an `Outcome` for the adapter to send.
+It is synchronous and short; async adapters call it off their event loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import Engine
+
+from handlers import bills, binding, emergency, faq, handoff, report, staff, status
+from handlers.clarify import CHOICES, ask_to_choose, chose
+from handlers.menu import intent_of_label
+from handlers.messages import Inbound, Outcome
+from handlers.turn import DeskConfig, KnowledgeBase, Turn, Understands
+from nlu import CONFIDENCE_THRESHOLD
+from nlu.types import Parse
+from storage import conversations
+from storage import owners as owner_store
+from storage import tickets as ticket_store
+from storage.db import session_scope
+from storage.models import Owner
+from storage.types import utcnow
+
+def _greet(turn: Turn, parse: Parse | None) -> None:
+    binding.welcome(turn)
+
+
+def _thanks(turn: Turn, parse: Parse | None) -> None:
+    turn.say(turn.tr("You're welcome! I'm here whenever you need me."), menu=turn.main_menu)
+
+
+def _faq(turn: Turn, parse: Parse | None) -> None:
+    if parse is None:
+        faq.prompt(turn)
+    else:
+        faq.answer(turn, parse.faq_id)
+
+
+def _cancel(turn: Turn, parse: Parse | None) -> None:
+    had_step = turn.conv.step is not None
+    turn.set_step(None)
+    turn.say(
+        turn.tr("OK, cancelled.") if had_step else turn.tr("OK. Anything else I can do?"),
+        menu=turn.main_menu,
+    )
+
+
+def _out_of_scope(turn: Turn, parse: Parse | None) -> None:
+    turn.say(
+        turn.tr(
+            "I can only help with matters of the compound: repairs, complaints, bills, "
+            "questions about the service centre. What can I do for you?"
+        ),
+        menu=turn.main_menu,
+    )
+
+
+INTENTS: dict[str, Callable[[Turn, Parse | None], None]] = {
+    "greet": _greet,
+    "thanks": _thanks,
+    "repair": lambda turn, parse: report.start(turn, "repair", parse, from_menu=parse is None),
+    "complaint": lambda turn, parse: report.start(
+        turn, "complaint", parse, from_menu=parse is None
+    ),
+    "faq": _faq,
+    "bill_query": lambda turn, parse: bills.show(turn),
+    "ticket_status": lambda turn, parse: status.show(turn),
+    "emergency": emergency.raise_alarm,
+    "human": lambda turn, parse: handoff.start(turn),
+    "cancel": _cancel,
+    "out_of_scope": _out_of_scope,
+}
+# Intents that break into a half-finished step instead of being read as its answer.
+INTERRUPTS = frozenset({"emergency", "cancel", "human"})
+
+
+class Desk:
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        nlu: Understands,
+        faq: KnowledgeBase,
+        config: DeskConfig,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.engine = engine
+        self.nlu = nlu
+        self.faq = faq
+        self.config = config
+        self.clock = clock
+
+    def handle(self, inbound: Inbound, *, update_id: int | None = None) -> Outcome:
+        with session_scope(self.engine) as session:
+            if update_id is not None and not conversations.first_time(session, update_id):
+                return Outcome()
+            if inbound.callback is not None and inbound.callback.data[:3] in ("tk:", "rs:"):
+                return staff.button(session, inbound, config=self.config, now=self.clock())
+            if inbound.in_staff_chat:
+                return Outcome()  # staff-chat chatter is not for the owner desk
+            turn = self._turn(session, inbound)
+            self._route(turn)
+            return turn.outcome
+
+    def card_posted(self, *, ticket_id: int, chat_id: int, message_id: int, card: bool) -> None:
+        """The adapter posted a message about a ticket in the staff chat."""
+        with session_scope(self.engine) as session:
+            ticket_store.remember_staff_message(
+                session, ticket_id=ticket_id, chat_id=chat_id, message_id=message_id, card=card
+            )
+
+    def mark_unreachable(self, *, channel: str, chat_id: int) -> None:
+        with session_scope(self.engine) as session:
+            owner_store.mark_unreachable(session, channel=channel, chat_id=chat_id)
+
+    def _turn(self, session, inbound: Inbound) -> Turn:
+        conv = conversations.load(
+            session, channel=inbound.channel, chat_id=inbound.chat_id, user_id=inbound.user_id
+        )
+        bound = owner_store.binding_for(session, inbound.channel, inbound.user_id)
+        owner = session.get(Owner, bound.owner_id) if bound else None
+        lang = conv.language or (bound.language if bound else None)
+        lang = lang or (owner.language if owner else None) or self._hint(inbound)
+        return Turn(
+            session=session,
+            inbound=inbound,
+            config=self.config,
+            nlu=self.nlu,
+            faq=self.faq,
+            now=self.clock(),
+            conv=conv,
+            binding=bound,
+            owner=owner,
+            lang=lang,
+        )
+
+    def _hint(self, inbound: Inbound) -> str:
+        code = (inbound.language_code or "").lower()
+        if code.startswith("zh"):
+            return "zh"
+        if code.startswith("en"):
+            return "en"
+        return self.config.language
+
+    def _route(self, turn: Turn) -> None:
+        inbound = turn.inbound
+        text = inbound.text.strip()
+        if inbound.contact is not None:
+            if binding.contact(turn):
+                self._resume_after_binding(turn)
+            return
+        if text.split("@")[0] in ("/start", "/help", "/menu"):
+            turn.set_step(None)
+            binding.welcome(turn)
+            return
+        if inbound.callback is not None:
+            self._on_button(turn)
+            return
+        label_intent = intent_of_label(text) if text else None
+        parse = self.nlu.parse(text) if text and label_intent is None else None
+        if parse is not None and parse.language in ("zh", "en") and _has_letters(text):
+            turn.lang = parse.language
+            turn.conv.language = parse.language
+        handoff.remember(turn, text)
+        intent = label_intent or (parse.intent if parse else None)
+        if intent == "emergency":
+            emergency.raise_alarm(turn, parse)
+            return
+        if turn.conv.handoff_ticket_id is not None:
+            if intent == "cancel":
+                handoff.owner_ends(turn)
+                return
+            handoff.relay_from_owner(turn)
+            if turn.conv.handoff_ticket_id is not None:
+                return
+        if turn.conv.step == report.STEP and intent not in INTERRUPTS and label_intent is None:
+            report.on_step(turn, parse)
+            return
+        if not text and inbound.photos:
+            if not report.attach_photo(turn):
+                report.start(turn, "repair", None)
+            return
+        if label_intent is not None:
+            INTENTS[label_intent](turn, None)
+            return
+        if parse is None:
+            return
+        if parse.confidence < CONFIDENCE_THRESHOLD and parse.rule is None:
+            ask_to_choose(turn, text)
+            return
+        INTENTS[parse.intent](turn, parse)
+
+    def _on_button(self, turn: Turn) -> None:
+        data = turn.inbound.callback.data
+        if data.startswith("unit:") and turn.conv.step == report.STEP:
+            report.on_step(turn, None)
+        elif data == "handoff":
+            handoff.start(turn)
+        elif data.startswith("pick:") and data[5:] in CHOICES:
+            intent, text = chose(turn, data[5:])
+            if text is None:
+                INTENTS[intent](turn, None)
+                return
+            parse = self.nlu.parse(text)
+            if intent == "faq":
+                faq_id, _ = self.nlu.faq_match(text)
+                faq.answer(turn, faq_id)
+            else:
+                turn.inbound = _with_text(turn.inbound, text)
+                INTENTS[intent](turn, parse)
+        else:
+            turn.outcome.callback_answer = turn.tr("This button is no longer valid.")
+
+    def _resume_after_binding(self, turn: Turn) -> None:
+        data = turn.data
+        if turn.conv.step != "bind":
+            return
+        turn.set_step(None)
+        if "pending" in data:
+            report.proceed(turn, data["pending"])
+        elif data.get("pending_intent") in INTENTS:
+            INTENTS[data["pending_intent"]](turn, None)
+
+
+def _has_letters(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+def _with_text(inbound: Inbound, text: str) -> Inbound:
+    from dataclasses import replace
+
+    return replace(inbound, text=text, callback=None)

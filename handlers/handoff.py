@@ -1,0 +1,110 @@
+"""Handing an owner to a person. While a hand-off is open the bot relays what the
+owner writes to the staff chat instead of answering itself (emergencies aside)."""
+
+from __future__ import annotations
+
+from handlers import tickets
+from handlers.messages import StaffNotice
+from handlers.text import esc, excerpt
+from handlers.turn import Turn
+from storage import conversations
+from storage import owners as owner_store
+from storage import tickets as ticket_store
+from storage.models import Ticket
+
+CONTEXT_MESSAGES = 5
+
+
+def remember(turn: Turn, text: str) -> None:
+    """Keep the last few owner messages, so a hand-off carries its context."""
+    if not text:
+        return
+    data = turn.data
+    recent = [*data.get("recent", []), text[:300]][-CONTEXT_MESSAGES:]
+    data["recent"] = recent
+    conversations.set_state(turn.conv, turn.conv.step, data)
+
+
+def start(turn: Turn) -> None:
+    if turn.conv.handoff_ticket_id is not None:
+        turn.say(turn.tr("A colleague already has your conversation; they will reply here."))
+        return
+    recent = turn.data.get("recent", [])
+    context = "\n".join(f"› {line}" for line in recent) or turn.inbound.text
+    units = owner_store.units_of(turn.session, turn.owner.id) if turn.owner else []
+    ticket, card = tickets.open_ticket(
+        turn.session,
+        config=turn.config,
+        now=turn.now,
+        kind="consultation",
+        channel=turn.inbound.channel,
+        chat_id=turn.inbound.chat_id,
+        user_id=turn.inbound.user_id,
+        user_name=turn.inbound.user_name,
+        language=turn.lang,
+        description=context,
+        owner=turn.owner,
+        unit=units[0] if len(units) == 1 else None,
+    )
+    turn.set_step(None)
+    turn.conv.handoff_ticket_id = ticket.id
+    turn.staff(card)
+    turn.say(
+        turn.tr(
+            "I have passed you to a colleague at the service centre (request #{number}). "
+            "They will answer right here; just keep writing.",
+            number=ticket.id,
+        ),
+        menu=turn.main_menu,
+    )
+
+
+def relay_from_owner(turn: Turn) -> None:
+    """The owner wrote while a person has the conversation: pass it on, don't answer."""
+    ticket = turn.session.get(Ticket, turn.conv.handoff_ticket_id)
+    if ticket is None or ticket.status in ("resolved", "closed"):
+        turn.conv.handoff_ticket_id = None
+        return
+    text = turn.inbound.text.strip()
+    ticket_store.add_event(
+        turn.session,
+        ticket,
+        actor="owner",
+        actor_id=turn.inbound.user_id,
+        actor_name=turn.inbound.user_name,
+        action="message_in",
+        detail=text or None,
+    )
+    for file_id in turn.inbound.photos:
+        ticket_store.add_photo(turn.session, ticket, file_id)
+    name = esc(turn.inbound.user_name or turn.tr("Owner"))
+    turn.staff(
+        StaffNotice(
+            text=f"💬 #{ticket.id} {name}: {excerpt(text) if text else '📷'}",
+            ticket_id=ticket.id,
+            photos=turn.inbound.photos,
+            reply_to_message_id=ticket.staff_message_id,
+        )
+    )
+
+
+def owner_ends(turn: Turn) -> None:
+    """The owner no longer needs a person: tell staff, and the bot answers again."""
+    ticket = turn.session.get(Ticket, turn.conv.handoff_ticket_id)
+    turn.conv.handoff_ticket_id = None
+    if ticket is not None:
+        ticket_store.add_event(
+            turn.session,
+            ticket,
+            actor="owner",
+            actor_id=turn.inbound.user_id,
+            action="handoff_ended",
+        )
+        turn.staff(
+            StaffNotice(
+                text=turn.tr("💬 #{number}: the owner no longer needs a person.", number=ticket.id),
+                ticket_id=ticket.id,
+                reply_to_message_id=ticket.staff_message_id,
+            )
+        )
+    turn.say(turn.tr("OK. I am back to help: just tell me what you need."), menu=turn.main_menu)

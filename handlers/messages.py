@@ -1,0 +1,111 @@
+"""The plain data that crosses the adapter boundary.
+
+Adapters (Telegram, console) build an `Inbound`, the desk returns an
+`Outcome`: replies and staff notices are collected, never sent, here — the
+adapter sends them after the unit of work has committed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MAX_CALLBACK_BYTES = 64
+
+
+@dataclass(frozen=True)
+class Contact:
+    phone: str
+    user_id: int | None
+    first_name: str = ""
+
+
+@dataclass(frozen=True)
+class Callback:
+    id: str
+    data: str
+    message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One thing a person did: a message, a shared contact, a photo or a button press.
+
+    `in_staff_chat` and `is_staff` are decided by the adapter (it alone can
+    ask Telegram who is a member); the desk trusts nothing else about staff.
+    """
+
+    channel: str
+    chat_id: int
+    user_id: int
+    text: str = ""
+    user_name: str = ""
+    language_code: str | None = None
+    contact: Contact | None = None
+    photos: tuple[str, ...] = ()
+    callback: Callback | None = None
+    reply_to_message_id: int | None = None
+    in_staff_chat: bool = False
+    is_staff: bool = False
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button; `data` is ids only (Telegram allows 64 bytes)."""
+
+    text: str
+    data: str
+
+    def __post_init__(self) -> None:
+        if len(self.data.encode()) > MAX_CALLBACK_BYTES:
+            raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {self.data!r}")
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message to one chat. `text` is Telegram HTML; owner text in it is escaped.
+
+    `menu`: "main" shows the persistent main menu, "contact" the share-contact
+    button, "remove" removes the reply keyboard; None leaves it as it is.
+    `edit_message_id` edits that message instead of sending a new one.
+    """
+
+    chat_id: int
+    text: str
+    channel: str = "telegram"
+    buttons: Keyboard = ()
+    menu: str | None = None
+    language: str = "zh"
+    photo: str | None = None
+    edit_message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class StaffNotice:
+    """Something staff must see. With `ticket_id` and `card`, it is the ticket's
+    card: posted once, then edited in place as the ticket changes."""
+
+    text: str
+    ticket_id: int | None = None
+    buttons: Keyboard = ()
+    card: bool = False
+    urgent: bool = False
+    photos: tuple[str, ...] = ()
+    reply_to_message_id: int | None = None
+    chat_id: int | None = None
+    edit_message_id: int | None = None
+
+
+@dataclass
+class Outcome:
+    replies: list[Reply] = field(default_factory=list)
+    staff: list[StaffNotice] = field(default_factory=list)
+    callback_answer: str | None = None
+
+    def extend(self, other: Outcome) -> Outcome:
+        self.replies.extend(other.replies)
+        self.staff.extend(other.staff)
+        self.callback_answer = other.callback_answer or self.callback_answer
+        return self

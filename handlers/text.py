@@ -1,0 +1,37 @@
+"""Rendering helpers: everything an owner typed goes through `esc` before it
+reaches Telegram HTML, so no owner text can break a message."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.numbers import format_currency
+
+_TAG = re.compile(r"<[^>]+>")
+STAFF_EXCERPT = 800
+
+
+def esc(value: object) -> str:
+    return html.escape(str(value), quote=False)
+
+
+def excerpt(text: str, limit: int = STAFF_EXCERPT) -> str:
+    """Owner text cut to `limit` characters (escaped), marking the cut."""
+    text = text.strip()
+    return esc(text if len(text) <= limit else text[:limit] + " …")
+
+
+def plain(html_text: str) -> str:
+    """Telegram HTML as plain text, for the console."""
+    return html.unescape(_TAG.sub("", html_text))
+
+
+def money(fen: int, lang: str) -> str:
+    return format_currency(fen / 100, "CNY", locale="zh_CN" if lang == "zh" else "en_US")
+
+
+def local_time(moment: datetime, tz: str, fmt: str = "%m-%d %H:%M") -> str:
+    return moment.astimezone(ZoneInfo(tz)).strftime(fmt)

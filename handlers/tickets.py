@@ -1,0 +1,282 @@
+"""A ticket's life: opening, the staff card, taking, resolving, and telling the owner.
+
+Used by the owner-side flows, the staff buttons and commands, and the
+scheduler, so that every state change is written the same way (a
+TicketEvent for each) and the card in the staff chat always shows the truth.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from handlers.i18n import N_, t
+from handlers.messages import Button, Keyboard, Outcome, Reply, StaffNotice
+from handlers.phones import mask_phone
+from handlers.text import esc, excerpt, local_time
+from handlers.turn import DeskConfig
+from storage import tickets as ticket_store
+from storage.models import Conversation, Owner, Survey, Ticket, Unit
+from storage.types import utcnow
+
+KIND_ICON = {"repair": "🔧", "complaint": "📣", "emergency": "🚨", "consultation": "👤"}
+KIND_LABEL = {
+    "repair": N_("Repair"),
+    "complaint": N_("Complaint"),
+    "emergency": N_("EMERGENCY"),
+    "consultation": N_("Hand-off to a person"),
+}
+STATUS_LABEL = {
+    "open": N_("Waiting for staff"),
+    "taken": N_("In progress"),
+    "resolved": N_("Resolved"),
+    "closed": N_("Closed"),
+    "reopened": N_("Reopened"),
+}
+CATEGORY_LABEL = {
+    "plumbing": N_("Plumbing"),
+    "electrical": N_("Electrical"),
+    "elevator": N_("Lift"),
+    "door_access": N_("Doors and access"),
+    "heating": N_("Heating"),
+    "gas": N_("Gas appliance"),
+    "structure": N_("Building structure"),
+    "public_area": N_("Common areas"),
+    "other": N_("Other"),
+}
+
+
+def chase_delay(kind: str, config: DeskConfig) -> timedelta | None:
+    """How long a ticket may wait for staff before it is re-posted."""
+    if kind == "emergency":
+        return timedelta(minutes=config.chase_emergency_minutes)
+    if kind in ("repair", "consultation"):
+        return timedelta(minutes=config.chase_repair_minutes)
+    if kind == "complaint":
+        return timedelta(hours=config.complaint_reply_hours)
+    return None
+
+
+def open_ticket(
+    session: Session,
+    *,
+    config: DeskConfig,
+    now: datetime,
+    kind: str,
+    channel: str,
+    chat_id: int,
+    user_id: int,
+    user_name: str,
+    language: str,
+    description: str,
+    owner: Owner | None,
+    unit: Unit | None,
+    category: str | None = None,
+    photos: tuple[str, ...] = (),
+    parent_id: int | None = None,
+) -> tuple[Ticket, StaffNotice]:
+    """Write the ticket and its first event; return it with its staff card."""
+    delay = chase_delay(kind, config)
+    ticket = ticket_store.create(
+        session,
+        Ticket(
+            kind=kind,
+            category=category,
+            priority="urgent" if kind == "emergency" else "normal",
+            owner_id=owner.id if owner else None,
+            unit_id=unit.id if unit else None,
+            channel=channel,
+            chat_id=chat_id,
+            user_id=user_id,
+            language=language,
+            description=description,
+            parent_id=parent_id,
+            created_at=now,
+            chase_at=now + delay if delay else None,
+        ),
+        actor_name=user_name,
+    )
+    for file_id in photos:
+        ticket_store.add_photo(session, ticket, file_id)
+    return ticket, card(session, ticket, config=config, photos=photos)
+
+
+def card_text(session: Session, ticket: Ticket, *, config: DeskConfig) -> str:
+    """The staff card: kind, number, flat, owner, what they said, where it stands."""
+    lang = config.language
+    owner = session.get(Owner, ticket.owner_id) if ticket.owner_id else None
+    unit = session.get(Unit, ticket.unit_id) if ticket.unit_id else None
+    head = (
+        f"{KIND_ICON.get(ticket.kind, '•')} <b>{t(lang, KIND_LABEL[ticket.kind])} #{ticket.id}</b>"
+    )
+    if ticket.category:
+        head += f" · {t(lang, CATEGORY_LABEL.get(ticket.category, 'Other'))}"
+    if ticket.parent_id:
+        head += " · " + t(lang, "follow-up of #{number}", number=ticket.parent_id)
+    who = esc(owner.name) + " " + mask_phone(owner.phone) if owner else t(lang, "unbound user")
+    lines = [
+        head,
+        t(lang, "Flat: {unit}", unit=unit.code if unit else "—") + " · " + who,
+        t(lang, "Opened: {when}", when=local_time(ticket.created_at, config.timezone)),
+        "",
+        excerpt(ticket.description),
+        "",
+        t(lang, "Status: {status}", status=t(lang, STATUS_LABEL[ticket.status])),
+    ]
+    if ticket.assignee_name and ticket.taken_at:
+        lines.append(
+            t(
+                lang,
+                "Taken by {name} at {when}",
+                name=esc(ticket.assignee_name),
+                when=local_time(ticket.taken_at, config.timezone),
+            )
+        )
+    if ticket.resolved_at and ticket.status in ("resolved", "closed"):
+        lines.append(
+            t(lang, "Resolved at {when}", when=local_time(ticket.resolved_at, config.timezone))
+        )
+    return "\n".join(lines)
+
+
+def card_buttons(ticket: Ticket, lang: str) -> Keyboard:
+    if ticket.status in ("open", "reopened"):
+        return (
+            (
+                Button(t(lang, "✋ Take it"), f"tk:{ticket.id}"),
+                Button(t(lang, "✅ Resolved"), f"rs:{ticket.id}"),
+            ),
+        )
+    if ticket.status == "taken":
+        return ((Button(t(lang, "✅ Resolved"), f"rs:{ticket.id}"),),)
+    return ()
+
+
+def card(
+    session: Session, ticket: Ticket, *, config: DeskConfig, photos: tuple[str, ...] = ()
+) -> StaffNotice:
+    return StaffNotice(
+        text=card_text(session, ticket, config=config),
+        ticket_id=ticket.id,
+        buttons=card_buttons(ticket, config.language),
+        card=True,
+        urgent=ticket.kind == "emergency",
+        photos=photos,
+        chat_id=ticket.staff_chat_id,
+        edit_message_id=ticket.staff_message_id,
+    )
+
+
+def tell_owner(ticket: Ticket, text: str, *, buttons: Keyboard = ()) -> Reply:
+    return Reply(
+        chat_id=ticket.chat_id,
+        channel=ticket.channel,
+        text=text,
+        buttons=buttons,
+        language=ticket.language,
+    )
+
+
+def take(
+    session: Session,
+    ticket: Ticket,
+    *,
+    config: DeskConfig,
+    staff_id: int,
+    staff_name: str,
+    now: datetime | None = None,
+) -> Outcome:
+    """A staff member takes the ticket: card updated, owner told."""
+    now = now or utcnow()
+    lang = config.language
+    if ticket.status == "taken":
+        return Outcome(
+            callback_answer=t(lang, "Already taken by {name}", name=ticket.assignee_name or "?")
+        )
+    if ticket.status not in ("open", "reopened"):
+        return Outcome(callback_answer=t(lang, "This ticket is already resolved"))
+    ticket.status = "taken"
+    ticket.assignee_id = staff_id
+    ticket.assignee_name = staff_name
+    ticket.taken_at = now
+    ticket.first_response_at = ticket.first_response_at or now
+    ticket.chase_at = None
+    ticket_store.add_event(
+        session, ticket, actor="staff", actor_id=staff_id, actor_name=staff_name, action="taken"
+    )
+    owner_text = t(
+        ticket.language,
+        "Good news: {name} from the service centre has taken your ticket #{number}.",
+        name=esc(staff_name),
+        number=ticket.id,
+    )
+    return Outcome(
+        replies=[tell_owner(ticket, owner_text)],
+        staff=[card(session, ticket, config=config)],
+        callback_answer=t(lang, "You took #{number}", number=ticket.id),
+    )
+
+
+def resolve(
+    session: Session,
+    ticket: Ticket,
+    *,
+    config: DeskConfig,
+    staff_id: int | None,
+    staff_name: str,
+    now: datetime | None = None,
+) -> Outcome:
+    """Mark resolved: card updated, owner told, hand-off ended, survey booked."""
+    now = now or utcnow()
+    lang = config.language
+    if ticket.status in ("resolved", "closed"):
+        return Outcome(callback_answer=t(lang, "This ticket is already resolved"))
+    ticket.status = "resolved"
+    ticket.resolved_at = now
+    ticket.first_response_at = ticket.first_response_at or now
+    ticket.chase_at = None
+    if ticket.assignee_name is None:
+        ticket.assignee_id, ticket.assignee_name = staff_id, staff_name
+    ticket_store.add_event(
+        session,
+        ticket,
+        actor="staff",
+        actor_id=staff_id,
+        actor_name=staff_name,
+        action="resolved",
+    )
+    end_handoff(session, ticket)
+    has_survey = session.exec(select(Survey).where(Survey.ticket_id == ticket.id)).first()
+    if ticket.kind != "consultation" and has_survey is None:
+        session.add(
+            Survey(
+                ticket_id=ticket.id, due_at=now + timedelta(seconds=config.survey_delay_seconds)
+            )
+        )
+    if ticket.kind == "consultation":
+        owner_text = t(
+            ticket.language,
+            "Our colleague has finished with your request #{number}. "
+            "I am back to help: just tell me what you need.",
+            number=ticket.id,
+        )
+    else:
+        owner_text = t(
+            ticket.language,
+            "Your ticket #{number} has been resolved. "
+            "We will ask you shortly how satisfied you are.",
+            number=ticket.id,
+        )
+    return Outcome(
+        replies=[tell_owner(ticket, owner_text)],
+        staff=[card(session, ticket, config=config)],
+        callback_answer=t(lang, "#{number} resolved", number=ticket.id),
+    )
+
+
+def end_handoff(session: Session, ticket: Ticket) -> None:
+    """Staff hand the conversation back to the bot when its hand-off ticket ends."""
+    stmt = select(Conversation).where(Conversation.handoff_ticket_id == ticket.id)
+    for conv in session.exec(stmt):
+        conv.handoff_ticket_id = None

@@ -1,0 +1,94 @@
+"""One turn of a conversation: the unit of work a handler function receives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlmodel import Session
+
+from handlers.i18n import t
+from handlers.messages import Inbound, Keyboard, Outcome, Reply, StaffNotice
+from nlu.types import Parse
+from storage import conversations
+from storage.models import Binding, Conversation, Owner
+
+
+class Understands(Protocol):
+    """What the desk needs of nlu.Nlu (a Protocol keeps the model out of handlers)."""
+
+    def parse(self, text: str) -> Parse: ...
+
+    def faq_match(self, text: str) -> tuple[str | None, float]: ...
+
+
+class KnowledgeBase(Protocol):
+    compound_zh: str
+    compound_en: str
+    emergency_phone: str | None
+
+    def answer(self, entry_id: str, lang: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class DeskConfig:
+    staff_chat_id: int | None = None
+    emergency_phone: str | None = None
+    language: str = "zh"
+    timezone: str = "Asia/Shanghai"
+    survey_delay_seconds: int = 86400
+    chase_repair_minutes: int = 30
+    chase_emergency_minutes: int = 10
+    complaint_reply_hours: int = 24
+
+
+@dataclass
+class Turn:
+    session: Session
+    inbound: Inbound
+    config: DeskConfig
+    nlu: Understands
+    faq: KnowledgeBase
+    now: datetime
+    conv: Conversation
+    binding: Binding | None
+    owner: Owner | None
+    lang: str
+    outcome: Outcome = field(default_factory=Outcome)
+
+    def tr(self, msgid: str, /, **values: object) -> str:
+        return t(self.lang, msgid, **values)
+
+    def say(self, text: str, *, buttons: Keyboard = (), menu: str | None = None) -> None:
+        self.outcome.replies.append(
+            Reply(
+                chat_id=self.inbound.chat_id,
+                channel=self.inbound.channel,
+                text=text,
+                buttons=buttons,
+                menu=menu,
+                language=self.lang,
+            )
+        )
+
+    def staff(self, notice: StaffNotice) -> None:
+        self.outcome.staff.append(notice)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return conversations.get_data(self.conv)
+
+    def set_step(self, step: str | None, data: dict[str, Any] | None = None) -> None:
+        """Move to `step` with `data`; without data only the recent-messages context stays."""
+        if data is None:
+            data = {k: v for k, v in self.data.items() if k == "recent"}
+        conversations.set_state(self.conv, step, data)
+
+    @property
+    def compound(self) -> str:
+        return self.faq.compound_zh if self.lang == "zh" else self.faq.compound_en
+
+    @property
+    def main_menu(self) -> str:
+        return "main" if self.owner is not None else "main_unbound"

@@ -1,0 +1,82 @@
+"""The plain result of understanding one message.
+
+Everything above nlu/ sees only these types, never a scikit-learn object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+INTENTS: tuple[str, ...] = (
+    "greet",
+    "thanks",
+    "repair",
+    "complaint",
+    "faq",
+    "bill_query",
+    "ticket_status",
+    "emergency",
+    "human",
+    "cancel",
+    "out_of_scope",
+)
+
+REPAIR_CATEGORIES: tuple[str, ...] = (
+    "plumbing",
+    "electrical",
+    "elevator",
+    "door_access",
+    "heating",
+    "gas",
+    "structure",
+    "public_area",
+    "other",
+)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One extracted value: `unit` (`3-2-502`), `repair_category` or `phone` (E.164)."""
+
+    entity: str
+    value: str
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class Parse:
+    """What one message means.
+
+    `language` is the language the owner wrote in (`zh` or `en`; mixed text
+    counts as `zh` when it has any Chinese). `ranking` holds the model's top
+    intents with their probabilities, best first. `faq_id` is set only for the
+    `faq` intent and is None when the knowledge base has no answer.
+    `rule` names the rule that decided the intent (e.g. `emergency`), if any.
+    """
+
+    text: str
+    intent: str
+    confidence: float
+    language: str = "zh"
+    entities: tuple[Entity, ...] = ()
+    faq_id: str | None = None
+    faq_score: float = 0.0
+    ranking: tuple[tuple[str, float], ...] = field(default_factory=tuple)
+    rule: str | None = None
+
+    def entity(self, name: str) -> str | None:
+        """The first value of entity `name`, or None."""
+        return next((e.value for e in self.entities if e.entity == name), None)
+
+    def as_json(self) -> dict:
+        """The contract's `propdesk nlu parse` line."""
+        out: dict = {
+            "text": self.text,
+            "intent": self.intent,
+            "confidence": round(self.confidence, 4),
+            "entities": [{"entity": e.entity, "value": e.value} for e in self.entities],
+        }
+        if self.intent == "faq":
+            out["faq_id"] = self.faq_id
+        return out

@@ -1,0 +1,1 @@
+"""Tables, repositories and migrations. Imports nothing of ours."""

@@ -1,0 +1,45 @@
+"""Conversation state by (channel, chat, user), shaped like aiogram's storage."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import Session, select
+
+from storage.models import Conversation, ProcessedUpdate
+from storage.types import utcnow
+
+
+def load(session: Session, *, channel: str, chat_id: int, user_id: int) -> Conversation:
+    stmt = select(Conversation).where(
+        Conversation.channel == channel,
+        Conversation.chat_id == chat_id,
+        Conversation.user_id == user_id,
+    )
+    conv = session.exec(stmt).first()
+    if conv is None:
+        conv = Conversation(channel=channel, chat_id=chat_id, user_id=user_id)
+        session.add(conv)
+        session.flush()
+    return conv
+
+
+def get_data(conv: Conversation) -> dict[str, Any]:
+    return json.loads(conv.data or "{}")
+
+
+def set_state(conv: Conversation, step: str | None, data: dict[str, Any] | None = None) -> None:
+    conv.step = step
+    if data is not None:
+        conv.data = json.dumps(data, ensure_ascii=False)
+    conv.updated_at = utcnow()
+
+
+def first_time(session: Session, update_id: int) -> bool:
+    """Record a Telegram update id; False if it was handled before."""
+    if session.get(ProcessedUpdate, update_id) is not None:
+        return False
+    session.add(ProcessedUpdate(update_id=update_id))
+    session.flush()
+    return True

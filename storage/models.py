@@ -1,0 +1,243 @@
+"""The desk's tables (DESIGN.md, Data).
+
+Times are aware UTC. Money is integer fen (1/100 yuan) so sums never drift.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime, utcnow
+
+
+def _created() -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+def _when() -> Any:
+    return Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
+def _tg_id(*, nullable: bool = False, index: bool = False) -> Any:
+    """A Telegram chat, user or message id: they outgrow 32 bits."""
+    return Field(
+        default=None if nullable else ...,
+        sa_type=BigInteger,
+        nullable=nullable,
+        index=index,
+    )
+
+
+class Unit(SQLModel, table=True):
+    """A flat, `building-entrance-room`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True, max_length=40)
+    building: str = Field(index=True, max_length=12)
+
+
+class Owner(SQLModel, table=True):
+    """A person in the owner register, known by a normalised (E.164) phone."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    phone: str = Field(unique=True, index=True, max_length=20)
+    language: str | None = Field(default=None, max_length=2)
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class OwnerUnit(SQLModel, table=True):
+    owner_id: int = Field(foreign_key="owner.id", primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True, index=True)
+
+
+class Binding(SQLModel, table=True):
+    """A chat bound to an owner by a shared contact; `reachable` turns off on a 403."""
+
+    __table_args__ = (UniqueConstraint("channel", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner_id: int = Field(foreign_key="owner.id", index=True)
+    channel: str = Field(max_length=16)
+    user_id: int = _tg_id()
+    chat_id: int = _tg_id()
+    language: str | None = Field(default=None, max_length=2)
+    reachable: bool = True
+    bound_at: datetime = _created()
+    unreachable_at: datetime | None = _when()
+
+
+class Conversation(SQLModel, table=True):
+    """Where a conversation stands, keyed like aiogram's StorageKey."""
+
+    __table_args__ = (UniqueConstraint("channel", "chat_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    chat_id: int = _tg_id()
+    user_id: int = _tg_id()
+    step: str | None = Field(default=None, max_length=40)
+    data: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    language: str | None = Field(default=None, max_length=2)
+    handoff_ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+    updated_at: datetime = _created()
+
+
+class Ticket(SQLModel, table=True):
+    """A repair, complaint, consultation or emergency, followed until closed."""
+
+    __table_args__ = (Index("ix_ticket_status_created", "status", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16, index=True)
+    category: str | None = Field(default=None, max_length=20)
+    status: str = Field(default="open", max_length=12)
+    priority: str = Field(default="normal", max_length=8)
+    owner_id: int | None = Field(default=None, foreign_key="owner.id", index=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    channel: str = Field(max_length=16)
+    chat_id: int = _tg_id()
+    user_id: int = _tg_id()
+    language: str = Field(default="zh", max_length=2)
+    description: str = Field(sa_column=Column(Text, nullable=False))
+    parent_id: int | None = Field(default=None, foreign_key="ticket.id")
+    staff_chat_id: int | None = _tg_id(nullable=True)
+    staff_message_id: int | None = _tg_id(nullable=True)
+    assignee_id: int | None = _tg_id(nullable=True)
+    assignee_name: str | None = Field(default=None, max_length=100)
+    created_at: datetime = _created()
+    taken_at: datetime | None = _when()
+    first_response_at: datetime | None = _when()
+    resolved_at: datetime | None = _when()
+    closed_at: datetime | None = _when()
+    chase_at: datetime | None = _when()
+    chased_count: int = 0
+    escalated_at: datetime | None = _when()
+
+
+class TicketEvent(SQLModel, table=True):
+    """Who did what to a ticket, and when. Never updated, only appended."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    at: datetime = _created()
+    actor: str = Field(max_length=8)  # owner | staff | system
+    actor_id: int | None = _tg_id(nullable=True)
+    actor_name: str | None = Field(default=None, max_length=100)
+    action: str = Field(max_length=20)
+    detail: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class TicketPhoto(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    file_id: str = Field(max_length=200)
+    at: datetime = _created()
+
+
+class StaffMessage(SQLModel, table=True):
+    """A message the bot posted in the staff chat about a ticket, so replies find it."""
+
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = _tg_id()
+    message_id: int = _tg_id()
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+
+
+class Bill(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("unit_id", "period", "item"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    period: str = Field(max_length=20)
+    item: str = Field(max_length=16)
+    amount_fen: int
+    due_date: date
+    paid: bool = False
+    updated_at: datetime = _created()
+
+
+class Survey(SQLModel, table=True):
+    """The callback after a resolved ticket."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", unique=True)
+    status: str = Field(default="pending", max_length=12)  # pending|asked|answered|unreached
+    due_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+    asked_count: int = 0
+    asked_at: datetime | None = _when()
+    rating: int | None = None
+    comment: str | None = Field(default=None, sa_column=Column(Text))
+    answered_at: datetime | None = _when()
+
+
+class Announcement(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    building: str | None = Field(default=None, max_length=12)
+    send_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+    status: str = Field(default="scheduled", max_length=12)  # scheduled|sending|done
+    created_by: str | None = Field(default=None, max_length=100)
+    created_at: datetime = _created()
+    finished_at: datetime | None = _when()
+
+
+class Delivery(SQLModel, table=True):
+    """One scheduled message to one chat: the exactly-once ledger.
+
+    `key` names what is delivered (e.g. `announcement:7`, `bill:2026-11-23`,
+    `survey:12:1`) so the same thing can never be queued twice for a chat.
+    Status: pending → sending → sent | unreachable | failed | unknown
+    (`unknown`: the process died mid-request; never resent blindly).
+    """
+
+    __table_args__ = (UniqueConstraint("key", "chat_id"), Index("ix_delivery_status", "status"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=60)
+    owner_id: int | None = Field(default=None, foreign_key="owner.id")
+    chat_id: int = _tg_id()
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    buttons: str | None = Field(default=None, sa_column=Column(Text))
+    status: str = Field(default="pending", max_length=12)
+    attempts: int = 0
+    not_before: datetime = _created()
+    last_error: str | None = Field(default=None, max_length=300)
+    created_at: datetime = _created()
+    sent_at: datetime | None = _when()
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """Telegram update ids already handled; a repeat is dropped."""
+
+    update_id: int = Field(
+        primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False}
+    )
+    at: datetime = _created()
+
+
+class LabelledExample(SQLModel, table=True):
+    """An owner's own choice when the desk was unsure: data for retraining."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    intent: str = Field(max_length=20)
+    source: str = Field(default="clarify", max_length=20)
+    created_at: datetime = _created()
+
+
+class FaqAnswer(SQLModel, table=True):
+    """An FAQ answer given, for the first-contact resolution KPI."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    user_id: int = _tg_id(index=True)
+    faq_id: str = Field(max_length=60)
+    at: datetime = _created()
