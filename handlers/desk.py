@@ -79,6 +79,18 @@ INTENTS: dict[str, Callable[[Turn, Parse | None], None]] = {
 # Intents that break into a half-finished step instead of being read as its answer.
 INTERRUPTS = frozenset({"emergency", "cancel", "human"})
 
+# Buttons that are not part of an owner's conversation, by callback-data prefix:
+# each gets the session, the Inbound, and keyword arguments config and now.
+CALLBACKS: dict[str, Callable[..., Outcome]] = {
+    "tk": staff.button,
+    "rs": staff.button,
+}
+
+# Half-finished conversation steps: the owner's next message answers the question.
+STEPS: dict[str, Callable[[Turn, Parse | None], None]] = {
+    report.STEP: report.on_step,
+}
+
 
 class Desk:
     def __init__(
@@ -100,10 +112,12 @@ class Desk:
         with session_scope(self.engine) as session:
             if update_id is not None and not conversations.first_time(session, update_id):
                 return Outcome()
-            if inbound.callback is not None and inbound.callback.data[:3] in ("tk:", "rs:"):
-                return staff.button(session, inbound, config=self.config, now=self.clock())
+            if inbound.callback is not None:
+                prefix = inbound.callback.data.partition(":")[0]
+                if prefix in CALLBACKS:
+                    return CALLBACKS[prefix](session, inbound, config=self.config, now=self.clock())
             if inbound.in_staff_chat:
-                return Outcome()  # staff-chat chatter is not for the owner desk
+                return staff.on_message(session, inbound, config=self.config, now=self.clock())
             turn = self._turn(session, inbound)
             self._route(turn)
             return turn.outcome
@@ -179,8 +193,8 @@ class Desk:
             handoff.relay_from_owner(turn)
             if turn.conv.handoff_ticket_id is not None:
                 return
-        if turn.conv.step == report.STEP and intent not in INTERRUPTS and label_intent is None:
-            report.on_step(turn, parse)
+        if turn.conv.step in STEPS and intent not in INTERRUPTS and label_intent is None:
+            STEPS[turn.conv.step](turn, parse)
             return
         if not text and inbound.photos:
             if not report.attach_photo(turn):

@@ -32,3 +32,8 @@ def button(session: Session, inbound: Inbound, *, config: DeskConfig, now) -> Ou
         staff_name=inbound.user_name or str(inbound.user_id),
         now=now,
     )
+
+
+def on_message(session: Session, inbound: Inbound, *, config: DeskConfig, now) -> Outcome:
+    """A message in the staff chat. Plain chatter is not for the desk."""
+    return Outcome()
