@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from handlers.i18n import N_
 from handlers import binding
+from handlers.i18n import N_
 from handlers.text import money
 from handlers.turn import Turn
 from storage import bills as bill_store

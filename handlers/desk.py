@@ -27,6 +27,7 @@ from storage.db import session_scope
 from storage.models import Owner
 from storage.types import utcnow
 
+
 def _greet(turn: Turn, parse: Parse | None) -> None:
     binding.welcome(turn)
 
@@ -115,7 +116,9 @@ class Desk:
             if inbound.callback is not None:
                 prefix = inbound.callback.data.partition(":")[0]
                 if prefix in CALLBACKS:
-                    return CALLBACKS[prefix](session, inbound, config=self.config, now=self.clock())
+                    return CALLBACKS[prefix](
+                        session, inbound, config=self.config, now=self.clock()
+                    )
             if inbound.in_staff_chat:
                 return staff.on_message(session, inbound, config=self.config, now=self.clock())
             turn = self._turn(session, inbound)

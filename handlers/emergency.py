@@ -3,8 +3,8 @@ duty phone and what to do right now."""
 
 from __future__ import annotations
 
-from handlers.i18n import N_
 from handlers import tickets
+from handlers.i18n import N_
 from handlers.turn import Turn
 from nlu.types import Parse
 from storage import owners as owner_store

@@ -1,4 +1,5 @@
-"""Answers from the company's knowledge base, or an honest 'I don't know' with a way to a person."""
+"""Answers from the company's knowledge base, or an honest 'I don't know'
+with a way to a person."""
 
 from __future__ import annotations
 

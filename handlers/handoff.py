@@ -102,7 +102,9 @@ def owner_ends(turn: Turn) -> None:
         )
         turn.staff(
             StaffNotice(
-                text=turn.tr("💬 #{number}: the owner no longer needs a person.", number=ticket.id),
+                text=turn.tr(
+                    "💬 #{number}: the owner no longer needs a person.", number=ticket.id
+                ),
                 ticket_id=ticket.id,
                 reply_to_message_id=ticket.staff_message_id,
             )

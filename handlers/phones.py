@@ -6,7 +6,7 @@ import phonenumbers
 
 
 def normalise_phone(raw: str, *, region: str = "CN") -> str | None:
-    """`+8613812345678` for `138 1234 5678`, `+86-138-1234-5678`, `8613812345678`…; None if invalid."""
+    """E.164 (`+8613812345678`) for `138 1234 5678`, `+86-138-1234-5678`…; None if invalid."""
     text = (raw or "").strip()
     if not text:
         return None

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from handlers.tickets import KIND_ICON, KIND_LABEL, STATUS_LABEL
 from handlers.text import esc, local_time
+from handlers.tickets import KIND_ICON, KIND_LABEL, STATUS_LABEL
 from handlers.turn import Turn
 from storage import tickets as ticket_store
 

@@ -40,11 +40,17 @@ def model_path(tmp_path_factory) -> Path:
     return path
 
 
+def _pg_admin():
+    """An autocommit connection to the server's maintenance database."""
+    url = make_url(PG_URL).set(database="postgres")
+    return create_engine(url, isolation_level="AUTOCOMMIT")
+
+
 @pytest.fixture(scope="session")
 def _template(tmp_path_factory) -> Iterator[str]:
     """A migrated database to copy for each test: migrating once keeps tests fast."""
     if PG_URL:
-        admin = create_engine(make_url(PG_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
+        admin = _pg_admin()
         name = f"propdesk_tmpl_{uuid.uuid4().hex[:10]}"
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -67,7 +73,7 @@ def _template(tmp_path_factory) -> Iterator[str]:
 @pytest.fixture
 def database_url(_template, tmp_path) -> Iterator[str]:
     if PG_URL:
-        admin = create_engine(make_url(PG_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
+        admin = _pg_admin()
         name = f"propdesk_t_{uuid.uuid4().hex[:12]}"
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{_template}"'))

@@ -65,8 +65,10 @@ class Desk:
         mark = self.api.mark()
         query = self.api.push_callback(user_id, message, data)
         return await self.api.wait_for(
-            lambda c: c.method == "answerCallbackQuery"
-            and c.params.get("callback_query_id") == query["id"],
+            lambda c: (
+                c.method == "answerCallbackQuery"
+                and c.params.get("callback_query_id") == query["id"]
+            ),
             since=mark,
         )
 

@@ -18,7 +18,7 @@ PHONE = "13800138000"
 
 async def test_start_offers_a_contact_button_and_binding_works(desk):
     desk.register(OWNER, phone="+86 138-0013-8000", unit="3-2-502", name="刘洋")
-    reply = (await desk.say(OWNER, "/start"))
+    reply = await desk.say(OWNER, "/start")
     keyboard = desk.keyboard(reply)["keyboard"]
     assert keyboard[0][0]["request_contact"] is True
     # The register wrote the phone with +86 and dashes; Telegram sends bare digits.
@@ -142,10 +142,24 @@ async def test_bills_show_only_the_owners_own_flat(desk):
 
         mine = owner_store.unit_by_code(session, "3-2-502")
         theirs = owner_store.unit_by_code(session, "3-2-501")
-        bill_store.upsert(session, unit_id=mine.id, period="2026-Q4", item="property_fee",
-                          amount_fen=75600, due_date=date(2026, 12, 1), paid=False)
-        bill_store.upsert(session, unit_id=theirs.id, period="2026-Q4", item="property_fee",
-                          amount_fen=99900, due_date=date(2026, 12, 1), paid=False)
+        bill_store.upsert(
+            session,
+            unit_id=mine.id,
+            period="2026-Q4",
+            item="property_fee",
+            amount_fen=75600,
+            due_date=date(2026, 12, 1),
+            paid=False,
+        )
+        bill_store.upsert(
+            session,
+            unit_id=theirs.id,
+            period="2026-Q4",
+            item="property_fee",
+            amount_fen=99900,
+            due_date=date(2026, 12, 1),
+            paid=False,
+        )
     await desk.bind(OWNER)
     reply = await desk.say(OWNER, "我还欠多少钱")
     assert "756.00" in reply["text"]

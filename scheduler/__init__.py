@@ -1,0 +1,3 @@
+"""Scheduled work: surveys, reminders, announcements, chasing.
+
+Drives handlers/; never imports telegram."""
