@@ -62,7 +62,8 @@ class FeatureTagger:
     def prepare(self, text: str) -> str:
         norm = normalise_for_model(text)
         tags = [tag for tag, pat in self._compiled if pat.search(norm)]
-        return norm + ("".join(dict.fromkeys(tags)) if tags else "")
+        # "nothing domain-like matched" is itself a useful signal (out_of_scope).
+        return norm + ("".join(dict.fromkeys(tags)) if tags else " qqnolk ")
 
 
 def make_features() -> FeatureUnion:

@@ -32,7 +32,7 @@ CONFIDENCE_THRESHOLD = 0.45
 
 # The model alone makes a message an emergency at or above this probability
 # (unless the rule layer saw the hazard negated or referred to as past).
-EMERGENCY_MODEL_THRESHOLD = 0.5
+EMERGENCY_MODEL_THRESHOLD = 0.6
 EMERGENCY_MODEL_THRESHOLD_SUPPRESSED = 0.95
 
 _CATEGORY_INTENTS = frozenset({"repair", "emergency", "complaint"})
@@ -153,8 +153,12 @@ class Nlu:
                 # The rules saw the hazard negated or referred to: take the next label.
                 nxt = next(i for i in order if labels[i] != "emergency")
                 intent, confidence = labels[nxt], float(probs[nxt])
-        elif p_em >= EMERGENCY_MODEL_THRESHOLD or intent == "emergency":
-            intent, confidence = "emergency", max(p_em, confidence if intent == "emergency" else 0)
+        elif p_em >= EMERGENCY_MODEL_THRESHOLD:
+            intent, confidence = "emergency", p_em
+        elif intent == "emergency":
+            # A weak model-only emergency with no hazard the rules recognise: next label.
+            nxt = next(i for i in order if labels[i] != "emergency")
+            intent, confidence = labels[nxt], float(probs[nxt])
 
         entities = extract(text, with_category=intent in _CATEGORY_INTENTS)
         faq_id, faq_score = None, 0.0

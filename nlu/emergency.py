@@ -69,6 +69,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"{_LIFT_ZH}.{{0,12}}(?:有人|里面有|关着|困|被关|出不来|下不来|人在里面|孩子在里面|老人在里面)",
             rf"(?:被?困|被?关|卡)(?:在|住在)?{_LIFT_ZH}", r"困电梯", r"被困", r"困在", r"困住",
             rf"(?:关|锁)在{_LIFT_ZH}", r"出不来了", r"救命",
+            rf"{_LIFT_ZH}.{{0,16}}(?:我们|我|人|孩子|老人|小孩).{{0,4}}(?:出不去|出不来|下不来)",
             rf"(?:stuck|trapped|locked)\s+(?:inside\s+|in\s+)(?:the\s+|a\s+|an\s+)?{_LIFT_EN}",
             r"(?:i'?m|we'?re|i am|we are|someone|somebody|people|person|kids?|child|children|"
             r"(?:my|our|a|an|the|two|three)\s+(?:little\s+|old\s+|elderly\s+)?(?:son|daughter|kids?|child|children|"
@@ -89,7 +90,8 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"水流成河", r"水快(?:到|淹)",
             r"\bflood(?:ing|ed|s)?\b(?!\s*(?:insurance|zone|risk|plan))", r"burst\s+(?:water\s+)?pipe",
             r"pipe\s+(?:has\s+|just\s+)?(?:burst|exploded|split)", r"water (?:is )?(?:everywhere|gushing|pouring|spraying|spurting|shooting)",
-            r"can'?t stop the water", r"water won'?t stop", r"under water", r"inches of water",
+            r"water (?:is\s+)?(?:coming|pouring|gushing|streaming|pouring down|flowing)\s+(?:in\s+)?(?:through|from|out of|down)\s+(?:the\s+)?(?:ceiling|walls?|light)",
+            r"like a (?:waterfall|river)", r"can'?t stop the water", r"water won'?t stop", r"under water", r"inches of water",
         ),
     ),
     (
