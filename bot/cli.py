@@ -20,6 +20,7 @@ app = typer.Typer(
     help="A customer-service desk for residential property management, run as a Telegram bot.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,  # locals would print the token
 )
 import_app = typer.Typer(help="Load the owner register or bills from CSV.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -78,9 +79,19 @@ def run(
     from bot import logs
     from bot.service import serve
 
+    from telegram.error import InvalidToken, NetworkError
+
     logs.setup(secrets=[settings.telegram_token or ""])
     engine = _engine(settings)
-    serve(settings, engine=engine, webhook_url=webhook_url, listen=listen)
+    try:
+        serve(settings, engine=engine, webhook_url=webhook_url, listen=listen)
+    except InvalidToken as exc:
+        err.print("[red]Telegram refused the token[/red] (PROPDESK_TELEGRAM_TOKEN).")
+        raise typer.Exit(2) from exc
+    except NetworkError as exc:
+        reason = str(exc).replace(settings.telegram_token or "\0", "***")
+        err.print(f"[red]Cannot reach the Bot API at {settings.telegram_api_url}:[/red] {reason}")
+        raise typer.Exit(1) from exc
 
 
 @app.command()

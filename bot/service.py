@@ -16,6 +16,8 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
 def serve(settings: Settings, *, engine: Engine, webhook_url: str | None, listen: str) -> None:
+    """Run until Ctrl-C or SIGTERM. Raises telegram.error.TelegramError (token
+    scrubbed by the caller's logging) if Telegram cannot be reached at start."""
     runtime = build(settings, engine=engine)
     app = build_application(runtime)
     log.info("propdesk is serving (staff chat %s)", settings.staff_chat_id)

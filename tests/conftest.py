@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from bot.config import Settings
@@ -31,11 +31,17 @@ def faq_path() -> Path:
 
 
 @pytest.fixture(scope="session")
-def model_path(tmp_path_factory) -> Path:
-    """One trained model for the whole session (and per xdist worker)."""
-    from nlu import Nlu
+def model_path() -> Path:
+    """The model for the bundled training data, trained once per machine.
 
-    path = tmp_path_factory.mktemp("nlu") / "model.joblib"
+    The cache path is keyed by the training file's content and the
+    scikit-learn version, so a changed training set retrains; parallel
+    workers write it atomically.
+    """
+    from nlu import Nlu
+    from nlu.core import DEFAULT_TRAINING_FILE, default_model_path
+
+    path = default_model_path(DEFAULT_TRAINING_FILE)
     Nlu.load(model_path=path)
     return path
 
@@ -47,18 +53,19 @@ def _pg_admin():
 
 
 @pytest.fixture(scope="session")
-def _template(tmp_path_factory) -> Iterator[str]:
-    """A migrated database to copy for each test: migrating once keeps tests fast."""
+def _migrated(tmp_path_factory) -> Iterator[str]:
+    """A migrated database: one PostgreSQL database per session (and xdist worker),
+    or a SQLite template file that each test copies. Migrating once keeps tests fast."""
     if PG_URL:
         admin = _pg_admin()
-        name = f"propdesk_tmpl_{uuid.uuid4().hex[:10]}"
+        name = f"propdesk_test_{uuid.uuid4().hex[:10]}"
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
         engine = make_engine(url)
         prepare(engine)
         engine.dispose()
-        yield name
+        yield url
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
@@ -71,20 +78,19 @@ def _template(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture
-def database_url(_template, tmp_path) -> Iterator[str]:
+def database_url(_migrated, tmp_path) -> str:
+    """An empty, current database for one test (ticket numbers start at 1)."""
     if PG_URL:
-        admin = _pg_admin()
-        name = f"propdesk_t_{uuid.uuid4().hex[:12]}"
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{_template}"'))
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-    else:
-        path = tmp_path / "propdesk.db"
-        shutil.copy(_template, path)
-        yield f"sqlite:///{path}"
+        engine = make_engine(_migrated)
+        tables = [t for t in inspect(engine).get_table_names() if t != "alembic_version"]
+        with engine.begin() as conn:
+            quoted = ", ".join(f'"{t}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return _migrated
+    path = tmp_path / "propdesk.db"
+    shutil.copy(_migrated, path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture
