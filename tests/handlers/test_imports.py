@@ -1,4 +1,4 @@
-"""Loading the owner register and bills: bad rows named by line, good rows loaded, no duplicates."""
+"""Loading the owner register and bills: bad rows named by line, good rows load, no duplicates."""
 
 from __future__ import annotations
 
