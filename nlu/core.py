@@ -76,8 +76,11 @@ def _read_model(path: Path) -> IntentModel | None:
 class Nlu:
     """Understands one owner message at a time; `parse` is pure and thread-safe."""
 
-    def __init__(self, model: IntentModel, faq: FaqBase | None = None) -> None:
+    def __init__(
+        self, model: IntentModel, faq: FaqBase | None = None, *, model_path: Path | None = None
+    ) -> None:
         self.model = model
+        self.model_path = model_path
         self.faq = faq
         self._faq_index = FaqIndex(faq) if faq is not None else None
         self._em_idx = model.labels.index("emergency") if "emergency" in model.labels else None
@@ -101,7 +104,7 @@ class Nlu:
             model = train(rasa_yaml.load(training_file))
             save_model(model, path)
             trained_now = True
-        nlu = cls(model, faq)
+        nlu = cls(model, faq, model_path=path)
         nlu.trained_now = trained_now
         return nlu
 
@@ -115,13 +118,13 @@ class Nlu:
         t0 = time.perf_counter()
         model = train(rasa_yaml.load(training_file))
         save_model(model, path)
-        nlu = cls(model)
+        nlu = cls(model, model_path=path)
         nlu.trained_now = True
         return nlu, time.perf_counter() - t0
 
     def with_faq(self, faq: FaqBase | None) -> Nlu:
         """The same model with another knowledge base."""
-        return Nlu(self.model, faq)
+        return Nlu(self.model, faq, model_path=self.model_path)
 
     # -- understanding ------------------------------------------------------
     def faq_match(self, text: str) -> tuple[str | None, float]:

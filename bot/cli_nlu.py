@@ -1,0 +1,117 @@
+"""`propdesk nlu parse|eval|train` (OPERATOR-CONTRACT.md)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+nlu_app = typer.Typer(
+    name="nlu",
+    help="Understand owner messages: parse stdin, evaluate on labelled data, retrain the model.",
+    no_args_is_help=True,
+)
+
+
+def _settings():
+    from bot.config import Settings
+
+    return Settings()
+
+
+def _faq_path(faq: Path | None) -> Path:
+    if faq is not None:
+        return faq
+    env = os.environ.get("PROPDESK_FAQ_PATH")
+    if env:
+        return Path(env)
+    try:
+        return _settings().faq_path
+    except Exception:  # settings unreadable: fall back to the bundled demo base
+        return Path(__file__).parent / "demo" / "faq.yml"
+
+
+def _model_path(model: Path | None) -> Path | None:
+    if model is not None:
+        return model
+    try:
+        return _settings().model_path
+    except Exception:
+        return None
+
+
+def _load(faq: Path | None, model: Path | None):
+    from nlu import FaqBase, Nlu
+
+    try:
+        base = FaqBase.load(_faq_path(faq))
+    except (OSError, ValueError) as exc:
+        typer.echo(f"cannot load the FAQ base: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    return Nlu.load(model_path=_model_path(model), faq=base)
+
+
+@nlu_app.command()
+def parse(
+    faq: Path | None = typer.Option(None, "--faq", help="FAQ knowledge base (YAML)."),
+    model: Path | None = typer.Option(None, "--model", help="Model file (trained if missing)."),
+) -> None:
+    """Read one message per line on stdin; write one JSON object per line."""
+    nlu = _load(faq, model)
+    stream = sys.stdin
+    for raw in stream:
+        line = raw.rstrip("\r\n")
+        if not line.strip():
+            continue
+        typer.echo(json.dumps(nlu.parse(line).as_json(), ensure_ascii=False))
+        sys.stdout.flush()
+
+
+@nlu_app.command("eval")
+def eval_(
+    file: Path = typer.Argument(..., help="Labelled data in Rasa NLU YAML.", exists=True),
+    faq: Path | None = typer.Option(None, "--faq", help="FAQ knowledge base (YAML)."),
+    model: Path | None = typer.Option(None, "--model", help="Model file (trained if missing)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    errors: int = typer.Option(0, "--errors", help="Also list up to N misclassified messages."),
+) -> None:
+    """Accuracy, per-intent precision/recall/F1 and confusion pairs on a labelled file."""
+    from nlu import rasa_yaml
+    from nlu.evaluate import evaluate
+
+    try:
+        data = rasa_yaml.load(file)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    report = evaluate(_load(faq, model), data.examples)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(report.format(max_errors=errors))
+
+
+@nlu_app.command()
+def train(
+    file: Path | None = typer.Argument(None, help="Training data (Rasa NLU YAML); bundled data by default."),
+    model: Path | None = typer.Option(None, "--model", help="Where to save the model."),
+) -> None:
+    """Rebuild the model from training data and save it."""
+    from nlu import Nlu, rasa_yaml
+
+    if file is not None and not file.exists():
+        typer.echo(f"no such file: {file}", err=True)
+        raise typer.Exit(2)
+    try:
+        counts = rasa_yaml.load(file or Path(__file__).parents[1] / "nlu" / "data" / "nlu.yml").counts()
+        nlu, seconds = Nlu.train(file, model_path=_model_path(model))
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    for intent, n in sorted(counts.items()):
+        typer.echo(f"{intent:<14} {n:>5}")
+    typer.echo(f"{'total':<14} {sum(counts.values()):>5}")
+    typer.echo(f"trained in {seconds:.1f} s -> {nlu.model_path}")
