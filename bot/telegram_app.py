@@ -31,6 +31,9 @@ def to_inbound(update: Update, *, staff_chat_id: int | None) -> Inbound | None:
     chat = update.effective_chat
     if user is None or chat is None or user.is_bot:
         return None
+    in_staff_chat = staff_chat_id is not None and chat.id == staff_chat_id
+    if chat.type != chat.PRIVATE and not in_staff_chat:
+        return None  # the desk talks to owners one to one; other groups are ignored
     name = user.full_name or (user.username or str(user.id))
     base = {
         "channel": "telegram",
@@ -38,7 +41,7 @@ def to_inbound(update: Update, *, staff_chat_id: int | None) -> Inbound | None:
         "user_id": user.id,
         "user_name": name,
         "language_code": user.language_code,
-        "in_staff_chat": staff_chat_id is not None and chat.id == staff_chat_id,
+        "in_staff_chat": in_staff_chat,
     }
     query = update.callback_query
     if query is not None:

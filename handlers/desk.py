@@ -13,7 +13,9 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from handlers import bills, binding, emergency, faq, handoff, report, staff, status
+from handlers import bills, binding, emergency, faq, handoff, relay, report, staff, status
+from handlers import survey
+from handlers import survey
 from handlers.clarify import CHOICES, ask_to_choose, chose
 from handlers.menu import intent_of_label
 from handlers.messages import Inbound, Outcome
@@ -22,6 +24,7 @@ from nlu import CONFIDENCE_THRESHOLD
 from nlu.types import Parse
 from storage import conversations
 from storage import owners as owner_store
+from storage import relay as relay_store
 from storage import tickets as ticket_store
 from storage.db import session_scope
 from storage.models import Owner
@@ -85,11 +88,17 @@ INTERRUPTS = frozenset({"emergency", "cancel", "human"})
 CALLBACKS: dict[str, Callable[..., Outcome]] = {
     "tk": staff.button,
     "rs": staff.button,
+    survey.PREFIX: survey.button,
+    survey.PREFIX: survey.button,
+    "pg": staff.page,
 }
 
 # Half-finished conversation steps: the owner's next message answers the question.
 STEPS: dict[str, Callable[[Turn, Parse | None], None]] = {
     report.STEP: report.on_step,
+    survey.STEP: survey.on_comment,
+    survey.STEP: survey.on_comment,
+    emergency.STEP: emergency.on_follow_up,
 }
 
 
@@ -109,7 +118,15 @@ class Desk:
         self.config = config
         self.clock = clock
 
-    def handle(self, inbound: Inbound, *, update_id: int | None = None) -> Outcome:
+    def handle(
+        self,
+        inbound: Inbound,
+        *,
+        update_id: int | None = None,
+        is_member: Callable[[int], bool] | None = None,
+    ) -> Outcome:
+        """One unit of work. `is_member(user_id)` is the adapter's live check of the staff
+        chat, for commands that name another person (`/assign`)."""
         with session_scope(self.engine) as session:
             if update_id is not None and not conversations.first_time(session, update_id):
                 return Outcome()
@@ -120,7 +137,9 @@ class Desk:
                         session, inbound, config=self.config, now=self.clock()
                     )
             if inbound.in_staff_chat:
-                return staff.on_message(session, inbound, config=self.config, now=self.clock())
+                return staff.on_message(
+                    session, inbound, config=self.config, now=self.clock(), is_member=is_member
+                )
             turn = self._turn(session, inbound)
             self._route(turn)
             return turn.outcome
@@ -130,6 +149,17 @@ class Desk:
         with session_scope(self.engine) as session:
             ticket_store.remember_staff_message(
                 session, ticket_id=ticket_id, chat_id=chat_id, message_id=message_id, card=card
+            )
+
+    def relayed(self, *, ticket_id: int, channel: str, chat_id: int, message_id: int) -> None:
+        """The adapter delivered a staff message to an owner: remember it for replies."""
+        with session_scope(self.engine) as session:
+            relay_store.remember_relayed(
+                session,
+                ticket_id=ticket_id,
+                channel=channel,
+                chat_id=chat_id,
+                message_id=message_id,
             )
 
     def mark_unreachable(self, *, channel: str, chat_id: int) -> None:
@@ -189,6 +219,8 @@ class Desk:
         if intent == "emergency":
             emergency.raise_alarm(turn, parse)
             return
+        if inbound.reply_to_message_id is not None and relay.owner_replied(turn):
+            return  # a reply to a message relayed from staff goes back on its ticket
         if turn.conv.handoff_ticket_id is not None:
             if intent == "cancel":
                 handoff.owner_ends(turn)

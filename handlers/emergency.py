@@ -4,10 +4,16 @@ duty phone and what to do right now."""
 from __future__ import annotations
 
 from handlers import tickets
+from handlers.messages import StaffNotice
+from handlers.text import excerpt
 from handlers.i18n import N_
 from handlers.turn import Turn
 from nlu.types import Parse
 from storage import owners as owner_store
+from storage import tickets as ticket_store
+from storage.models import Ticket
+
+STEP = "emergency"
 
 # What to do in the next minute, by what the message is about.
 ADVICE = {
@@ -87,4 +93,36 @@ def raise_alarm(turn: Turn, parse: Parse | None) -> None:
         lines.append(turn.tr("24-hour duty phone: {phone}", phone=phone))
     if turn.owner is None and unit is None:
         lines.append(turn.tr("Please tell me your building and flat number so we find you."))
+        turn.set_step(STEP, {"ticket_id": ticket.id})
     turn.say("\n\n".join(lines), menu=turn.main_menu)
+
+
+def on_follow_up(turn: Turn, parse: Parse | None) -> None:
+    """What the owner adds right after an emergency (where they are) goes to staff at once."""
+    ticket = turn.session.get(Ticket, turn.data.get("ticket_id"))
+    text = turn.inbound.text.strip()
+    turn.set_step(None)
+    if ticket is None or not text:
+        return
+    unit = parse.entity("unit") if parse else None
+    known = owner_store.unit_by_code(turn.session, unit) if unit else None
+    if known is not None and ticket.unit_id is None:
+        ticket.unit_id = known.id
+    ticket_store.add_event(
+        turn.session,
+        ticket,
+        actor="owner",
+        actor_id=turn.inbound.user_id,
+        actor_name=turn.inbound.user_name,
+        action="message_in",
+        detail=text,
+    )
+    turn.staff(
+        StaffNotice(
+            text=f"🚨 #{ticket.id}: {excerpt(text)}",
+            ticket_id=ticket.id,
+            urgent=True,
+            reply_to_message_id=ticket.staff_message_id,
+        )
+    )
+    turn.say(turn.tr("Thank you, passed on to the staff on duty (#{number}).", number=ticket.id))

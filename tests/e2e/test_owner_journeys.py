@@ -131,7 +131,14 @@ async def test_emergency_alerts_staff_at_once_even_unbound(desk):
     reply = await desk.api.wait_sent(504, since=mark)
     assert "0755-8888-6666" in reply["text"]
     assert "lighter" in reply["text"]
+    assert "building and flat" in reply["text"]
     assert desk.ticket(1).priority == "urgent"
+    # where they are goes straight to the staff on duty, on the same ticket
+    mark = desk.api.mark()
+    desk.api.push_text(504, "Building 3 Unit 2 Room 502, 5th floor")
+    follow = await desk.api.wait_sent(STAFF_CHAT, since=mark)
+    assert follow["text"].startswith("🚨 #1") and "Room 502" in follow["text"]
+    assert desk.events(1) == ["opened", "message_in"]
 
 
 async def test_bills_show_only_the_owners_own_flat(desk):
