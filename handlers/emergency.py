@@ -4,9 +4,9 @@ duty phone and what to do right now."""
 from __future__ import annotations
 
 from handlers import tickets
+from handlers.i18n import N_
 from handlers.messages import StaffNotice
 from handlers.text import excerpt
-from handlers.i18n import N_
 from handlers.turn import Turn
 from nlu.types import Parse
 from storage import owners as owner_store
