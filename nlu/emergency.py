@@ -53,7 +53,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "fire",
         _rx(
             r"(?<![打点不没])着火", r"起火", r"失火", r"火灾(?!险|保险|演|隐患|预防|知识)",
-            r"冒烟", r"冒黑烟", r"浓烟", r"烧起来", r"火烧", r"烧着了", r"火苗", r"明火",
+            r"冒烟", r"冒黑烟", r"浓烟", r"(?:全|到处|满屋子?|一屋子?)(?:都)?是烟", r"烟雾弥漫", r"烧起来", r"火烧", r"烧着了", r"火苗", r"明火",
             r"烟(?:很大|好大|雾弥漫|味很大|特别大)", r"烧焦(?:的)?味", r"糊味", r"焦糊味",
             r"(?:there'?s|there is|a|big|kitchen|electrical|house)\s+fire\b(?!\s*(?:drill|alarm|door|exit|escape|extinguisher|safety|hydrant|inspection|lane|insurance|code|regulation|training))",
             r"\bon fire\b", r"\b(?:caught|catch|catching) fire", r"fire (?:broke out|is spreading|in (?:the|my|our|a)\b(?!\s*(?:drill|alarm)))",
@@ -147,13 +147,16 @@ _NEG_BEFORE_ZH = re.compile(
     r"不存在|防止|预防|避免|杜绝)\s*\S{0,3}$"
 )
 _NEG_BEFORE_EN = re.compile(
-    r"(?:\bno\b|\bnot\b|n't\b|\bnever\b|\bwithout\b|\bno longer\b|\bnothing\b|\bprevent(?:ing)?\b|"
+    r"(?:\bno\b|\bnot\b|n't\b|\bnever\b|\bnobody\b|\bno one\b|\bnone\b|\bwithout\b|\bno longer\b|\bnothing\b|\bprevent(?:ing)?\b|"
     r"\bavoid(?:ing)?\b|\bany\b)(?:\s+\S+){0,3}\s*$"
 )
 _NEG_AFTER = re.compile(
     r"^\S{0,6}(?:没了|没有了|散了|消失了|不见了|停了|已经?(?:好|修好|处理好|解决|灭|关)了|"
-    r"(?:\s+(?:is|are)\s+)?(?:gone|stopped|fixed|over|resolved|fine now|sorted)\b)"
+    r"\s*(?:(?:has|have|is|are|was|were|now|all|just|finally|been)\s+){0,3}"
+    r"(?:gone|stopped|fixed|over|resolved|fine now|sorted|cleared)\b)"
 )
+# A negation inside the matched phrase ("电梯里没人被困").
+_NEG_INSIDE = re.compile(r"没有?人|无人|没有?被|不是")
 # Reference to an earlier incident or an existing ticket.
 _REFERENCE = re.compile(
     r"上次|上回|之前|前几天|前天|前阵子|上周|上个月|去年|那次|那天|报修的|报过的?|报了的|报的|报了(?!警)|反映的|反映过|投诉的|"
@@ -172,6 +175,9 @@ _INFO = re.compile(
     r"training|insurance|\bmovie\b|\bnews\b|safety (?:tips|rules|check|inspection)|what should i do when|"
     r"how (?:do|to|can) (?:i |we )?(?:prevent|avoid|use)|fire alarm test|smoke detector|smoke alarm battery"
 )
+_HAZARD_WORD = re.compile(
+    r"火|烟|煤气|燃气|天然气|被困|困人|淹|爆管|漏电|fire|smoke|gas|flood|trapped|spark|burst|shock"
+)
 # Complaints about neighbours' smoking are not fires.
 _NOT_FIRE = re.compile(r"抽烟|吸烟|烟头|烟味从|二手烟|smoking (?:in|on|near|neighbour|neighbor)|cigarette|smokes")
 
@@ -188,10 +194,15 @@ def check(text: str) -> EmergencyCheck:
                 return EmergencyCheck(True, hazard)
             if first_suppressed is None:
                 first_suppressed = EmergencyCheck(False, hazard, reason)
+    if first_suppressed is None and _HAZARD_WORD.search(t) and _INFO.search(t):
+        # Hazard vocabulary in an informational frame ("fire drill next week").
+        return EmergencyCheck(False, "mention", "hypothetical")
     return first_suppressed or EmergencyCheck(False)
 
 
 def _suppression(hazard: str, t: str, before: str, after: str, phrase: str) -> str | None:
+    if _NEG_INSIDE.search(phrase):
+        return "negated"
     window = before[-8:]
     if _NEG_BEFORE_ZH.search(window) or _NEG_BEFORE_EN.search(before[-30:]):
         return "negated"
