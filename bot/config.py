@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     quiet_hours: str = "21:00-08:00"
     holidays: str = "CN"
     survey_delay_seconds: int = 86400
+    survey_retry_seconds: int = 86400  # an unanswered survey is asked once more after this
     faq_path: Path = DEFAULT_FAQ
     emergency_phone: str | None = None
     model_path: Path | None = None
@@ -44,6 +45,25 @@ class Settings(BaseSettings):
     def _known_language(cls, value: str) -> str:
         if value not in ("zh", "en"):
             raise ValueError("PROPDESK_LANGUAGE must be zh or en")
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        from handlers.calendar import parse_quiet_hours
+
+        parse_quiet_hours(value)  # raises ValueError with the reason
+        return value
+
+    @field_validator("bill_reminder_days")
+    @classmethod
+    def _reminder_days(cls, value: str) -> str:
+        from handlers.reminders import parse_days
+
+        try:
+            parse_days(value)
+        except ValueError as exc:
+            raise ValueError("PROPDESK_BILL_REMINDER_DAYS must look like 3,0,-3,-10,-30") from exc
         return value
 
     @field_validator("telegram_token", "emergency_phone", mode="before")

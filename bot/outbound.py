@@ -14,6 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+import httpx
 from telegram import (
     Bot,
     InlineKeyboardButton,
@@ -53,6 +54,17 @@ class Uncertain(Exception):
 @dataclass(frozen=True)
 class Sent:
     message_id: int
+
+
+def never_left(exc: BaseException) -> bool:
+    """True if the request surely never reached Telegram (no connection was made),
+    so sending it again cannot duplicate it."""
+    cause = exc.__cause__
+    while cause is not None:
+        if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+            return True
+        cause = cause.__cause__
+    return False
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
@@ -128,11 +140,26 @@ class Outbound:
         self.on_card_posted = on_card_posted
         self.on_blocked = on_blocked
 
-    async def _call(self, chat_id: int | None, send: Callable[[], Awaitable], *, paced: bool):
-        """Run one Bot API call with pacing and bounded 429 retries."""
+    async def _call(
+        self,
+        chat_id: int | None,
+        send: Callable[[], Awaitable],
+        *,
+        paced: bool,
+        before_request: Callable[[], Awaitable[None]] | None = None,
+    ):
+        """Run one Bot API call with pacing and bounded 429 retries.
+
+        `before_request` runs after pacing, right before each HTTP attempt: the
+        scheduled path commits its Delivery row `sending` there. With it, a
+        network error that may have reached Telegram is not retried blindly but
+        raised as Uncertain (only a connection that never opened is retried).
+        """
         for attempt in range(MAX_RETRIES + 1):
             if paced and chat_id is not None:
                 await self.pacer.wait(chat_id)
+            if before_request is not None:
+                await before_request()
             try:
                 return await send()
             except RetryAfter as exc:
@@ -149,7 +176,11 @@ class Outbound:
             except TimedOut as exc:
                 raise Uncertain(str(exc)) from exc
             except NetworkError as exc:
-                if isinstance(exc, BadRequest) or attempt == MAX_RETRIES:
+                if isinstance(exc, BadRequest):
+                    raise
+                if before_request is not None and not never_left(exc):
+                    raise Uncertain(str(exc)) from exc
+                if attempt == MAX_RETRIES:
                     raise
                 await asyncio.sleep(0.5 * (attempt + 1))
         raise AssertionError("unreachable")
@@ -161,8 +192,12 @@ class Outbound:
         *,
         markup=None,
         reply_to: int | None = None,
+        before_request: Callable[[], Awaitable[None]] | None = None,
     ) -> Message:
-        """Send HTML text (split if long); the markup goes on the last piece."""
+        """Send HTML text (split if long); the markup goes on the last piece.
+
+        `before_request`: see `_call` (the scheduled path, bot/delivery.py).
+        """
         pieces = split_text(text)
         message = None
         for i, piece in enumerate(pieces):
@@ -172,11 +207,14 @@ class Outbound:
                 piece,
                 markup=markup if last else None,
                 reply_to=reply_to if i == 0 else None,
+                before_request=before_request,
             )
         assert message is not None
         return message
 
-    async def _send_html(self, chat_id: int, text: str, *, markup, reply_to: int | None):
+    async def _send_html(
+        self, chat_id: int, text: str, *, markup, reply_to: int | None, before_request=None
+    ):
         params = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
 
         def send(parse_mode, body):
@@ -188,13 +226,14 @@ class Outbound:
                 reply_parameters=params,
             )
 
+        hook = {"before_request": before_request}
         try:
-            return await self._call(chat_id, send(ParseMode.HTML, text), paced=True)
+            return await self._call(chat_id, send(ParseMode.HTML, text), paced=True, **hook)
         except BadRequest as exc:
             if "parse entities" not in str(exc).lower():
                 raise Undeliverable(str(exc)) from exc
             log.error("Telegram rejected our HTML (%s); sending as plain text", exc)
-            return await self._call(chat_id, send(None, plain(text)), paced=True)
+            return await self._call(chat_id, send(None, plain(text)), paced=True, **hook)
 
     async def edit_text(self, chat_id: int, message_id: int, text: str, *, markup=None) -> None:
         try:

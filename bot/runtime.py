@@ -9,14 +9,18 @@ import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 
 from sqlalchemy import Engine
 
 from bot.config import Settings
+from handlers.calendar import Calendar
 from handlers.desk import Desk
+from handlers.reminders import parse_days
 from handlers.turn import DeskConfig
 from nlu import FaqBase, Nlu
+from scheduler.jobs import JobConfig
 from storage.db import make_engine, prepare
 
 log = logging.getLogger(__name__)
@@ -50,6 +54,21 @@ def desk_config(settings: Settings, faq: FaqBase) -> DeskConfig:
         chase_repair_minutes=settings.chase_repair_minutes,
         chase_emergency_minutes=settings.chase_emergency_minutes,
         complaint_reply_hours=settings.complaint_reply_hours,
+    )
+
+
+def job_config(settings: Settings, desk: DeskConfig) -> JobConfig:
+    """What the scheduler's jobs need beyond the desk's own settings."""
+    return JobConfig(
+        desk=desk,
+        calendar=Calendar(
+            timezone=settings.timezone,
+            quiet_hours=settings.quiet_hours,
+            holidays=settings.holidays,
+        ),
+        survey_retry=timedelta(seconds=settings.survey_retry_seconds),
+        bill_reminder_days=parse_days(settings.bill_reminder_days),
+        manager_chat_id=settings.manager_chat_id,
     )
 
 

@@ -6,20 +6,39 @@ import logging
 
 from sqlalchemy import Engine
 from telegram import Update
+from telegram.ext import Application
 
 from bot.config import Settings
-from bot.runtime import build
+from bot.runtime import Runtime, build
 from bot.telegram_app import build_application
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
+async def _start_background(app: Application) -> None:
+    """The scheduler and the sender of scheduled messages, on PTB's loop."""
+    from bot.delivery import Background
+
+    runtime: Runtime = app.bot_data["runtime"]
+    background = Background(runtime, app.bot_data["outbound"])
+    app.bot_data["background"] = background
+    await background.start()
+
+
+async def _stop_background(app: Application) -> None:
+    background = app.bot_data.pop("background", None)
+    if background is not None:
+        await background.stop()
+
+
 def serve(settings: Settings, *, engine: Engine, webhook_url: str | None, listen: str) -> None:
     """Run until Ctrl-C or SIGTERM. Raises telegram.error.TelegramError (token
     scrubbed by the caller's logging) if Telegram cannot be reached at start."""
     runtime = build(settings, engine=engine)
-    app = build_application(runtime)
+    app = build_application(runtime, post_init=_start_background)
+    app.post_stop = _stop_background  # before PTB closes the HTTP client: sends can finish
+    app.bot_data["runtime"] = runtime
     log.info("propdesk is serving (staff chat %s)", settings.staff_chat_id)
     if webhook_url:
         host, _, port = listen.rpartition(":")

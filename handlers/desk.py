@@ -13,9 +13,8 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
+import handlers.survey as survey
 from handlers import bills, binding, emergency, faq, handoff, relay, report, staff, status
-from handlers import survey
-from handlers import survey
 from handlers.clarify import CHOICES, ask_to_choose, chose
 from handlers.menu import intent_of_label
 from handlers.messages import Inbound, Outcome
@@ -89,14 +88,12 @@ CALLBACKS: dict[str, Callable[..., Outcome]] = {
     "tk": staff.button,
     "rs": staff.button,
     survey.PREFIX: survey.button,
-    survey.PREFIX: survey.button,
     "pg": staff.page,
 }
 
 # Half-finished conversation steps: the owner's next message answers the question.
 STEPS: dict[str, Callable[[Turn, Parse | None], None]] = {
     report.STEP: report.on_step,
-    survey.STEP: survey.on_comment,
     survey.STEP: survey.on_comment,
     emergency.STEP: emergency.on_follow_up,
 }

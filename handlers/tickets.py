@@ -17,7 +17,7 @@ from handlers.phones import mask_phone
 from handlers.text import esc, excerpt, local_time
 from handlers.turn import DeskConfig
 from storage import tickets as ticket_store
-from storage.models import Conversation, Owner, Survey, Ticket, Unit
+from storage.models import Conversation, Owner, Ticket, Unit
 from storage.types import utcnow
 
 KIND_ICON = {"repair": "🔧", "complaint": "📣", "emergency": "🚨", "consultation": "👤"}
@@ -247,13 +247,9 @@ def resolve(
         action="resolved",
     )
     end_handoff(session, ticket)
-    has_survey = session.exec(select(Survey).where(Survey.ticket_id == ticket.id)).first()
-    if ticket.kind != "consultation" and has_survey is None:
-        session.add(
-            Survey(
-                ticket_id=ticket.id, due_at=now + timedelta(seconds=config.survey_delay_seconds)
-            )
-        )
+    from handlers import survey  # survey opens follow-up tickets through this module
+
+    survey.book(session, ticket, config=config, now=now)
     if ticket.kind == "consultation":
         owner_text = t(
             ticket.language,

@@ -165,7 +165,12 @@ class Bill(SQLModel, table=True):
 
 
 class Survey(SQLModel, table=True):
-    """The callback after a resolved ticket."""
+    """The callback after a resolved ticket (handlers/survey.py).
+
+    `due_at` is when the scheduler next acts on it: the first ask, the second
+    ask, or giving up (`unreached`). `followup_id` is the ticket a low rating
+    opened.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="ticket.id", unique=True)
@@ -176,6 +181,7 @@ class Survey(SQLModel, table=True):
     rating: int | None = None
     comment: str | None = Field(default=None, sa_column=Column(Text))
     answered_at: datetime | None = _when()
+    followup_id: int | None = Field(default=None, foreign_key="ticket.id")
 
 
 class Announcement(SQLModel, table=True):
@@ -183,22 +189,29 @@ class Announcement(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     building: str | None = Field(default=None, max_length=12)
     send_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
-    status: str = Field(default="scheduled", max_length=12)  # scheduled|sending|done
+    status: str = Field(default="scheduled", max_length=12)  # scheduled|sending|done|stale
     created_by: str | None = Field(default=None, max_length=100)
     created_at: datetime = _created()
+    started_at: datetime | None = _when()
     finished_at: datetime | None = _when()
+    recipients: int = 0
 
 
 class Delivery(SQLModel, table=True):
     """One scheduled message to one chat: the exactly-once ledger.
 
-    `key` names what is delivered (e.g. `announcement:7`, `bill:2026-11-23`,
+    `key` names what is delivered (e.g. `ann:7`, `bills:3:2026-11-23`,
     `survey:12:1`) so the same thing can never be queued twice for a chat.
-    Status: pending → sending → sent | unreachable | failed | unknown
-    (`unknown`: the process died mid-request; never resent blindly).
+    Status: pending → sending → sent | unreachable | failed | unknown, or
+    pending → expired (`expires_at` passed before it could go; never sent).
+    `unknown`: the process died or timed out mid-request; never resent blindly.
+    `ticket_id` marks a staff-chat message about a ticket (replies find it).
     """
 
-    __table_args__ = (UniqueConstraint("key", "chat_id"), Index("ix_delivery_status", "status"))
+    __table_args__ = (
+        UniqueConstraint("key", "chat_id"),
+        Index("ix_delivery_status", "status", "not_before"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=60)
@@ -209,6 +222,10 @@ class Delivery(SQLModel, table=True):
     status: str = Field(default="pending", max_length=12)
     attempts: int = 0
     not_before: datetime = _created()
+    expires_at: datetime | None = _when()
+    reply_to_message_id: int | None = _tg_id(nullable=True)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+    message_id: int | None = _tg_id(nullable=True)
     last_error: str | None = Field(default=None, max_length=300)
     created_at: datetime = _created()
     sent_at: datetime | None = _when()

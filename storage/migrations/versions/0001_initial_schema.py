@@ -27,7 +27,9 @@ def upgrade() -> None:
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
     sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('started_at', storage.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('finished_at', storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('recipients', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('announcement', schema=None) as batch_op:
@@ -112,26 +114,6 @@ def upgrade() -> None:
     with op.batch_alter_table('binding', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_binding_owner_id'), ['owner_id'], unique=False)
 
-    op.create_table('delivery',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
-    sa.Column('owner_id', sa.Integer(), nullable=True),
-    sa.Column('chat_id', sa.BigInteger(), nullable=False),
-    sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('buttons', sa.Text(), nullable=True),
-    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
-    sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('not_before', storage.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
-    sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', storage.types.UTCDateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['owner_id'], ['owner.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('key', 'chat_id')
-    )
-    with op.batch_alter_table('delivery', schema=None) as batch_op:
-        batch_op.create_index('ix_delivery_status', ['status'], unique=False)
-
     op.create_table('ownerunit',
     sa.Column('owner_id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
@@ -193,6 +175,31 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('channel', 'chat_id', 'user_id')
     )
+    op.create_table('delivery',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=True),
+    sa.Column('chat_id', sa.BigInteger(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('buttons', sa.Text(), nullable=True),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('not_before', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reply_to_message_id', sa.BigInteger(), nullable=True),
+    sa.Column('ticket_id', sa.Integer(), nullable=True),
+    sa.Column('message_id', sa.BigInteger(), nullable=True),
+    sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
+    sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['owner_id'], ['owner.id'], ),
+    sa.ForeignKeyConstraint(['ticket_id'], ['ticket.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('key', 'chat_id')
+    )
+    with op.batch_alter_table('delivery', schema=None) as batch_op:
+        batch_op.create_index('ix_delivery_status', ['status', 'not_before'], unique=False)
+
     op.create_table('staffmessage',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('chat_id', sa.BigInteger(), nullable=False),
@@ -215,6 +222,8 @@ def upgrade() -> None:
     sa.Column('rating', sa.Integer(), nullable=True),
     sa.Column('comment', sa.Text(), nullable=True),
     sa.Column('answered_at', storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('followup_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['followup_id'], ['ticket.id'], ),
     sa.ForeignKeyConstraint(['ticket_id'], ['ticket.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('ticket_id')
@@ -269,6 +278,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_staffmessage_ticket_id'))
 
     op.drop_table('staffmessage')
+    with op.batch_alter_table('delivery', schema=None) as batch_op:
+        batch_op.drop_index('ix_delivery_status')
+
+    op.drop_table('delivery')
     op.drop_table('conversation')
     with op.batch_alter_table('ticket', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ticket_unit_id'))
@@ -281,10 +294,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_ownerunit_unit_id'))
 
     op.drop_table('ownerunit')
-    with op.batch_alter_table('delivery', schema=None) as batch_op:
-        batch_op.drop_index('ix_delivery_status')
-
-    op.drop_table('delivery')
     with op.batch_alter_table('binding', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_binding_owner_id'))
 

@@ -1,0 +1,212 @@
+"""Announcements (通知): water and power cuts, holidays, storms.
+
+Staff schedule one with `propdesk announce TEXT [--building B] [--at WHEN]`
+or `/announce [--building B] [--at WHEN] TEXT` in the staff chat. Either
+writes an Announcement row and nothing else; the running service's scheduler
+(scheduler/jobs.py `deliver_announcements`) expands it, when due and outside
+quiet hours, into one Delivery per reachable bound chat (all owners, or the
+owners of flats in building B), and posts a summary to the staff chat when
+the last one is settled.
+
+`WHEN` is ISO 8601; without an offset it is the compound's local time. An
+announcement whose time is more than STALE_AFTER past when the service gets
+to it (it was down) is not sent: it is marked `stale` and staff are told.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from handlers.i18n import N_, t
+from handlers.messages import Inbound, Outcome, Reply
+from handlers.text import esc, excerpt, local_time
+from handlers.turn import DeskConfig
+from storage import owners as owner_store
+from storage.models import Announcement, Unit
+
+STALE_AFTER = timedelta(hours=24)
+COMMAND = "/announce"
+USAGE = N_("Usage: /announce [--building B] [--at 2026-12-01T09:00] text")
+_COMMAND = re.compile(r"/announce(@\w+)?(\s+|$)")
+_OPTION = re.compile(r"--(building|at)(?:=|\s+)(\S+)\s*")
+
+
+class AnnounceError(ValueError):
+    """The request cannot be scheduled; the message says why (English msgid + values)."""
+
+    def __init__(self, msgid: str, **values: object) -> None:
+        super().__init__(msgid.format(**values) if values else msgid)
+        self.msgid = msgid
+        self.values = values
+
+    def tr(self, lang: str) -> str:
+        return t(lang, self.msgid, **self.values)
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    announcement: Announcement
+    recipients: int  # reachable bound chats right now (counted again when it is sent)
+
+
+def parse_when(text: str, *, timezone: str) -> datetime:
+    """ISO 8601 with or without an offset (without: the compound's local time) → UTC."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise AnnounceError(
+            N_("Cannot read the time “{value}”: use 2026-12-01T09:00"), value=text
+        ) from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(timezone))
+    return moment.astimezone(ZoneInfo("UTC"))
+
+
+def schedule(
+    session: Session,
+    *,
+    text: str,
+    now: datetime,
+    building: str | None = None,
+    send_at: datetime | None = None,
+    created_by: str | None = None,
+) -> Scheduled:
+    """Write the announcement (validated); the scheduler does the rest."""
+    text = text.strip()
+    if not text:
+        raise AnnounceError(N_("The announcement has no text."))
+    if building is not None:
+        building = building.strip()
+        if session.exec(select(Unit.id).where(Unit.building == building)).first() is None:
+            raise AnnounceError(
+                N_("There are no flats in building {building}."), building=building
+            )
+    send_at = send_at or now
+    if send_at < now - STALE_AFTER:
+        raise AnnounceError(N_("That time is more than 24 hours ago."))
+    announcement = Announcement(
+        text=text, building=building, send_at=send_at, created_by=created_by, created_at=now
+    )
+    session.add(announcement)
+    session.flush()
+    recipients = len(owner_store.bound_recipients(session, building=building))
+    return Scheduled(announcement, recipients)
+
+
+def key(announcement_id: int) -> str:
+    """The Delivery key of an announcement's messages to owners."""
+    return f"ann:{announcement_id}"
+
+
+def render(announcement: Announcement, lang: str) -> str:
+    """What an owner receives: a heading in their language, then the staff's text."""
+    return t(lang, "📢 <b>Notice from the service centre</b>") + "\n\n" + esc(announcement.text)
+
+
+def summary_text(announcement: Announcement, tally: Counter[str], *, lang: str) -> str:
+    """The staff-chat summary once every message is settled."""
+    lines = [
+        t(lang, "📢 Announcement #{number} is done.", number=announcement.id),
+        excerpt(announcement.text, 120),
+        t(
+            lang,
+            "Delivered: {sent} · unreachable (blocked the bot): {unreachable} · "
+            "failed: {failed} · unknown (interrupted mid-send, not repeated): {unknown}",
+            sent=tally["sent"],
+            unreachable=tally["unreachable"],
+            failed=tally["failed"],
+            unknown=tally["unknown"],
+        ),
+    ]
+    if tally["expired"]:
+        lines.append(t(lang, "Not sent, too late: {n}", n=tally["expired"]))
+    return "\n".join(lines)
+
+
+def stale_text(announcement: Announcement, *, lang: str, timezone: str) -> str:
+    return "\n".join(
+        [
+            t(
+                lang,
+                "⚠️ Announcement #{number} was due at {when} but the service was not "
+                "running; it is more than 24 hours late, so it was NOT sent.",
+                number=announcement.id,
+                when=local_time(announcement.send_at, timezone, "%Y-%m-%d %H:%M"),
+            ),
+            excerpt(announcement.text, 120),
+        ]
+    )
+
+
+def scheduled_text(scheduled: Scheduled, *, lang: str, timezone: str, now: datetime) -> str:
+    """The confirmation, for the CLI and the staff chat."""
+    ann = scheduled.announcement
+    when = (
+        t(lang, "now")
+        if ann.send_at <= now
+        else local_time(ann.send_at, timezone, "%Y-%m-%d %H:%M")
+    )
+    if ann.building:
+        text = t(
+            lang,
+            "📢 Announcement #{number} is scheduled ({when}) for {n} bound owners in building "
+            "{building}.",
+            number=ann.id,
+            when=when,
+            n=scheduled.recipients,
+            building=esc(ann.building),
+        )
+    else:
+        text = t(
+            lang,
+            "📢 Announcement #{number} is scheduled ({when}) for {n} bound owners.",
+            number=ann.id,
+            when=when,
+            n=scheduled.recipients,
+        )
+    return text + "\n" + t(lang, "Quiet hours hold it; a summary follows here when it is done.")
+
+
+def parse_command(text: str) -> tuple[str | None, str | None, str]:
+    """`/announce [--building B] [--at WHEN] TEXT` → (building, when, text); the text
+    keeps its line breaks."""
+    match = _COMMAND.match(text.strip())
+    if match is None:
+        raise AnnounceError(USAGE)
+    rest = text.strip()[match.end() :]
+    options: dict[str, str] = {}
+    while (option := _OPTION.match(rest)) is not None:
+        options[option.group(1)] = option.group(2)
+        rest = rest[option.end() :]
+    return options.get("building"), options.get("at"), rest.strip()
+
+
+def command(session: Session, inbound: Inbound, *, config: DeskConfig, now: datetime) -> Outcome:
+    """`/announce` in the staff chat (staff only)."""
+    lang = config.language
+
+    def answer(text: str) -> Outcome:
+        return Outcome(replies=[Reply(chat_id=inbound.chat_id, text=text, language=lang)])
+
+    if not (inbound.is_staff and inbound.in_staff_chat):
+        return answer(t(lang, "Only service-centre staff can do this."))
+    try:
+        building, when, text = parse_command(inbound.text)
+        send_at = parse_when(when, timezone=config.timezone) if when else None
+        scheduled = schedule(
+            session,
+            text=text,
+            now=now,
+            building=building,
+            send_at=send_at,
+            created_by=inbound.user_name or str(inbound.user_id),
+        )
+    except AnnounceError as exc:
+        return answer(exc.tr(lang))
+    return answer(scheduled_text(scheduled, lang=lang, timezone=config.timezone, now=now))
