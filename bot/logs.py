@@ -30,3 +30,4 @@ def setup(*, secrets: list[str], level: int = logging.INFO) -> None:
     # Request lines are noise at INFO and carry the token in their URL.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)

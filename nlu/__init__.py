@@ -1,18 +1,29 @@
-"""Natural-language understanding for propdesk: intents, entities, emergencies, FAQ answers."""
+"""Natural-language understanding for propdesk: intents, entities, emergencies, FAQ answers.
 
-from nlu.core import CONFIDENCE_THRESHOLD, Nlu
-from nlu.entities import normalise_unit
-from nlu.faq import FaqBase, FaqEntry
-from nlu.text import detect_language
-from nlu.types import Entity, Parse
+The names below are loaded on first use (PEP 562): scikit-learn takes seconds
+to import, and code that only needs `nlu.types` (every handler) or a command
+that never parses (`propdesk --help`, `propdesk import`) should not pay it.
+"""
 
-__all__ = [
-    "CONFIDENCE_THRESHOLD",
-    "Entity",
-    "FaqBase",
-    "FaqEntry",
-    "Nlu",
-    "Parse",
-    "detect_language",
-    "normalise_unit",
-]
+from importlib import import_module
+
+_WHERE = {
+    "CONFIDENCE_THRESHOLD": "nlu.core",
+    "Nlu": "nlu.core",
+    "normalise_unit": "nlu.entities",
+    "FaqBase": "nlu.faq",
+    "FaqEntry": "nlu.faq",
+    "detect_language": "nlu.text",
+    "Entity": "nlu.types",
+    "Parse": "nlu.types",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module 'nlu' has no attribute {name!r}")
+    value = getattr(import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value
