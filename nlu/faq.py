@@ -20,6 +20,7 @@ import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from nlu.fastvec import FastTfidf
 from nlu.text import fold
 
 # Below this score the base is deemed to have no answer. Chosen on a dev set of
@@ -241,6 +242,21 @@ def _char_text(text: str) -> str:
     return re.sub(r"[\s\W_]+", " ", t).strip()
 
 
+def _rows(*matrices):
+    """Feature-major copy (features x entries) of stacked entry matrices: dense when small
+    (fastest row lookups), CSR when a large base would make a dense copy costly."""
+    from scipy.sparse import hstack
+
+    stacked = hstack([m.T for m in matrices]).tocsr()
+    if stacked.shape[0] * stacked.shape[1] <= 4_000_000:
+        return np.asarray(stacked.todense(), dtype=np.float64)
+    return stacked
+
+
+def _dot(values: np.ndarray, rows, idx: np.ndarray) -> np.ndarray:
+    return np.asarray(values @ rows[idx]).ravel()
+
+
 class FaqIndex:
     """Retrieval over one FaqBase."""
 
@@ -276,21 +292,27 @@ class FaqIndex:
             (set(concepts(e.question_zh)), set(concepts(e.question_en))) for e in base.entries
         ]
         self.c = normalize(self.concept.transform(entry_concepts))
+        self._fast_char = FastTfidf(self.char)
+        self._fast_con = FastTfidf(self.concept)
+        self._qt = _rows(self.q_zh, self.q_en, self.ans)
+        self._ct = _rows(self.c)
 
     def scores(self, text: str) -> np.ndarray:
         """Similarity of `text` to every entry (0..1)."""
         if self._empty:
             return np.zeros(0)
-        v = self.char.transform([_char_text(text)])
-        s_q = np.maximum((self.q_zh @ v.T).toarray().ravel(), (self.q_en @ v.T).toarray().ravel())
-        s_a = (self.ans @ v.T).toarray().ravel()
-        s_char = np.maximum(s_q, 0.6 * s_a)
+        n = len(self.ids)
+        idx, val = self._fast_char.transform_one(_char_text(text))
+        sims = _dot(val, self._qt, idx) if len(idx) else np.zeros(3 * n)
+        s_q = np.maximum(sims[:n], sims[n : 2 * n])
+        s_char = np.maximum(s_q, 0.6 * sims[2 * n :])
         qc = concepts(text)
-        s_con = (
-            (self.c @ normalize(self.concept.transform([qc])).T).toarray().ravel()
-            if qc
-            else np.zeros(len(self.ids))
-        )
+        s_con = np.zeros(n)
+        if qc:
+            cidx, cval = self._fast_con.transform_one(qc)
+            norm = float(np.sqrt(cval @ cval))
+            if norm > 0:
+                s_con = _dot(cval / norm, self._ct, cidx)
         qset = set(qc)
         s_jac = np.array(
             [
