@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -56,8 +57,10 @@ def _load(faq: Path | None, model: Path | None):
 
 @nlu_app.command()
 def parse(
-    faq: Path | None = typer.Option(None, "--faq", help="FAQ knowledge base (YAML)."),
-    model: Path | None = typer.Option(None, "--model", help="Model file (trained if missing)."),
+    faq: Annotated[Path | None, typer.Option("--faq", help="FAQ knowledge base (YAML).")] = None,
+    model: Annotated[
+        Path | None, typer.Option("--model", help="Model file (trained if missing).")
+    ] = None,
 ) -> None:
     """Read one message per line on stdin; write one JSON object per line."""
     nlu = _load(faq, model)
@@ -72,11 +75,15 @@ def parse(
 
 @nlu_app.command("eval")
 def eval_(
-    file: Path = typer.Argument(..., help="Labelled data in Rasa NLU YAML.", exists=True),
-    faq: Path | None = typer.Option(None, "--faq", help="FAQ knowledge base (YAML)."),
-    model: Path | None = typer.Option(None, "--model", help="Model file (trained if missing)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
-    errors: int = typer.Option(0, "--errors", help="Also list up to N misclassified messages."),
+    file: Annotated[Path, typer.Argument(help="Labelled data in Rasa NLU YAML.", exists=True)],
+    faq: Annotated[Path | None, typer.Option("--faq", help="FAQ knowledge base (YAML).")] = None,
+    model: Annotated[
+        Path | None, typer.Option("--model", help="Model file (trained if missing).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    errors: Annotated[
+        int, typer.Option("--errors", help="Also list up to N misclassified messages.")
+    ] = 0,
 ) -> None:
     """Accuracy, per-intent precision/recall/F1 and confusion pairs on a labelled file."""
     from nlu import rasa_yaml
@@ -96,8 +103,10 @@ def eval_(
 
 @nlu_app.command()
 def train(
-    file: Path | None = typer.Argument(None, help="Training data (Rasa NLU YAML); bundled data by default."),
-    model: Path | None = typer.Option(None, "--model", help="Where to save the model."),
+    file: Annotated[
+        Path | None, typer.Argument(help="Training data (Rasa NLU YAML); bundled data by default.")
+    ] = None,
+    model: Annotated[Path | None, typer.Option("--model", help="Where to save the model.")] = None,
 ) -> None:
     """Rebuild the model from training data and save it."""
     from nlu import Nlu, rasa_yaml
@@ -106,7 +115,9 @@ def train(
         typer.echo(f"no such file: {file}", err=True)
         raise typer.Exit(2)
     try:
-        counts = rasa_yaml.load(file or Path(__file__).parents[1] / "nlu" / "data" / "nlu.yml").counts()
+        counts = rasa_yaml.load(
+            file or Path(__file__).parents[1] / "nlu" / "data" / "nlu.yml"
+        ).counts()
         nlu, seconds = Nlu.train(file, model_path=_model_path(model))
     except ValueError as exc:
         typer.echo(str(exc), err=True)

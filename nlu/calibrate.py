@@ -26,7 +26,11 @@ def cross_validated(path: Path, folds: int = 10, seed: int = 0):
     text = path.read_text(encoding="utf-8")
     hand_text, _, gen_text = text.partition(MARK)
     hand = rasa_yaml.loads(hand_text, source=str(path))
-    gen = rasa_yaml.loads('version: "3.1"\nnlu:\n' + gen_text, source=str(path)) if gen_text else None
+    gen = (
+        rasa_yaml.loads('version: "3.1"\nnlu:\n' + gen_text, source=str(path))
+        if gen_text
+        else None
+    )
     generated = gen.examples if gen else []
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(hand.examples))

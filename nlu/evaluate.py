@@ -67,7 +67,8 @@ class EvalReport:
         )
         console.print(f"examples: {self.n}   accuracy: {self.accuracy:.3f}   by language: {langs}")
         console.print(
-            f"emergency precision {self.emergency_precision:.3f}  recall {self.emergency_recall:.3f}"
+            f"emergency precision {self.emergency_precision:.3f}"
+            f"  recall {self.emergency_recall:.3f}"
             f"   below confidence threshold: {self.below_threshold_share:.1%}"
             f" (accuracy above it: {self.accuracy_above_threshold:.3f})"
         )
@@ -75,7 +76,9 @@ class EvalReport:
         for col in ("intent", "precision", "recall", "f1", "support"):
             table.add_column(col, justify="left" if col == "intent" else "right")
         for name, s in self.per_intent.items():
-            table.add_row(name, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", str(s.support))
+            table.add_row(
+                name, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", str(s.support)
+            )
         console.print(table)
         if self.confusion_pairs:
             conf = Table(title="most frequent confusions (gold -> predicted)")

@@ -16,14 +16,68 @@ HERE = Path(__file__).parent
 
 R = random.Random(20240611)
 
-ZH_PRE = ["", "", "", "你好 ", "您好，", "物业 ", "我家", "我家", "3-2-502 ", "麻烦一下 ", "急 ",
-          "我住12号楼2单元803 ", "5栋1单元1201的", "请问 ", "喂 ", "我们家", "那个 "]
-ZH_SUF = ["", "", "", "了", " 麻烦派人来修", " 快来看看", " 什么时候能修", " 谢谢", "！", "。",
-          " 能来修一下吗", " 麻烦尽快", "😭", " 帮忙处理一下", " 啊", "了好几天了"]
-EN_PRE = ["", "", "", "hi, ", "hello, ", "hi there - ", "unit 3-2-502: ", "flat 12-2-803, ",
-          "excuse me, ", "please help, "]
-EN_SUF = ["", "", "", ".", " please", " - can someone come?", ", please send someone",
-          " since yesterday", " again", "!", " thanks"]
+ZH_PRE = [
+    "",
+    "",
+    "",
+    "你好 ",
+    "您好，",
+    "物业 ",
+    "我家",
+    "我家",
+    "3-2-502 ",
+    "麻烦一下 ",
+    "急 ",
+    "我住12号楼2单元803 ",
+    "5栋1单元1201的",
+    "请问 ",
+    "喂 ",
+    "我们家",
+    "那个 ",
+]
+ZH_SUF = [
+    "",
+    "",
+    "",
+    "了",
+    " 麻烦派人来修",
+    " 快来看看",
+    " 什么时候能修",
+    " 谢谢",
+    "！",
+    "。",
+    " 能来修一下吗",
+    " 麻烦尽快",
+    "😭",
+    " 帮忙处理一下",
+    " 啊",
+    "了好几天了",
+]
+EN_PRE = [
+    "",
+    "",
+    "",
+    "hi, ",
+    "hello, ",
+    "hi there - ",
+    "unit 3-2-502: ",
+    "flat 12-2-803, ",
+    "excuse me, ",
+    "please help, ",
+]
+EN_SUF = [
+    "",
+    "",
+    "",
+    ".",
+    " please",
+    " - can someone come?",
+    ", please send someone",
+    " since yesterday",
+    " again",
+    "!",
+    " thanks",
+]
 
 REPAIR_ZH = {
     "水管": ["漏水", "在滴水", "接口漏了", "往外渗水"],
@@ -69,8 +123,14 @@ REPAIR_EN = {
     "socket in the bedroom": ["has no power", "is loose", "is broken"],
     "light in the bathroom": ["doesn't work", "is flickering"],
     "power": ["is out in my flat", "keeps tripping"],
-    "lift": ["is broken", "is out of order", "is not working", "doors won't close",
-             "makes a strange noise", "buttons don't work"],
+    "lift": [
+        "is broken",
+        "is out of order",
+        "is not working",
+        "doors won't close",
+        "makes a strange noise",
+        "buttons don't work",
+    ],
     "elevator": ["is broken again", "isn't working", "is stuck on the top floor, empty"],
     "intercom": ["doesn't work", "is dead", "has no sound"],
     "entrance door": ["won't lock", "won't close", "is broken"],
@@ -92,27 +152,117 @@ REPAIR_EN = {
     "extractor fan": ["stopped working", "is broken"],
 }
 
-EMERG_ZH = ["有煤气味", "煤气味很重", "燃气泄漏了", "闻到天然气味", "一股燃气味", "燃气报警器响了",
-            "着火了", "起火了", "冒烟了", "冒黑烟", "全是烟", "烧起来了", "有火苗",
-            "电梯里有人被困", "被困在电梯里", "困电梯了", "电梯卡住了里面有人", "电梯关着人出不来",
-            "水管爆了", "爆管了", "淹了", "到处都是水", "水喷得到处都是", "漫水了",
-            "插座冒火花", "电线冒烟", "跳火", "漏电了", "有人晕倒了", "有人摔倒起不来了",
-            "有人受伤流血了", "玻璃掉下来了", "瓷砖掉下来砸到车了", "有人撬门"]
-EMERG_WHERE_ZH = ["", "", "家里", "厨房", "楼道里", "3号楼", "地下车库", "卫生间", "楼上", "隔壁",
-                  "5栋2单元", "我家楼下"]
-EMERG_SUF_ZH = ["", "", " 快来人", "！！", " 快点", " 救命", " 怎么办", " 急急急", " 赶紧派人",
-                " 在线等", "😱", " 快来啊"]
-EMERG_EN = ["I smell gas", "there's a gas leak", "strong gas smell", "the gas alarm is going off",
-            "there's a fire", "something is on fire", "smoke is coming out", "it's full of smoke",
-            "someone is trapped in the lift", "we're stuck in the elevator", "my son is stuck in the lift",
-            "a pipe burst", "burst pipe", "it's flooding", "water is pouring out",
-            "the socket is sparking", "sparks from the wires", "the wiring is smoking",
-            "someone collapsed", "a man is injured and bleeding", "glass is falling from above",
-            "someone is breaking in"]
-EMERG_WHERE_EN = ["", "", " in my kitchen", " in the corridor", " in building 3", " in the garage",
-                  " in flat 3-2-502", " upstairs", " next door", " in the lobby"]
-EMERG_SUF_EN = ["", "", "!", " help", ", come quickly", " please hurry", "!!", " urgent",
-                ", what do I do"]
+EMERG_ZH = [
+    "有煤气味",
+    "煤气味很重",
+    "燃气泄漏了",
+    "闻到天然气味",
+    "一股燃气味",
+    "燃气报警器响了",
+    "着火了",
+    "起火了",
+    "冒烟了",
+    "冒黑烟",
+    "全是烟",
+    "烧起来了",
+    "有火苗",
+    "电梯里有人被困",
+    "被困在电梯里",
+    "困电梯了",
+    "电梯卡住了里面有人",
+    "电梯关着人出不来",
+    "水管爆了",
+    "爆管了",
+    "淹了",
+    "到处都是水",
+    "水喷得到处都是",
+    "漫水了",
+    "插座冒火花",
+    "电线冒烟",
+    "跳火",
+    "漏电了",
+    "有人晕倒了",
+    "有人摔倒起不来了",
+    "有人受伤流血了",
+    "玻璃掉下来了",
+    "瓷砖掉下来砸到车了",
+    "有人撬门",
+]
+EMERG_WHERE_ZH = [
+    "",
+    "",
+    "家里",
+    "厨房",
+    "楼道里",
+    "3号楼",
+    "地下车库",
+    "卫生间",
+    "楼上",
+    "隔壁",
+    "5栋2单元",
+    "我家楼下",
+]
+EMERG_SUF_ZH = [
+    "",
+    "",
+    " 快来人",
+    "！！",
+    " 快点",
+    " 救命",
+    " 怎么办",
+    " 急急急",
+    " 赶紧派人",
+    " 在线等",
+    "😱",
+    " 快来啊",
+]
+EMERG_EN = [
+    "I smell gas",
+    "there's a gas leak",
+    "strong gas smell",
+    "the gas alarm is going off",
+    "there's a fire",
+    "something is on fire",
+    "smoke is coming out",
+    "it's full of smoke",
+    "someone is trapped in the lift",
+    "we're stuck in the elevator",
+    "my son is stuck in the lift",
+    "a pipe burst",
+    "burst pipe",
+    "it's flooding",
+    "water is pouring out",
+    "the socket is sparking",
+    "sparks from the wires",
+    "the wiring is smoking",
+    "someone collapsed",
+    "a man is injured and bleeding",
+    "glass is falling from above",
+    "someone is breaking in",
+]
+EMERG_WHERE_EN = [
+    "",
+    "",
+    " in my kitchen",
+    " in the corridor",
+    " in building 3",
+    " in the garage",
+    " in flat 3-2-502",
+    " upstairs",
+    " next door",
+    " in the lobby",
+]
+EMERG_SUF_EN = [
+    "",
+    "",
+    "!",
+    " help",
+    ", come quickly",
+    " please hurry",
+    "!!",
+    " urgent",
+    ", what do I do",
+]
 
 COMPLAINT_ZH = [
     ("楼上", ["装修太吵", "天天吵到半夜", "漏水到我家也不管", "往下扔垃圾", "跺脚声太大"]),
@@ -128,55 +278,191 @@ COMPLAINT_ZH = [
     ("停水", ["也不提前通知", "一点通知都没有"]),
     ("楼道", ["脏得要命", "堆满了电动车"]),
 ]
-COMPLAINT_SUF_ZH = ["", "", "！", " 我要投诉", " 太过分了", " 你们到底管不管", "😡", " 什么破物业",
-                    " 受不了了", " 交物业费干什么的", " 必须给个说法"]
-COMPLAINT_EN = ["the noise from upstairs is unbearable", "my neighbour's dog never stops barking",
-                "the security guard was rude", "nobody answers the phone", "the repairman was late and rude",
-                "it's been fixed three times and still broken", "the lift breaks down all the time",
-                "the rubbish bins are overflowing", "the stairwell is never cleaned",
-                "someone parks in my space every day", "the fire lane is always blocked",
-                "you cut the water without any notice", "you charge so much and do nothing",
-                "the renovation next door starts at 7am", "people smoke in the corridor",
-                "the staff ignore our messages", "the garden is a mess"]
-COMPLAINT_SUF_EN = ["", "", ".", " and nobody does anything", ", this is unacceptable",
-                    ". I want to complain", ", really disappointed", " 😡", ", fix it",
-                    ". Terrible management"]
+COMPLAINT_SUF_ZH = [
+    "",
+    "",
+    "！",
+    " 我要投诉",
+    " 太过分了",
+    " 你们到底管不管",
+    "😡",
+    " 什么破物业",
+    " 受不了了",
+    " 交物业费干什么的",
+    " 必须给个说法",
+]
+COMPLAINT_EN = [
+    "the noise from upstairs is unbearable",
+    "my neighbour's dog never stops barking",
+    "the security guard was rude",
+    "nobody answers the phone",
+    "the repairman was late and rude",
+    "it's been fixed three times and still broken",
+    "the lift breaks down all the time",
+    "the rubbish bins are overflowing",
+    "the stairwell is never cleaned",
+    "someone parks in my space every day",
+    "the fire lane is always blocked",
+    "you cut the water without any notice",
+    "you charge so much and do nothing",
+    "the renovation next door starts at 7am",
+    "people smoke in the corridor",
+    "the staff ignore our messages",
+    "the garden is a mess",
+]
+COMPLAINT_SUF_EN = [
+    "",
+    "",
+    ".",
+    " and nobody does anything",
+    ", this is unacceptable",
+    ". I want to complain",
+    ", really disappointed",
+    " 😡",
+    ", fix it",
+    ". Terrible management",
+]
 
 BILL_ZH_ITEM = ["物业费", "水费", "电费", "暖气费", "停车费", "车位费", "管理费", "费用"]
-BILL_ZH = ["我家{i}交了吗", "我的{i}交了没有", "我还欠多少{i}", "帮我查一下我家的{i}", "我家{i}欠了多少",
-           "我{i}交到什么时候了", "查一下我的{i}账单", "我家{i}到期了吗", "我的{i}是不是没交",
-           "我上次交的{i}到账了吗", "我家这个月{i}多少", "我的{i}余额还有多少"]
-BILL_EN_ITEM = ["property fee", "water bill", "electricity", "heating fee", "parking fee",
-                "management fee", "service charge"]
-BILL_EN = ["did I pay my {i}", "have I paid the {i}", "how much do I owe for the {i}",
-           "check my {i} please", "is my {i} overdue", "when is my {i} due", "what's my {i} balance",
-           "is my {i} paid up", "how much is my {i} this month", "did my {i} payment go through"]
+BILL_ZH = [
+    "我家{i}交了吗",
+    "我的{i}交了没有",
+    "我还欠多少{i}",
+    "帮我查一下我家的{i}",
+    "我家{i}欠了多少",
+    "我{i}交到什么时候了",
+    "查一下我的{i}账单",
+    "我家{i}到期了吗",
+    "我的{i}是不是没交",
+    "我上次交的{i}到账了吗",
+    "我家这个月{i}多少",
+    "我的{i}余额还有多少",
+]
+BILL_EN_ITEM = [
+    "property fee",
+    "water bill",
+    "electricity",
+    "heating fee",
+    "parking fee",
+    "management fee",
+    "service charge",
+]
+BILL_EN = [
+    "did I pay my {i}",
+    "have I paid the {i}",
+    "how much do I owe for the {i}",
+    "check my {i} please",
+    "is my {i} overdue",
+    "when is my {i} due",
+    "what's my {i} balance",
+    "is my {i} paid up",
+    "how much is my {i} this month",
+    "did my {i} payment go through",
+]
 
 TICKET_ZH_ITEM = ["报修", "漏水", "电梯", "暖气", "门禁", "投诉", "楼道灯", "马桶", "工单"]
-TICKET_ZH = ["我昨天报的{i}怎么还没人来", "我的{i}处理到哪了", "上次报的{i}修了没", "我那个{i}有进展吗",
-             "我报的{i}什么时候来修", "{i}的师傅什么时候到", "报了{i}两天了还没人管", "我反映的{i}怎么样了",
-             "帮我催一下{i}", "我的{i}怎么显示已完成了 还没修呢"]
+TICKET_ZH = [
+    "我昨天报的{i}怎么还没人来",
+    "我的{i}处理到哪了",
+    "上次报的{i}修了没",
+    "我那个{i}有进展吗",
+    "我报的{i}什么时候来修",
+    "{i}的师傅什么时候到",
+    "报了{i}两天了还没人管",
+    "我反映的{i}怎么样了",
+    "帮我催一下{i}",
+    "我的{i}怎么显示已完成了 还没修呢",
+]
 TICKET_EN_ITEM = ["repair", "leak", "lift", "heating", "ticket", "complaint", "door", "toilet"]
-TICKET_EN = ["any update on my {i} request", "when is someone coming for my {i}",
-             "what's the status of the {i} I reported", "I reported the {i} yesterday, still nobody came",
-             "has my {i} ticket been assigned", "is the {i} repair scheduled yet",
-             "the {i} I reported last week, any progress", "please chase my {i} request"]
+TICKET_EN = [
+    "any update on my {i} request",
+    "when is someone coming for my {i}",
+    "what's the status of the {i} I reported",
+    "I reported the {i} yesterday, still nobody came",
+    "has my {i} ticket been assigned",
+    "is the {i} repair scheduled yet",
+    "the {i} I reported last week, any progress",
+    "please chase my {i} request",
+]
 
-FAQ_ZH_TOPIC = ["物业费", "停车", "月租车位", "装修", "装修押金", "门禁卡", "快递", "养狗", "垃圾分类",
-                "暖气费", "供暖", "发票", "访客", "充电桩", "搬家", "水电表充值", "大件垃圾", "封阳台",
-                "上门维修", "入住", "钥匙托管", "社区活动", "失物招领", "办公时间"]
-FAQ_ZH = ["{t}怎么办理", "{t}有什么规定", "{t}怎么收费", "{t}的流程是什么", "请问{t}找谁",
-          "{t}要带什么材料", "{t}需要什么手续", "想问一下{t}的事", "关于{t}有什么要求吗", "{t}在哪里办",
-          "{t}多少钱", "{t}是什么时候"]
-FAQ_EN_TOPIC = ["the property fee", "parking", "a monthly parking space", "renovation",
-                "the renovation deposit", "access cards", "parcels", "pets", "rubbish sorting",
-                "the heating fee", "the heating season", "invoices", "visitors", "ev charging",
-                "moving out", "meter top-up", "bulky waste", "balcony enclosure", "paid repairs",
-                "moving in", "spare keys", "community events", "lost property", "office hours"]
-FAQ_EN = ["what are the rules for {t}", "how does {t} work", "how much is {t}",
-          "what's the procedure for {t}", "who do I ask about {t}", "where do I go for {t}",
-          "is there a policy on {t}", "can you tell me about {t}", "what do I need for {t}",
-          "quick question about {t}"]
+FAQ_ZH_TOPIC = [
+    "物业费",
+    "停车",
+    "月租车位",
+    "装修",
+    "装修押金",
+    "门禁卡",
+    "快递",
+    "养狗",
+    "垃圾分类",
+    "暖气费",
+    "供暖",
+    "发票",
+    "访客",
+    "充电桩",
+    "搬家",
+    "水电表充值",
+    "大件垃圾",
+    "封阳台",
+    "上门维修",
+    "入住",
+    "钥匙托管",
+    "社区活动",
+    "失物招领",
+    "办公时间",
+]
+FAQ_ZH = [
+    "{t}怎么办理",
+    "{t}有什么规定",
+    "{t}怎么收费",
+    "{t}的流程是什么",
+    "请问{t}找谁",
+    "{t}要带什么材料",
+    "{t}需要什么手续",
+    "想问一下{t}的事",
+    "关于{t}有什么要求吗",
+    "{t}在哪里办",
+    "{t}多少钱",
+    "{t}是什么时候",
+]
+FAQ_EN_TOPIC = [
+    "the property fee",
+    "parking",
+    "a monthly parking space",
+    "renovation",
+    "the renovation deposit",
+    "access cards",
+    "parcels",
+    "pets",
+    "rubbish sorting",
+    "the heating fee",
+    "the heating season",
+    "invoices",
+    "visitors",
+    "ev charging",
+    "moving out",
+    "meter top-up",
+    "bulky waste",
+    "balcony enclosure",
+    "paid repairs",
+    "moving in",
+    "spare keys",
+    "community events",
+    "lost property",
+    "office hours",
+]
+FAQ_EN = [
+    "what are the rules for {t}",
+    "how does {t} work",
+    "how much is {t}",
+    "what's the procedure for {t}",
+    "who do I ask about {t}",
+    "where do I go for {t}",
+    "is there a policy on {t}",
+    "can you tell me about {t}",
+    "what do I need for {t}",
+    "quick question about {t}",
+]
 
 
 def combos(pre, core, suf, n):
@@ -192,23 +478,42 @@ def generate() -> dict[str, list[str]]:
     g: dict[str, list[str]] = {}
     zh_core = [o + f for o, fs in REPAIR_ZH.items() for f in fs]
     en_core = [f"the {o} {f}" for o, fs in REPAIR_EN.items() for f in fs] + [
-        f"my {o} {f}" for o, fs in REPAIR_EN.items() for f in fs if not o.startswith(("lift", "elev", "corr", "stair", "street", "garage", "play", "entrance"))
+        f"my {o} {f}"
+        for o, fs in REPAIR_EN.items()
+        for f in fs
+        if not o.startswith(
+            ("lift", "elev", "corr", "stair", "street", "garage", "play", "entrance")
+        )
     ]
     g["repair"] = combos(ZH_PRE, zh_core, ZH_SUF, 220) + combos(EN_PRE, en_core, EN_SUF, 150)
     zh_em = [w + h for w in EMERG_WHERE_ZH for h in EMERG_ZH]
     en_em = [h + w for h in EMERG_EN for w in EMERG_WHERE_EN]
-    g["emergency"] = combos([""], zh_em, EMERG_SUF_ZH, 150) + combos([""], en_em, EMERG_SUF_EN, 100)
+    g["emergency"] = combos([""], zh_em, EMERG_SUF_ZH, 150) + combos(
+        [""], en_em, EMERG_SUF_EN, 100
+    )
     zh_c = [s + c for s, cs in COMPLAINT_ZH for c in cs]
     g["complaint"] = combos([""], zh_c, COMPLAINT_SUF_ZH, 150) + combos(
         [""], COMPLAINT_EN, COMPLAINT_SUF_EN, 90
     )
-    g["bill_query"] = combos([""], [t.format(i=i) for t in BILL_ZH for i in BILL_ZH_ITEM], ["", "", "？", " 谢谢"], 90) + combos(
+    g["bill_query"] = combos(
+        [""], [t.format(i=i) for t in BILL_ZH for i in BILL_ZH_ITEM], ["", "", "？", " 谢谢"], 90
+    ) + combos(
         [""], [t.format(i=i) for t in BILL_EN for i in BILL_EN_ITEM], ["", "", "?", " please"], 60
     )
-    g["ticket_status"] = combos([""], [t.format(i=i) for t in TICKET_ZH for i in TICKET_ZH_ITEM], ["", "", "？", " 急"], 90) + combos(
-        [""], [t.format(i=i) for t in TICKET_EN for i in TICKET_EN_ITEM], ["", "", "?", " please"], 60
+    g["ticket_status"] = combos(
+        [""], [t.format(i=i) for t in TICKET_ZH for i in TICKET_ZH_ITEM], ["", "", "？", " 急"], 90
+    ) + combos(
+        [""],
+        [t.format(i=i) for t in TICKET_EN for i in TICKET_EN_ITEM],
+        ["", "", "?", " please"],
+        60,
     )
-    g["faq"] = combos(["", "", "请问", "你好 "], [t.format(t=x) for t in FAQ_ZH for x in FAQ_ZH_TOPIC], ["", "？", "呀", "啊"], 110) + combos(
+    g["faq"] = combos(
+        ["", "", "请问", "你好 "],
+        [t.format(t=x) for t in FAQ_ZH for x in FAQ_ZH_TOPIC],
+        ["", "？", "呀", "啊"],
+        110,
+    ) + combos(
         ["", "", "hi, "], [t.format(t=x) for t in FAQ_EN for x in FAQ_EN_TOPIC], ["", "?"], 80
     )
     return g

@@ -53,7 +53,7 @@ nlu:
     [
         ("foo: bar", "nlu"),
         ("nlu: [1]", "mapping"),
-        ('nlu:\n- intent: x\n  examples: |\n    hello\n', "does not start"),
+        ("nlu:\n- intent: x\n  examples: |\n    hello\n", "does not start"),
         ("nlu: [", "YAML"),
     ],
 )
@@ -116,9 +116,7 @@ def test_faq_phone_key_wins_and_duty_entry_fallback(tmp_path):
     )
     base = FaqBase.load(_write(tmp_path, "version: 1\nentries:\n" + duty))
     assert base.emergency_phone == "138 1234 5678"
-    base = FaqBase.load(
-        _write(tmp_path, "version: 1\nemergency_phone: '110'\nentries:\n" + duty)
-    )
+    base = FaqBase.load(_write(tmp_path, "version: 1\nemergency_phone: '110'\nentries:\n" + duty))
     assert base.emergency_phone == "110"
     base = FaqBase.load(_write(tmp_path, "version: 1\nentries:\n" + ENTRY))
     assert base.emergency_phone is None

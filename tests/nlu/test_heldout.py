@@ -13,7 +13,9 @@ from nlu.types import INTENTS
 
 def _norm(text: str) -> str:
     t = unicodedata.normalize("NFKC", text).lower()
-    return "".join(ch for ch in t if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
+    return "".join(
+        ch for ch in t if not ch.isspace() and not unicodedata.category(ch).startswith("P")
+    )
 
 
 def test_heldout_set_shape(test_examples):
@@ -65,7 +67,11 @@ def test_faq_top1_on_paraphrases(nlu, faq_paraphrases):
         per_entry[item["id"]] = per_entry.get(item["id"], 0) + 1
     assert min(per_entry.values()) >= 3
     hits = [nlu.faq_match(item["text"])[0] == item["id"] for item in items]
-    wrong = [(i["text"], i["id"], nlu.faq_match(i["text"])) for i, h in zip(items, hits) if not h]
+    wrong = [
+        (i["text"], i["id"], nlu.faq_match(i["text"]))
+        for i, h in zip(items, hits, strict=True)
+        if not h
+    ]
     assert sum(hits) / len(hits) >= 0.90, wrong
 
 
