@@ -10,6 +10,7 @@ from rich.console import Console as RichConsole
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from bot.cli_nlu import nlu_app
+from bot.cli_report import export_app, report
 from bot.config import Settings
 from bot.demo_data import load_demo
 from handlers.imports import ImportReport, RowError, count_rows, import_bills, import_owners
@@ -27,6 +28,8 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 app.add_typer(db_app, name="db")
 app.add_typer(nlu_app, name="nlu")
+app.add_typer(export_app, name="export")
+app.command("report")(report)
 err = RichConsole(stderr=True)
 out = RichConsole()
 

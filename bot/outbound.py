@@ -133,12 +133,14 @@ class Outbound:
         pacer: Pacer | None = None,
         on_card_posted: Callable[[int, int, int, bool], Awaitable[None]] | None = None,
         on_blocked: Callable[[int], Awaitable[None]] | None = None,
+        on_relayed: Callable[[int, str, int, int], Awaitable[None]] | None = None,
     ) -> None:
         self.bot = bot
         self.staff_chat_id = staff_chat_id
         self.pacer = pacer or Pacer()
         self.on_card_posted = on_card_posted
         self.on_blocked = on_blocked
+        self.on_relayed = on_relayed  # (ticket_id, channel, chat_id, message_id)
 
     async def _call(
         self,
@@ -252,7 +254,8 @@ class Outbound:
             if "not modified" not in str(exc).lower():
                 raise
 
-    async def send_photo(self, chat_id: int, file_id: str, *, caption: str, reply_to=None):
+    async def send_photo(self, chat_id: int, file_id: str | bytes, *, caption: str, reply_to=None):
+        """A photo by file_id, or uploaded from PNG/JPEG bytes (the monthly chart)."""
         params = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
         return await self._call(
             chat_id,
@@ -279,7 +282,12 @@ class Outbound:
         if reply.edit_message_id is not None:
             await self.edit_text(reply.chat_id, reply.edit_message_id, reply.text, markup=markup)
             return None
-        return await self.send_text(reply.chat_id, reply.text, markup=markup)
+        message = await self.send_text(reply.chat_id, reply.text, markup=markup)
+        if reply.ticket_id is not None and self.on_relayed is not None:
+            await self.on_relayed(
+                reply.ticket_id, reply.channel, reply.chat_id, message.message_id
+            )
+        return message
 
     async def staff(self, notice: StaffNotice) -> None:
         chat_id = notice.chat_id or self.staff_chat_id
@@ -287,7 +295,7 @@ class Outbound:
             log.warning("no staff chat configured; staff notice dropped: %.60s", notice.text)
             return
         markup = inline_markup(notice.buttons)
-        if notice.card and notice.edit_message_id is not None:
+        if notice.edit_message_id is not None:  # a card, or a paged list
             await self.edit_text(chat_id, notice.edit_message_id, notice.text, markup=markup)
             return
         message = await self.send_text(
@@ -298,6 +306,11 @@ class Outbound:
         for file_id in notice.photos:
             caption = f"📷 #{notice.ticket_id}" if notice.ticket_id else "📷"
             await self.send_photo(chat_id, file_id, caption=caption, reply_to=message.message_id)
+        if notice.image is not None:
+            caption = notice.text.split("\n", 1)[0]
+            await self.send_photo(
+                chat_id, notice.image, caption=caption, reply_to=message.message_id
+            )
 
     async def deliver(self, outcome: Outcome, *, callback_id: str | None = None) -> None:
         """Send an Outcome: answer the button first, staff next (emergencies), then replies.

@@ -6,7 +6,9 @@ the routing, so the console and Telegram behave the same.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus
@@ -41,6 +43,7 @@ def to_inbound(update: Update, *, staff_chat_id: int | None) -> Inbound | None:
         "user_id": user.id,
         "user_name": name,
         "language_code": user.language_code,
+        "username": user.username,
         "in_staff_chat": in_staff_chat,
     }
     query = update.callback_query
@@ -87,16 +90,32 @@ class TelegramDesk:
             return False
         return member.status in STAFF_STATUSES
 
+    def member_check(self) -> Callable[[int], bool]:
+        """A blocking `is_member(user_id)` for the desk's worker thread (`/assign` names a
+        colleague): it asks Telegram live on this event loop, like every staff check."""
+        loop = asyncio.get_running_loop()
+
+        def is_member(user_id: int) -> bool:
+            return asyncio.run_coroutine_threadsafe(self.is_staff(user_id), loop).result(30)
+
+        return is_member
+
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         inbound = to_inbound(update, staff_chat_id=self.staff_chat_id)
         if inbound is None:
             return
-        if inbound.in_staff_chat and (inbound.callback or inbound.text.startswith("/")):
+        # Every staff-chat action is checked live: a command, a button, and a reply to a
+        # message (a reply to a ticket's message is relayed to its owner).
+        acts = inbound.callback or inbound.text.startswith("/") or inbound.reply_to_message_id
+        if inbound.in_staff_chat and acts:
             inbound = _staff(inbound, await self.is_staff(inbound.user_id))
         elif inbound.callback is not None and inbound.callback.data[:3] in ("tk:", "rs:"):
             inbound = _staff(inbound, False)  # staff buttons only work inside the staff chat
         outcome = await self.runtime.run_sync(
-            self.runtime.desk.handle, inbound, update_id=update.update_id
+            self.runtime.desk.handle,
+            inbound,
+            update_id=update.update_id,
+            is_member=self.member_check() if inbound.is_staff else None,
         )
         callback_id = inbound.callback.id if inbound.callback else None
         await self.outbound.deliver(outcome, callback_id=callback_id)
@@ -137,6 +156,15 @@ def build_application(runtime: Runtime, *, post_init=None, post_shutdown=None) -
             card=card,
         )
 
+    async def relayed(ticket_id: int, channel: str, chat_id: int, message_id: int) -> None:
+        await runtime.run_sync(
+            runtime.desk.relayed,
+            ticket_id=ticket_id,
+            channel=channel,
+            chat_id=chat_id,
+            message_id=message_id,
+        )
+
     async def blocked(chat_id: int) -> None:
         await runtime.run_sync(runtime.desk.mark_unreachable, channel="telegram", chat_id=chat_id)
 
@@ -145,6 +173,7 @@ def build_application(runtime: Runtime, *, post_init=None, post_shutdown=None) -
         staff_chat_id=settings.staff_chat_id,
         on_card_posted=card_posted,
         on_blocked=blocked,
+        on_relayed=relayed,
     )
     glue = TelegramDesk(runtime, outbound)
     app.bot_data["outbound"] = outbound

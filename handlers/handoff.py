@@ -3,9 +3,8 @@ owner writes to the staff chat instead of answering itself (emergencies aside)."
 
 from __future__ import annotations
 
-from handlers import tickets
+from handlers import relay, tickets
 from handlers.messages import StaffNotice
-from handlers.text import esc, excerpt
 from handlers.turn import Turn
 from storage import conversations
 from storage import owners as owner_store
@@ -65,27 +64,8 @@ def relay_from_owner(turn: Turn) -> None:
     if ticket is None or ticket.status in ("resolved", "closed"):
         turn.conv.handoff_ticket_id = None
         return
-    text = turn.inbound.text.strip()
-    ticket_store.add_event(
-        turn.session,
-        ticket,
-        actor="owner",
-        actor_id=turn.inbound.user_id,
-        actor_name=turn.inbound.user_name,
-        action="message_in",
-        detail=text or None,
-    )
-    for file_id in turn.inbound.photos:
-        ticket_store.add_photo(turn.session, ticket, file_id)
-    name = esc(turn.inbound.user_name or turn.tr("Owner"))
-    turn.staff(
-        StaffNotice(
-            text=f"💬 #{ticket.id} {name}: {excerpt(text) if text else '📷'}",
-            ticket_id=ticket.id,
-            photos=turn.inbound.photos,
-            reply_to_message_id=ticket.staff_message_id,
-        )
-    )
+    # The same thread as an owner's reply to a relayed staff message (handlers/relay.py).
+    relay.owner_to_staff(turn, ticket)
 
 
 def owner_ends(turn: Turn) -> None:

@@ -46,6 +46,7 @@ class Inbound:
     reply_to_message_id: int | None = None
     in_staff_chat: bool = False
     is_staff: bool = False
+    username: str | None = None  # the sender's @handle, if any (staff roster for /assign)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ class Reply:
     `menu`: "main" shows the persistent main menu, "contact" the share-contact
     button, "remove" removes the reply keyboard; None leaves it as it is.
     `edit_message_id` edits that message instead of sending a new one.
+    `ticket_id` marks a staff message relayed to the owner: the adapter reports
+    the delivered message id (Desk.relayed) so the owner's reply finds the ticket.
     """
 
     chat_id: int
@@ -80,12 +83,17 @@ class Reply:
     language: str = "zh"
     photo: str | None = None
     edit_message_id: int | None = None
+    ticket_id: int | None = None
 
 
 @dataclass(frozen=True)
 class StaffNotice:
     """Something staff must see. With `ticket_id` and `card`, it is the ticket's
-    card: posted once, then edited in place as the ticket changes."""
+    card: posted once, then edited in place as the ticket changes.
+
+    `edit_message_id` edits that message in place (a card, or a paged list).
+    `image` is a PNG (the monthly chart) sent as a photo right after the text.
+    """
 
     text: str
     ticket_id: int | None = None
@@ -96,6 +104,7 @@ class StaffNotice:
     reply_to_message_id: int | None = None
     chat_id: int | None = None
     edit_message_id: int | None = None
+    image: bytes | None = None
 
 
 @dataclass

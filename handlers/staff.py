@@ -1,25 +1,72 @@
 """What staff do from their chat. Every entry point checks `is_staff`, which the
-adapter sets from a live membership check of the staff chat on each use."""
+adapter sets from a live membership check of the staff chat on each use.
+
+In the staff chat:
+- a command (`/tickets`, `/ticket 12`, `/reply 12 …` — see COMMANDS and
+  handlers/staff_commands.py) runs for members and is refused for anyone else;
+- a plain reply to any message about a ticket (its card, an owner message
+  relayed there, a history) goes to that ticket's owner (handlers/relay.py);
+- anything else is colleagues talking among themselves: not for the desk.
+
+To add a command, add one line to COMMANDS: `"name": function(ctx, args) -> Outcome`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlmodel import Session
 
-from handlers import tickets
+from handlers import relay, staff_commands, tickets
 from handlers.i18n import t
 from handlers.messages import Inbound, Outcome
+from handlers.staff_commands import StaffContext
 from handlers.turn import DeskConfig
+from storage import relay as relay_store
+from storage import tickets as ticket_store
 from storage.models import Ticket
 
 ACTIONS = {"tk": tickets.take, "rs": tickets.resolve}
+
+COMMANDS: dict[str, Callable[[StaffContext, str], Outcome]] = {
+    "tickets": staff_commands.list_tickets,
+    "ticket": staff_commands.show_ticket,
+    "reply": staff_commands.reply,
+    "note": staff_commands.note,
+    "assign": staff_commands.assign,
+    "resolve": staff_commands.resolve,
+    "reopen": staff_commands.reopen,
+    "owner": staff_commands.owner,
+    "report": staff_commands.report,
+    "help": staff_commands.show_help,
+    "start": staff_commands.show_help,
+}
+
+
+def _refused(lang: str) -> str:
+    return t(lang, "Only service-centre staff can do this.")
+
+
+def _verified(session: Session, inbound: Inbound, now) -> bool:
+    """A member of the staff chat acting in it; remembered in the roster for /assign."""
+    if not (inbound.is_staff and inbound.in_staff_chat):
+        return False
+    relay_store.saw_staff(
+        session,
+        user_id=inbound.user_id,
+        name=inbound.user_name or str(inbound.user_id),
+        username=inbound.username,
+        now=now,
+    )
+    return True
 
 
 def button(session: Session, inbound: Inbound, *, config: DeskConfig, now) -> Outcome:
     """A ticket-card button: `tk:<id>` takes, `rs:<id>` resolves."""
     assert inbound.callback is not None
     lang = config.language
-    if not (inbound.is_staff and inbound.in_staff_chat):
-        return Outcome(callback_answer=t(lang, "Only service-centre staff can do this."))
+    if not _verified(session, inbound, now):
+        return Outcome(callback_answer=_refused(lang))
     prefix, _, raw_id = inbound.callback.data.partition(":")
     ticket = session.get(Ticket, int(raw_id)) if raw_id.isdigit() else None
     if prefix not in ACTIONS or ticket is None:
@@ -34,6 +81,63 @@ def button(session: Session, inbound: Inbound, *, config: DeskConfig, now) -> Ou
     )
 
 
-def on_message(session: Session, inbound: Inbound, *, config: DeskConfig, now) -> Outcome:
-    """A message in the staff chat. Plain chatter is not for the desk."""
-    return Outcome()
+def page(session: Session, inbound: Inbound, *, config: DeskConfig, now) -> Outcome:
+    """A paging button of the `/tickets` list (`pg:<page>:<filter>`): edits the list."""
+    assert inbound.callback is not None
+    if not _verified(session, inbound, now):
+        return Outcome(callback_answer=_refused(config.language))
+    ctx = StaffContext(session=session, inbound=inbound, config=config, now=now)
+    return staff_commands.turn_page(ctx, inbound.callback.data)
+
+
+def on_message(
+    session: Session,
+    inbound: Inbound,
+    *,
+    config: DeskConfig,
+    now,
+    is_member: Callable[[int], bool] | None = None,
+) -> Outcome:
+    """A message in the staff chat: a command, a reply on a ticket's thread, or chatter."""
+    text = inbound.text.strip()
+    command, args = _command(text)
+    ticket = None
+    if command is None:
+        if inbound.reply_to_message_id is None or not text:
+            return Outcome()  # colleagues talking among themselves
+        ticket = ticket_store.ticket_for_staff_message(
+            session, chat_id=inbound.chat_id, message_id=inbound.reply_to_message_id
+        )
+        if ticket is None:
+            return Outcome()
+    elif command not in COMMANDS:
+        if not inbound.is_staff:
+            return Outcome()  # not ours to answer, and nothing to give away
+        return staff_commands.say(
+            t(config.language, "Unknown command. /help lists what I can do.")
+        )
+    if not _verified(session, inbound, now):
+        return staff_commands.say(_refused(config.language))
+    ctx = StaffContext(
+        session=session, inbound=inbound, config=config, now=now, is_member=is_member
+    )
+    if ticket is not None:
+        return relay.staff_to_owner(
+            session,
+            ticket,
+            text,
+            config=config,
+            staff_id=inbound.user_id,
+            staff_name=ctx.staff_name,
+            now=now,
+        )
+    return COMMANDS[command](ctx, args)
+
+
+def _command(text: str) -> tuple[str | None, str]:
+    """`/tickets@propdesk_bot repair 3` -> ("tickets", "repair 3"); not a command -> None."""
+    if not text.startswith("/"):
+        return None, ""
+    head, *rest = text.split(maxsplit=1)
+    name = head[1:].split("@", 1)[0].lower()
+    return (name or None), (rest[0].strip() if rest else "")

@@ -276,3 +276,112 @@ def end_handoff(session: Session, ticket: Ticket) -> None:
     stmt = select(Conversation).where(Conversation.handoff_ticket_id == ticket.id)
     for conv in session.exec(stmt):
         conv.handoff_ticket_id = None
+
+
+def assign(
+    session: Session,
+    ticket: Ticket,
+    *,
+    config: DeskConfig,
+    staff_id: int,
+    staff_name: str,
+    assignee_id: int,
+    assignee_name: str,
+    now: datetime | None = None,
+) -> Outcome:
+    """Give the ticket to a staff member (the caller has checked they are one).
+
+    Works on open, reopened and taken tickets (re-assigning a taken one moves it);
+    the card shows the new assignee and the owner is told who has it.
+    """
+    now = now or utcnow()
+    lang = config.language
+    if ticket.status in ("resolved", "closed"):
+        return Outcome(callback_answer=t(lang, "This ticket is already resolved"))
+    if ticket.status == "taken" and ticket.assignee_id == assignee_id:
+        return Outcome(
+            callback_answer=t(
+                lang, "#{number} is already with {name}", number=ticket.id, name=assignee_name
+            )
+        )
+    ticket.status = "taken"
+    ticket.assignee_id = assignee_id
+    ticket.assignee_name = assignee_name
+    ticket.taken_at = now
+    ticket.first_response_at = ticket.first_response_at or now
+    ticket.chase_at = None
+    ticket_store.add_event(
+        session,
+        ticket,
+        actor="staff",
+        actor_id=staff_id,
+        actor_name=staff_name,
+        action="assigned",
+        detail=f"{assignee_name} ({assignee_id})",
+        at=now,
+    )
+    owner_text = t(
+        ticket.language,
+        "Good news: {name} from the service centre has taken your ticket #{number}.",
+        name=esc(assignee_name),
+        number=ticket.id,
+    )
+    return Outcome(
+        replies=[tell_owner(ticket, owner_text)],
+        staff=[card(session, ticket, config=config)],
+        callback_answer=t(
+            lang, "#{number} assigned to {name}", number=ticket.id, name=esc(assignee_name)
+        ),
+    )
+
+
+def reopen(
+    session: Session,
+    ticket: Ticket,
+    *,
+    config: DeskConfig,
+    staff_id: int | None,
+    staff_name: str,
+    now: datetime | None = None,
+    reason: str | None = None,
+    actor: str = "staff",
+) -> Outcome:
+    """Reopen a resolved or closed ticket: it waits for staff again and is chased.
+
+    `resolved_at` is cleared (the ticket is no longer resolved; the event history
+    keeps the earlier resolution); the assignee stays, so the same person can
+    take it up. The owner is told it is being followed again.
+    """
+    now = now or utcnow()
+    lang = config.language
+    if ticket.status not in ("resolved", "closed"):
+        return Outcome(
+            callback_answer=t(
+                lang, "#{number} is not resolved; nothing to reopen", number=ticket.id
+            )
+        )
+    ticket.status = "reopened"
+    ticket.resolved_at = None
+    ticket.closed_at = None
+    delay = chase_delay(ticket.kind, config)
+    ticket.chase_at = now + delay if delay else None
+    ticket_store.add_event(
+        session,
+        ticket,
+        actor=actor,
+        actor_id=staff_id,
+        actor_name=staff_name,
+        action="reopened",
+        detail=reason,
+        at=now,
+    )
+    owner_text = t(
+        ticket.language,
+        "Your ticket #{number} has been reopened; we will follow it until it is sorted out.",
+        number=ticket.id,
+    )
+    return Outcome(
+        replies=[tell_owner(ticket, owner_text)],
+        staff=[card(session, ticket, config=config)],
+        callback_answer=t(lang, "#{number} reopened", number=ticket.id),
+    )

@@ -151,6 +151,32 @@ class StaffMessage(SQLModel, table=True):
     ticket_id: int = Field(foreign_key="ticket.id", index=True)
 
 
+class RelayedMessage(SQLModel, table=True):
+    """A message the bot delivered to an owner on staff's behalf, so that the owner's
+    Telegram reply to it comes back on the right ticket's thread."""
+
+    __table_args__ = (UniqueConstraint("channel", "chat_id", "message_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    chat_id: int = _tg_id()
+    message_id: int = _tg_id()
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    at: datetime = _created()
+
+
+class StaffMember(SQLModel, table=True):
+    """Staff the desk has seen act in the staff chat (verified members at that moment),
+    so `/assign 12 @wang` can find a user id. Membership itself is always checked live."""
+
+    user_id: int = Field(
+        primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False}
+    )
+    username: str | None = Field(default=None, max_length=64, index=True)
+    name: str = Field(max_length=100)
+    last_seen_at: datetime = _created()
+
+
 class Bill(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("unit_id", "period", "item"),)
 

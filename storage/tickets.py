@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, col, select
 
 from storage.models import StaffMessage, Ticket, TicketEvent, TicketPhoto
+from storage.types import utcnow
 
 OPEN_STATUSES = ("open", "taken", "reopened")
 
@@ -18,7 +21,9 @@ def add_event(
     actor_id: int | None = None,
     actor_name: str | None = None,
     detail: str | None = None,
+    at: datetime | None = None,
 ) -> TicketEvent:
+    """Append one event; `at` is the desk's clock when given (default: now)."""
     event = TicketEvent(
         ticket_id=ticket.id,
         actor=actor,
@@ -26,6 +31,7 @@ def add_event(
         actor_name=actor_name,
         action=action,
         detail=detail,
+        at=at or utcnow(),
     )
     session.add(event)
     return event

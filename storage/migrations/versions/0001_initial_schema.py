@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 02:07:38.222285
+Create Date: 2026-11-23 02:20:30.738689
 """
 
 from alembic import op
@@ -71,6 +71,16 @@ def upgrade() -> None:
     sa.Column('at', storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('update_id')
     )
+    op.create_table('staffmember',
+    sa.Column('user_id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('username', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('last_seen_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('user_id')
+    )
+    with op.batch_alter_table('staffmember', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_staffmember_username'), ['username'], unique=False)
+
     op.create_table('unit',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -200,6 +210,20 @@ def upgrade() -> None:
     with op.batch_alter_table('delivery', schema=None) as batch_op:
         batch_op.create_index('ix_delivery_status', ['status', 'not_before'], unique=False)
 
+    op.create_table('relayedmessage',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('chat_id', sa.BigInteger(), nullable=False),
+    sa.Column('message_id', sa.BigInteger(), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=False),
+    sa.Column('at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['ticket_id'], ['ticket.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('channel', 'chat_id', 'message_id')
+    )
+    with op.batch_alter_table('relayedmessage', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_relayedmessage_ticket_id'), ['ticket_id'], unique=False)
+
     op.create_table('staffmessage',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('chat_id', sa.BigInteger(), nullable=False),
@@ -278,6 +302,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_staffmessage_ticket_id'))
 
     op.drop_table('staffmessage')
+    with op.batch_alter_table('relayedmessage', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_relayedmessage_ticket_id'))
+
+    op.drop_table('relayedmessage')
     with op.batch_alter_table('delivery', schema=None) as batch_op:
         batch_op.drop_index('ix_delivery_status')
 
@@ -307,6 +335,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_unit_building'))
 
     op.drop_table('unit')
+    with op.batch_alter_table('staffmember', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_staffmember_username'))
+
+    op.drop_table('staffmember')
     op.drop_table('processedupdate')
     with op.batch_alter_table('owner', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_owner_phone'))

@@ -1,0 +1,141 @@
+"""The monthly service report: the KPIs (handlers/kpi.py) as text and as a chart.
+
+`monthly_report(session, month, config)` is the one entry point for the staff
+chat's `/report` and for the scheduler's automatic post on the first working
+day of the month; `propdesk report` prints `report_text` on the command line.
+The default month is the last full month: a report is read when the month is
+over (`/report 2026-11` or `--month` picks another; the running month shows
+its figures so far, with overdue counted as of now).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from handlers import kpi
+from handlers.i18n import N_, t
+from handlers.messages import Outcome, StaffNotice
+from handlers.text import local_time
+from handlers.tickets import CATEGORY_LABEL, KIND_LABEL
+from handlers.turn import DeskConfig
+from storage.types import utcnow
+
+KIND_ORDER = ("repair", "complaint", "emergency", "consultation")
+NONE_CATEGORY = N_("Uncategorised")
+OVERDUE_SHOWN = 15
+
+
+def category_label(key: str, lang: str) -> str:
+    if key == "none":
+        return t(lang, NONE_CATEGORY)
+    return t(lang, CATEGORY_LABEL.get(key, "Other"))
+
+
+def kind_label(key: str, lang: str) -> str:
+    return t(lang, KIND_LABEL.get(key, key))
+
+
+def duration(minutes: float | None, lang: str) -> str:
+    """Minutes for people: "25 min", "3 h 10 min", "2 d 4 h"."""
+    if minutes is None:
+        return "—"
+    total = round(minutes)
+    if total < 60:
+        return t(lang, "{m} min", m=total)
+    hours, mins = divmod(total, 60)
+    if hours < 48:
+        return t(lang, "{h} h {m} min", h=hours, m=mins) if mins else t(lang, "{h} h", h=hours)
+    days, hours = divmod(hours, 24)
+    return t(lang, "{d} d {h} h", d=days, h=hours) if hours else t(lang, "{d} d", d=days)
+
+
+def percent(rate: kpi.Rate) -> str:
+    value = rate.value
+    if value is None:
+        return "—"
+    return f"{rate.done}/{rate.total} = {value * 100:.0f}%"
+
+
+def _breakdown(counts, label, lang: str, order=()) -> str:
+    keys = [k for k in order if counts.get(k)] + sorted(k for k in counts if k not in order)
+    return " · ".join(f"{label(k, lang)} {counts[k]}" for k in keys if counts[k]) or "—"
+
+
+def report_text(k: kpi.Kpis, lang: str) -> str:
+    """The report as Telegram HTML (plain enough for a terminal after `text.plain`)."""
+    lines = [
+        t(lang, "📊 <b>Service report {month}</b>", month=str(k.month)),
+        "",
+        t(lang, "<b>Tickets opened: {n}</b>", n=k.opened),
+        "  " + _breakdown(k.opened_by_kind, kind_label, lang, KIND_ORDER),
+        "  " + _breakdown(k.opened_by_category, category_label, lang),
+        t(lang, "<b>Tickets resolved: {n}</b>", n=k.resolved),
+        "  " + _breakdown(k.resolved_by_kind, kind_label, lang, KIND_ORDER),
+        "  " + _breakdown(k.resolved_by_category, category_label, lang),
+        "",
+        t(
+            lang,
+            "First staff response ({n} tickets): median {p50}, 90th percentile {p90}",
+            n=k.first_response.count,
+            p50=duration(k.first_response.p50, lang),
+            p90=duration(k.first_response.p90, lang),
+        ),
+        t(
+            lang,
+            "Resolution ({n} tickets): median {p50}, 90th percentile {p90}",
+            n=k.resolution.count,
+            p50=duration(k.resolution.p50, lang),
+            p90=duration(k.resolution.p90, lang),
+        ),
+        "",
+        t(lang, "Callback (survey) completion: {rate}", rate=percent(k.survey_completion)),
+        t(lang, "Satisfaction (ratings 4-5): {rate}", rate=percent(k.satisfaction)),
+        t(lang, "Complaint resolution: {rate}", rate=percent(k.complaint_resolution)),
+        t(
+            lang,
+            "First-contact resolution (FAQ): {rate}",
+            rate=percent(k.first_contact_resolution),
+        ),
+    ]
+    shown = ", ".join(f"#{n}" for n in k.overdue[:OVERDUE_SHOWN])
+    if len(k.overdue) > OVERDUE_SHOWN:
+        shown += " …"
+    lines.append(
+        t(
+            lang,
+            "Overdue at {when}: {n}",
+            when=local_time(k.as_of, k.timezone, "%Y-%m-%d %H:%M"),
+            n=len(k.overdue),
+        )
+        + (f" ({shown})" if shown else "")
+    )
+    return "\n".join(lines)
+
+
+def monthly_report(
+    session: Session,
+    month: kpi.Month | str | None,
+    config: DeskConfig,
+    *,
+    now: datetime | None = None,
+    chart: bool = True,
+) -> Outcome:
+    """The month's report for the staff chat: one message, then the chart as a photo.
+
+    `month` None means the last full month. For the scheduler: call it on the
+    first working day at 09:30 and send the Outcome through the outbound path.
+    """
+    now = now or utcnow()
+    if month is None:
+        month = kpi.Month.previous(now, config.timezone)
+    elif isinstance(month, str):
+        month = kpi.Month.parse(month)
+    figures = kpi.compute(session, month, config=config, now=now)
+    image = None
+    if chart:
+        from handlers.report_chart import render_png  # matplotlib loads only when needed
+
+        image = render_png(figures, lang=config.language)
+    return Outcome(staff=[StaffNotice(text=report_text(figures, config.language), image=image)])

@@ -1,0 +1,165 @@
+"""The conversation relay between the staff chat and an owner, on a ticket's thread.
+
+Staff → owner: a staff member replies in the group to any message about a
+ticket (its card, an owner message relayed there, a history...) or types
+`/reply N text`. The owner receives it from the bot, prefixed with who wrote
+("客服 李师傅：…", the prefix in the owner's language). It is recorded as a
+`message_out` event, counts as the ticket's first staff response, and, when
+the owner's conversation has no person on it yet, hands the conversation to
+staff (DESIGN: once a person has it, the bot stops answering for itself
+until the ticket is resolved or the owner says they are done), so the
+owner can simply answer.
+
+Owner → staff: while the hand-off is open (handoff.relay_from_owner), or
+whenever the owner uses Telegram's reply on a message relayed from staff
+(found again through RelayedMessage), the owner's words go to the group as
+a reply to the ticket's card, recorded as `message_in`.
+
+Internal notes (`/note N text`) are `note` events only: never sent to the owner.
+
+Everything anyone typed is escaped before it reaches Telegram HTML.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from handlers.i18n import t
+from handlers.messages import Outcome, Reply, StaffNotice
+from handlers.text import esc, excerpt
+from handlers.turn import DeskConfig, Turn
+from storage import conversations
+from storage import relay as relay_store
+from storage import tickets as ticket_store
+from storage.models import Ticket
+
+CLOSED = ("resolved", "closed")
+
+
+def staff_to_owner(
+    session: Session,
+    ticket: Ticket,
+    text: str,
+    *,
+    config: DeskConfig,
+    staff_id: int,
+    staff_name: str,
+    now: datetime,
+) -> Outcome:
+    """Send a staff member's words to the ticket's owner and record them."""
+    text = text.strip()
+    ticket_store.add_event(
+        session,
+        ticket,
+        actor="staff",
+        actor_id=staff_id,
+        actor_name=staff_name,
+        action="message_out",
+        detail=text,
+        at=now,
+    )
+    if ticket.first_response_at is None:
+        ticket.first_response_at = now
+        ticket.chase_at = None  # someone is on it: nothing to chase
+    if ticket.status not in CLOSED:
+        conv = conversations.load(
+            session, channel=ticket.channel, chat_id=ticket.chat_id, user_id=ticket.user_id
+        )
+        if conv.handoff_ticket_id is None:
+            conv.handoff_ticket_id = ticket.id
+            conversations.set_state(conv, None)
+    body = t(
+        ticket.language,
+        "<b>Service centre · {name}</b>: {text}",
+        name=esc(staff_name),
+        text=esc(text),
+    )
+    return Outcome(
+        replies=[
+            Reply(
+                chat_id=ticket.chat_id,
+                channel=ticket.channel,
+                text=body,
+                language=ticket.language,
+                ticket_id=ticket.id,
+            )
+        ]
+    )
+
+
+def owner_to_staff(turn: Turn, ticket: Ticket) -> None:
+    """Pass what the owner wrote to the group, threaded under the ticket's card."""
+    text = turn.inbound.text.strip()
+    ticket_store.add_event(
+        turn.session,
+        ticket,
+        actor="owner",
+        actor_id=turn.inbound.user_id,
+        actor_name=turn.inbound.user_name,
+        action="message_in",
+        detail=text or None,
+        at=turn.now,
+    )
+    for file_id in turn.inbound.photos:
+        ticket_store.add_photo(turn.session, ticket, file_id)
+    who = turn.owner.name if turn.owner else turn.inbound.user_name
+    who = who or t(turn.config.language, "Owner")
+    head = f"💬 #{ticket.id} {esc(who)}"
+    if ticket.status in CLOSED:
+        head += " · " + t(turn.config.language, "(ticket resolved)")
+    turn.staff(
+        StaffNotice(
+            text=f"{head}: {excerpt(text) if text else '📷'}",
+            ticket_id=ticket.id,
+            photos=turn.inbound.photos,
+            reply_to_message_id=ticket.staff_message_id,
+            chat_id=ticket.staff_chat_id,
+        )
+    )
+
+
+def owner_replied(turn: Turn) -> bool:
+    """The owner used Telegram's reply on a message relayed from staff: True if relayed.
+
+    Outside a hand-off the owner gets a one-line receipt, so they know a person
+    (not the bot) will read it; inside one, the bot stays silent as usual.
+    """
+    reply_to = turn.inbound.reply_to_message_id
+    if reply_to is None:
+        return False
+    ticket = relay_store.ticket_for_relayed(
+        turn.session,
+        channel=turn.inbound.channel,
+        chat_id=turn.inbound.chat_id,
+        message_id=reply_to,
+    )
+    if ticket is None:
+        return False
+    owner_to_staff(turn, ticket)
+    if turn.conv.handoff_ticket_id != ticket.id:
+        turn.say(turn.tr("Passed on to the service centre (#{number}).", number=ticket.id))
+    return True
+
+
+def note(
+    session: Session,
+    ticket: Ticket,
+    text: str,
+    *,
+    staff_id: int,
+    staff_name: str,
+    now: datetime,
+) -> None:
+    """An internal note on the ticket: recorded, shown in /ticket, never sent to the owner."""
+    ticket_store.add_event(
+        session,
+        ticket,
+        actor="staff",
+        actor_id=staff_id,
+        actor_name=staff_name,
+        action="note",
+        detail=text.strip(),
+        at=now,
+    )
