@@ -9,6 +9,7 @@ import typer
 from rich.console import Console as RichConsole
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from bot.cli_announce import announce
 from bot.cli_nlu import nlu_app
 from bot.cli_report import export_app, report
 from bot.config import Settings
@@ -28,6 +29,7 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 app.add_typer(db_app, name="db")
 app.add_typer(nlu_app, name="nlu")
+app.command("announce")(announce)
 app.add_typer(export_app, name="export")
 app.command("report")(report)
 err = RichConsole(stderr=True)

@@ -79,7 +79,9 @@ class DeliverySender:
         self._stopping = False
         self._queue: asyncio.Queue[Delivery] = asyncio.Queue(maxsize=workers * 2)
         self._tasks: list[asyncio.Task] = []
-        self._busy: set[asyncio.Task] = set()
+        self._active = 0  # deliveries being sent right now
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     # --- life cycle ------------------------------------------------------------------------
 
@@ -104,9 +106,8 @@ class DeliverySender:
         """Let requests in flight finish (bounded), leave the rest pending."""
         self._stopping = True
         self._wake.set()
-        busy = list(self._busy)
-        if busy:
-            await asyncio.wait(busy, timeout=DRAIN_SECONDS)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), DRAIN_SECONDS)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -138,16 +139,17 @@ class DeliverySender:
             if self._stopping:
                 self._inflight.discard(delivery.id)
                 continue
-            task = asyncio.current_task()
-            assert task is not None
-            self._busy.add(task)
+            self._active += 1
+            self._idle.clear()
             try:
                 await self._deliver(delivery)
             except Exception:
                 log.exception("delivery %s: unexpected error", delivery.id)
             finally:
-                self._busy.discard(task)
                 self._inflight.discard(delivery.id)
+                self._active -= 1
+                if self._active == 0:
+                    self._idle.set()
 
     async def _deliver(self, delivery: Delivery) -> None:
         claimed = False

@@ -1,7 +1,8 @@
 """Announcements (通知): water and power cuts, holidays, storms.
 
 Staff schedule one with `propdesk announce TEXT [--building B] [--at WHEN]`
-or `/announce [--building B] [--at WHEN] TEXT` in the staff chat. Either
+or `/announce [--building B] [--at WHEN] TEXT` in the staff chat (an entry
+in handlers/staff.py's COMMANDS table calls `staff_command`). Either
 writes an Announcement row and nothing else; the running service's scheduler
 (scheduler/jobs.py `deliver_announcements`) expands it, when due and outside
 quiet hours, into one Delivery per reachable bound chat (all owners, or the
@@ -24,16 +25,13 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from handlers.i18n import N_, t
-from handlers.messages import Inbound, Outcome, Reply
+from handlers.messages import Outcome, StaffNotice
 from handlers.text import esc, excerpt, local_time
-from handlers.turn import DeskConfig
 from storage import owners as owner_store
 from storage.models import Announcement, Unit
 
 STALE_AFTER = timedelta(hours=24)
-COMMAND = "/announce"
 USAGE = N_("Usage: /announce [--building B] [--at 2026-12-01T09:00] text")
-_COMMAND = re.compile(r"/announce(@\w+)?(\s+|$)")
 _OPTION = re.compile(r"--(building|at)(?:=|\s+)(\S+)\s*")
 
 
@@ -173,13 +171,10 @@ def scheduled_text(scheduled: Scheduled, *, lang: str, timezone: str, now: datet
     return text + "\n" + t(lang, "Quiet hours hold it; a summary follows here when it is done.")
 
 
-def parse_command(text: str) -> tuple[str | None, str | None, str]:
-    """`/announce [--building B] [--at WHEN] TEXT` → (building, when, text); the text
-    keeps its line breaks."""
-    match = _COMMAND.match(text.strip())
-    if match is None:
-        raise AnnounceError(USAGE)
-    rest = text.strip()[match.end() :]
+def parse_args(args: str) -> tuple[str | None, str | None, str]:
+    """`[--building B] [--at WHEN] TEXT` → (building, when, text); the text keeps
+    its line breaks."""
+    rest = args.strip()
     options: dict[str, str] = {}
     while (option := _OPTION.match(rest)) is not None:
         options[option.group(1)] = option.group(2)
@@ -187,26 +182,27 @@ def parse_command(text: str) -> tuple[str | None, str | None, str]:
     return options.get("building"), options.get("at"), rest.strip()
 
 
-def command(session: Session, inbound: Inbound, *, config: DeskConfig, now: datetime) -> Outcome:
-    """`/announce` in the staff chat (staff only)."""
-    lang = config.language
+def staff_command(ctx, args: str) -> Outcome:
+    """`/announce [--building B] [--at WHEN] TEXT` in the staff chat.
 
-    def answer(text: str) -> Outcome:
-        return Outcome(replies=[Reply(chat_id=inbound.chat_id, text=text, language=lang)])
-
-    if not (inbound.is_staff and inbound.in_staff_chat):
-        return answer(t(lang, "Only service-centre staff can do this."))
+    `ctx` is handlers.staff_commands.StaffContext: the staff handler has
+    already checked the sender is a member of the staff chat acting in it.
+    """
+    lang = ctx.config.language
     try:
-        building, when, text = parse_command(inbound.text)
-        send_at = parse_when(when, timezone=config.timezone) if when else None
+        building, when, text = parse_args(args)
+        if not text:
+            raise AnnounceError(USAGE)
+        send_at = parse_when(when, timezone=ctx.config.timezone) if when else None
         scheduled = schedule(
-            session,
+            ctx.session,
             text=text,
-            now=now,
+            now=ctx.now,
             building=building,
             send_at=send_at,
-            created_by=inbound.user_name or str(inbound.user_id),
+            created_by=ctx.inbound.user_name or str(ctx.inbound.user_id),
         )
+        answer = scheduled_text(scheduled, lang=lang, timezone=ctx.config.timezone, now=ctx.now)
     except AnnounceError as exc:
-        return answer(exc.tr(lang))
-    return answer(scheduled_text(scheduled, lang=lang, timezone=config.timezone, now=now))
+        answer = exc.tr(lang)
+    return Outcome(staff=[StaffNotice(text=answer)])

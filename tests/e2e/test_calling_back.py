@@ -22,7 +22,6 @@ from storage import owners as owner_store
 from storage.db import session_scope
 from storage.models import Announcement, Delivery, Survey, Ticket
 from tests.e2e.conftest import STAFF, STAFF_CHAT
-from tests.fakes.bot_api import Limits
 
 pytestmark = pytest.mark.e2e
 
@@ -253,3 +252,217 @@ async def test_a_hand_off_gets_no_survey_but_every_other_resolved_ticket_does(ca
         kinds = {t.id: t.kind for t in session.exec(select(Ticket))}
         surveyed = {s.ticket_id for s in session.exec(select(Survey))}
     assert kinds[number] == "repair" and surveyed == {number}
+
+
+# --- bill reminders ------------------------------------------------------------------------
+
+
+def add_bill(desk, unit: str, item: str, amount_fen: int, due: date, *, paid: bool = False):
+    with session_scope(desk.runtime.engine) as session:
+        bill_store.upsert(
+            session,
+            unit_id=owner_store.unit_by_code(session, unit).id,
+            period="2026-11",
+            item=item,
+            amount_fen=amount_fen,
+            due_date=due,
+            paid=paid,
+        )
+
+
+async def test_reminders_for_unpaid_bills_once_a_day_and_none_for_paid_ones(calling):
+    desk, clock = calling.desk, calling.clock
+    today = date(2026, 11, 23)
+    desk.register(OWNER, phone=PHONE, unit="3-2-502", name="刘洋")
+    desk.register(505, phone="13900139000", unit="3-2-501", name="王芳", language="en")
+    await desk.bind(OWNER)
+    await desk.bind(505)
+    add_bill(desk, "3-2-502", "property_fee", 75600, today + timedelta(days=3))
+    add_bill(desk, "3-2-502", "water", 4250, today + timedelta(days=3))
+    add_bill(desk, "3-2-502", "parking", 30000, today + timedelta(days=3), paid=True)
+    add_bill(desk, "3-2-501", "property_fee", 99900, today + timedelta(days=3), paid=True)
+    add_bill(desk, "3-2-501", "water", 1200, today + timedelta(days=1))  # no stage today
+
+    clock.set(local(2026, 11, 22, 22, 0))  # three days before, but at night: held
+    mark = desk.api.mark()
+    await calling.tick()
+    clock.set(local(2026, 11, 23, 7, 59))
+    await calling.tick()
+    await desk.api.assert_not_sent(OWNER, since=mark, within=0.2)
+
+    clock.set(local(2026, 11, 23, 9, 0))
+    await calling.tick()
+    reminder = await desk.api.wait_sent(OWNER, contains="缴费提醒", since=mark)
+    assert "物业费" in reminder["text"] and "¥756.00" in reminder["text"]
+    assert "水费" in reminder["text"] and "¥42.50" in reminder["text"]
+    assert "2026-11" in reminder["text"] and "合计：¥798.50" in reminder["text"]
+    assert "停车" not in reminder["text"]  # paid
+    clock.set(local(2026, 11, 23, 15, 0))
+    await calling.tick()  # the same day again: nothing more
+    await calling.settled()
+    assert len(desk.api.sent(OWNER, since=mark)) == 1
+    assert desk.api.sent(505, since=mark) == []  # all paid or not at a stage today
+
+    # on the due day, with the water paid meanwhile, only the property fee is reminded
+    add_bill(desk, "3-2-502", "water", 4250, today + timedelta(days=3), paid=True)
+    clock.set(local(2026, 11, 26, 10, 0))
+    mark = desk.api.mark()
+    await calling.tick()
+    due_day = await desk.api.wait_sent(OWNER, contains="缴费提醒", since=mark)
+    assert "物业费" in due_day["text"] and "水费" not in due_day["text"]
+    # the day after the due date is not a stage: nothing
+    clock.set(local(2026, 11, 27, 10, 0))
+    mark = desk.api.mark()
+    await calling.tick()
+    await desk.api.assert_not_sent(OWNER, since=mark, within=0.2)
+
+
+async def test_an_english_owner_is_reminded_in_english(calling):
+    desk = calling.desk
+    desk.register(OWNER, phone=PHONE, unit="3-2-502", language="en")
+    await desk.bind(OWNER)
+    add_bill(desk, "3-2-502", "heating", 180000, date(2026, 11, 13))  # ten days overdue
+    mark = desk.api.mark()
+    await calling.tick()
+    reminder = await desk.api.wait_sent(OWNER, contains="reminder about your bills", since=mark)
+    assert "Heating" in reminder["text"] and "CN¥1,800.00" in reminder["text"]
+    assert "overdue" in reminder["text"]
+
+
+# --- announcements -------------------------------------------------------------------------
+
+
+def bind_owners(desk, count: int, *, first_user: int = 10_000, building: str = "3") -> list[int]:
+    """`count` owners bound to their chats (straight into the database: quicker than
+    sixty contact shares, and binding has its own tests)."""
+    users = []
+    with session_scope(desk.runtime.engine) as session:
+        for i in range(count):
+            user_id = first_user + i
+            owner, _ = owner_store.upsert_owner(
+                session,
+                unit_code=f"{building}-1-{101 + i}",
+                name=f"业主{i}",
+                phone=f"+86139{user_id:08d}",
+                language="zh",
+            )
+            owner_store.bind(
+                session,
+                owner=owner,
+                channel="telegram",
+                user_id=user_id,
+                chat_id=user_id,
+                language="zh",
+            )
+            desk.api.add_user(user_id, f"业主{i}")
+            users.append(user_id)
+    return users
+
+
+def max_in_any_second(times: list[float]) -> int:
+    times = sorted(times)
+    most, start = 0, 0
+    for end, at in enumerate(times):
+        while times[start] <= at - 1.0:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
+
+
+async def wait_announcement_done(calling, number: int, timeout: float = 15.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        await calling.tick()
+        with session_scope(calling.desk.runtime.engine) as session:
+            if session.get(Announcement, number).status == "done":
+                return
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("the announcement did not finish")
+        await asyncio.sleep(0.1)
+
+
+async def test_an_announcement_to_60_owners_at_most_30_a_second_with_one_blocked(calling):
+    desk = calling.desk
+    users = bind_owners(desk, 60)
+    blocked = users[17]
+    desk.api.block(blocked)
+    mark = desk.api.mark()
+    staff_says = await desk.say(
+        STAFF, "/announce 明天9:00-12:00停水，请提前储水。", chat_id=STAFF_CHAT
+    )
+    assert "#1" in staff_says["text"] and "60" in staff_says["text"]
+
+    await wait_announcement_done(calling, 1)
+    summary = await desk.api.wait_sent(STAFF_CHAT, contains="已发送完毕", since=mark)
+    assert "已送达：59" in summary["text"] and "无法送达（已屏蔽机器人）：1" in summary["text"]
+    assert "失败：0" in summary["text"] and "不确定（发送中断，未重发）：0" in summary["text"]
+
+    to_owners = [(c, at) for c, text, at in desk.api.delivered if "停水" in text and c > 0]
+    per_owner = {user: 0 for user in users}
+    for chat, _ in to_owners:
+        per_owner[chat] += 1
+    assert per_owner == {user: 0 if user == blocked else 1 for user in users}
+    assert max_in_any_second([at for _, at in to_owners]) <= 30
+    attempts_on_blocked = [c for c in desk.api.calls[mark:] if c.chat_id == blocked]
+    assert [c.status for c in attempts_on_blocked] == [403]  # never retried
+    with session_scope(desk.runtime.engine) as session:
+        assert owner_store.binding_for(session, "telegram", blocked).reachable is False
+    message = desk.api.sent(users[0], since=mark)[0]
+    assert message["text"].startswith("📢 服务中心通知")
+
+
+async def test_an_announcement_honours_429_and_its_building(calling):
+    desk = calling.desk
+    in_3 = bind_owners(desk, 5, first_user=20_000, building="3")
+    in_5 = bind_owners(desk, 3, first_user=30_000, building="5")
+    desk.api.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+    with session_scope(desk.runtime.engine) as session:
+        from handlers import announce
+
+        scheduled = announce.schedule(
+            session, text="5号楼电梯保养", now=calling.clock(), building="5"
+        )
+        assert scheduled.recipients == 3
+    mark = desk.api.mark()
+    await wait_announcement_done(calling, 1)
+    got = {chat for chat, text, _ in desk.api.delivered if "电梯保养" in text}
+    assert got == set(in_5) and not got & set(in_3)
+    assert desk.api.count_429 >= 1
+    summary = await desk.api.wait_sent(STAFF_CHAT, contains="已发送完毕", since=mark)
+    assert "已送达：3" in summary["text"]
+
+
+async def test_an_announcement_more_than_a_day_late_is_not_sent_but_reported(calling):
+    desk, clock = calling.desk, calling.clock
+    users = bind_owners(desk, 2)
+    with session_scope(desk.runtime.engine) as session:
+        from handlers import announce
+
+        announce.schedule(session, text="今晚有台风", now=clock(), send_at=clock())
+    clock.advance(hours=25)  # the service was down
+    mark = desk.api.mark()
+    await calling.tick()
+    stale = await desk.api.wait_sent(STAFF_CHAT, contains="没有发送", since=mark)
+    assert "#1" in stale["text"]
+    await desk.api.assert_not_sent(users[0], since=mark, within=0.2)
+
+
+async def test_announce_from_the_staff_chat_is_for_staff_only_and_checks_its_input(calling):
+    desk = calling.desk
+    bind_owners(desk, 1)
+    desk.api.add_user(9010, "Mallory")
+    reply = await desk.say(STAFF, "/announce --building 9 停电通知", chat_id=STAFF_CHAT)
+    assert "9 栋没有房屋记录" in reply["text"]
+    reply = await desk.say(STAFF, "/announce --at tomorrow 停电通知", chat_id=STAFF_CHAT)
+    assert "无法识别时间" in reply["text"]
+    reply = await desk.say(STAFF, "/announce --at 2026-11-24T09:00 明天停电", chat_id=STAFF_CHAT)
+    assert "2026-11-24 09:00" in reply["text"]
+    with session_scope(desk.runtime.engine) as session:
+        ann = session.get(Announcement, 1)
+        assert ann.send_at == local(2026, 11, 24, 9, 0) and ann.status == "scheduled"
+    mark = desk.api.mark()
+    desk.api.push_text(9010, "/announce 假通知", chat_id=STAFF_CHAT)
+    await asyncio.sleep(0.3)
+    with session_scope(desk.runtime.engine) as session:
+        assert session.get(Announcement, 2) is None
+    assert all("假通知" not in text for _, text, _ in desk.api.delivered[mark:])

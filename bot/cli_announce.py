@@ -1,0 +1,104 @@
+"""`propdesk announce TEXT [--building B] [--at ISO-DATETIME] [--wait]` (OPERATOR-CONTRACT.md).
+
+The command only writes the Announcement (handlers/announce.py checks it);
+the running service (`propdesk run`) delivers it and posts a summary to the
+staff chat. `--at` without an offset is the compound's local time
+(PROPDESK_TIMEZONE). `--wait` then follows the delivery from the database
+with a progress bar until it is done (Ctrl-C stops watching, not sending).
+"""
+
+from __future__ import annotations
+
+import time
+
+import typer
+from rich.console import Console as RichConsole
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from handlers import announce as announcements
+from handlers.text import plain
+from storage import deliveries
+from storage.db import session_scope
+from storage.models import Announcement
+from storage.types import utcnow
+
+err = RichConsole(stderr=True, soft_wrap=True)
+out = RichConsole(soft_wrap=True)
+POLL_SECONDS = 0.5
+
+
+def announce(
+    text: str = typer.Argument(..., help="The announcement, as owners will read it."),
+    building: str = typer.Option(None, "--building", help="Only owners of flats in building B."),
+    at: str = typer.Option(
+        None, "--at", help="When to send (ISO 8601; no offset = local time). Default: now."
+    ),
+    wait: bool = typer.Option(False, "--wait", help="Follow the delivery until it is done."),
+    database_url: str = typer.Option(
+        None, "--database-url", help="Overrides PROPDESK_DATABASE_URL."
+    ),
+) -> None:
+    """Schedule an announcement to every bound owner (or one building's)."""
+    from bot.cli import _engine, _settings  # the CLI's own helpers (it imports this module)
+
+    settings = _settings(database_url)
+    engine = _engine(settings)
+    lang = settings.language
+    now = utcnow()
+    try:
+        send_at = announcements.parse_when(at, timezone=settings.timezone) if at else None
+        with session_scope(engine) as session:
+            scheduled = announcements.schedule(
+                session,
+                text=text,
+                now=now,
+                building=building,
+                send_at=send_at,
+                created_by="propdesk announce",
+            )
+    except announcements.AnnounceError as exc:
+        err.print(f"[red]{exc.tr(lang)}[/red]")
+        raise typer.Exit(1) from exc
+    message = announcements.scheduled_text(
+        scheduled, lang=lang, timezone=settings.timezone, now=now
+    )
+    out.print(plain(message), markup=False)
+    if scheduled.recipients == 0:
+        err.print("[yellow]No bound owner would receive it right now.[/yellow]")
+    if wait:
+        _follow(engine, scheduled.announcement.id)
+
+
+def _follow(engine, announcement_id: int) -> None:
+    """Poll the database until the service has delivered the announcement."""
+    key = announcements.key(announcement_id)
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+    ) as bar:
+        task = bar.add_task(f"#{announcement_id} waiting for the service", total=None)
+        while True:
+            with session_scope(engine) as session:
+                ann = session.get(Announcement, announcement_id)
+                tally = deliveries.tally(session, key)
+            settled = sum(n for status, n in tally.items() if status in deliveries.FINAL)
+            if ann.status in ("sending", "done"):
+                bar.update(
+                    task,
+                    description=f"#{announcement_id} delivering",
+                    total=ann.recipients,
+                    completed=settled,
+                )
+            if ann.status in ("done", "stale"):
+                break
+            time.sleep(POLL_SECONDS)
+    if ann.status == "stale":
+        err.print(f"[red]#{announcement_id} was too late and was not sent.[/red]")
+        raise typer.Exit(1)
+    out.print(
+        f"#{announcement_id}: delivered {tally['sent']}, unreachable {tally['unreachable']}, "
+        f"failed {tally['failed']}, unknown {tally['unknown']}, expired {tally['expired']}"
+    )
