@@ -466,3 +466,61 @@ async def test_announce_from_the_staff_chat_is_for_staff_only_and_checks_its_inp
     with session_scope(desk.runtime.engine) as session:
         assert session.get(Announcement, 2) is None
     assert all("假通知" not in text for _, text, _ in desk.api.delivered[mark:])
+
+
+# --- chasing -------------------------------------------------------------------------------
+
+
+async def test_an_untaken_repair_is_chased_in_the_staff_chat_until_taken(calling):
+    desk, clock = calling.desk, calling.clock
+    desk.register(OWNER, phone=PHONE, unit="3-2-502")
+    await desk.bind(OWNER)
+    await desk.say(OWNER, "楼道灯不亮了 晚上很黑")
+    card = await desk.card(1)
+
+    mark = desk.api.mark()
+    clock.advance(minutes=29)
+    await calling.tick()
+    await desk.api.assert_not_sent(STAFF_CHAT, since=mark, within=0.2)
+    clock.advance(minutes=1)
+    await calling.tick()
+    chased = await desk.api.wait_sent(STAFF_CHAT, contains="还没有人接单", since=mark)
+    assert "#1" in chased["text"] and "30 分钟" in chased["text"]
+    assert chased["reply_to_message"]["message_id"] == card["message_id"]
+    await calling.tick()  # the same minute again: nothing more
+    clock.advance(minutes=30)
+    await calling.tick()
+    await calling.settled()
+    assert len(desk.api.sent(STAFF_CHAT, since=mark)) == 2
+    assert desk.ticket(1).chased_count == 2
+
+    await desk.press(STAFF, card, "tk:1")
+    mark = desk.api.mark()
+    clock.advance(hours=2)
+    await calling.tick()
+    await desk.api.assert_not_sent(STAFF_CHAT, since=mark, within=0.2)
+    assert desk.ticket(1).chase_at is None
+
+
+@pytest.mark.parametrize("settings_for_calling", [{"manager_chat_id": -1009999}])
+async def test_an_unanswered_complaint_goes_to_the_manager_once(calling):
+    desk, clock = calling.desk, calling.clock
+    desk.api.add_group(-1009999, title="经理", members={})
+    desk.register(OWNER, phone=PHONE, unit="3-2-502")
+    await desk.bind(OWNER)
+    await desk.say(OWNER, "我要投诉，保安态度很差还骂人")
+    ticket = desk.ticket(1)
+    assert ticket.kind == "complaint"
+    mark = desk.api.mark()
+    clock.advance(hours=23, minutes=59)
+    await calling.tick()
+    clock.advance(minutes=1)
+    await calling.tick()
+    escalated = await desk.api.wait_sent(-1009999, contains="升级", since=mark)
+    assert "#1" in escalated["text"] and "保安态度很差" in escalated["text"]
+    clock.advance(hours=24)
+    await calling.tick()
+    await calling.settled()
+    assert len(desk.api.sent(-1009999, since=mark)) == 1
+    assert desk.api.sent(STAFF_CHAT, since=mark) == []
+    assert desk.ticket(1).escalated_at is not None
