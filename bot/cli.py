@@ -32,8 +32,8 @@ app.add_typer(nlu_app, name="nlu")
 app.command("announce")(announce)
 app.add_typer(export_app, name="export")
 app.command("report")(report)
-err = RichConsole(stderr=True)
-out = RichConsole()
+err = RichConsole(stderr=True, soft_wrap=True)
+out = RichConsole(soft_wrap=True)
 
 
 def _settings(database_url: str | None = None) -> Settings:
@@ -81,10 +81,10 @@ def run(
             "environment or a .env file (see README: Configuration)."
         )
         raise typer.Exit(2)
+    from telegram.error import InvalidToken, NetworkError
+
     from bot import logs
     from bot.service import serve
-
-    from telegram.error import InvalidToken, NetworkError
 
     logs.setup(secrets=[settings.telegram_token or ""])
     engine = _engine(settings)

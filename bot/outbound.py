@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -167,7 +168,9 @@ class Outbound:
             except RetryAfter as exc:
                 if attempt == MAX_RETRIES:
                     raise
-                delay = exc.retry_after
+                with warnings.catch_warnings():  # PTB 22 warns that it will become a timedelta
+                    warnings.simplefilter("ignore")
+                    delay = exc.retry_after
                 seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else delay
                 log.info("429 from Telegram, waiting %.1fs (chat %s)", seconds, chat_id)
                 await asyncio.sleep(float(seconds))

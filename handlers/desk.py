@@ -8,6 +8,7 @@ It is synchronous and short; async adapters call it off their event loop.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -16,8 +17,9 @@ from sqlalchemy import Engine
 import handlers.survey as survey
 from handlers import bills, binding, emergency, faq, handoff, relay, report, staff, status
 from handlers.clarify import CHOICES, ask_to_choose, chose
+from handlers.i18n import t
 from handlers.menu import intent_of_label
-from handlers.messages import Inbound, Outcome
+from handlers.messages import Inbound, Outcome, Reply
 from handlers.turn import DeskConfig, KnowledgeBase, Turn, Understands
 from nlu import CONFIDENCE_THRESHOLD
 from nlu.types import Parse
@@ -63,6 +65,8 @@ def _out_of_scope(turn: Turn, parse: Parse | None) -> None:
         menu=turn.main_menu,
     )
 
+
+log = logging.getLogger(__name__)
 
 INTENTS: dict[str, Callable[[Turn, Parse | None], None]] = {
     "greet": _greet,
@@ -123,7 +127,36 @@ class Desk:
         is_member: Callable[[int], bool] | None = None,
     ) -> Outcome:
         """One unit of work. `is_member(user_id)` is the adapter's live check of the staff
-        chat, for commands that name another person (`/assign`)."""
+        chat, for commands that name another person (`/assign`).
+
+        Nothing a person sends may crash the bot: an unexpected error rolls the
+        unit of work back, is logged, and the person gets a polite apology."""
+        try:
+            return self._handle(inbound, update_id=update_id, is_member=is_member)
+        except Exception:
+            log.exception(
+                "the desk failed on a %s update from chat %s", inbound.channel, inbound.chat_id
+            )
+            return self._apology(inbound)
+
+    def _apology(self, inbound: Inbound) -> Outcome:
+        lang = self._hint(inbound)
+        text = t(lang, "Sorry, something went wrong on my side. Please try again in a moment.")
+        phone = self.config.emergency_phone or self.faq.emergency_phone
+        if phone and not inbound.in_staff_chat:
+            text += "\n" + t(lang, "In an emergency call the duty phone: {phone}", phone=phone)
+        if inbound.callback is not None:
+            return Outcome(callback_answer=text)
+        reply = Reply(chat_id=inbound.chat_id, channel=inbound.channel, text=text, language=lang)
+        return Outcome(replies=[reply])
+
+    def _handle(
+        self,
+        inbound: Inbound,
+        *,
+        update_id: int | None,
+        is_member: Callable[[int], bool] | None,
+    ) -> Outcome:
         with session_scope(self.engine) as session:
             if update_id is not None and not conversations.first_time(session, update_id):
                 return Outcome()

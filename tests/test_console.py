@@ -88,3 +88,16 @@ def test_when_unsure_the_desk_asks_and_learns(runtime):
     assert [(e.text, e.intent) for e in examples] == [(unsure[0], "repair")]
     # the choice goes on as a repair of that text: a vague text asks for a description
     assert "请问是哪一套房屋" in text or "描述" in text
+
+
+def test_a_fault_inside_the_desk_gets_an_apology_not_a_crash(runtime):
+    """A broken database table (a fault, not a typo) must not take the bot down."""
+    from sqlalchemy import text
+
+    load_demo(runtime.engine, console_user_id=1)
+    with runtime.engine.begin() as conn:
+        conn.execute(text("DROP TABLE bill"))
+    text_out = run(runtime.desk, "我家物业费交了吗", "你好")
+    assert "抱歉，我这边出了点问题" in text_out
+    assert "0755-8888-6666" in text_out
+    assert "张伟您好" in text_out  # and the next message is answered as usual
