@@ -36,6 +36,17 @@ from storage.types import utcnow
 log = logging.getLogger(__name__)
 
 
+class _SkippedTick(logging.Filter):
+    """A tick that finds the previous run of its job still going is skipped: that is
+    `max_instances=1` doing its work (a big announcement being expanded), not news."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances reached" not in record.getMessage()
+
+
+logging.getLogger("apscheduler.scheduler").addFilter(_SkippedTick())
+
+
 class DeskScheduler:
     def __init__(
         self,
