@@ -55,6 +55,16 @@ class Settings(BaseSettings):
         parse_quiet_hours(value)  # raises ValueError with the reason
         return value
 
+    @field_validator("holidays")
+    @classmethod
+    def _holiday_country(cls, value: str) -> str:
+        if value.strip():
+            import holidays
+
+            if value.strip().upper() not in holidays.list_supported_countries():
+                raise ValueError(f"PROPDESK_HOLIDAYS: no public-holiday calendar for {value!r}")
+        return value
+
     @field_validator("bill_reminder_days")
     @classmethod
     def _reminder_days(cls, value: str) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
-from handlers import relay, staff_commands, tickets
+from handlers import announce, relay, staff_commands, tickets
 from handlers.i18n import t
 from handlers.messages import Inbound, Outcome
 from handlers.staff_commands import StaffContext
@@ -38,6 +38,7 @@ COMMANDS: dict[str, Callable[[StaffContext, str], Outcome]] = {
     "reopen": staff_commands.reopen,
     "owner": staff_commands.owner,
     "report": staff_commands.report,
+    "announce": announce.staff_command,
     "help": staff_commands.show_help,
     "start": staff_commands.show_help,
 }
