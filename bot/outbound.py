@@ -141,7 +141,24 @@ class Outbound:
         self.pacer = pacer or Pacer()
         self.on_card_posted = on_card_posted
         self.on_blocked = on_blocked
+        self._last_dispatch = 0.0  # loop time the last scheduled send left (_dispatch_slot)
         self.on_relayed = on_relayed  # (ticket_id, channel, chat_id, message_id)
+
+    async def _dispatch_slot(self) -> None:
+        """Keep scheduled sends at least the overall interval apart when they leave.
+
+        The Pacer books a slot before the Delivery row is committed `sending`; that
+        commit takes a varying few milliseconds, and a late one followed by a
+        quick one would put two sends closer than the interval (Telegram counts
+        arrivals, and one 429 pauses every request for a second). So the moment
+        of leaving is spaced again, after the commit.
+        """
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        slot = max(now, self._last_dispatch + self.pacer.overall_interval)
+        self._last_dispatch = slot
+        if slot > now:
+            await asyncio.sleep(slot - now)
 
     async def _call(
         self,
@@ -163,6 +180,7 @@ class Outbound:
                 await self.pacer.wait(chat_id)
             if before_request is not None:
                 await before_request()
+                await self._dispatch_slot()
             try:
                 return await send()
             except RetryAfter as exc:
