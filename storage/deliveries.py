@@ -48,7 +48,8 @@ def enqueue(session: Session, rows: Iterable[dict[str, Any]]) -> int:
     for start in range(0, len(rows), 500):
         stmt = insert(Delivery).values(rows[start : start + 500])
         stmt = stmt.on_conflict_do_nothing(index_elements=["key", "chat_id"])
-        total += session.execute(stmt).rowcount or 0
+        # rowcount is -1 for this on PostgreSQL (psycopg); the ids returned are exact.
+        total += len(session.execute(stmt.returning(Delivery.id)).all())
     return total
 
 
