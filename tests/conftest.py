@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from bot.config import Settings
 from bot.runtime import Runtime, build
-from storage.db import make_engine, prepare
+from storage.db import head_revision, make_engine, prepare
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_FAQ = REPO.parent / "shared" / "data" / "faq.yml"
@@ -86,6 +86,10 @@ def database_url(_migrated, tmp_path) -> str:
         with engine.begin() as conn:
             quoted = ", ".join(f'"{t}"' for t in tables)
             conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+            # a test may have set the schema version back (the "database behind" case)
+            conn.execute(
+                text("UPDATE alembic_version SET version_num = :head"), {"head": head_revision()}
+            )
         engine.dispose()
         return _migrated
     path = tmp_path / "propdesk.db"
