@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from sqlalchemy import Engine
@@ -32,6 +33,15 @@ async def _stop_background(app: Application) -> None:
         await background.stop()
 
 
+def webhook_secret(token: str) -> str:
+    """The secret Telegram echoes in every webhook request, so forged updates are refused.
+
+    Derived from the bot token, so every worker behind a load balancer agrees
+    on it without one more setting, and it changes when the token does.
+    """
+    return hashlib.sha256(f"propdesk-webhook:{token}".encode()).hexdigest()[:64]
+
+
 def serve(settings: Settings, *, engine: Engine, webhook_url: str | None, listen: str) -> None:
     """Run until Ctrl-C or SIGTERM. Raises telegram.error.TelegramError (token
     scrubbed by the caller's logging) if Telegram cannot be reached at start."""
@@ -47,6 +57,7 @@ def serve(settings: Settings, *, engine: Engine, webhook_url: str | None, listen
             port=int(port),
             webhook_url=webhook_url,
             allowed_updates=ALLOWED_UPDATES,
+            secret_token=webhook_secret(settings.telegram_token or ""),
         )
     else:
         app.run_polling(allowed_updates=ALLOWED_UPDATES, poll_interval=0.0, timeout=30)
