@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from handlers import tickets
 from handlers.i18n import N_
-from handlers.messages import StaffNotice
 from handlers.text import excerpt
 from handlers.turn import Turn
 from nlu.types import Parse
 from storage import owners as owner_store
-from storage import tickets as ticket_store
 from storage.models import Ticket
 
 STEP = "emergency"
@@ -108,21 +106,6 @@ def on_follow_up(turn: Turn, parse: Parse | None) -> None:
     known = owner_store.unit_by_code(turn.session, unit) if unit else None
     if known is not None and ticket.unit_id is None:
         ticket.unit_id = known.id
-    ticket_store.add_event(
-        turn.session,
-        ticket,
-        actor="owner",
-        actor_id=turn.inbound.user_id,
-        actor_name=turn.inbound.user_name,
-        action="message_in",
-        detail=text,
-    )
-    turn.staff(
-        StaffNotice(
-            text=f"🚨 #{ticket.id}: {excerpt(text)}",
-            ticket_id=ticket.id,
-            urgent=True,
-            reply_to_message_id=ticket.staff_message_id,
-        )
-    )
+    notice = f"🚨 #{ticket.id}: {excerpt(text)}"
+    tickets.owner_event(turn, ticket, "message_in", text, notice=notice, urgent=True)
     turn.say(turn.tr("Thank you, passed on to the staff on duty (#{number}).", number=ticket.id))

@@ -4,11 +4,9 @@ owner writes to the staff chat instead of answering itself (emergencies aside)."
 from __future__ import annotations
 
 from handlers import relay, tickets
-from handlers.messages import StaffNotice
 from handlers.turn import Turn
 from storage import conversations
 from storage import owners as owner_store
-from storage import tickets as ticket_store
 from storage.models import Ticket
 
 CONTEXT_MESSAGES = 5
@@ -73,20 +71,6 @@ def owner_ends(turn: Turn) -> None:
     ticket = turn.session.get(Ticket, turn.conv.handoff_ticket_id)
     turn.conv.handoff_ticket_id = None
     if ticket is not None:
-        ticket_store.add_event(
-            turn.session,
-            ticket,
-            actor="owner",
-            actor_id=turn.inbound.user_id,
-            action="handoff_ended",
-        )
-        turn.staff(
-            StaffNotice(
-                text=turn.tr(
-                    "💬 #{number}: the owner no longer needs a person.", number=ticket.id
-                ),
-                ticket_id=ticket.id,
-                reply_to_message_id=ticket.staff_message_id,
-            )
-        )
+        notice = turn.tr("💬 #{number}: the owner no longer needs a person.", number=ticket.id)
+        tickets.owner_event(turn, ticket, "handoff_ended", notice=notice)
     turn.say(turn.tr("OK. I am back to help: just tell me what you need."), menu=turn.main_menu)

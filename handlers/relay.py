@@ -26,8 +26,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from handlers import tickets
 from handlers.i18n import t
-from handlers.messages import Outcome, Reply, StaffNotice
+from handlers.messages import Outcome, Reply
 from handlers.text import esc, excerpt
 from handlers.turn import DeskConfig, Turn
 from storage import conversations
@@ -50,15 +51,14 @@ def staff_to_owner(
 ) -> Outcome:
     """Send a staff member's words to the ticket's owner and record them."""
     text = text.strip()
-    ticket_store.add_event(
+    tickets.staff_event(
         session,
         ticket,
-        actor="staff",
-        actor_id=staff_id,
-        actor_name=staff_name,
-        action="message_out",
+        "message_out",
+        staff_id=staff_id,
+        staff_name=staff_name,
+        now=now,
         detail=text,
-        at=now,
     )
     if ticket.first_response_at is None:
         ticket.first_response_at = now
@@ -92,32 +92,16 @@ def staff_to_owner(
 def owner_to_staff(turn: Turn, ticket: Ticket) -> None:
     """Pass what the owner wrote to the group, threaded under the ticket's card."""
     text = turn.inbound.text.strip()
-    ticket_store.add_event(
-        turn.session,
-        ticket,
-        actor="owner",
-        actor_id=turn.inbound.user_id,
-        actor_name=turn.inbound.user_name,
-        action="message_in",
-        detail=text or None,
-        at=turn.now,
-    )
-    for file_id in turn.inbound.photos:
-        ticket_store.add_photo(turn.session, ticket, file_id)
     who = turn.owner.name if turn.owner else turn.inbound.user_name
     who = who or t(turn.config.language, "Owner")
     head = f"💬 #{ticket.id} {esc(who)}"
     if ticket.status in CLOSED:
         head += " · " + t(turn.config.language, "(ticket resolved)")
-    turn.staff(
-        StaffNotice(
-            text=f"{head}: {excerpt(text) if text else '📷'}",
-            ticket_id=ticket.id,
-            photos=turn.inbound.photos,
-            reply_to_message_id=ticket.staff_message_id,
-            chat_id=ticket.staff_chat_id,
-        )
-    )
+    notice = f"{head}: {excerpt(text) if text else '📷'}"
+    photos = turn.inbound.photos
+    tickets.owner_event(turn, ticket, "message_in", text or None, notice=notice, photos=photos)
+    for file_id in photos:
+        ticket_store.add_photo(turn.session, ticket, file_id)
 
 
 def owner_replied(turn: Turn) -> bool:
@@ -153,13 +137,12 @@ def note(
     now: datetime,
 ) -> None:
     """An internal note on the ticket: recorded, shown in /ticket, never sent to the owner."""
-    ticket_store.add_event(
+    tickets.staff_event(
         session,
         ticket,
-        actor="staff",
-        actor_id=staff_id,
-        actor_name=staff_name,
-        action="note",
+        "note",
+        staff_id=staff_id,
+        staff_name=staff_name,
+        now=now,
         detail=text.strip(),
-        at=now,
     )

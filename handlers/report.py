@@ -138,12 +138,7 @@ def on_step(turn: Turn, parse: Parse | None) -> None:
 
 def attach_photo(turn: Turn) -> bool:
     """A photo sent after a report goes to the owner's newest open ticket; True if so."""
-    open_tickets = ticket_store.open_for_user(
-        turn.session,
-        channel=turn.inbound.channel,
-        user_id=turn.inbound.user_id,
-        owner_id=turn.owner.id if turn.owner else None,
-    )
+    open_tickets = tickets.open_of(turn)
     recent: Ticket | None = next(
         (t for t in open_tickets if (turn.now - t.created_at).total_seconds() < 6 * 3600), None
     )

@@ -414,46 +414,37 @@ def assign(ctx: StaffContext, args: str) -> Outcome:
         ctx.is_member is None or not ctx.is_member(target_id)
     ):
         return say(ctx.tr("{who} is not a member of the staff chat.", who=esc(target_name)))
-    outcome = tickets.assign(
-        ctx.session,
-        ticket,
-        config=ctx.config,
-        staff_id=ctx.inbound.user_id,
-        staff_name=ctx.staff_name,
-        assignee_id=target_id,
-        assignee_name=target_name,
-        now=ctx.now,
+    return _transition(
+        ctx, tickets.assign, ticket, assignee_id=target_id, assignee_name=target_name
     )
-    return _as_message(outcome, ticket)
 
 
 def resolve(ctx: StaffContext, args: str) -> Outcome:
     ticket, _, problem = _ticket(ctx, args, "/resolve N")
     if problem is not None:
         return problem
-    outcome = tickets.resolve(
-        ctx.session,
-        ticket,
-        config=ctx.config,
-        staff_id=ctx.inbound.user_id,
-        staff_name=ctx.staff_name,
-        now=ctx.now,
-    )
-    return _as_message(outcome, ticket)
+    return _transition(ctx, tickets.resolve, ticket)
 
 
 def reopen(ctx: StaffContext, args: str) -> Outcome:
     ticket, reason, problem = _ticket(ctx, args, "/reopen N [reason]")
     if problem is not None:
         return problem
-    outcome = tickets.reopen(
+    return _transition(ctx, tickets.reopen, ticket, reason=reason or None)
+
+
+def _transition(
+    ctx: StaffContext, change: Callable[..., Outcome], ticket: Ticket, **extra: object
+) -> Outcome:
+    """Run a handlers/tickets.py transition as the command's sender, answered in the chat."""
+    outcome = change(
         ctx.session,
         ticket,
         config=ctx.config,
         staff_id=ctx.inbound.user_id,
         staff_name=ctx.staff_name,
         now=ctx.now,
-        reason=reason or None,
+        **extra,
     )
     return _as_message(outcome, ticket)
 

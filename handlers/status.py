@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 from handlers.text import esc, local_time
-from handlers.tickets import KIND_ICON, KIND_LABEL, STATUS_LABEL
+from handlers.tickets import KIND_ICON, KIND_LABEL, STATUS_LABEL, open_of
 from handlers.turn import Turn
-from storage import tickets as ticket_store
 
 LIST_LIMIT = 10
 SUMMARY = 60
 
 
 def show(turn: Turn) -> None:
-    open_tickets = ticket_store.open_for_user(
-        turn.session,
-        channel=turn.inbound.channel,
-        user_id=turn.inbound.user_id,
-        owner_id=turn.owner.id if turn.owner else None,
-    )
+    open_tickets = open_of(turn)
     if not open_tickets:
         turn.say(
             turn.tr("You have no open tickets. Tell me if something needs fixing."),

@@ -27,7 +27,7 @@ from sqlmodel import Session, select
 from handlers import tickets
 from handlers.clarify import ask_to_choose
 from handlers.i18n import t
-from handlers.messages import Button, Inbound, Keyboard, Outcome, Reply, StaffNotice
+from handlers.messages import Button, Inbound, Keyboard, Outcome, Reply
 from handlers.text import excerpt
 from handlers.turn import DeskConfig, Turn
 from nlu import CONFIDENCE_THRESHOLD
@@ -209,15 +209,7 @@ def _follow_up(
         stars=_stars(survey.rating or 0),
         followup=followup.id,
     )
-    outcome.staff.append(
-        StaffNotice(
-            text=alert,
-            ticket_id=ticket.id,
-            urgent=True,
-            chat_id=ticket.staff_chat_id,
-            reply_to_message_id=ticket.staff_message_id,
-        )
-    )
+    outcome.staff.append(tickets.under_card(ticket, alert, urgent=True))
     outcome.staff.append(card)
     return followup
 
@@ -235,40 +227,16 @@ def on_comment(turn: Turn, parse: Parse | None) -> None:
         return
     survey.comment = text if not survey.comment else f"{survey.comment}\n{text}"
     ticket = turn.session.get(Ticket, survey.ticket_id)
-    ticket_store.add_event(
-        turn.session,
-        ticket,
-        actor="owner",
-        actor_id=turn.inbound.user_id,
-        actor_name=turn.inbound.user_name,
-        action="survey_comment",
-        detail=text,
-    )
+    tickets.owner_event(turn, ticket, "survey_comment", text)
     followup = turn.session.get(Ticket, survey.followup_id) if survey.followup_id else None
     if followup is not None:
-        ticket_store.add_event(
-            turn.session,
-            followup,
-            actor="owner",
-            actor_id=turn.inbound.user_id,
-            actor_name=turn.inbound.user_name,
-            action="comment",
-            detail=text,
-        )
         note = t(
             turn.config.language,
             "💬 The owner's comment on #{number}: {comment}",
             number=followup.id,
             comment=excerpt(text),
         )
-        turn.staff(
-            StaffNotice(
-                text=note,
-                ticket_id=followup.id,
-                chat_id=followup.staff_chat_id,
-                reply_to_message_id=followup.staff_message_id,
-            )
-        )
+        tickets.owner_event(turn, followup, "comment", text, notice=note)
         turn.say(turn.tr("Thank you. I have passed your comment to the service centre."))
     else:
         turn.say(turn.tr("Thank you, your comment is noted."), menu=turn.main_menu)

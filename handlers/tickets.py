@@ -15,7 +15,7 @@ from handlers.i18n import N_, t
 from handlers.messages import Button, Keyboard, Outcome, Reply, StaffNotice
 from handlers.phones import mask_phone
 from handlers.text import esc, excerpt, local_time
-from handlers.turn import DeskConfig
+from handlers.turn import DeskConfig, Turn
 from storage import tickets as ticket_store
 from storage.models import Conversation, Owner, Ticket, Unit
 from storage.types import utcnow
@@ -178,6 +178,129 @@ def tell_owner(ticket: Ticket, text: str, *, buttons: Keyboard = ()) -> Reply:
     )
 
 
+def open_of(turn: Turn) -> list[Ticket]:
+    """The open tickets of this turn's owner (unbound: of the chat user), newest first."""
+    return ticket_store.open_for_user(
+        turn.session,
+        channel=turn.inbound.channel,
+        user_id=turn.inbound.user_id,
+        owner_id=turn.owner.id if turn.owner else None,
+    )
+
+
+def under_card(
+    ticket: Ticket, text: str, *, urgent: bool = False, photos: tuple[str, ...] = ()
+) -> StaffNotice:
+    """A staff notice about the ticket, posted as a reply to its card (in the card's chat)."""
+    return StaffNotice(
+        text=text,
+        ticket_id=ticket.id,
+        urgent=urgent,
+        photos=photos,
+        chat_id=ticket.staff_chat_id,
+        reply_to_message_id=ticket.staff_message_id,
+    )
+
+
+def owner_event(
+    turn: Turn,
+    ticket: Ticket,
+    action: str,
+    detail: str | None = None,
+    *,
+    notice: str | None = None,
+    urgent: bool = False,
+    photos: tuple[str, ...] = (),
+) -> None:
+    """Record what the owner of this turn did on the ticket; with `notice`, tell staff
+    under the ticket's card."""
+    ticket_store.add_event(
+        turn.session,
+        ticket,
+        actor="owner",
+        actor_id=turn.inbound.user_id,
+        actor_name=turn.inbound.user_name,
+        action=action,
+        detail=detail,
+        at=turn.now,
+    )
+    if notice is not None:
+        turn.staff(under_card(ticket, notice, urgent=urgent, photos=photos))
+
+
+def staff_event(
+    session: Session,
+    ticket: Ticket,
+    action: str,
+    *,
+    staff_id: int | None,
+    staff_name: str,
+    now: datetime,
+    detail: str | None = None,
+    actor: str = "staff",
+) -> None:
+    """Record what a staff member (or, with `actor`, the system) did on the ticket."""
+    ticket_store.add_event(
+        session,
+        ticket,
+        actor=actor,
+        actor_id=staff_id,
+        actor_name=staff_name,
+        action=action,
+        detail=detail,
+        at=now,
+    )
+
+
+def _changed(
+    session: Session,
+    ticket: Ticket,
+    action: str,
+    *,
+    config: DeskConfig,
+    staff_id: int | None,
+    staff_name: str,
+    now: datetime,
+    owner_text: str,
+    answer: str,
+    detail: str | None = None,
+    actor: str = "staff",
+) -> Outcome:
+    """After a state change: the event written, the card updated, the owner told, the
+    button (or command) answered."""
+    staff_event(
+        session,
+        ticket,
+        action,
+        staff_id=staff_id,
+        staff_name=staff_name,
+        now=now,
+        detail=detail,
+        actor=actor,
+    )
+    return Outcome(
+        replies=[tell_owner(ticket, owner_text)],
+        staff=[card(session, ticket, config=config)],
+        callback_answer=answer,
+    )
+
+
+def _hand_to(ticket: Ticket, *, assignee_id: int, assignee_name: str, now: datetime) -> str:
+    """The ticket is now with this staff member; returns what its owner is told."""
+    ticket.status = "taken"
+    ticket.assignee_id = assignee_id
+    ticket.assignee_name = assignee_name
+    ticket.taken_at = now
+    ticket.first_response_at = ticket.first_response_at or now
+    ticket.chase_at = None
+    return t(
+        ticket.language,
+        "Good news: {name} from the service centre has taken your ticket #{number}.",
+        name=esc(assignee_name),
+        number=ticket.id,
+    )
+
+
 def take(
     session: Session,
     ticket: Ticket,
@@ -196,25 +319,17 @@ def take(
         )
     if ticket.status not in ("open", "reopened"):
         return Outcome(callback_answer=t(lang, "This ticket is already resolved"))
-    ticket.status = "taken"
-    ticket.assignee_id = staff_id
-    ticket.assignee_name = staff_name
-    ticket.taken_at = now
-    ticket.first_response_at = ticket.first_response_at or now
-    ticket.chase_at = None
-    ticket_store.add_event(
-        session, ticket, actor="staff", actor_id=staff_id, actor_name=staff_name, action="taken"
-    )
-    owner_text = t(
-        ticket.language,
-        "Good news: {name} from the service centre has taken your ticket #{number}.",
-        name=esc(staff_name),
-        number=ticket.id,
-    )
-    return Outcome(
-        replies=[tell_owner(ticket, owner_text)],
-        staff=[card(session, ticket, config=config)],
-        callback_answer=t(lang, "You took #{number}", number=ticket.id),
+    owner_text = _hand_to(ticket, assignee_id=staff_id, assignee_name=staff_name, now=now)
+    return _changed(
+        session,
+        ticket,
+        "taken",
+        config=config,
+        staff_id=staff_id,
+        staff_name=staff_name,
+        now=now,
+        owner_text=owner_text,
+        answer=t(lang, "You took #{number}", number=ticket.id),
     )
 
 
@@ -238,14 +353,6 @@ def resolve(
     ticket.chase_at = None
     if ticket.assignee_name is None:
         ticket.assignee_id, ticket.assignee_name = staff_id, staff_name
-    ticket_store.add_event(
-        session,
-        ticket,
-        actor="staff",
-        actor_id=staff_id,
-        actor_name=staff_name,
-        action="resolved",
-    )
     end_handoff(session, ticket)
     from handlers import survey  # survey opens follow-up tickets through this module
 
@@ -264,10 +371,16 @@ def resolve(
             "We will ask you shortly how satisfied you are.",
             number=ticket.id,
         )
-    return Outcome(
-        replies=[tell_owner(ticket, owner_text)],
-        staff=[card(session, ticket, config=config)],
-        callback_answer=t(lang, "#{number} resolved", number=ticket.id),
+    return _changed(
+        session,
+        ticket,
+        "resolved",
+        config=config,
+        staff_id=staff_id,
+        staff_name=staff_name,
+        now=now,
+        owner_text=owner_text,
+        answer=t(lang, "#{number} resolved", number=ticket.id),
     )
 
 
@@ -304,34 +417,18 @@ def assign(
                 lang, "#{number} is already with {name}", number=ticket.id, name=assignee_name
             )
         )
-    ticket.status = "taken"
-    ticket.assignee_id = assignee_id
-    ticket.assignee_name = assignee_name
-    ticket.taken_at = now
-    ticket.first_response_at = ticket.first_response_at or now
-    ticket.chase_at = None
-    ticket_store.add_event(
+    owner_text = _hand_to(ticket, assignee_id=assignee_id, assignee_name=assignee_name, now=now)
+    return _changed(
         session,
         ticket,
-        actor="staff",
-        actor_id=staff_id,
-        actor_name=staff_name,
-        action="assigned",
+        "assigned",
+        config=config,
+        staff_id=staff_id,
+        staff_name=staff_name,
+        now=now,
+        owner_text=owner_text,
+        answer=t(lang, "#{number} assigned to {name}", number=ticket.id, name=esc(assignee_name)),
         detail=f"{assignee_name} ({assignee_id})",
-        at=now,
-    )
-    owner_text = t(
-        ticket.language,
-        "Good news: {name} from the service centre has taken your ticket #{number}.",
-        name=esc(assignee_name),
-        number=ticket.id,
-    )
-    return Outcome(
-        replies=[tell_owner(ticket, owner_text)],
-        staff=[card(session, ticket, config=config)],
-        callback_answer=t(
-            lang, "#{number} assigned to {name}", number=ticket.id, name=esc(assignee_name)
-        ),
     )
 
 
@@ -365,23 +462,21 @@ def reopen(
     ticket.closed_at = None
     delay = chase_delay(ticket.kind, config)
     ticket.chase_at = now + delay if delay else None
-    ticket_store.add_event(
-        session,
-        ticket,
-        actor=actor,
-        actor_id=staff_id,
-        actor_name=staff_name,
-        action="reopened",
-        detail=reason,
-        at=now,
-    )
     owner_text = t(
         ticket.language,
         "Your ticket #{number} has been reopened; we will follow it until it is sorted out.",
         number=ticket.id,
     )
-    return Outcome(
-        replies=[tell_owner(ticket, owner_text)],
-        staff=[card(session, ticket, config=config)],
-        callback_answer=t(lang, "#{number} reopened", number=ticket.id),
+    return _changed(
+        session,
+        ticket,
+        "reopened",
+        config=config,
+        staff_id=staff_id,
+        staff_name=staff_name,
+        now=now,
+        owner_text=owner_text,
+        answer=t(lang, "#{number} reopened", number=ticket.id),
+        detail=reason,
+        actor=actor,
     )
