@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from handlers import binding
-from handlers.i18n import N_
+from handlers.i18n import N_, t
 from handlers.text import money
 from handlers.turn import Turn
 from storage import bills as bill_store
@@ -23,21 +23,23 @@ ITEM_LABEL = {
 RECENT_PAID = 3
 
 
-def item_label(lang_tr, item: str) -> str:
-    return lang_tr(ITEM_LABEL.get(item, "Other"))
+def item_label(lang: str, item: str) -> str:
+    return t(lang, ITEM_LABEL.get(item, "Other"))
 
 
-def _line(turn: Turn, bill: Bill, unit_code: str, today: date) -> str:
-    due = bill.due_date.isoformat()
+def bill_line(lang: str, bill: Bill, unit_code: str, today: date) -> str:
+    """One bill as a line in `lang`: flat, period, item, amount, due date, paid or not
+    (the owner's bill list and the reminders share it)."""
     overdue = not bill.paid and bill.due_date < today
-    status = turn.tr("paid") if bill.paid else turn.tr("overdue") if overdue else turn.tr("unpaid")
-    return turn.tr(
+    status = t(lang, "paid") if bill.paid else t(lang, "overdue") if overdue else t(lang, "unpaid")
+    return t(
+        lang,
         "• {unit} {period} {item}: {amount}, due {due} ({status})",
         unit=unit_code,
         period=bill.period,
-        item=item_label(turn.tr, bill.item),
-        amount=money(bill.amount_fen, turn.lang),
-        due=due,
+        item=item_label(lang, bill.item),
+        amount=money(bill.amount_fen, lang),
+        due=bill.due_date.isoformat(),
         status=status,
     )
 
@@ -59,12 +61,12 @@ def show(turn: Turn) -> None:
     if unpaid:
         total = sum(b.amount_fen for b in unpaid)
         lines.append(turn.tr("<b>Unpaid: {total}</b>", total=money(total, turn.lang)))
-        lines += [_line(turn, b, units[b.unit_id], today) for b in unpaid]
+        lines += [bill_line(turn.lang, b, units[b.unit_id], today) for b in unpaid]
     else:
         lines.append(turn.tr("<b>All paid, thank you!</b> Nothing is outstanding."))
     if paid:
         lines += ["", turn.tr("Recently paid:")]
-        lines += [_line(turn, b, units[b.unit_id], today) for b in paid]
+        lines += [bill_line(turn.lang, b, units[b.unit_id], today) for b in paid]
     if unpaid:
         lines += ["", turn.tr("Ask me “how do I pay” for the payment options.")]
     turn.say("\n".join(lines), menu="main")

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
-from handlers import bills as bill_view
+from handlers.bills import bill_line
 from handlers.i18n import t
 from handlers.text import money
 from storage.models import Bill, Owner, OwnerUnit, Unit
@@ -31,16 +31,6 @@ DEFAULT_DAYS = (3, 0, -3, -10, -30)
 def parse_days(text: str) -> tuple[int, ...]:
     """``"3,0,-3"`` → (3, 0, -3); empty → no reminders."""
     return tuple(int(part) for part in text.replace(" ", "").split(",") if part)
-
-
-@dataclass(frozen=True)
-class _Voice:
-    """What handlers/bills.py's line renderer needs of a Turn: a language."""
-
-    lang: str
-
-    def tr(self, msgid: str, /, **values: object) -> str:
-        return t(self.lang, msgid, **values)
 
 
 @dataclass
@@ -70,11 +60,10 @@ def due_today(session: Session, *, today: date, days: Sequence[int]) -> list[Own
 
 def message(lang: str, bills: Sequence[tuple[Bill, str]], *, today: date) -> str:
     """The reminder in the owner's language: each bill's amount, item and period."""
-    voice = _Voice(lang)
     total = sum(bill.amount_fen for bill, _ in bills)
     lines = [
         t(lang, "💰 <b>A reminder about your bills</b>"),
-        *(bill_view._line(voice, bill, code, today) for bill, code in bills),  # type: ignore[arg-type]
+        *(bill_line(lang, bill, code, today) for bill, code in bills),
         "",
         t(lang, "Total: {total}", total=money(total, lang)),
         t(lang, "Ask me “how do I pay” for the payment options."),
