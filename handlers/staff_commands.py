@@ -20,6 +20,8 @@ What a clerk gets, and why it is shaped so:
 - `/owner 3-2-502|name|phone` — the owner record (handlers/owner_records.py).
 - `/report [YYYY-MM]` — the monthly report with its chart (last full month
   by default).
+- `/announce …` — a notice to the owners (handlers/announce.py); `/help`
+  lists every command.
 """
 
 from __future__ import annotations
@@ -478,7 +480,9 @@ HELP = N_(
     "/assign N @name|user id|me — give the ticket to a colleague\n"
     "/resolve N · /reopen N [reason]\n"
     "/owner 3-2-502|name|phone — the owner's record\n"
-    "/report [YYYY-MM] — the monthly service report"
+    "/report [YYYY-MM] — the monthly service report\n"
+    "/announce [--building B] [--at 2026-12-01T09:00] text — a notice to the owners"
+    " (all, or one building)"
 )
 
 
