@@ -12,12 +12,18 @@ that month, UTF-8 with a BOM so that Excel shows Chinese correctly.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console as RichConsole
 
 from bot.config import Settings
-from handlers.turn import DeskConfig
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from handlers.kpi import Month
+    from handlers.turn import DeskConfig
 
 export_app = typer.Typer(help="Data out, for the office's spreadsheets.", no_args_is_help=True)
 err = RichConsole(stderr=True, soft_wrap=True)
@@ -48,19 +54,6 @@ def _engine(settings: Settings):
         raise typer.Exit(1) from exc
 
 
-def _config(settings: Settings) -> DeskConfig:
-    """The parts of the desk's configuration the report reads (no FAQ or model needed)."""
-    return DeskConfig(
-        staff_chat_id=settings.staff_chat_id,
-        language=settings.language,
-        timezone=settings.timezone,
-        survey_delay_seconds=settings.survey_delay_seconds,
-        chase_repair_minutes=settings.chase_repair_minutes,
-        chase_emergency_minutes=settings.chase_emergency_minutes,
-        complaint_reply_hours=settings.complaint_reply_hours,
-    )
-
-
 def _month(text: str):
     from handlers.kpi import Month
 
@@ -69,6 +62,19 @@ def _month(text: str):
     except ValueError as exc:
         err.print(f"[red]--month must be YYYY-MM, e.g. 2026-11:[/red] {text!r}")
         raise typer.Exit(2) from exc
+
+
+def _open(database_url: str | None, month: str | None) -> tuple[DeskConfig, Month, Engine]:
+    """The desk's configuration (no FAQ or model needed), the month (default: the last
+    full one) and the database, each failure reported as a CLI error."""
+    from bot.runtime import desk_config
+    from handlers.kpi import Month
+    from storage.types import utcnow
+
+    settings = _settings(database_url)
+    config = desk_config(settings)
+    chosen = _month(month) if month else Month.previous(utcnow(), config.timezone)
+    return config, chosen, _engine(settings)
 
 
 def report(
@@ -83,10 +89,7 @@ def report(
     from storage.db import session_scope
     from storage.types import utcnow
 
-    settings = _settings(database_url)
-    config = _config(settings)
-    chosen = _month(month) if month else kpi.Month.previous(utcnow(), config.timezone)
-    engine = _engine(settings)
+    config, chosen, engine = _open(database_url, month)
     with session_scope(engine) as session:
         figures = kpi.compute(session, chosen, config=config, now=utcnow())
     typer.echo(plain(report_text(figures, config.language)))
@@ -107,9 +110,7 @@ def export_tickets(
     from handlers.export import write_tickets
     from storage.db import session_scope
 
-    settings = _settings(database_url)
-    chosen = _month(month)
-    engine = _engine(settings)
+    config, chosen, engine = _open(database_url, month)
     with session_scope(engine) as session, open(file, "w", encoding="utf-8-sig", newline="") as f:
-        rows = write_tickets(session, chosen, config=_config(settings), out=f)
+        rows = write_tickets(session, chosen, config=config, out=f)
     err.print(f"{rows} tickets written to {file}")

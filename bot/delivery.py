@@ -63,7 +63,6 @@ class DeliverySender:
         clock: Callable[[], datetime] = utcnow,
         workers: int = 8,
         poll_seconds: float = 1.0,
-        on_staff_message: Callable[[int, int, int], Awaitable[None]] | None = None,
     ) -> None:
         self.outbound = outbound
         self.engine = engine
@@ -71,7 +70,6 @@ class DeliverySender:
         self.clock = clock
         self.workers = workers
         self.poll_seconds = poll_seconds
-        self.on_staff_message = on_staff_message  # (ticket_id, chat_id, message_id)
         self.recovered = 0
         self.sent = 0
         self._inflight: set[int] = set()
@@ -193,10 +191,9 @@ class DeliverySender:
                 self._finish, delivery.id, status="sent", message_id=message.message_id
             )
             self.sent += 1
-            if delivery.ticket_id is not None and self.on_staff_message is not None:
-                await self.on_staff_message(
-                    delivery.ticket_id, delivery.chat_id, message.message_id
-                )
+            posted = self.outbound.on_card_posted  # the desk's hook, wired with the Outbound
+            if delivery.ticket_id is not None and posted is not None:
+                await posted(delivery.ticket_id, delivery.chat_id, message.message_id, False)
             return
         if not claimed:
             return  # nothing was attempted: the row is still pending
@@ -251,22 +248,12 @@ class Background:
         clock = clock or runtime.desk.clock
         self.runtime = runtime
 
-        async def staff_message(ticket_id: int, chat_id: int, message_id: int) -> None:
-            await runtime.run_sync(
-                runtime.desk.card_posted,
-                ticket_id=ticket_id,
-                chat_id=chat_id,
-                message_id=message_id,
-                card=False,
-            )
-
         self.sender = DeliverySender(
             outbound=outbound,
             engine=runtime.engine,
             run_sync=runtime.run_sync,
             clock=clock,
             workers=workers,
-            on_staff_message=staff_message,
         )
         self.scheduler = DeskScheduler(
             engine=runtime.engine,

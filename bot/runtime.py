@@ -44,10 +44,12 @@ class Runtime:
         return await loop.run_in_executor(self.executor, partial(func, *args, **kwargs))
 
 
-def desk_config(settings: Settings, faq: FaqBase) -> DeskConfig:
+def desk_config(settings: Settings, faq: FaqBase | None = None) -> DeskConfig:
+    """The desk's configuration; without the FAQ base (reports, exports) the duty phone
+    is only the one in the settings."""
     return DeskConfig(
         staff_chat_id=settings.staff_chat_id,
-        emergency_phone=settings.emergency_phone or faq.emergency_phone,
+        emergency_phone=settings.emergency_phone or (faq.emergency_phone if faq else None),
         language=settings.language,
         timezone=settings.timezone,
         survey_delay_seconds=settings.survey_delay_seconds,
