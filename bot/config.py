@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -38,7 +36,7 @@ class Settings(BaseSettings):
     chase_emergency_minutes: int = 10
     complaint_reply_hours: int = 24
     bill_reminder_days: str = "3,0,-3,-10,-30"
-    broadcast_rate: float = 30.0
+    broadcast_rate: float = 29.0  # messages a second, all chats together (bot/pacing.py)
 
     @field_validator("language")
     @classmethod
@@ -76,18 +74,14 @@ class Settings(BaseSettings):
             raise ValueError("PROPDESK_BILL_REMINDER_DAYS must look like 3,0,-3,-10,-30") from exc
         return value
 
+    @field_validator("broadcast_rate")
+    @classmethod
+    def _broadcast_rate(cls, value: float) -> float:
+        if not 0 < value <= 30:
+            raise ValueError("PROPDESK_BROADCAST_RATE must be above 0 and at most 30 a second")
+        return value
+
     @field_validator("telegram_token", "emergency_phone", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
-
-    def quiet_window(self) -> tuple[time, time] | None:
-        """The quiet-hours window as (start, end), or None when it is empty."""
-        if not self.quiet_hours.strip():
-            return None
-        start, end = (time.fromisoformat(p.strip()) for p in self.quiet_hours.split("-"))
-        return start, end
-
-    def api_is_loopback(self) -> bool:
-        host = urlparse(self.telegram_api_url).hostname or ""
-        return host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")

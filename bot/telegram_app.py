@@ -16,6 +16,7 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.outbound import Outbound
+from bot.pacing import Pacer
 from bot.runtime import Runtime
 from handlers.messages import Callback, Contact, Inbound
 
@@ -171,6 +172,7 @@ def build_application(runtime: Runtime, *, post_init=None, post_shutdown=None) -
     outbound = Outbound(
         app.bot,
         staff_chat_id=settings.staff_chat_id,
+        pacer=Pacer(overall_rate=settings.broadcast_rate),
         on_card_posted=card_posted,
         on_blocked=blocked,
         on_relayed=relayed,
