@@ -248,10 +248,18 @@ async def test_an_unanswered_survey_is_asked_once_more_then_counted_unreached(ca
 async def test_a_hand_off_gets_no_survey_but_every_other_resolved_ticket_does(calling):
     desk = calling.desk
     number = await resolved_ticket(desk)
+    handed = await desk.say(OWNER, "转人工")
+    handoff = number + 1
+    assert f"#{handoff}" in handed["text"]
+    card = await desk.card(handoff)
+    mark = desk.api.mark()
+    await desk.press(STAFF, card, f"rs:{handoff}")
+    await desk.api.wait_sent(OWNER, contains=f"同事已处理完您的请求 #{handoff}", since=mark)
     with session_scope(desk.runtime.engine) as session:
-        kinds = {t.id: t.kind for t in session.exec(select(Ticket))}
+        tickets = {t.id: (t.kind, t.status) for t in session.exec(select(Ticket))}
         surveyed = {s.ticket_id for s in session.exec(select(Survey))}
-    assert kinds[number] == "repair" and surveyed == {number}
+    assert tickets == {number: ("repair", "resolved"), handoff: ("consultation", "resolved")}
+    assert surveyed == {number}
 
 
 # --- bill reminders ------------------------------------------------------------------------
