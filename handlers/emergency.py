@@ -64,24 +64,15 @@ def raise_alarm(turn: Turn, parse: Parse | None) -> None:
         unit = next((u for u in units if u.code == hinted), units[0] if len(units) == 1 else None)
     if unit is None and parse is not None and parse.entity("unit"):
         unit = owner_store.unit_by_code(turn.session, parse.entity("unit"))
-    ticket, card = tickets.open_ticket(
-        turn.session,
-        config=turn.config,
-        now=turn.now,
+    ticket = tickets.open_for_owner(
+        turn,
         kind="emergency",
-        channel=turn.inbound.channel,
-        chat_id=turn.inbound.chat_id,
-        user_id=turn.inbound.user_id,
-        user_name=turn.inbound.user_name,
-        language=turn.lang,
         description=text,
-        owner=turn.owner,
         unit=unit,
         category=parse.entity("repair_category") if parse else None,
         photos=turn.inbound.photos,
     )
     turn.set_step(None)
-    turn.staff(card)
     phone = turn.config.emergency_phone or turn.faq.emergency_phone
     lines = [
         turn.tr("🚨 Staff have been alerted right now (ticket #{number}).", number=ticket.id),

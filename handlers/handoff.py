@@ -29,23 +29,14 @@ def start(turn: Turn) -> None:
     recent = turn.data.get("recent", [])
     context = "\n".join(f"› {line}" for line in recent) or turn.inbound.text
     units = owner_store.units_of(turn.session, turn.owner.id) if turn.owner else []
-    ticket, card = tickets.open_ticket(
-        turn.session,
-        config=turn.config,
-        now=turn.now,
+    ticket = tickets.open_for_owner(
+        turn,
         kind="consultation",
-        channel=turn.inbound.channel,
-        chat_id=turn.inbound.chat_id,
-        user_id=turn.inbound.user_id,
-        user_name=turn.inbound.user_name,
-        language=turn.lang,
         description=context,
-        owner=turn.owner,
         unit=units[0] if len(units) == 1 else None,
     )
     turn.set_step(None)
     turn.conv.handoff_ticket_id = ticket.id
-    turn.staff(card)
     turn.say(
         turn.tr(
             "I have passed you to a colleague at the service centre (request #{number}). "

@@ -78,24 +78,15 @@ def proceed(turn: Turn, draft: dict[str, Any]) -> None:
 
 def _open(turn: Turn, draft: dict[str, Any]) -> None:
     unit = turn.session.get(Unit, draft["unit_id"]) if draft.get("unit_id") else None
-    ticket, card = tickets.open_ticket(
-        turn.session,
-        config=turn.config,
-        now=turn.now,
+    ticket = tickets.open_for_owner(
+        turn,
         kind=draft["kind"],
-        channel=turn.inbound.channel,
-        chat_id=turn.inbound.chat_id,
-        user_id=turn.inbound.user_id,
-        user_name=turn.inbound.user_name,
-        language=turn.lang,
         description=draft["description"],
-        owner=turn.owner,
         unit=unit,
         category=draft.get("category"),
         photos=tuple(draft.get("photos") or ()),
     )
     turn.set_step(None)
-    turn.staff(card)
     if ticket.kind == "complaint":
         text = turn.tr(
             "Your complaint is recorded as ticket #{number}. The service centre will "

@@ -77,7 +77,9 @@ def say(text: str, *, ticket_id: int | None = None, buttons: Keyboard = ()) -> O
     return Outcome(staff=[StaffNotice(text=text, ticket_id=ticket_id, buttons=buttons)])
 
 
-def _ticket(ctx: StaffContext, args: str, usage: str) -> tuple[Ticket | None, str, Outcome | None]:
+def _ticket(
+    ctx: StaffContext, args: str, usage: str, *, text_required: bool = False
+) -> tuple[Ticket | None, str, Outcome | None]:
     """`N rest…` -> (ticket, rest, None), or (None, "", a message saying what is wrong)."""
     head, _, rest = args.partition(" ")
     number = head.lstrip("#")
@@ -86,6 +88,8 @@ def _ticket(ctx: StaffContext, args: str, usage: str) -> tuple[Ticket | None, st
     ticket = ctx.session.get(Ticket, int(number))
     if ticket is None:
         return None, "", say(ctx.tr("There is no ticket #{number}.", number=number))
+    if text_required and not rest.strip():
+        return None, "", say(ctx.tr("Usage: {usage}", usage=usage))
     return ticket, rest.strip(), None
 
 
@@ -346,11 +350,9 @@ def show_ticket(ctx: StaffContext, args: str) -> Outcome:
 
 
 def reply(ctx: StaffContext, args: str) -> Outcome:
-    ticket, text, problem = _ticket(ctx, args, "/reply N text")
+    ticket, text, problem = _ticket(ctx, args, "/reply N text", text_required=True)
     if problem is not None:
         return problem
-    if not text:
-        return say(ctx.tr("Usage: {usage}", usage="/reply N text"))
     outcome = relay.staff_to_owner(
         ctx.session,
         ticket,
@@ -365,11 +367,9 @@ def reply(ctx: StaffContext, args: str) -> Outcome:
 
 
 def note(ctx: StaffContext, args: str) -> Outcome:
-    ticket, text, problem = _ticket(ctx, args, "/note N text")
+    ticket, text, problem = _ticket(ctx, args, "/note N text", text_required=True)
     if problem is not None:
         return problem
-    if not text:
-        return say(ctx.tr("Usage: {usage}", usage="/note N text"))
     relay.note(
         ctx.session,
         ticket,

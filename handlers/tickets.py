@@ -102,6 +102,36 @@ def open_ticket(
     return ticket, card(session, ticket, config=config, photos=photos)
 
 
+def open_for_owner(
+    turn: Turn,
+    *,
+    kind: str,
+    description: str,
+    unit: Unit | None,
+    category: str | None = None,
+    photos: tuple[str, ...] = (),
+) -> Ticket:
+    """Open a ticket for the person of this turn and post its card to staff."""
+    ticket, notice = open_ticket(
+        turn.session,
+        config=turn.config,
+        now=turn.now,
+        kind=kind,
+        channel=turn.inbound.channel,
+        chat_id=turn.inbound.chat_id,
+        user_id=turn.inbound.user_id,
+        user_name=turn.inbound.user_name,
+        language=turn.lang,
+        description=description,
+        owner=turn.owner,
+        unit=unit,
+        category=category,
+        photos=photos,
+    )
+    turn.staff(notice)
+    return ticket
+
+
 def card_text(session: Session, ticket: Ticket, *, config: DeskConfig) -> str:
     """The staff card: kind, number, flat, owner, what they said, where it stands."""
     lang = config.language
