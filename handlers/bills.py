@@ -52,7 +52,8 @@ def show(turn: Turn) -> None:
     units = {u.id: u.code for u in owner_store.units_of(turn.session, turn.owner.id)}
     bills = bill_store.for_units(turn.session, list(units))
     today = turn.now.date()
-    unpaid = [b for b in bills if not b.paid]
+    # the most pressing first: overdue, then by due date; flats kept together per date
+    unpaid = sorted((b for b in bills if not b.paid), key=lambda b: (b.due_date, units[b.unit_id]))
     paid = [b for b in bills if b.paid][:RECENT_PAID]
     if not bills:
         turn.say(turn.tr("There are no bills on record for your flat."), menu="main")
