@@ -35,7 +35,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 from telegram.error import NetworkError, RetryAfter
 
-from bot.outbound import Blocked, Outbound, Uncertain, Undeliverable, inline_markup, never_left
+from bot.outbound import (
+    Blocked,
+    Outbound,
+    Uncertain,
+    Undeliverable,
+    inline_markup,
+    never_left,
+    retry_seconds,
+)
+from handlers import monthly
+from handlers.turn import DeskConfig
 from scheduler.jobs import decode_keyboard
 from storage import deliveries as ledger
 from storage.db import session_scope
@@ -63,8 +73,10 @@ class DeliverySender:
         clock: Callable[[], datetime] = utcnow,
         workers: int = 8,
         poll_seconds: float = 1.0,
+        report_config: DeskConfig | None = None,
     ) -> None:
         self.outbound = outbound
+        self.report_config = report_config  # to draw the chart under a scheduled report
         self.engine = engine
         self.run_sync = run_sync
         self.clock = clock
@@ -178,9 +190,7 @@ class DeliverySender:
         except Undeliverable as exc:
             outcome = {"status": "failed", "error": str(exc)}
         except RetryAfter as exc:
-            wait = exc.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            outcome = {"release": seconds, "error": f"flood control: {exc}"}
+            outcome = {"release": retry_seconds(exc), "error": f"flood control: {exc}"}
         except NetworkError as exc:
             if never_left(exc):
                 outcome = {"release": RETRY_UNSENT_SECONDS, "error": str(exc)}
@@ -194,6 +204,8 @@ class DeliverySender:
             posted = self.outbound.on_card_posted  # the desk's hook, wired with the Outbound
             if delivery.ticket_id is not None and posted is not None:
                 await posted(delivery.ticket_id, delivery.chat_id, message.message_id, False)
+            if delivery.key.startswith(monthly.REPORT_KEY):
+                await self._report_chart(delivery, message.message_id)
             return
         if not claimed:
             return  # nothing was attempted: the row is still pending
@@ -204,6 +216,23 @@ class DeliverySender:
             await self.run_sync(
                 self._finish, delivery.id, status=outcome["status"], error=outcome["error"]
             )
+
+    async def _report_chart(self, delivery: Delivery, message_id: int) -> None:
+        """The chart goes under the scheduled report's text; a failure loses only the chart."""
+        if self.report_config is None:
+            return
+        month = delivery.key.removeprefix(monthly.REPORT_KEY)
+        try:
+            png = await self.run_sync(self._chart, month)
+            await self.outbound.send_photo(
+                delivery.chat_id, png, caption=f"📊 {month}", reply_to=message_id
+            )
+        except Exception:
+            log.exception("the chart of the %s report could not be sent", month)
+
+    def _chart(self, month: str) -> bytes:
+        with session_scope(self.engine) as session:
+            return monthly.chart_png(session, month, self.report_config, now=self.clock())
 
     # --- storage (run off the event loop) --------------------------------------------------
 
@@ -254,6 +283,7 @@ class Background:
             run_sync=runtime.run_sync,
             clock=clock,
             workers=workers,
+            report_config=runtime.desk.config,
         )
         self.scheduler = DeskScheduler(
             engine=runtime.engine,

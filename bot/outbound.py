@@ -68,6 +68,14 @@ def never_left(exc: BaseException) -> bool:
     return False
 
 
+def retry_seconds(exc: RetryAfter) -> float:
+    """Telegram's retry_after in seconds, whether PTB gives an int or (later) a timedelta."""
+    with warnings.catch_warnings():  # PTB 22 warns that it will become a timedelta
+        warnings.simplefilter("ignore")
+        delay = exc.retry_after
+    return float(delay.total_seconds() if hasattr(delay, "total_seconds") else delay)
+
+
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     """Cut text into pieces Telegram accepts, at line breaks where possible.
 
@@ -186,10 +194,7 @@ class Outbound:
             except RetryAfter as exc:
                 if attempt == MAX_RETRIES:
                     raise
-                with warnings.catch_warnings():  # PTB 22 warns that it will become a timedelta
-                    warnings.simplefilter("ignore")
-                    delay = exc.retry_after
-                seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else delay
+                seconds = retry_seconds(exc)
                 log.info("429 from Telegram, waiting %.1fs (chat %s)", seconds, chat_id)
                 await asyncio.sleep(float(seconds))
             except Forbidden as exc:

@@ -95,7 +95,7 @@ class Calendar:
         candidate = moment
         for _ in range(MAX_DAYS_AHEAD * 2 + 2):
             if holidays and self.is_holiday(self.today(candidate)):
-                candidate = self._next_midnight(candidate)
+                candidate = self.next_midnight(candidate)
                 continue
             if self.in_quiet_hours(candidate):
                 candidate = self._quiet_end(candidate)
@@ -103,7 +103,7 @@ class Calendar:
             return candidate.astimezone(moment.tzinfo)
         raise ValueError(f"no allowed time within {MAX_DAYS_AHEAD} days of {moment}")
 
-    def _next_midnight(self, moment: datetime) -> datetime:
+    def next_midnight(self, moment: datetime) -> datetime:
         day = self.today(moment) + timedelta(days=1)
         return datetime.combine(day, time(0), tzinfo=self.zone)
 

@@ -10,7 +10,8 @@ its figures so far, with overdue counted as of now).
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session
 
@@ -139,3 +140,34 @@ def monthly_report(
 
         image = render_png(figures, lang=config.language)
     return Outcome(staff=[StaffNotice(text=report_text(figures, config.language), image=image)])
+
+
+REPORT_TIME = time(9, 30)
+REPORT_KEY = "report:"  # the Delivery key of a scheduled report: report:YYYY-MM
+
+
+def first_working_day(year: int, month: int, is_holiday: Callable[[date], bool]) -> date:
+    """The first weekday of the month that is not a public holiday."""
+    day = date(year, month, 1)
+    while day.weekday() >= 5 or is_holiday(day):
+        day += timedelta(days=1)
+    return day
+
+
+def report_due(local_now: datetime, is_holiday: Callable[[date], bool]) -> kpi.Month | None:
+    """The month whose report is due at this local moment: the last full month, from
+    09:30 on the first working day; None on any other day."""
+    today = local_now.date()
+    if today != first_working_day(today.year, today.month, is_holiday):
+        return None
+    if local_now.time() < REPORT_TIME:
+        return None
+    return kpi.Month(today.year, today.month).shift(-1)
+
+
+def chart_png(session: Session, month: str, config: DeskConfig, *, now: datetime) -> bytes:
+    """The chart of one month (the scheduled report sends it under its text)."""
+    from handlers.report_chart import render_png
+
+    figures = kpi.compute(session, kpi.Month.parse(month), config=config, now=now)
+    return render_png(figures, lang=config.language)

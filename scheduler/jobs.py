@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from handlers import announce, chase, reminders
+from handlers import announce, chase, kpi, monthly, reminders
 from handlers import survey as surveys
 from handlers.calendar import Calendar
 from handlers.messages import Button, Keyboard
@@ -331,9 +331,38 @@ def _escalate(session: Session, ticket: Ticket, config: JobConfig, now: datetime
 # The jobs and how often they run, in seconds: surveys, announcements and chasing
 # every second (so a broadcast starts within a second of its time); bill
 # reminders once a minute (their unit is a day).
+# --- the monthly report ------------------------------------------------------------------
+
+
+def post_monthly_report(session: Session, config: JobConfig, now: datetime) -> int:
+    """Last month's report in the staff chat, from 09:30 on the first working day, once.
+
+    The ledger's unique (key, chat) makes it once, across restarts too; the
+    chart follows the text when it is sent (bot/delivery.py). A day missed
+    while the service was down is not made up: `/report` gives it any time.
+    """
+    desk = config.desk
+    if desk.staff_chat_id is None:
+        return 0
+    local_now = config.calendar.local(now)
+    month = monthly.report_due(local_now, config.calendar.is_holiday)
+    if month is None:
+        return 0
+    key = f"{monthly.REPORT_KEY}{month}"
+    if deliveries.for_key(session, key):
+        return 0
+    figures = kpi.compute(session, month, config=desk, now=now)
+    end_of_day = config.calendar.next_midnight(now)
+    text = monthly.report_text(figures, desk.language)
+    return deliveries.enqueue(
+        session, [row(key, desk.staff_chat_id, text, now=now, expires_at=end_of_day)]
+    )
+
+
 JOBS: dict[str, tuple[Job, float]] = {
     "surveys": (send_due_surveys, 1.0),
     "announcements": (deliver_announcements, 1.0),
     "chasing": (chase_unpicked, 1.0),
     "bills": (remind_bills, 60.0),
+    "monthly_report": (post_monthly_report, 60.0),
 }

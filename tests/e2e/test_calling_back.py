@@ -532,3 +532,25 @@ async def test_an_unanswered_complaint_goes_to_the_manager_once(calling):
     assert len(desk.api.sent(-1009999, since=mark)) == 1
     assert desk.api.sent(STAFF_CHAT, since=mark) == []
     assert desk.ticket(1).escalated_at is not None
+
+
+# --- the monthly report --------------------------------------------------------------------
+
+
+async def test_the_monthly_report_posts_itself_once_on_the_first_working_day(calling):
+    desk, clock = calling.desk, calling.clock
+    clock.set(local(2026, 12, 1, 9, 29))  # Tuesday 1 December, a working day
+    mark = desk.api.mark()
+    await calling.tick()
+    await desk.api.assert_not_sent(STAFF_CHAT, since=mark, within=0.2)
+
+    clock.set(local(2026, 12, 1, 9, 30))
+    await calling.tick()
+    report = await desk.api.wait_sent(STAFF_CHAT, contains="2026-11", since=mark)
+    chart = await desk.api.wait_for(lambda c: c.method == "sendPhoto", since=mark)
+    assert chart.message["reply_to_message"]["message_id"] == report["message_id"]
+
+    clock.advance(hours=3)  # later that day, and after a restart: never twice
+    await calling.tick()
+    await calling.settled()
+    assert len(desk.api.sent(STAFF_CHAT, method="sendMessage", since=mark)) == 1
