@@ -23,11 +23,11 @@ import pytest
 from sqlmodel import select
 
 from handlers import announce
-from storage import owners as owner_store
 from storage.db import make_engine, session_scope
 from storage.models import Announcement, Delivery
 from storage.types import utcnow
 from tests.e2e.conftest import STAFF_CHAT
+from tests.factories import bound_owner
 from tests.fakes.bot_api import FakeBotApi, Limits
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -85,20 +85,8 @@ async def test_sigkill_mid_broadcast_then_restart_serves_every_owner_exactly_onc
         users = list(range(40_000, 40_000 + OWNERS))
         with session_scope(engine) as session:
             for user_id in users:
-                owner, _ = owner_store.upsert_owner(
-                    session,
-                    unit_code=f"3-1-{user_id - 39_000}",
-                    name=f"业主{user_id}",
-                    phone=f"+86139{user_id:08d}",
-                    language="zh",
-                )
-                owner_store.bind(
-                    session,
-                    owner=owner,
-                    channel="telegram",
-                    user_id=user_id,
-                    chat_id=user_id,
-                    language="zh",
+                bound_owner(
+                    session, user_id=user_id, unit=f"3-1-{user_id - 39_000}", name=f"业主{user_id}"
                 )
                 api.add_user(user_id, f"业主{user_id}")
             number = announce.schedule(session, text=TEXT, now=utcnow()).announcement.id

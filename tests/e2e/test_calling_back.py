@@ -22,6 +22,7 @@ from storage import owners as owner_store
 from storage.db import session_scope
 from storage.models import Announcement, Delivery, Survey, Ticket
 from tests.e2e.conftest import STAFF, STAFF_CHAT
+from tests.factories import bound_owner
 
 pytestmark = pytest.mark.e2e
 
@@ -347,21 +348,7 @@ def bind_owners(desk, count: int, *, first_user: int = 10_000, building: str = "
     with session_scope(desk.runtime.engine) as session:
         for i in range(count):
             user_id = first_user + i
-            owner, _ = owner_store.upsert_owner(
-                session,
-                unit_code=f"{building}-1-{101 + i}",
-                name=f"业主{i}",
-                phone=f"+86139{user_id:08d}",
-                language="zh",
-            )
-            owner_store.bind(
-                session,
-                owner=owner,
-                channel="telegram",
-                user_id=user_id,
-                chat_id=user_id,
-                language="zh",
-            )
+            bound_owner(session, user_id=user_id, unit=f"{building}-1-{101 + i}", name=f"业主{i}")
             desk.api.add_user(user_id, f"业主{i}")
             users.append(user_id)
     return users
