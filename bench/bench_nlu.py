@@ -28,7 +28,7 @@ from nlu.text import detect_language  # noqa: E402
 
 TEST_FILE = REPO / "tests" / "nlu" / "data" / "test.yml"
 FAQ_PARAPHRASES = REPO / "tests" / "nlu" / "data" / "faq_paraphrases.yml"
-SHARED_FAQ = REPO.parent / "shared" / "data" / "faq.yml"
+REFERENCE_FAQ = REPO / "tests" / "data" / "faq.yml"
 
 
 _RSS_PROBE = """
@@ -192,7 +192,7 @@ def main() -> None:
     rss_start = rss_mb()
     examples = rasa_yaml.load(TEST_FILE).examples
     train_examples = rasa_yaml.load(DEFAULT_TRAINING_FILE).examples
-    base = FaqBase.load(SHARED_FAQ)
+    base = FaqBase.load(REFERENCE_FAQ)
     paraphrases = yaml.safe_load(FAQ_PARAPHRASES.read_text(encoding="utf-8"))
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -205,7 +205,7 @@ def main() -> None:
         t0 = time.perf_counter()
         nlu = Nlu.load(model_path=model_path, faq=base)
         load_s = time.perf_counter() - t0
-        fresh = fresh_process_rss(model_path, SHARED_FAQ)
+        fresh = fresh_process_rss(model_path, REFERENCE_FAQ)
     rss_loaded = rss_mb()
 
     texts = [t for t, _ in examples]

@@ -19,15 +19,14 @@ from bot.runtime import Runtime, build
 from storage.db import head_revision, make_engine, prepare
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_FAQ = REPO.parent / "shared" / "data" / "faq.yml"
+# A copy of the reference FAQ base: the checkout must stand alone.
+REFERENCE_FAQ = REPO / "tests" / "data" / "faq.yml"
 PG_URL = os.environ.get("PROPDESK_TEST_DATABASE_URL")
 
 
 @pytest.fixture(scope="session")
 def faq_path() -> Path:
-    if not SHARED_FAQ.is_file():
-        pytest.fail(f"the reference FAQ base is missing: {SHARED_FAQ} (shared/ beside the repo)")
-    return SHARED_FAQ
+    return REFERENCE_FAQ
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,7 @@ import yaml
 from nlu import FaqBase, Nlu, rasa_yaml
 
 DATA = Path(__file__).parent / "data"
-REPO = Path(__file__).resolve().parents[2]
-SHARED_FAQ_FILE = REPO.parent / "shared" / "data" / "faq.yml"
+REFERENCE_FAQ = Path(__file__).resolve().parents[1] / "data" / "faq.yml"
 
 
 @pytest.fixture(scope="session")
@@ -21,9 +20,7 @@ def nlu_model_file(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def shared_faq() -> FaqBase:
-    if not SHARED_FAQ_FILE.is_file():
-        pytest.skip(f"reference FAQ base missing: {SHARED_FAQ_FILE}")
-    return FaqBase.load(SHARED_FAQ_FILE)
+    return FaqBase.load(REFERENCE_FAQ)
 
 
 @pytest.fixture(scope="session")
