@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from bot.cli_announce import announce
 from bot.cli_nlu import nlu_app
+from bot.cli_rasa import actions, rasa_app
 from bot.cli_report import export_app, report
 from bot.config import Settings
 from bot.demo_data import load_demo
@@ -32,6 +33,8 @@ app.add_typer(nlu_app, name="nlu")
 app.command("announce")(announce)
 app.add_typer(export_app, name="export")
 app.command("report")(report)
+app.command("actions")(actions)
+app.add_typer(rasa_app, name="rasa")
 err = RichConsole(stderr=True, soft_wrap=True)
 out = RichConsole(soft_wrap=True)
 
