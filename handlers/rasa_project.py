@@ -7,9 +7,9 @@ CLI writes them. Formats follow Rasa's documentation for 3.x: domain
 (https://rasa.com/docs/rasa/forms), the Chinese pipeline
 (https://rasa.com/docs/rasa/components).
 
-`data/nlu.yml` is the desk's own training data written by nlu/rasa_yaml.py,
-so `propdesk nlu train DIR/data/nlu.yml` reads back exactly what the desk
-trains on. What only Rasa needs (the `link_flat` intent, the `unit` and
+`data/nlu.yml` is the desk's own training data file, copied as it is (it is
+Rasa NLU YAML already), so `propdesk nlu train DIR/data/nlu.yml` reads back
+exactly what the desk trains on. What only Rasa needs (the `link_flat` intent, the `unit` and
 `phone` regexes) is in `data/link_flat.yml`.
 """
 
@@ -85,9 +85,14 @@ def _text_block(lines: list[str]) -> str:
     return "".join(f"    - {line}\n" for line in lines)
 
 
-def training_data(path: Path | None = None) -> rasa_yaml.NluData:
-    """The desk's training data (the bundled nlu/data/nlu.yml unless `path`)."""
-    return rasa_yaml.load(path or DEFAULT_TRAINING_FILE)
+def training_data(path: Path | None = None) -> str:
+    """The desk's training data file as it is (the bundled nlu/data/nlu.yml unless `path`).
+
+    Raises ValueError if it is not Rasa NLU YAML, OSError if it cannot be read.
+    """
+    path = path or DEFAULT_TRAINING_FILE
+    rasa_yaml.load(path)
+    return path.read_text(encoding="utf-8")
 
 
 def domain() -> dict[str, Any]:
@@ -314,7 +319,7 @@ def project_files(training_file: Path | None = None) -> dict[str, str]:
     return {
         "domain.yml": _yaml(domain()),
         "config.yml": _yaml(config()),
-        "data/nlu.yml": rasa_yaml.dumps(training_data(training_file)),
+        "data/nlu.yml": training_data(training_file),
         "data/link_flat.yml": link_flat_nlu(),
         "data/rules.yml": _yaml(rules()),
         "endpoints.yml": ENDPOINTS,
