@@ -49,6 +49,8 @@ def actions(
             f"[red]rasa-sdk is not installed[/red] ({exc.name}): pip install 'propdesk[rasa]'"
         )
         raise typer.Exit(2) from exc
+    from telegram.error import InvalidToken, NetworkError
+
     from bot import logs
     from bot.runtime import build
 
@@ -56,6 +58,13 @@ def actions(
     runtime = build(settings, engine=_engine(settings))
     try:
         rasa_actions.serve(runtime, host=host, port=port)
+    except InvalidToken as exc:  # like `propdesk run`: staff must be reachable
+        err.print("[red]Telegram refused the token[/red] (PROPDESK_TELEGRAM_TOKEN).")
+        raise typer.Exit(2) from exc
+    except NetworkError as exc:
+        reason = str(exc).replace(settings.telegram_token or "\0", "***")
+        err.print(f"[red]Cannot reach the Bot API at {settings.telegram_api_url}:[/red] {reason}")
+        raise typer.Exit(1) from exc
     finally:
         runtime.executor.shutdown(wait=True)
         runtime.engine.dispose()
