@@ -25,23 +25,10 @@ def actions(
     ),
 ) -> None:
     """Serve the desk's Rasa actions (rasa-sdk's action server) until SIGTERM or Ctrl-C."""
-    from bot.cli import _engine, _settings  # the CLI's own helpers (it imports this module)
+    from bot.cli import _engine, _require_telegram, _settings, _telegram_errors
 
     settings = _settings(database_url)
-    missing = [
-        name
-        for name, value in (
-            ("PROPDESK_TELEGRAM_TOKEN", settings.telegram_token),
-            ("PROPDESK_STAFF_CHAT_ID", settings.staff_chat_id),
-        )
-        if not value
-    ]
-    if missing:
-        err.print(
-            f"[red]Cannot start:[/red] {' and '.join(missing)} not set: staff notices go to "
-            "the staff Telegram group (see README: Configuration)."
-        )
-        raise typer.Exit(2)
+    _require_telegram(settings)
     try:
         from bot import rasa_actions
     except ImportError as exc:
@@ -49,22 +36,14 @@ def actions(
             f"[red]rasa-sdk is not installed[/red] ({exc.name}): pip install 'propdesk[rasa]'"
         )
         raise typer.Exit(2) from exc
-    from telegram.error import InvalidToken, NetworkError
-
     from bot import logs
     from bot.runtime import build
 
     logs.setup(secrets=[settings.telegram_token or ""])
     runtime = build(settings, engine=_engine(settings))
     try:
-        rasa_actions.serve(runtime, host=host, port=port)
-    except InvalidToken as exc:  # like `propdesk run`: staff must be reachable
-        err.print("[red]Telegram refused the token[/red] (PROPDESK_TELEGRAM_TOKEN).")
-        raise typer.Exit(2) from exc
-    except NetworkError as exc:
-        reason = str(exc).replace(settings.telegram_token or "\0", "***")
-        err.print(f"[red]Cannot reach the Bot API at {settings.telegram_api_url}:[/red] {reason}")
-        raise typer.Exit(1) from exc
+        with _telegram_errors(settings):  # like `propdesk run`: staff must be reachable
+            rasa_actions.serve(runtime, host=host, port=port)
     finally:
         runtime.executor.shutdown(wait=True)
         runtime.engine.dispose()
