@@ -30,7 +30,7 @@ from nlu.entities import normalise_unit
 from nlu.types import Entity, Parse
 from storage import owners as owner_store
 
-CHANNEL = "rasa"
+CHANNEL = "rasa"  # one of tickets.ONE_WAY_CHANNELS
 
 # The contract's actions (OPERATOR-CONTRACT.md) and what each does, for the exported README.
 ACTIONS: dict[str, str] = {
@@ -138,8 +138,36 @@ def raise_emergency(turn: Turn, *, unit: str | None, category: str | None) -> No
 
 
 def hand_off(turn: Turn) -> None:
+    """Open (or keep) the hand-off ticket; staff see it in their group.
+
+    Rasa pauses the conversation and staff write from Telegram, so what the
+    desk tells a Telegram owner ("they will answer right here") does not hold:
+    a linked owner is called on the registered phone, anyone else is given the
+    service centre's phone.
+    """
     handoff.remember(turn, turn.inbound.text)
+    before = len(turn.outcome.replies)
     handoff.start(turn)
+    del turn.outcome.replies[before:]
+    number = turn.conv.handoff_ticket_id
+    phone = turn.config.emergency_phone or turn.faq.emergency_phone
+    if turn.owner is not None:
+        turn.say(
+            turn.tr(
+                "I have passed you to a colleague at the service centre (request #{number}). "
+                "They will call you on the phone number in the owner register.",
+                number=number,
+            )
+        )
+    else:
+        turn.say(
+            turn.tr(
+                "I have passed your message to a colleague at the service centre "
+                "(request #{number}). To talk to them, call {phone}.",
+                number=number,
+                phone=phone or "—",
+            )
+        )
 
 
 def fallback(turn: Turn) -> None:

@@ -130,7 +130,9 @@ def test_a_handoff_pauses_the_rasa_conversation(action_server):
         "action_handoff", "web-visitor-5", text="我要找人工客服", intent="human"
     ).json()
     assert {"event": "pause"} in [{"event": e["event"]} for e in body["events"]]
-    action_server.staff_message("我要找人工客服", since=mark)
+    card = action_server.staff_message("我要找人工客服", since=mark)
+    assert "📞" in card["text"]  # staff know a reply from the group cannot reach this owner
+    assert "0755-8888-6666" in texts(body)  # not linked: the owner is given a phone to call
 
 
 def test_bills_need_a_linked_owner(action_server):
