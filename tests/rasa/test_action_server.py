@@ -5,6 +5,7 @@ fake Bot API server's staff chat."""
 from __future__ import annotations
 
 import signal
+from datetime import date
 
 import pytest
 
@@ -19,7 +20,7 @@ from handlers.phones import normalise_phone
 from handlers.rasa_project import domain, rules
 from storage import owners as owner_store
 from storage.db import session_scope
-from storage.models import Ticket
+from storage.models import Bill, Ticket
 
 
 def register(server, sender: str, *, phone: str, units: tuple[str, ...], bound: bool = True):
@@ -133,6 +134,38 @@ def test_a_handoff_pauses_the_rasa_conversation(action_server):
     card = action_server.staff_message("我要找人工客服", since=mark)
     assert "📞" in card["text"]  # staff know a reply from the group cannot reach this owner
     assert "0755-8888-6666" in texts(body)  # not linked: the owner is given a phone to call
+
+
+def test_a_linked_owner_sees_their_bills_and_files_a_complaint(action_server):
+    register(action_server, "web-owner-10", phone="13800001010", units=("10-1-1001",))
+    with session_scope(action_server.engine) as session:
+        unit = owner_store.unit_by_code(session, "10-1-1001")
+        session.add(
+            Bill(
+                unit_id=unit.id,
+                period="2026-11",
+                item="water",
+                amount_fen=12345,
+                due_date=date(2099, 12, 1),
+            )
+        )
+    bills = action_server.call(
+        "action_bill_status", "web-owner-10", text="我家水费交了吗", intent="bill_query"
+    ).json()
+    assert "123.45" in texts(bills)
+
+    said = "楼上装修噪音每天晚上十点以后还在施工"
+    complaint = action_server.call(
+        "action_take_complaint",
+        "web-owner-10",
+        text=said,
+        intent="complaint",
+        slots={"description": said},
+    ).json()
+    with session_scope(action_server.engine) as session:
+        ticket = session.exec(select(Ticket).where(Ticket.description == said)).one()
+        assert (ticket.kind, ticket.unit_id) == ("complaint", unit.id)  # their only flat
+    assert f"#{ticket.id}" in texts(complaint)
 
 
 def test_bills_need_a_linked_owner(action_server):
