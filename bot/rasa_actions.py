@@ -180,6 +180,15 @@ class ValidateRepairForm(FormValidationAction):
         )
         return {"unit": found.get("unit")}
 
+    async def extract_description(self, dispatcher, tracker, domain) -> dict[str, Any]:
+        """The message that started the form describes the fault, if it says enough."""
+        message = tracker.latest_message
+        started = (message.get("intent") or {}).get("name") == "repair"
+        text = (message.get("text") or "").strip()
+        if tracker.get_slot("description") is None and started and is_description(text):
+            return {"description": text}
+        return {}
+
     async def validate_description(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         text = str(value or "").strip()
         if is_description(text):

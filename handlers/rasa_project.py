@@ -118,7 +118,9 @@ def domain() -> dict[str, Any]:
                 "type": "text",
                 "influence_conversation": False,
                 "mappings": [
-                    {"type": "from_text", "intent": ["repair", "complaint"]},
+                    # a repair's first message is taken by validate_repair_form
+                    # (extract_description), so answering "which flat?" never overwrites it
+                    {"type": "from_text", "intent": ["complaint"]},
                     {"type": "from_text", "conditions": in_form},
                 ],
             },

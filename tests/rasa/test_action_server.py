@@ -86,6 +86,23 @@ def test_a_repair_through_the_form_opens_a_ticket_with_a_staff_card(action_serve
     assert f"tk:{ticket.id}" in buttons  # staff take it from the group as any other ticket
 
 
+def test_the_form_takes_the_fault_from_the_first_message_and_the_only_flat(action_server):
+    register(action_server, "web-owner-11", phone="13800001011", units=("11-1-1101",))
+    started = action_server.call(
+        "validate_repair_form",
+        "web-owner-11",
+        text="卫生间马桶堵了",
+        intent="repair",
+        events=[{"event": "user", "text": "卫生间马桶堵了"}],
+        active_loop="repair_form",
+    ).json()
+    assert slot_events(started) == {"unit": "11-1-1101", "description": "卫生间马桶堵了"}
+    too_short = action_server.call(
+        "validate_repair_form", "web-owner-11", text="报修", intent="repair"
+    ).json()
+    assert slot_events(too_short).get("description") is None  # the form asks what is wrong
+
+
 def test_the_form_refuses_a_flat_that_is_not_the_owners(action_server):
     register(action_server, "web-owner-2", phone="13800001002", units=("2-1-101",))
     refused = action_server.call(
