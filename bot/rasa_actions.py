@@ -296,20 +296,11 @@ def action_server(runtime: Runtime) -> Sanic:
         settings.telegram_token or "", base_url=f"{root}/bot", base_file_url=f"{root}/file/bot"
     )
 
-    async def card_posted(ticket_id: int, chat_id: int, message_id: int, card: bool) -> None:
-        await runtime.run_sync(
-            runtime.desk.card_posted,
-            ticket_id=ticket_id,
-            chat_id=chat_id,
-            message_id=message_id,
-            card=card,
-        )
-
     outbound = Outbound(
         bot,
         staff_chat_id=settings.staff_chat_id,
         pacer=Pacer(overall_rate=settings.broadcast_rate),
-        on_card_posted=card_posted,
+        on_card_posted=runtime.card_posted,
     )
     bridge = Bridge(runtime, outbound)
     executor = ActionExecutor()
