@@ -82,10 +82,23 @@ class Bridge:
         *,
         text: str | None = None,
         intent: str = "",
+        follow_up: bool = True,
     ) -> Outcome:
-        """Run `work` as one unit of work, send staff notices, utter the owner's replies."""
+        """Run `work` as one unit of work, send staff notices, utter the owner's replies.
+
+        With `follow_up`, a message that answers the desk's "where are you?" after an
+        emergency goes to staff first (form validation and new alarms pass False).
+        """
         inbound = self.inbound(tracker, text)
-        outcome: Outcome = await self.runtime.run_sync(self.runtime.desk.act, inbound, work)
+
+        def unit_of_work(turn: Turn) -> None:
+            if follow_up:
+                actions.emergency_follow_up(turn)
+            work(turn)
+
+        outcome: Outcome = await self.runtime.run_sync(
+            self.runtime.desk.act, inbound, unit_of_work
+        )
         telegram = [r for r in outcome.replies if r.channel == "telegram"]
         await self.outbound.deliver(Outcome(replies=telegram, staff=outcome.staff))
         for reply in outcome.replies:
@@ -168,6 +181,7 @@ class ValidateRepairForm(FormValidationAction):
             tracker,
             CollectingDispatcher(),  # quiet: an unbound owner is told once, by validate_unit
             lambda turn: found.update(unit=actions.owned_flat(turn, None)),
+            follow_up=False,
         )
         return {"unit": found["unit"]} if found.get("unit") else {}
 
@@ -177,6 +191,7 @@ class ValidateRepairForm(FormValidationAction):
             tracker,
             dispatcher,
             lambda turn: found.update(unit=actions.owned_flat(turn, str(value or ""))),
+            follow_up=False,
         )
         return {"unit": found.get("unit")}
 
@@ -229,6 +244,7 @@ class RaiseEmergency(DeskAction):
             tracker,
             dispatcher,
             lambda turn: actions.raise_emergency(turn, unit=unit, category=category),
+            follow_up=False,  # a new emergency is a new alarm, as on Telegram
         )
         return []
 

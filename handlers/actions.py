@@ -137,6 +137,14 @@ def raise_emergency(turn: Turn, *, unit: str | None, category: str | None) -> No
     emergency.raise_alarm(turn, parse)
 
 
+def emergency_follow_up(turn: Turn) -> None:
+    """What someone writes right after an emergency the desk asked them to locate goes to
+    staff at once, whatever Rasa made of it (as the desk's own emergency step does)."""
+    text = turn.inbound.text.strip()
+    if turn.conv.step == emergency.STEP and text:
+        emergency.on_follow_up(turn, parse_of(text, "emergency", {"unit": normalise_unit(text)}))
+
+
 def hand_off(turn: Turn) -> None:
     """Open (or keep) the hand-off ticket; staff see it in their group.
 

@@ -285,7 +285,10 @@ Keep the desk's own Telegram adapter (`propdesk run`) for Telegram: Rasa's
 Telegram connector does not handle shared contacts, button answers or photos.
 Use this project when owners already reach your Rasa assistant through
 another channel (web chat, REST, your own app). Staff keep working in their
-Telegram group either way: cards, emergencies and hand-offs go there.
+Telegram group either way: cards, emergencies and hand-offs go there. The
+desk can answer a Rasa conversation only inside an action, so what staff
+write from the group does not reach it: cards of these tickets tell staff to
+call the owner, and `action_handoff` tells the owner they will be called.
 
 ## Actions
 

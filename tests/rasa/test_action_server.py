@@ -142,6 +142,24 @@ def test_an_emergency_reaches_the_staff_chat_at_once(action_server):
     assert "0755-8888-6666" in texts(body)  # the duty phone, to the owner
 
 
+def test_where_an_unlinked_person_is_after_an_emergency_reaches_staff(action_server):
+    register(action_server, "nobody", phone="13800001012", units=("12-2-1202",), bound=False)
+    mark = action_server.api.mark()
+    asked = action_server.call(
+        "action_emergency", "web-visitor-12", text="电梯里有人被困", intent="emergency"
+    ).json()
+    assert "电梯" in action_server.staff_message("🚨", since=mark)["text"]
+    assert "12-2-1202" not in texts(asked)
+    mark = action_server.api.mark()
+    action_server.call(
+        "action_default_fallback",
+        "web-visitor-12",
+        text="我在12栋2单元1202",
+        intent="nlu_fallback",
+    )
+    assert "12栋2单元1202" in action_server.staff_message("🚨", since=mark)["text"]
+
+
 def test_a_handoff_pauses_the_rasa_conversation(action_server):
     mark = action_server.api.mark()
     body = action_server.call(
