@@ -4,6 +4,7 @@ fake Bot API server's staff chat."""
 
 from __future__ import annotations
 
+import re
 import signal
 from datetime import date
 
@@ -16,11 +17,14 @@ pytest.importorskip(
 from sqlmodel import select
 
 from handlers.actions import sender_number
-from handlers.phones import normalise_phone
+from handlers.phones import mask_phone, normalise_phone
 from handlers.rasa_project import RASA_DEFAULT_ACTIONS, domain, rules
 from storage import owners as owner_store
 from storage.db import session_scope
 from storage.models import Bill, Ticket
+from tests.rasa.conftest import STAFF_CHAT
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def register(server, sender: str, *, phone: str, units: tuple[str, ...], bound: bool = True):
@@ -299,6 +303,161 @@ def test_every_action_of_the_exported_project_is_served(action_server):
         if step.get("action", "").startswith("action_")
     } - set(RASA_DEFAULT_ACTIONS)  # Rasa's own (action_deactivate_loop)
     assert in_rules <= set(domain()["actions"]) == served
+
+
+def tickets_of(server, sender: str, kind: str) -> list[Ticket]:
+    with session_scope(server.engine) as session:
+        query = select(Ticket).where(
+            Ticket.channel == "rasa", Ticket.user_id == sender_number(sender), Ticket.kind == kind
+        )
+        return list(session.exec(query))
+
+
+def test_the_reply_language_follows_the_owners_own_message(action_server):
+    register(action_server, "web-owner-16", phone="13800001016", units=("16-1-1601",))
+    english = action_server.call(
+        "action_ticket_status", "web-owner-16", text="what about my tickets?", intent="ticket"
+    ).json()
+    assert not CJK.search(texts(english))  # linked in zh, asks in en: answered in en
+    wordless = action_server.call(
+        "action_ticket_status", "web-owner-16", text="？？", intent="ticket_status"
+    ).json()
+    assert not CJK.search(texts(wordless))  # no words: the conversation's last language
+    stranger = action_server.call(
+        "action_answer_faq", "web-visitor-16", text="12345", intent="faq"
+    ).json()
+    assert CJK.search(texts(stranger))  # nothing to go on: PROPDESK_LANGUAGE (zh)
+
+
+def test_a_complaint_from_an_owner_of_two_flats_is_filed_without_asking(action_server):
+    register(action_server, "web-owner-17", phone="13800001017", units=("17-1-101", "17-2-201"))
+    said = "保安态度很差 晚上不让快递进小区"
+    body = action_server.call(
+        "action_take_complaint",
+        "web-owner-17",
+        text=said,
+        intent="complaint",
+        slots={"description": said},
+    ).json()
+    (ticket,) = tickets_of(action_server, "web-owner-17", "complaint")
+    assert ticket.description == said and ticket.unit_id is None
+    assert f"#{ticket.id}" in texts(body)
+    again = action_server.call(
+        "action_take_complaint",
+        "web-owner-17",
+        text=said,
+        intent="complaint",
+        slots={"description": said},
+    ).json()
+    assert len(tickets_of(action_server, "web-owner-17", "complaint")) == 1  # not twice
+    assert f"#{ticket.id}" in texts(again)
+
+
+def test_an_unlinked_persons_repair_form_ends_and_points_to_linking(action_server):
+    said = "卫生间的水管一直在漏水"
+    body = action_server.call(
+        "validate_repair_form",
+        "web-visitor-18",
+        text="13800001018",
+        intent="repair",
+        slots={"unit": "13800001018", "description": said, "requested_slot": "unit"},
+        events=[{"event": "slot", "name": "unit", "value": "13800001018"}],
+        active_loop="repair_form",
+    ).json()
+    events = body["events"]
+    assert {"event": "active_loop", "name": None} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events if e["event"] == "active_loop"
+    ]
+    assert slot_events(body)["unit"] is None  # the phone is not taken as a flat
+    assert slot_events(body)["description"] == said  # kept for after linking
+    submitted = action_server.call(
+        "action_open_repair_ticket",
+        "web-visitor-18",
+        text="13800001018",
+        slots={"description": said},
+    ).json()
+    assert "手机号" in texts(submitted) and not tickets_of(
+        action_server, "web-visitor-18", "repair"
+    )
+
+
+def test_a_fallback_button_acts_on_the_message_it_asked_about(action_server):
+    asked = action_server.call(
+        "action_default_fallback", "web-visitor-19", text="服务中心几点开门呢那个"
+    ).json()
+    assert any(m.get("buttons") for m in asked["responses"])
+    answered = action_server.call(
+        "action_answer_faq", "web-visitor-19", text="/faq", intent="faq"
+    ).json()
+    assert "08:30-18:00" in texts(answered)
+
+    register(action_server, "web-owner-19", phone="13800001019", units=("19-1-1901",))
+    said = "家里那个东西又坏了 水龙头一直滴水"
+    action_server.call("action_default_fallback", "web-owner-19", text=said)
+    started = action_server.call(
+        "validate_repair_form",
+        "web-owner-19",
+        text="/repair",
+        intent="repair",
+        events=[{"event": "user", "text": "/repair"}],
+        active_loop="repair_form",
+    ).json()
+    assert slot_events(started).get("description") == said
+
+
+def test_an_emergency_without_words_is_not_called_a_photo(action_server):
+    mark = action_server.api.mark()
+    action_server.call("action_emergency", "web-visitor-20", text="", intent="emergency")
+    alert = action_server.staff_message("🚨", since=mark)
+    assert "照片" not in alert["text"] and "photo" not in alert["text"].lower()
+
+
+def test_where_an_unlinked_person_is_updates_their_emergency_not_a_second_one(action_server):
+    mark = action_server.api.mark()
+    asked = action_server.call(
+        "action_emergency", "web-visitor-21", text="家里有煤气味", intent="emergency"
+    ).json()
+    assert "电话号码" in texts(asked)  # staff can only call: asked for a number
+    alert = action_server.staff_message("煤气味", since=mark)
+    assert "rasa:web-visitor-21" in alert["text"]  # the conversation, for staff
+    action_server.call(
+        "action_emergency",
+        "web-visitor-21",
+        text="21栋1单元2101 煤气味很浓 电话13912340021",
+        intent="emergency",
+    )
+    (ticket,) = tickets_of(action_server, "web-visitor-21", "emergency")
+    added = action_server.staff_message("13912340021", since=mark)
+    assert f"#{ticket.id}" in added["text"]
+
+
+def test_binding_codes_are_limited_per_phone_and_reveal_no_register(action_server):
+    register(action_server, "nobody-22", phone="13800001022", units=("22-1-2201",), bound=False)
+    mark = action_server.api.mark()
+    replies = []
+    for n in range(8):
+        body = action_server.call(
+            "action_bind_phone",
+            f"web-flood-{n}",
+            text="13800001022",
+            intent="link_flat",
+            entities=(("phone", "13800001022"),),
+        ).json()
+        replies.append(texts(body))
+    action_server.staff_message("22-1-2201", since=mark)
+    codes = [m for m in action_server.api.sent(STAFF_CHAT, since=mark) if "🔐" in m["text"]]
+    assert len(codes) == 1  # one live code per phone
+    assert "+8613800001022" in codes[0]["text"]  # the number staff must call, in full
+    unknown = action_server.call(
+        "action_bind_phone",
+        "web-flood-x",
+        text="13900009999",
+        intent="link_flat",
+        entities=(("phone", "13900009999"),),
+    ).json()
+    masked = {mask_phone(normalise_phone(p)) for p in ("13800001022", "13900009999")}
+    same = {re.sub("|".join(map(re.escape, masked)), "X", t) for t in (replies[0], texts(unknown))}
+    assert len(same) == 1  # registered or not: the same answer
 
 
 def test_sigterm_stops_the_server_cleanly(action_server):
