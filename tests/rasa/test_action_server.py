@@ -460,6 +460,23 @@ def test_binding_codes_are_limited_per_phone_and_reveal_no_register(action_serve
     assert len(same) == 1  # registered or not: the same answer
 
 
+def test_a_new_repair_is_not_answered_by_a_cancelled_forms_slots(action_server):
+    register(action_server, "web-owner-23", phone="13800001023", units=("23-1-101", "23-2-201"))
+    said = "阳台的灯不亮了 开关没反应"
+    started = action_server.call(
+        "validate_repair_form",
+        "web-owner-23",
+        text=said,
+        intent="repair",
+        slots={"unit": "23-1-101", "description": "上次没报完的厨房漏水"},  # left by cancel
+        events=[{"event": "user", "text": said}],
+        active_loop="repair_form",
+    ).json()
+    filled = slot_events(started)
+    assert filled["description"] == said  # the new fault, not the cancelled one
+    assert filled["unit"] is None  # two flats: the form asks which
+
+
 def test_sigterm_stops_the_server_cleanly(action_server):
     # last in the module: the server is gone afterwards
     action_server.process.send_signal(signal.SIGTERM)
