@@ -47,6 +47,7 @@ class Inbound:
     in_staff_chat: bool = False
     is_staff: bool = False
     username: str | None = None  # the sender's @handle, if any (staff roster for /assign)
+    thread_id: int | None = None  # the forum topic it was typed in (None: General)
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class StaffNotice:
 
     `edit_message_id` edits that message in place (a card, or a paged list).
     `image` is a PNG (the monthly chart) sent as a photo right after the text.
+    `thread_id` posts it in that forum topic (an answer to a command typed there).
     """
 
     text: str
@@ -105,6 +107,7 @@ class StaffNotice:
     chat_id: int | None = None
     edit_message_id: int | None = None
     image: bytes | None = None
+    thread_id: int | None = None  # the forum topic to post in (None: General)
 
 
 @dataclass

@@ -14,6 +14,7 @@ To add a command, add one line to COMMANDS: `"name": function(ctx, args) -> Outc
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from sqlmodel import Session
 
@@ -89,6 +90,21 @@ def page(session: Session, inbound: Inbound, *, config: DeskConfig, now) -> Outc
         return Outcome(callback_answer=_refused(config.language))
     ctx = StaffContext(session=session, inbound=inbound, config=config, now=now)
     return staff_commands.turn_page(ctx, inbound.callback.data)
+
+
+def welcome_back(session: Session, *, config: DeskConfig, now) -> Outcome:
+    """The bot was added back to the staff chat: say what staff missed while it was out —
+    the open tickets, as `/tickets` lists them (their cards could not be posted)."""
+    assert config.staff_chat_id is not None
+    nobody = Inbound(channel="telegram", chat_id=config.staff_chat_id, user_id=0)
+    ctx = StaffContext(session=session, inbound=nobody, config=config, now=now)
+    listing = staff_commands.tickets_page(ctx, staff_commands.TicketFilter(), 0)
+    back = t(
+        config.language,
+        "I'm back in this chat. While I was out, nothing could be posted here; "
+        "these tickets are open:",
+    )
+    return Outcome(staff=[replace(listing, text=f"{back}\n{listing.text}")])
 
 
 def on_message(

@@ -321,8 +321,13 @@ class FakeBotApi(GroupLife):
         return chat
 
     def set_member(self, chat_id: int, user_id: int, status: str) -> None:
+        """A person's status in a group changes: a ``chat_member`` update (delivered only to
+        bots that ask for it in allowed_updates, as Telegram does)."""
         with self._lock:
-            self.members.setdefault(chat_id, {})[user_id] = status
+            old = self.members.setdefault(chat_id, {}).get(user_id, "left")
+            self.members[chat_id][user_id] = status
+        if old != status and user_id != self.bot_user["id"] and user_id in self.users:
+            self._chat_member_update("chat_member", chat_id, user_id, user_id, old, status)
 
     def fail_next(
         self,

@@ -56,6 +56,8 @@ class GroupLife:
     def push_raw(self, update: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError
 
+    users: dict[int, dict[str, Any]]
+
     def _user(self, user_id: int) -> dict[str, Any]:
         raise NotImplementedError
 
@@ -88,17 +90,25 @@ class GroupLife:
             if status == "left":
                 raise ApiError(403, f"Forbidden: bot is not a member of the {chat['type']} chat")
 
-    def migrate_group(self, chat_id: int, new_chat_id: int, by: int) -> tuple[dict, dict]:
+    def migrate_group(
+        self, chat_id: int, new_chat_id: int, by: int, *, announce: bool = True
+    ) -> tuple[dict, dict]:
         """Upgrade basic group ``chat_id`` to supergroup ``new_chat_id``; returns the two
-        service messages (old group's, new supergroup's), both pushed as updates."""
+        service messages (old group's, new supergroup's), both pushed as updates unless
+        ``announce=False`` (the bot missed them: it was down and dropped pending updates)."""
         old = self.chats[chat_id]
         if old["type"] != "group" or not str(new_chat_id).startswith("-100"):
             raise ValueError("a basic group upgrades to a -100… supergroup")
         self.chats[new_chat_id] = {"id": new_chat_id, "type": "supergroup", "title": old["title"]}
         self.members[new_chat_id] = dict(self.members.get(chat_id, {}))
-        told_old = self._push_message(by, chat_id, {"migrate_to_chat_id": new_chat_id}, None)
+        sender = self._user(by)
+        told_old = self._store_message(old, sender, {"migrate_to_chat_id": new_chat_id})
         self.migrated[chat_id] = new_chat_id
-        told_new = self._push_message(by, new_chat_id, {"migrate_from_chat_id": chat_id}, None)
+        new = self.chats[new_chat_id]
+        told_new = self._store_message(new, sender, {"migrate_from_chat_id": chat_id})
+        if announce:
+            self.push_raw({"message": told_old})
+            self.push_raw({"message": told_new})
         return told_old, told_new
 
     def set_bot_status(self, chat_id: int, status: str, by: int) -> dict[str, Any]:
@@ -112,14 +122,22 @@ class GroupLife:
         return update
 
     def _my_chat_member(self, chat_id: int, by: int, old: str, new: str) -> dict[str, Any]:
+        bot_id = self.bot_user["id"]
+        return self._chat_member_update("my_chat_member", chat_id, bot_id, by, old, new)
+
+    def _chat_member_update(
+        self, kind: str, chat_id: int, user_id: int, by: int, old: str, new: str
+    ) -> dict[str, Any]:
+        """Push a ``my_chat_member`` (the bot's) or ``chat_member`` (someone's) update."""
+        user = self.bot_user if user_id == self.bot_user["id"] else self._user(user_id)
         changed = {
             "chat": self.chats[chat_id],
             "from": self._user(by),
             "date": int(time.time()),
-            "old_chat_member": chat_member(self.bot_user, old),
-            "new_chat_member": chat_member(self.bot_user, new),
+            "old_chat_member": chat_member(user, old),
+            "new_chat_member": chat_member(user, new),
         }
-        return self.push_raw({"my_chat_member": changed})
+        return self.push_raw({kind: changed})
 
     def block(self, user_id: int) -> None:
         """The user blocks the bot: sends to them get 403, and the bot is told."""

@@ -524,3 +524,12 @@ async def test_copy_message_returns_a_message_id_and_keeps_the_media(api, bot):
     )
     assert api.sent(OWNER)[-1]["caption"] == "客服 李："
     assert api.sent(OWNER)[-1]["photo"] == photo["photo"]
+
+
+async def test_a_member_leaving_is_a_chat_member_update_only_for_bots_that_ask(api, bot):
+    api.set_member(GROUP, STAFF, "left")
+    assert await bot.get_updates(timeout=0) == ()  # not in the default allowed_updates
+    api.set_member(GROUP, STAFF, "member")
+    updates = await bot.get_updates(timeout=1, allowed_updates=["message", "chat_member"])
+    assert [u.chat_member.new_chat_member.status for u in updates] == ["member"]
+    assert updates[0].chat_member.new_chat_member.user.id == STAFF
