@@ -40,6 +40,7 @@ from bot.pacing import Pacer
 from handlers.i18n import t
 from handlers.menu import BIND_LABEL, menu_rows
 from handlers.messages import Keyboard, Outcome, Reply, StaffNotice
+from handlers.render import cut_html
 from handlers.text import plain
 
 log = logging.getLogger(__name__)
@@ -87,22 +88,18 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     """Cut text into pieces Telegram accepts, at line breaks where possible.
 
     Handlers keep HTML tags within one line, so cutting at a newline never
-    splits a tag; a single line longer than `limit` is cut hard, never
-    inside an `&…;` entity.
+    splits a tag; a single line longer than `limit` is cut by `cut_html`
+    (handlers/render.py), each piece valid HTML on its own.
     """
     pieces: list[str] = []
     current = ""
     for line in text.split("\n"):
-        while len(line) > limit:
-            cut = limit
-            amp = line.rfind("&", 0, cut)
-            if amp != -1 and ";" not in line[amp:cut]:
-                cut = amp
+        if len(line) > limit:
+            *whole, line = cut_html(line, limit)
             if current:
                 pieces.append(current)
                 current = ""
-            pieces.append(line[:cut])
-            line = line[cut:]
+            pieces.extend(whole)
         candidate = f"{current}\n{line}" if current else line
         if len(candidate) > limit:
             pieces.append(current)
@@ -288,7 +285,7 @@ class Outbound:
             await self._call(
                 chat_id,
                 lambda: self.bot.edit_message_text(
-                    text[:MAX_TEXT],
+                    split_text(text)[0],
                     chat_id=chat_id,
                     message_id=message_id,
                     parse_mode=ParseMode.HTML,
