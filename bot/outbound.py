@@ -312,6 +312,18 @@ class Outbound:
             paced=True,
         )
 
+    async def copy(self, chat_id: int, copy_from: tuple[int, int], *, caption: str):
+        """Copy message (chat_id, message_id) `copy_from` to `chat_id` with `caption` (HTML)
+        in place of its own ("" drops it); returns the MessageId."""
+        from_chat, message_id = copy_from
+        return await self._call(
+            chat_id,
+            lambda: self.bot.copy_message(
+                chat_id, from_chat, message_id, caption=caption, parse_mode=ParseMode.HTML
+            ),
+            paced=True,
+        )
+
     async def answer_callback(self, callback_id: str, text: str | None) -> None:
         try:
             await self.bot.answer_callback_query(callback_id, text=(text or None) and text[:190])
@@ -325,7 +337,10 @@ class Outbound:
         if reply.edit_message_id is not None:
             await self.edit_text(reply.chat_id, reply.edit_message_id, reply.text, markup=markup)
             return None
-        message = await self.send_text(reply.chat_id, reply.text, markup=markup)
+        if reply.copy_from is not None:
+            message = await self.copy(reply.chat_id, reply.copy_from, caption=reply.text)
+        else:
+            message = await self.send_text(reply.chat_id, reply.text, markup=markup)
         if reply.ticket_id is not None and self.on_relayed is not None:
             await self.on_relayed(
                 reply.ticket_id, reply.channel, reply.chat_id, message.message_id

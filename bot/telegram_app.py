@@ -84,14 +84,46 @@ def to_inbound(update: Update, *, staff_chat_id: int | None) -> Inbound | None:
             first_name=message.contact.first_name,
         )
     photos = (message.photo[-1].file_id,) if message.photo else ()
+    text = message.text or message.caption or ""
     return Inbound(
         **base,
-        text=message.text or message.caption or "",
+        text=text,
         contact=contact,
         photos=photos,
         reply_to_message_id=_replied_to(message),
+        media=_media_kind(message, has_text=bool(text or photos or contact)),
+        message_id=message.message_id,
         thread_id=_thread(message),
     )
+
+
+# Message attributes in the order they decide the kind (an animation also has `document`).
+_MEDIA_ATTRIBUTES = (
+    "animation",
+    "voice",
+    "audio",
+    "video",
+    "video_note",
+    "sticker",
+    "location",
+    "document",
+    "poll",
+    "dice",
+)
+
+
+def _media_kind(message: Message, *, has_text: bool) -> str | None:
+    """The handlers' name for what the message carries besides text and photos (an
+    image sent as a file is a `photo_document`); `other` for a kind the desk has no
+    name for (a game, a story...), None for text, photos and contact cards."""
+    for attribute in _MEDIA_ATTRIBUTES:
+        value = getattr(message, attribute, None)
+        if value is None:
+            continue
+        if attribute == "document" and (value.mime_type or "").startswith("image/"):
+            return "photo_document"
+        return attribute
+    return None if has_text else "other"
 
 
 class TelegramDesk:
