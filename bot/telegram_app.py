@@ -17,6 +17,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
+from bot.albums import Albums
 from bot.outbound import Outbound
 from bot.pacing import Pacer
 from bot.runtime import Runtime
@@ -133,6 +134,7 @@ class TelegramDesk:
         self.runtime = runtime
         self.outbound = outbound
         self._members = MembershipCache(MEMBERSHIP_TTL)
+        self.albums = Albums(self._handle)
 
     @property
     def staff_chat_id(self) -> int | None:
@@ -170,6 +172,14 @@ class TelegramDesk:
         inbound = to_inbound(update, staff_chat_id=self.staff_chat_id)
         if inbound is None:
             return
+        album = update.message.media_group_id if update.message else None
+        if album:
+            self.albums.add(album, inbound, update.update_id)  # one event, when complete
+            return
+        await self._handle(inbound, update.update_id)
+
+    async def _handle(self, inbound: Inbound, update_id: int) -> None:
+        """Check staff, run the desk, send what it decided."""
         # Every staff-chat action is checked: a command, a button, and a reply to a
         # message (a reply to a ticket's message is relayed to its owner).
         acts = inbound.callback or inbound.text.startswith("/") or inbound.reply_to_message_id
@@ -180,7 +190,7 @@ class TelegramDesk:
         outcome = await self.runtime.run_sync(
             self.runtime.desk.handle,
             inbound,
-            update_id=update.update_id,
+            update_id=update_id,
             is_member=self.member_check() if inbound.is_staff else None,
         )
         if inbound.in_staff_chat and inbound.thread_id is not None:
