@@ -105,9 +105,7 @@ def staff_to_owner(
     if attachment.kind in CAPTIONED and len(body) <= MAX_CAPTION:
         return Outcome(replies=[to_owner(text=body, copy_from=attachment.message)])
     # a sticker or video note takes no caption; a long text does not fit in one
-    return Outcome(
-        replies=[to_owner(text=body), to_owner(text="", copy_from=attachment.message)]
-    )
+    return Outcome(replies=[to_owner(text=body), to_owner(text="", copy_from=attachment.message)])
 
 
 def owner_to_staff(turn: Turn, ticket: Ticket) -> None:
