@@ -394,7 +394,10 @@ class Outbound:
             log.warning("%s: chat %s was upgraded to %s", what, chat_id, exc.new_chat_id)
             if self.on_migrated is not None and chat_id is not None:
                 await self.on_migrated(chat_id, int(exc.new_chat_id))
-        except Blocked:
-            log.info("%s: user blocked the bot", what)
+        except Blocked as exc:
+            if chat_id is not None and chat_id < 0:  # a group: the bot was removed from it
+                log.error("%s: chat %s cannot be reached: %s", what, chat_id, exc)
+            else:
+                log.info("%s: user blocked the bot", what)
         except (Undeliverable, Uncertain, NetworkError) as exc:
             log.error("%s failed: %s", what, exc)

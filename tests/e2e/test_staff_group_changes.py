@@ -44,6 +44,8 @@ async def test_the_bot_removed_then_added_back_logs_and_tells_staff_what_they_mi
 
     reply = await desk.say(OWNER, "电梯坏了一直停在5楼")  # its card cannot be posted
     assert "#1" in reply["text"]
+    failed = errors_naming(caplog, f"chat {STAFF_CHAT} cannot be reached")
+    assert "kicked from the supergroup chat" in failed[0]  # not "a user blocked the bot"
 
     mark = desk.api.mark()
     desk.api.set_bot_status(STAFF_CHAT, "member", by=STAFF_2)
