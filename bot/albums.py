@@ -10,6 +10,7 @@ has arrived for `quiet` seconds (Telegram sends the parts within milliseconds).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 
@@ -42,6 +43,7 @@ class Albums:
         self.quiet = quiet
         self._open: dict[tuple[int, str], _Album] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._draining = asyncio.Event()
 
     def add(self, media_group_id: str, inbound: Inbound, update_id: int) -> None:
         """One part arrived (call from the event loop; returns at once)."""
@@ -61,12 +63,15 @@ class Albums:
         loop = asyncio.get_running_loop()
         album = self._open[key]
         while (wait := album.last_part_at + self.quiet - loop.time()) > 0:
-            await asyncio.sleep(wait)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._draining.wait(), wait)
+                break
         del self._open[key]
         whole = replace(album.first, photos=tuple(album.photos), text=album.text)
         await self.handle(whole, album.update_id)
 
     async def drain(self) -> None:
-        """Hand on every album still being collected (at shutdown)."""
+        """Hand on, now, every album still being collected (at shutdown)."""
+        self._draining.set()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -35,6 +35,7 @@ async def _start_background(app: Application) -> None:
 
 
 async def _stop_background(app: Application) -> None:
+    await app.bot_data["albums"].drain()  # an album still being collected is handled
     background = app.bot_data.pop("background", None)
     if background is not None:
         await background.stop()

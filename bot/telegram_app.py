@@ -359,6 +359,7 @@ def build_application(runtime: Runtime, *, post_init=None, post_shutdown=None) -
     glue = TelegramDesk(runtime, outbound)
     outbound.on_migrated = glue.chat_migrated
     app.bot_data["outbound"] = outbound
+    app.bot_data["albums"] = glue.albums
     app.add_handler(TypeHandler(Update, glue.on_update))
     app.add_error_handler(glue.on_error)
     return app

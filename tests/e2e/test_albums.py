@@ -5,9 +5,12 @@ receive side)."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 
+from bot.albums import Albums
+from handlers.messages import Inbound
 from storage.db import session_scope
 from storage.models import Ticket, TicketPhoto
 from tests.e2e.conftest import STAFF_CHAT
@@ -41,3 +44,18 @@ async def test_a_ten_photo_album_is_one_ticket_and_an_emergency_meanwhile_is_not
     cards = [m for m in posted if "卫生间天花板漏水" in m.get("text", "")]
     assert len(cards) == 1
     assert len([m for m in posted if "photo" in m]) == 10
+
+
+async def test_an_album_being_collected_at_shutdown_is_handed_on_whole_at_once():
+    got = []
+
+    async def handle(inbound: Inbound, update_id: int) -> None:
+        got.append((inbound.photos, inbound.text, update_id))
+
+    albums = Albums(handle, quiet=30)
+    for i in range(3):
+        part = Inbound(channel="telegram", chat_id=5, user_id=5, photos=(f"p{i}",), text="")
+        albums.add("g1", replace(part, text="漏水") if i == 1 else part, 100 + i)
+    albums.add("g2", Inbound(channel="telegram", chat_id=5, user_id=5, photos=("q",)), 200)
+    await asyncio.wait_for(albums.drain(), 2)
+    assert sorted(got) == [(("p0", "p1", "p2"), "漏水", 100), (("q",), "", 200)]
