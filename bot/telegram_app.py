@@ -21,7 +21,7 @@ from bot.albums import Albums
 from bot.outbound import Outbound
 from bot.pacing import Pacer
 from bot.runtime import Runtime
-from handlers.messages import Callback, Contact, Inbound, Outcome
+from handlers.messages import Callback, Contact, Inbound, Outcome, StaffNotice
 
 log = logging.getLogger(__name__)
 STAFF_STATUSES = {
@@ -194,7 +194,7 @@ class TelegramDesk:
             is_member=self.member_check() if inbound.is_staff else None,
         )
         if inbound.in_staff_chat and inbound.thread_id is not None:
-            outcome = in_thread(outcome, inbound.thread_id)
+            outcome = in_thread(outcome, inbound.thread_id, inbound.chat_id)
         callback_id = inbound.callback.id if inbound.callback else None
         await self.outbound.deliver(outcome, callback_id=callback_id)
 
@@ -287,13 +287,17 @@ class TelegramDesk:
         log.error("error while handling an update", exc_info=context.error)
 
 
-def in_thread(outcome: Outcome, thread_id: int) -> Outcome:
-    """Staff messages answering something typed in a forum topic go to that topic."""
-    staff = [
-        notice if notice.edit_message_id is not None else replace(notice, thread_id=thread_id)
-        for notice in outcome.staff
-    ]
-    return replace(outcome, staff=staff)
+def in_thread(outcome: Outcome, thread_id: int, chat_id: int) -> Outcome:
+    """Staff messages answering something typed in a forum topic of `chat_id` go to that
+    topic; edits stay where they are, and a reply lands where the message it replies to is."""
+
+    def placed(notice: StaffNotice) -> StaffNotice:
+        elsewhere = notice.chat_id not in (None, chat_id)
+        if elsewhere or notice.edit_message_id or notice.reply_to_message_id:
+            return notice
+        return replace(notice, thread_id=thread_id)
+
+    return replace(outcome, staff=[placed(notice) for notice in outcome.staff])
 
 
 class MembershipCache:
