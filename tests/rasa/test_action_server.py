@@ -45,6 +45,37 @@ def texts(body: dict) -> str:
     return "\n".join(m.get("text") or "" for m in body["responses"])
 
 
+def start_repair(server, sender: str, text: str, **tracker) -> dict:
+    """validate_repair_form as Rasa calls it when `text` (intent repair) starts the form."""
+    return server.call(
+        "validate_repair_form",
+        sender,
+        text=text,
+        intent="repair",
+        events=[{"event": "user", "text": text}],
+        active_loop="repair_form",
+        **tracker,
+    ).json()
+
+
+def give_phone(server, sender: str, text: str, phone: str) -> dict:
+    """action_bind_phone for a message `text` in which Rasa found the entity `phone`."""
+    return server.call(
+        "action_bind_phone", sender, text=text, intent="link_flat", entities=(("phone", phone),)
+    ).json()
+
+
+def complain(server, sender: str, said: str) -> dict:
+    """action_take_complaint once complaint_form has `said` as its description."""
+    return server.call(
+        "action_take_complaint",
+        sender,
+        text=said,
+        intent="complaint",
+        slots={"description": said},
+    ).json()
+
+
 def slot_events(body: dict) -> dict:
     return {e["name"]: e["value"] for e in body["events"] if e["event"] == "slot"}
 
@@ -95,14 +126,7 @@ def test_a_repair_through_the_form_opens_a_ticket_with_a_staff_card(action_serve
 
 def test_the_form_takes_the_fault_from_the_first_message_and_the_only_flat(action_server):
     register(action_server, "web-owner-11", phone="13800001011", units=("11-1-1101",))
-    started = action_server.call(
-        "validate_repair_form",
-        "web-owner-11",
-        text="卫生间马桶堵了",
-        intent="repair",
-        events=[{"event": "user", "text": "卫生间马桶堵了"}],
-        active_loop="repair_form",
-    ).json()
+    started = start_repair(action_server, "web-owner-11", "卫生间马桶堵了")
     assert slot_events(started) == {"unit": "11-1-1101", "description": "卫生间马桶堵了"}
     too_short = action_server.call(
         "validate_repair_form", "web-owner-11", text="报修", intent="repair"
@@ -188,13 +212,7 @@ def test_an_unlinked_handoff_asks_for_a_number_staff_can_call(action_server):
     assert "0755-8888-6666" in texts(body) and "电话号码" in texts(body)
     card = action_server.staff_message("我要找人工客服", since=mark)
     assert "rasa:web-visitor-5" in card["text"]  # which conversation, not just "unbound"
-    given = action_server.call(
-        "action_bind_phone",
-        "web-visitor-5",
-        text="我的电话 13912345678",
-        intent="link_flat",
-        entities=(("phone", "13912345678"),),
-    ).json()
+    given = give_phone(action_server, "web-visitor-5", "我的电话 13912345678", "13912345678")
     assert "13912345678" in action_server.staff_message("💬", since=mark)["text"]
     assert "pause" in [e["event"] for e in given["events"]]
     assert "验证码" not in texts(given)  # no binding code for a number given to be called
@@ -229,13 +247,7 @@ def test_a_linked_owner_sees_their_bills_and_files_a_complaint(action_server):
     assert "123.45" in texts(bills)
 
     said = "楼上装修噪音每天晚上十点以后还在施工"
-    complaint = action_server.call(
-        "action_take_complaint",
-        "web-owner-10",
-        text=said,
-        intent="complaint",
-        slots={"description": said},
-    ).json()
+    complaint = complain(action_server, "web-owner-10", said)
     with session_scope(action_server.engine) as session:
         ticket = session.exec(select(Ticket).where(Ticket.description == said)).one()
         assert (ticket.kind, ticket.unit_id) == ("complaint", unit.id)  # their only flat
@@ -252,13 +264,7 @@ def test_bills_need_a_linked_owner(action_server):
 def test_linking_by_phone_needs_the_code_staff_read_to_the_owner(action_server):
     register(action_server, "web-owner-7", phone="13800001007", units=("7-1-701",), bound=False)
     mark = action_server.api.mark()
-    asked = action_server.call(
-        "action_bind_phone",
-        "web-owner-7",
-        text="我的手机号是13800001007",
-        intent="link_flat",
-        entities=(("phone", "13800001007"),),
-    ).json()
+    asked = give_phone(action_server, "web-owner-7", "我的手机号是13800001007", "13800001007")
     notice = action_server.staff_message("7-1-701", since=mark)
     code = next(word for word in notice["text"].split() if word.isdigit() and len(word) == 6)
     assert code not in texts(asked)  # the code goes to staff, never to the chat
@@ -332,23 +338,11 @@ def test_the_reply_language_follows_the_owners_own_message(action_server):
 def test_a_complaint_from_an_owner_of_two_flats_is_filed_without_asking(action_server):
     register(action_server, "web-owner-17", phone="13800001017", units=("17-1-101", "17-2-201"))
     said = "保安态度很差 晚上不让快递进小区"
-    body = action_server.call(
-        "action_take_complaint",
-        "web-owner-17",
-        text=said,
-        intent="complaint",
-        slots={"description": said},
-    ).json()
+    body = complain(action_server, "web-owner-17", said)
     (ticket,) = tickets_of(action_server, "web-owner-17", "complaint")
     assert ticket.description == said and ticket.unit_id is None
     assert f"#{ticket.id}" in texts(body)
-    again = action_server.call(
-        "action_take_complaint",
-        "web-owner-17",
-        text=said,
-        intent="complaint",
-        slots={"description": said},
-    ).json()
+    again = complain(action_server, "web-owner-17", said)
     assert len(tickets_of(action_server, "web-owner-17", "complaint")) == 1  # not twice
     assert f"#{ticket.id}" in texts(again)
 
@@ -394,14 +388,7 @@ def test_a_fallback_button_acts_on_the_message_it_asked_about(action_server):
     register(action_server, "web-owner-19", phone="13800001019", units=("19-1-1901",))
     said = "家里那个东西又坏了 水龙头一直滴水"
     action_server.call("action_default_fallback", "web-owner-19", text=said)
-    started = action_server.call(
-        "validate_repair_form",
-        "web-owner-19",
-        text="/repair",
-        intent="repair",
-        events=[{"event": "user", "text": "/repair"}],
-        active_loop="repair_form",
-    ).json()
+    started = start_repair(action_server, "web-owner-19", "/repair")
     assert slot_events(started).get("description") == said
 
 
@@ -436,25 +423,13 @@ def test_binding_codes_are_limited_per_phone_and_reveal_no_register(action_serve
     mark = action_server.api.mark()
     replies = []
     for n in range(8):
-        body = action_server.call(
-            "action_bind_phone",
-            f"web-flood-{n}",
-            text="13800001022",
-            intent="link_flat",
-            entities=(("phone", "13800001022"),),
-        ).json()
+        body = give_phone(action_server, f"web-flood-{n}", "13800001022", "13800001022")
         replies.append(texts(body))
     action_server.staff_message("22-1-2201", since=mark)
     codes = [m for m in action_server.api.sent(STAFF_CHAT, since=mark) if "🔐" in m["text"]]
     assert len(codes) == 1  # one live code per phone
     assert "+8613800001022" in codes[0]["text"]  # the number staff must call, in full
-    unknown = action_server.call(
-        "action_bind_phone",
-        "web-flood-x",
-        text="13900009999",
-        intent="link_flat",
-        entities=(("phone", "13900009999"),),
-    ).json()
+    unknown = give_phone(action_server, "web-flood-x", "13900009999", "13900009999")
     masked = {mask_phone(normalise_phone(p)) for p in ("13800001022", "13900009999")}
     same = {re.sub("|".join(map(re.escape, masked)), "X", t) for t in (replies[0], texts(unknown))}
     assert len(same) == 1  # registered or not: the same answer
@@ -463,15 +438,8 @@ def test_binding_codes_are_limited_per_phone_and_reveal_no_register(action_serve
 def test_a_new_repair_is_not_answered_by_a_cancelled_forms_slots(action_server):
     register(action_server, "web-owner-23", phone="13800001023", units=("23-1-101", "23-2-201"))
     said = "阳台的灯不亮了 开关没反应"
-    started = action_server.call(
-        "validate_repair_form",
-        "web-owner-23",
-        text=said,
-        intent="repair",
-        slots={"unit": "23-1-101", "description": "上次没报完的厨房漏水"},  # left by cancel
-        events=[{"event": "user", "text": said}],
-        active_loop="repair_form",
-    ).json()
+    left = {"unit": "23-1-101", "description": "上次没报完的厨房漏水"}  # by a cancelled form
+    started = start_repair(action_server, "web-owner-23", said, slots=left)
     filled = slot_events(started)
     assert filled["description"] == said  # the new fault, not the cancelled one
     assert filled["unit"] is None  # two flats: the form asks which
