@@ -153,14 +153,13 @@ class OpenReport(DeskAction):
         unit = tracker.get_slot("unit")
         category = tracker.get_slot("repair_category")
         description = tracker.get_slot("description") or tracker.latest_message.get("text") or ""
-        outcome = await self.bridge.run(
-            tracker,
-            dispatcher,
-            lambda turn: actions.open_report(turn, self.kind, unit=unit, category=category),
-            text=description,
-            intent=self.kind,
-        )
-        if any(notice.card for notice in outcome.staff):  # the ticket is open
+        settled: dict[str, bool] = {}
+
+        def work(turn: Turn) -> None:
+            settled.update(done=actions.open_report(turn, self.kind, unit=unit, category=category))
+
+        await self.bridge.run(tracker, dispatcher, work, text=description, intent=self.kind)
+        if settled.get("done"):  # filed, or already open: the next report starts afresh
             return [SlotSet(slot, None) for slot in FORM_SLOTS]
         return []
 

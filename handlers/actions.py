@@ -131,15 +131,20 @@ def refuse_unlinked(turn: Turn) -> None:
     )
 
 
-def open_report(turn: Turn, kind: str, *, unit: str | None, category: str | None) -> None:
+def open_report(turn: Turn, kind: str, *, unit: str | None, category: str | None) -> bool:
     """The form is filled: open the repair or complaint ticket and confirm it with what
-    holds on Rasa (staff call; nothing is pushed later, no photos), or say it is open.
+    holds on Rasa (staff call; nothing is pushed later, no photos). True when the
+    form's slots are done with (filed now, already open, or nothing said), False when
+    not (unlinked: the description is kept for after linking; a repair with no flat).
 
     The same text already open as this person's ticket of this kind is not filed twice."""
     if turn.owner is None:
         refuse_unlinked(turn)
-        return
+        return False
     text = turn.inbound.text.strip()
+    if not text or text.startswith("/"):  # a bare button: nothing said yet
+        turn.say(turn.tr("Please describe the problem in a sentence (what and where)."))
+        return True
     same = turn.session.exec(
         select(Ticket).where(
             Ticket.channel == turn.inbound.channel,
@@ -151,13 +156,13 @@ def open_report(turn: Turn, kind: str, *, unit: str | None, category: str | None
     ).first()
     if same is not None:
         turn.say(turn.tr("This is already ticket #{number}.", number=same.id))
-        return
+        return True
     units = owner_store.units_of(turn.session, turn.owner.id)
     hint = normalise_unit(unit or "") or unit
     flat = next((u for u in units if u.code == hint), units[0] if len(units) == 1 else None)
     if flat is None and kind == "repair":  # repair_form validates it; a bare call asks
         turn.say(turn.tr("Which flat is it about?") + "\n" + ", ".join(u.code for u in units))
-        return
+        return False
     # A complaint with no flat named is filed without one: it is often about no flat
     # (noise, staff), and the card names the owner and the number to call.
     if kind == "repair":
@@ -173,7 +178,7 @@ def open_report(turn: Turn, kind: str, *, unit: str | None, category: str | None
                 number=ticket.id,
             )
         )
-        return
+        return True
     turn.say(
         turn.tr(
             "Your repair request is ticket #{number} (flat {unit}). The service centre "
@@ -183,6 +188,7 @@ def open_report(turn: Turn, kind: str, *, unit: str | None, category: str | None
             unit=flat.code,
         )
     )
+    return True
 
 
 def answer_faq(turn: Turn, faq_id: str | None) -> None:

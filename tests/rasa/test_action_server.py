@@ -345,6 +345,16 @@ def test_a_complaint_from_an_owner_of_two_flats_is_filed_without_asking(action_s
     again = complain(action_server, "web-owner-17", said)
     assert len(tickets_of(action_server, "web-owner-17", "complaint")) == 1  # not twice
     assert f"#{ticket.id}" in texts(again)
+    assert slot_events(again)["description"] is None  # the next complaint starts afresh
+
+
+def test_the_complaint_button_of_the_fallback_files_what_was_said(action_server):
+    register(action_server, "web-owner-24", phone="13800001024", units=("24-1-101",))
+    said = "隔壁天天半夜装修那个怎么办"
+    action_server.call("action_default_fallback", "web-owner-24", text=said)
+    complain(action_server, "web-owner-24", "/complaint")  # description: the payload
+    (ticket,) = tickets_of(action_server, "web-owner-24", "complaint")
+    assert ticket.description == said
 
 
 def test_an_unlinked_persons_repair_form_ends_and_points_to_linking(action_server):
