@@ -404,4 +404,5 @@ def serve(runtime: Runtime, *, host: str, port: int) -> None:
     asyncio.run(_reach_bot_api(runtime.settings))
     app = action_server(runtime)
     log.info("the desk's Rasa actions are served at http://%s:%d/webhook", host, port)
+    log.info("staff buttons, staff commands and the scheduler run in `propdesk run` (same token)")
     app.run(host=host, port=port, single_process=True, access_log=False, motd=False)
