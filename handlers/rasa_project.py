@@ -148,7 +148,6 @@ def domain() -> dict[str, Any]:
     A form's free-text answers never come from a message that means something else
     (NOT_AN_ANSWER: an emergency, cancel, a person, a phone number)."""
     in_form = [{"active_loop": form, "requested_slot": "description"} for form in FORMS.values()]
-    not_intent = list(NOT_AN_ANSWER)
     return {
         "version": RASA_VERSION,
         "intents": [*INTENTS, LINK_INTENT],
@@ -161,7 +160,7 @@ def domain() -> dict[str, Any]:
                     {"type": "from_entity", "entity": "unit"},
                     {
                         "type": "from_text",
-                        "not_intent": not_intent,
+                        "not_intent": list(NOT_AN_ANSWER),
                         "conditions": [{"active_loop": "repair_form", "requested_slot": "unit"}],
                     },
                 ],
@@ -173,7 +172,11 @@ def domain() -> dict[str, Any]:
                     # a repair's first message is taken by validate_repair_form
                     # (extract_description), so answering "which flat?" never overwrites it
                     {"type": "from_text", "intent": ["complaint"]},
-                    {"type": "from_text", "not_intent": not_intent, "conditions": in_form},
+                    {
+                        "type": "from_text",
+                        "not_intent": list(NOT_AN_ANSWER),
+                        "conditions": in_form,
+                    },
                 ],
             },
             "repair_category": {

@@ -252,3 +252,8 @@ def test_the_core_install_does_not_pull_rasa_sdk():
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     assert not any("rasa" in dep for dep in project["dependencies"])
     assert any(dep.startswith("rasa-sdk") for dep in project["optional-dependencies"]["rasa"])
+
+
+def test_the_yaml_has_no_anchors(project):
+    for name in ("domain.yml", "data/rules.yml", "config.yml"):
+        assert not re.search(r"[&*]id\d+", (project / name).read_text(encoding="utf-8")), name
