@@ -433,7 +433,17 @@ def _check_code(turn: Turn, pending: dict[str, Any], typed: str) -> bool:
 
 
 def _contact(turn: Turn, number: str) -> bool:
-    """Bind through binding.contact, as if the owner had shared this contact themselves."""
+    """Bind through binding.contact, as if the owner had shared this contact themselves;
+    a number taken off the register since its code was sent is refused in Rasa's words."""
+    if owner_store.owner_by_phone(turn.session, number) is None:
+        turn.say(
+            turn.tr(
+                "This number is no longer in the owner register. Please call the service "
+                "centre: {phone}.",
+                phone=turn.config.emergency_phone or turn.faq.emergency_phone or "—",
+            )
+        )
+        return False
     inbound = turn.inbound
     turn.inbound = replace(inbound, contact=Contact(phone=number, user_id=inbound.user_id))
     try:

@@ -455,6 +455,22 @@ def test_a_new_repair_is_not_answered_by_a_cancelled_forms_slots(action_server):
     assert filled["unit"] is None  # two flats: the form asks which
 
 
+def test_a_code_for_a_number_taken_off_the_register_gets_no_telegram_wording(action_server):
+    register(action_server, "nobody-25", phone="13800001025", units=("25-1-101",), bound=False)
+    mark = action_server.api.mark()
+    give_phone(action_server, "web-owner-25", "13800001025", "13800001025")
+    notice = action_server.staff_message("25-1-101", since=mark)
+    code = next(word for word in notice["text"].split() if word.isdigit() and len(word) == 6)
+    with session_scope(action_server.engine) as session:
+        owner = owner_store.owner_by_phone(session, normalise_phone("13800001025"))
+        owner.phone = normalise_phone("13800009925")  # moved out meanwhile
+    body = action_server.call(
+        "action_bind_phone", "web-owner-25", text=code, intent="link_flat"
+    ).json()
+    assert "分享" not in texts(body)  # "share it again" means nothing outside Telegram
+    assert "0755-8888-6666" in texts(body)
+
+
 def test_sigterm_stops_the_server_cleanly(action_server):
     # last in the module: the server is gone afterwards
     action_server.process.send_signal(signal.SIGTERM)
