@@ -187,7 +187,9 @@ class ValidateRepairForm(FormValidationAction):
         def look(turn: Turn) -> None:
             seen.update(linked=turn.owner is not None, text=turn.inbound.text.strip())
 
-        await self.bridge.run(tracker, CollectingDispatcher(), look, follow_up=False)
+        await self.bridge.run(tracker, dispatcher, look, follow_up=False)
+        if not seen:  # the desk failed (logged) and apologised: the form asks again
+            return []
         tracker = tracker.copy()  # the message, or what a fallback button was about:
         tracker.latest_message = {**tracker.latest_message, "text": seen["text"]}
         if not seen["linked"]:
@@ -251,9 +253,12 @@ def _stale_slots(tracker: Tracker) -> list[str]:
     asked yet) and the latest message did not set them."""
     if tracker.get_slot("requested_slot") is not None or _intent(tracker) != "repair":
         return []
-    latest = [e for e in tracker.events_after_latest_restart() if e.get("event") == "user"]
-    since = tracker.events[tracker.events.index(latest[-1]) :] if latest else tracker.events
-    fresh = {e.get("name") for e in since if e.get("event") == "slot"}
+    fresh = set()
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "slot":
+            fresh.add(event.get("name"))
     return [s for s in ("unit", "description") if s not in fresh and tracker.get_slot(s)]
 
 
