@@ -357,9 +357,10 @@ hand-offs to the staff group but never reads Telegram, so without `propdesk run`
 staff buttons ("take", "resolved"), staff commands, chasing, 回访 and bill
 reminders do nothing.
 
-Checked with rasa-sdk 3.21.1 against the webhook JSON that Rasa Open Source 3.6
-posts. Rasa itself can be any 3.x (3.6 included) in its own environment: it
-talks to the action server over HTTP, whatever rasa-sdk version serves it.
+Checked with rasa-sdk 3.21.1 by tests that post the webhook JSON Rasa Open
+Source 3.6 sends (not against a running Rasa). Rasa itself can be any 3.x
+(3.6 included) in its own environment: it talks to the action server over
+HTTP, whatever rasa-sdk version serves it.
 
 ## Which front door
 

@@ -181,8 +181,8 @@ def test_entities_are_annotated_so_rasa_extracts_unit_and_repair_category(projec
     link = load(project, "data/link_flat.yml")["nlu"]
     regex_names = {item["regex"] for item in link if "regex" in item}
     assert regex_names <= set(annotated)  # RegexEntityExtractor uses only these names
-    sample = next(line for line in text.splitlines() if '"repair_category"' in line)
-    assert set(re.findall(r'"value": "(\w+)"', sample)) <= set(REPAIR_CATEGORIES)
+    values = set(re.findall(r'"repair_category", "value": "(\w+)"', text))
+    assert values and values <= set(REPAIR_CATEGORIES)  # the categorical slot's values
     config = load(project, "config.yml")["pipeline"]
     diet = next(c for c in config if c["name"] == "DIETClassifier")
     assert diet["entity_recognition"] is True
