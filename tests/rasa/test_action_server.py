@@ -471,6 +471,18 @@ def test_a_code_for_a_number_taken_off_the_register_gets_no_telegram_wording(act
     assert "0755-8888-6666" in texts(body)
 
 
+def test_an_faq_without_an_answer_says_how_to_reach_a_person(action_server):
+    body = action_server.call(
+        "action_answer_faq", "web-visitor-26", text="小区里可以养羊驼吗", intent="faq"
+    ).json()
+    buttons = [b["payload"] for m in body["responses"] for b in m.get("buttons", [])]
+    assert buttons == ["/human"]
+    assert "转人工" in texts(body)  # what to press or write
+    assert "吗？" not in texts(body)  # no yes/no question that nothing in the domain answers
+    handoff_rule = {"intent": "human"}, {"action": "action_handoff"}
+    assert any(tuple(r["steps"]) == handoff_rule for r in rules()["rules"])
+
+
 def test_sigterm_stops_the_server_cleanly(action_server):
     # last in the module: the server is gone afterwards
     action_server.process.send_signal(signal.SIGTERM)
