@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import typer
 from rich.console import Console as RichConsole
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from bot.cli_announce import announce
+from bot.cli_import import import_app
 from bot.cli_nlu import nlu_app
+from bot.cli_owners import owners_app
 from bot.cli_report import export_app, report
 from bot.config import Settings
 from bot.demo_data import load_demo
-from handlers.imports import ImportReport, RowError, count_rows, import_bills, import_owners
 from storage.db import SchemaBehind, make_engine, upgrade
 
 app = typer.Typer(
@@ -24,9 +23,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,  # locals would print the token
 )
-import_app = typer.Typer(help="Load the owner register or bills from CSV.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
+app.add_typer(owners_app, name="owners")
 app.add_typer(db_app, name="db")
 app.add_typer(nlu_app, name="nlu")
 app.command("announce")(announce)
@@ -56,7 +55,6 @@ def _engine(settings: Settings, *, create: bool = True):
 
 
 DbOption = typer.Option(None, "--database-url", help="Overrides PROPDESK_DATABASE_URL.")
-StrictOption = typer.Option(False, "--strict", help="Exit with status 1 if any row is rejected.")
 
 
 @app.command()
@@ -118,49 +116,6 @@ def chat(
     interactive = sys.stdin.isatty()
     lines = prompt_lines() if interactive else sys.stdin
     Console(runtime.desk, user_id=user_id).run(lines, interactive=interactive)
-
-
-def _import(kind: str, path: Path, database_url: str | None, strict: bool) -> None:
-    if not path.is_file():
-        err.print(f"[red]No such file:[/red] {path}")
-        raise typer.Exit(2)
-    engine = _engine(_settings(database_url))
-    loader = import_owners if kind == "owners" else import_bills
-    total = count_rows(path)
-    with Progress(
-        TextColumn(f"importing {kind}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(kind, total=total)
-        try:
-            report: ImportReport = loader(
-                engine, path, progress=lambda done: bar.update(task, completed=done)
-            )
-        except RowError as exc:
-            err.print(f"[red]{path}: {exc}[/red]")
-            raise typer.Exit(1) from exc
-    for line, reason in report.errors:
-        err.print(f"[yellow]{path}:{line}:[/yellow] {reason}")
-    out.print(
-        f"{kind}: {report.created} added, {report.updated} updated, {len(report.errors)} rejected"
-    )
-    if report.errors and strict:
-        raise typer.Exit(1)
-
-
-@import_app.command("owners")
-def import_owners_cmd(file: Path, database_url: str = DbOption, strict: bool = StrictOption):
-    """Owner register: unit,name,phone[,language]."""
-    _import("owners", file, database_url, strict)
-
-
-@import_app.command("bills")
-def import_bills_cmd(file: Path, database_url: str = DbOption, strict: bool = StrictOption):
-    """Bills: unit,period,item,amount,due_date,paid."""
-    _import("bills", file, database_url, strict)
 
 
 @db_app.command("upgrade")

@@ -88,3 +88,21 @@ def ask_to_bind(turn: Turn) -> None:
         ),
         menu="main_unbound",
     )
+
+
+def moved_out(turn: Turn) -> None:
+    """Tell a chat whose owner moved out (storage.owners.move_out), once, that its flat
+    is no longer linked; the chat is then unbound and can link another number."""
+    if turn.binding is not None:
+        return
+    inbound = turn.inbound
+    if owner_store.take_ended_binding(turn.session, inbound.channel, inbound.user_id) is None:
+        return
+    turn.say(
+        turn.tr(
+            "This chat is no longer linked to a flat: the service centre's owner register "
+            "no longer lists you as its owner. If this is a mistake, please contact the "
+            "service centre. You can still ask questions and report emergencies here."
+        ),
+        menu="main_unbound",
+    )

@@ -88,16 +88,44 @@ def test_chat_demo_reads_a_conversation_from_a_pipe(env, tmp_path):
     assert "ticket #1" in result.stdout
 
 
-def test_import_reports_bad_lines_and_loads_the_rest(env, tmp_path):
+def test_import_reports_bad_lines_loads_nothing_then_the_rest_with_partial(env, tmp_path):
     owners = tmp_path / "owners.csv"
     owners.write_text(
         "unit,name,phone\n3-2-502,刘洋,13800138000\n3-2-503,坏号码,123\n3-2-504,王芳,13900139000\n",
         encoding="utf-8",
     )
-    result = propdesk("import", "owners", str(owners), env=env)
+    refused = propdesk("import", "owners", str(owners), env=env)
+    assert refused.returncode == 1
+    assert f"{owners}:3:" in refused.stderr and "phone" in refused.stderr
+    assert "nothing loaded" in refused.stderr and "Traceback" not in refused.stderr
+    dry = propdesk("import", "owners", str(owners), "--dry-run", "--partial", env=env)
+    assert "dry run, nothing written): 2 added, 0 updated, 0 unchanged, 1 rejected" in dry.stdout
+    result = propdesk("import", "owners", str(owners), "--partial", env=env)
     assert result.returncode == 0
-    assert f"{owners}:3:" in result.stderr and "phone" in result.stderr
-    assert "2 added, 0 updated, 1 rejected" in result.stdout
-    again = propdesk("import", "owners", str(owners), "--strict", env=env)
+    assert "2 added, 0 updated, 0 unchanged, 1 rejected" in result.stdout
+    again = propdesk("import", "owners", str(owners), "--partial", "--strict", env=env)
     assert again.returncode == 1
-    assert "0 added, 2 updated, 1 rejected" in again.stdout
+    assert "0 added, 0 updated, 2 unchanged, 1 rejected" in again.stdout
+
+
+def test_owners_remove_by_flat_or_phone(env, tmp_path):
+    owners = tmp_path / "owners.xlsx"
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in (
+        ["房号", "姓名", "手机号"],
+        ["3-2-502", "刘洋", 13800138000],
+        ["5-1-101", "刘洋", 13800138000],
+        ["3-2-503", "王芳", 13900139000],
+    ):
+        book.active.append(row)
+    book.save(owners)
+    assert propdesk("import", "owners", str(owners), env=env).returncode == 0
+    flat = propdesk("owners", "remove", "3栋2单元503室", env=env)
+    assert flat.returncode == 0, flat.stderr
+    assert "王芳 (+8613900139000) no longer linked to 3-2-503" in flat.stdout
+    phone = propdesk("owners", "remove", "138 0013 8000", env=env)
+    assert phone.stdout.count("no longer linked") == 2
+    missing = propdesk("owners", "remove", "3-2-503", env=env)
+    assert missing.returncode == 1 and "has no owner" in missing.stderr
