@@ -146,19 +146,20 @@ REPORT_TIME = time(9, 30)
 REPORT_KEY = "report:"  # the Delivery key of a scheduled report: report:YYYY-MM
 
 
-def first_working_day(year: int, month: int, is_holiday: Callable[[date], bool]) -> date:
-    """The first weekday of the month that is not a public holiday."""
+def first_working_day(year: int, month: int, is_working_day: Callable[[date], bool]) -> date:
+    """The first working day of the month (`Calendar.is_working_day`: a make-up
+    Sunday such as 4 January 2026 counts)."""
     day = date(year, month, 1)
-    while day.weekday() >= 5 or is_holiday(day):
+    while not is_working_day(day):
         day += timedelta(days=1)
     return day
 
 
-def report_due(local_now: datetime, is_holiday: Callable[[date], bool]) -> kpi.Month | None:
+def report_due(local_now: datetime, is_working_day: Callable[[date], bool]) -> kpi.Month | None:
     """The month whose report is due at this local moment: the last full month, from
     09:30 on the first working day; None on any other day."""
     today = local_now.date()
-    if today != first_working_day(today.year, today.month, is_holiday):
+    if today != first_working_day(today.year, today.month, is_working_day):
         return None
     if local_now.time() < REPORT_TIME:
         return None
