@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import typer
 from rich.console import Console as RichConsole
@@ -45,13 +47,37 @@ def _settings(database_url: str | None = None) -> Settings:
 
 
 def _engine(settings: Settings, *, create: bool = True):
+    """The database, each failure a one-line CLI error (exit 1)."""
     from bot.runtime import open_database
 
-    try:
+    with _database_errors(settings.database_url):
         return open_database(settings, create=create)
+
+
+@contextmanager
+def _database_errors(url: str) -> Iterator[None]:
+    """A database that is behind, unreachable or refuses us: one sentence, exit 1."""
+    from sqlalchemy.exc import ArgumentError, DBAPIError
+
+    try:
+        yield
     except SchemaBehind as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc
+    except (DBAPIError, ArgumentError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        err.print(f"[red]Cannot use the database at {_safe_url(url)}:[/red] {reason}")
+        raise typer.Exit(1) from exc
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
 
 
 DbOption = typer.Option(None, "--database-url", help="Overrides PROPDESK_DATABASE_URL.")
@@ -79,21 +105,27 @@ def run(
             "environment or a .env file (see README: Configuration)."
         )
         raise typer.Exit(2)
-    from telegram.error import InvalidToken, NetworkError
+    from telegram.error import InvalidToken, TelegramError
 
     from bot import logs
     from bot.service import serve
 
-    logs.setup(secrets=[settings.telegram_token or ""])
+    logs.setup(secrets=settings.secrets(), level=settings.log_level, fmt=settings.log_format)
     engine = _engine(settings)
     try:
         serve(settings, engine=engine, webhook_url=webhook_url, listen=listen)
     except InvalidToken as exc:
         err.print("[red]Telegram refused the token[/red] (PROPDESK_TELEGRAM_TOKEN).")
         raise typer.Exit(2) from exc
-    except NetworkError as exc:
-        reason = str(exc).replace(settings.telegram_token or "\0", "***")
-        err.print(f"[red]Cannot reach the Bot API at {settings.telegram_api_url}:[/red] {reason}")
+    except TelegramError as exc:  # unreachable, or a proxy or server answering nonsense
+        reason = str(exc)
+        for secret in settings.secrets():
+            reason = reason.replace(secret, "***")
+        via = " through PROPDESK_TELEGRAM_PROXY" if settings.telegram_proxy else ""
+        err.print(
+            f"[red]Cannot reach the Bot API at {settings.telegram_api_url}{via}:[/red] {reason}"
+            + ("" if via else " (a network that blocks Telegram needs PROPDESK_TELEGRAM_PROXY)")
+        )
         raise typer.Exit(1) from exc
 
 
@@ -122,7 +154,8 @@ def chat(
 def db_upgrade(database_url: str = DbOption) -> None:
     """Apply schema migrations."""
     settings = _settings(database_url)
-    upgrade(make_engine(settings.database_url))
+    with _database_errors(settings.database_url):
+        upgrade(make_engine(settings.database_url))
     out.print("database is up to date")
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -73,8 +75,28 @@ def test_the_token_never_reaches_the_output(env, tmp_path):
     }
     result = propdesk("run", env=env, cwd=tmp_path)
     assert result.returncode != 0
-    assert "Cannot reach the Bot API" in result.stderr
+    assert "Cannot reach the Bot API at http://127.0.0.1:9" in result.stderr
+    assert "PROPDESK_TELEGRAM_PROXY" in result.stderr  # the way out on a blocked network
     assert "SECRET-token" not in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) <= 4
+
+
+def test_every_path_fails_with_a_sentence_not_a_traceback(env, tmp_path):
+    missing = tmp_path / "no-such-folder"
+    chart = propdesk("report", "--month", "2026-11", "--png", str(missing / "k.png"), env=env)
+    export = propdesk("export", "tickets", "--month", "2026-11", str(missing / "t.csv"), env=env)
+    unreachable = {**env, "PROPDESK_DATABASE_URL": "postgresql+psycopg://u:pw@127.0.0.1:9/x"}
+    upgrade = propdesk("db", "upgrade", env=unreachable)
+    imported = propdesk("import", "bills", str(tmp_path / "nope.xlsx"), env=env)
+    for result, sentence in (
+        (chart, f"Cannot write {missing / 'k.png'}: the folder {missing} does not exist"),
+        (export, f"Cannot write {missing / 't.csv'}: the folder {missing} does not exist"),
+        (upgrade, "Cannot use the database at postgresql+psycopg://u:***@127.0.0.1:9/x"),
+        (imported, "No such file"),
+    ):
+        assert result.returncode != 0
+        assert sentence in result.stderr
+        assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) <= 2
 
 
 def test_chat_demo_reads_a_conversation_from_a_pipe(env, tmp_path):
@@ -129,3 +151,32 @@ def test_owners_remove_by_flat_or_phone(env, tmp_path):
     assert phone.stdout.count("no longer linked") == 2
     missing = propdesk("owners", "remove", "3-2-503", env=env)
     assert missing.returncode == 1 and "has no owner" in missing.stderr
+
+
+def test_run_goes_through_the_telegram_proxy(env, tmp_path):
+    """PROPDESK_TELEGRAM_PROXY: the Bot API is asked through it (here a proxy that refuses)."""
+    seen: list[bytes] = []
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+
+    def proxy() -> None:
+        conn, _ = server.accept()
+        with conn:
+            seen.append(conn.recv(4096).split(b"\r\n", 1)[0])
+            conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+
+    thread = threading.Thread(target=proxy, daemon=True)
+    thread.start()
+    env = {
+        **env,
+        "PROPDESK_TELEGRAM_TOKEN": "1:x",
+        "PROPDESK_STAFF_CHAT_ID": "-100",
+        "PROPDESK_TELEGRAM_API_URL": "http://api.telegram.invalid",
+        "PROPDESK_TELEGRAM_PROXY": f"http://127.0.0.1:{port}",
+    }
+    result = propdesk("run", env=env, cwd=tmp_path)
+    thread.join(5)
+    server.close()
+    assert result.returncode != 0
+    assert seen and seen[0].startswith(b"POST http://api.telegram.invalid/bot1:x/getMe")
+    assert "Traceback" not in result.stderr
