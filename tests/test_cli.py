@@ -7,12 +7,13 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from storage.db import make_engine
+from storage.db import make_engine, session_scope
 
 PROPDESK = str(Path(sys.executable).parent / "propdesk")
 
@@ -180,3 +181,24 @@ def test_run_goes_through_the_telegram_proxy(env, tmp_path):
     assert result.returncode != 0
     assert seen and seen[0].startswith(b"POST http://api.telegram.invalid/bot1:x/getMe")
     assert "Traceback" not in result.stderr
+
+
+def test_announce_wait_returns_at_once_with_nothing_to_send(env):
+    started = time.monotonic()
+    result = propdesk("announce", "停水通知", "--wait", env=env, timeout=20)
+    assert result.returncode == 0
+    assert "Nothing to send" in result.stdout
+    assert time.monotonic() - started < 10
+
+
+def test_announce_wait_says_when_no_service_picks_it_up(env, settings):
+    from tests.factories import bound_owner
+
+    engine = make_engine(settings.database_url)
+    with session_scope(engine) as session:
+        bound_owner(session, user_id=501, unit="3-2-502", name="刘洋")
+    engine.dispose()
+    result = propdesk("announce", "停水通知", "--wait", env=env, timeout=30)
+    assert result.returncode == 1
+    assert "No running service picked #1 up within 5 seconds" in result.stderr
+    assert "stays scheduled" in result.stderr
