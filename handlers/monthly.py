@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session
 
 from handlers import kpi
-from handlers.i18n import N_, t
+from handlers.i18n import N_, t, tn
 from handlers.messages import Outcome, StaffNotice
 from handlers.text import local_time
 from handlers.tickets import CATEGORY_LABEL, KIND_LABEL
@@ -76,17 +76,19 @@ def report_text(k: kpi.Kpis, lang: str) -> str:
         "  " + _breakdown(k.resolved_by_kind, kind_label, lang, KIND_ORDER),
         "  " + _breakdown(k.resolved_by_category, category_label, lang),
         "",
-        t(
+        tn(
             lang,
+            "First staff response ({n} ticket): median {p50}, 90th percentile {p90}",
             "First staff response ({n} tickets): median {p50}, 90th percentile {p90}",
-            n=k.first_response.count,
+            k.first_response.count,
             p50=duration(k.first_response.p50, lang),
             p90=duration(k.first_response.p90, lang),
         ),
-        t(
+        tn(
             lang,
+            "Resolution ({n} ticket): median {p50}, 90th percentile {p90}",
             "Resolution ({n} tickets): median {p50}, 90th percentile {p90}",
-            n=k.resolution.count,
+            k.resolution.count,
             p50=duration(k.resolution.p50, lang),
             p90=duration(k.resolution.p90, lang),
         ),
