@@ -79,7 +79,7 @@ def report(
         from handlers.report_chart import render_png
 
         with _writing(png):
-            png.write_bytes(render_png(figures, lang=config.language))
+            png.write_bytes(render_png(figures, lang=config.language, font=config.chart_font))
         err.print(f"chart written to {png}")
 
 

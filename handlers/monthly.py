@@ -140,7 +140,7 @@ def monthly_report(
     if chart:
         from handlers.report_chart import render_png  # matplotlib loads only when needed
 
-        image = render_png(figures, lang=config.language)
+        image = render_png(figures, lang=config.language, font=config.chart_font)
     return Outcome(staff=[StaffNotice(text=report_text(figures, config.language), image=image)])
 
 
@@ -173,4 +173,4 @@ def chart_png(session: Session, month: str, config: DeskConfig, *, now: datetime
     from handlers.report_chart import render_png
 
     figures = kpi.compute(session, kpi.Month.parse(month), config=config, now=now)
-    return render_png(figures, lang=config.language)
+    return render_png(figures, lang=config.language, font=config.chart_font)

@@ -11,6 +11,7 @@ import csv
 import struct
 from collections import Counter
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -315,3 +316,34 @@ def test_the_export_says_what_a_ticket_was_about_and_whom_to_call(engine):
     assert exported["Phone"] == "+8613800138000"
     assert exported["Description"] == '\'=HYPERLINK("http://x","煤气味")\n很浓'  # never a formula
     assert exported["Resolved at"] == ""
+
+
+def test_the_chinese_chart_draws_chinese_and_no_legend_covers_a_label(engine, fixture_month):
+    import warnings
+
+    from matplotlib import font_manager
+
+    from handlers.report_chart import figure
+
+    with session_scope(engine) as session:
+        figures = kpi.compute(session, MARCH, config=CONFIG, now=AFTER)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig = figure(figures, lang="zh")
+    assert not [w for w in caught if "missing from font" in str(w.message)]
+    assert "服务指标" in fig.texts[0].get_text()  # the title, in Chinese
+    used = font_manager.findfont(fig.texts[0].get_fontproperties(), fallback_to_default=False)
+    assert "NotoSansSC" in Path(used).name  # the font that comes with the dependencies
+    by_kind = fig.axes[0]
+    legend_labels = [text.get_text() for text in by_kind.get_legend().get_texts()]
+    assert legend_labels == ["新建", "已解决"]
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        box = legend.get_window_extent(renderer)
+        for label in ax.texts:  # the numbers over the bars
+            assert not box.overlaps(label.get_window_extent(renderer)), label.get_text()
+        for bar in ax.patches:
+            assert not box.overlaps(bar.get_window_extent(renderer))
