@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     broadcast_rate: float = 29.0  # messages a second, all chats together (bot/pacing.py)
     telegram_proxy: str | None = None  # http://host:port or socks5://user:pass@host:port
     log_level: str = "INFO"
+    health_listen: str = ""  # HOST:PORT for GET /healthz (bot/health.py); empty: none
     log_format: str = "text"  # text | json (bot/logs.py)
     chart_font: Path | None = None  # a .ttf/.otf able to draw Chinese, for the chart
 
@@ -68,6 +69,14 @@ class Settings(BaseSettings):
             raise ValueError(
                 "PROPDESK_TELEGRAM_PROXY must be a URL like http://host:port or socks5://host:port"
             )
+        return value
+
+    @field_validator("health_listen")
+    @classmethod
+    def _health_listen(cls, value: str) -> str:
+        _host, sep, port = value.rpartition(":")
+        if value and not (sep and port.isdigit() and 0 < int(port) < 65536):
+            raise ValueError("PROPDESK_HEALTH_LISTEN must be HOST:PORT, like 0.0.0.0:8080")
         return value
 
     @field_validator("chart_font")

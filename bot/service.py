@@ -26,9 +26,16 @@ async def _start_background(app: Application) -> None:
     background = Background(runtime, app.bot_data["outbound"])
     app.bot_data["background"] = background
     await background.start()
+    if runtime.settings.health_listen:
+        from bot import health
+
+        app.bot_data["health"] = health.start(runtime, runtime.settings.health_listen)
 
 
 async def _stop_background(app: Application) -> None:
+    health = app.bot_data.pop("health", None)
+    if health is not None:
+        health.stop()
     background = app.bot_data.pop("background", None)
     if background is not None:
         await background.stop()
