@@ -16,6 +16,7 @@ from handlers.imports import import_owners
 from storage import owners as owner_store
 from storage.db import session_scope
 from storage.models import Owner
+from tests.e2e.conftest import STAFF, STAFF_CHAT
 
 pytestmark = pytest.mark.e2e
 
@@ -72,6 +73,8 @@ async def test_a_moved_out_owner_is_told_once_and_sees_no_bills(desk, tmp_path):
     sold.write_text("unit,name,phone\n3-2-502,张三,13700137000\n", encoding="utf-8")
     report = await asyncio.to_thread(import_owners, desk.runtime.engine, sold, replace=True)
     assert report.removed == 1
+    record = await desk.say(STAFF, "/owner 13800138000", chat_id=STAFF_CHAT)
+    assert "已解除关联（已迁出）" in record["text"]  # staff see the move-out
 
     told = await desk.say(611, "我家物业费交了吗", count=2)
     assert "不再关联" in told[0]["text"]
