@@ -13,6 +13,7 @@ from bot.cli_announce import announce
 from bot.cli_import import import_app
 from bot.cli_nlu import nlu_app
 from bot.cli_owners import owners_app
+from bot.cli_rasa import actions, rasa_app
 from bot.cli_report import export_app, report
 from bot.config import Settings
 from bot.demo_data import load_demo
@@ -33,6 +34,8 @@ app.add_typer(nlu_app, name="nlu")
 app.command("announce")(announce)
 app.add_typer(export_app, name="export")
 app.command("report")(report)
+app.command("actions")(actions)
+app.add_typer(rasa_app, name="rasa")
 err = RichConsole(stderr=True, soft_wrap=True)
 out = RichConsole(soft_wrap=True)
 
@@ -80,17 +83,8 @@ def _safe_url(url: str) -> str:
         return url
 
 
-DbOption = typer.Option(None, "--database-url", help="Overrides PROPDESK_DATABASE_URL.")
-
-
-@app.command()
-def run(
-    webhook_url: str = typer.Option(None, help="Serve a webhook at this public URL."),
-    listen: str = typer.Option("0.0.0.0:8443", help="HOST:PORT for webhook mode."),
-    database_url: str = DbOption,
-) -> None:
-    """Serve Telegram (long polling, or a webhook) and run the scheduler."""
-    settings = _settings(database_url)
+def _require_telegram(settings: Settings) -> None:
+    """Exit 2 naming what is missing: without a token and a staff chat nothing reaches staff."""
     missing = [
         name
         for name, value in (
@@ -105,19 +99,20 @@ def run(
             "environment or a .env file (see README: Configuration)."
         )
         raise typer.Exit(2)
+
+
+@contextmanager
+def _telegram_errors(settings: Settings) -> Iterator[None]:
+    """A refused token exits 2, an unreachable Bot API (or a proxy answering nonsense) 1,
+    each with one line (secrets scrubbed)."""
     from telegram.error import InvalidToken, TelegramError
 
-    from bot import logs
-    from bot.service import serve
-
-    logs.setup(secrets=settings.secrets(), level=settings.log_level, fmt=settings.log_format)
-    engine = _engine(settings)
     try:
-        serve(settings, engine=engine, webhook_url=webhook_url, listen=listen)
+        yield
     except InvalidToken as exc:
         err.print("[red]Telegram refused the token[/red] (PROPDESK_TELEGRAM_TOKEN).")
         raise typer.Exit(2) from exc
-    except TelegramError as exc:  # unreachable, or a proxy or server answering nonsense
+    except TelegramError as exc:
         reason = str(exc)
         for secret in settings.secrets():
             reason = reason.replace(secret, "***")
@@ -127,6 +122,27 @@ def run(
             + ("" if via else " (a network that blocks Telegram needs PROPDESK_TELEGRAM_PROXY)")
         )
         raise typer.Exit(1) from exc
+
+
+DbOption = typer.Option(None, "--database-url", help="Overrides PROPDESK_DATABASE_URL.")
+
+
+@app.command()
+def run(
+    webhook_url: str = typer.Option(None, help="Serve a webhook at this public URL."),
+    listen: str = typer.Option("0.0.0.0:8443", help="HOST:PORT for webhook mode."),
+    database_url: str = DbOption,
+) -> None:
+    """Serve Telegram (long polling, or a webhook) and run the scheduler."""
+    settings = _settings(database_url)
+    _require_telegram(settings)
+    from bot import logs
+    from bot.service import serve
+
+    logs.setup(secrets=settings.secrets(), level=settings.log_level, fmt=settings.log_format)
+    engine = _engine(settings)
+    with _telegram_errors(settings):
+        serve(settings, engine=engine, webhook_url=webhook_url, listen=listen)
 
 
 @app.command()

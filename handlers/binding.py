@@ -48,6 +48,8 @@ def contact(turn: Turn) -> bool:
         return False
     phone = normalise_phone(shared.phone)
     owner = owner_store.owner_by_phone(turn.session, phone) if phone else None
+    if owner is not None and not owner_store.units_of(turn.session, owner.id):
+        owner = None  # moved out of every flat: in the register's history, not its owners
     if owner is None:
         turn.say(
             turn.tr(

@@ -81,5 +81,7 @@ async def test_a_moved_out_owner_is_told_once_and_sees_no_bills(desk, tmp_path):
     assert "绑定" in told[1]["text"] and "3-2-502" not in told[1]["text"]
     again = await desk.say(611, "我家物业费交了吗")
     assert "不再关联" not in again["text"]
+    relink = await desk.bind(611)  # their number no longer owns a flat here
+    assert "没有找到" in relink["text"]
     with session_scope(desk.runtime.engine) as session:
         assert owner_store.binding_for(session, "telegram", 611) is None
