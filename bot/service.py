@@ -15,7 +15,14 @@ from bot.telegram_app import build_application
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+# my_chat_member: the bot removed from / added back to a group, or blocked by an owner;
+# chat_member: a staff member leaving (sent to the bot while it is an administrator).
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+    Update.CHAT_MEMBER,
+]
 
 
 async def _start_background(app: Application) -> None:
@@ -36,6 +43,7 @@ async def _stop_background(app: Application) -> None:
     health = app.bot_data.pop("health", None)
     if health is not None:
         health.stop()
+    await app.bot_data["albums"].drain()  # an album still being collected is handled
     background = app.bot_data.pop("background", None)
     if background is not None:
         await background.stop()

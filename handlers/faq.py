@@ -4,6 +4,7 @@ with a way to a person."""
 from __future__ import annotations
 
 from handlers.messages import Button
+from handlers.render import esc
 from handlers.turn import Turn
 from storage.models import FaqAnswer
 
@@ -23,7 +24,7 @@ def answer(turn: Turn, faq_id: str | None) -> None:
             channel=turn.inbound.channel, user_id=turn.inbound.user_id, faq_id=faq_id, at=turn.now
         )
     )
-    turn.say(turn.faq.answer(faq_id, turn.lang), menu=turn.main_menu)
+    turn.say(esc(turn.faq.answer(faq_id, turn.lang)), menu=turn.main_menu)  # plain text
 
 
 def prompt(turn: Turn) -> None:

@@ -6,8 +6,8 @@ checkout runs as it is and the runtime reads exactly what `pybabel compile`
 would produce (fuzzy entries are not used; `.ci/run` compiles every catalog
 and fails on a fuzzy one). Plurals go through gettext's `ngettext` with the
 catalog's Plural-Forms (`tn`): "1 reminder", "2 reminders"; Chinese has one
-form. `pybabel extract -k t:2 -k tr -k N_ -k tn:2,3 -o messages.pot handlers bot`
-collects the ids.
+form. `pybabel extract -k t:2 -k render:2 -k tr -k N_ -k tn:2,3 -o messages.pot handlers bot`
+collects the ids; `tests/test_i18n.py` checks the catalogs.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import io
 from functools import cache
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -26,15 +27,22 @@ LANGUAGES = ("zh", "en")
 
 
 @cache
-def translations(lang: str) -> gettext.NullTranslations:
-    """The compiled catalog of `lang`; English (the message ids) translates to itself."""
+def catalog(lang: str) -> Catalog:
+    """The PO catalog of `lang` as Babel reads it (empty for English: the ids)."""
     po = LOCALES / lang / "LC_MESSAGES" / "messages.po"
     if not po.is_file():
-        return gettext.NullTranslations()
+        return Catalog(locale=lang)
     with open(po, "rb") as f:
-        catalog = read_po(f, locale=lang)
+        return read_po(f, locale=lang)
+
+
+@cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The compiled catalog of `lang`; English (the message ids) translates to itself."""
+    if lang == "en":
+        return gettext.NullTranslations()
     mo = io.BytesIO()
-    write_mo(mo, catalog)
+    write_mo(mo, catalog(lang))
     mo.seek(0)
     return Translations(mo)
 

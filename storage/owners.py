@@ -185,7 +185,7 @@ def bound_recipients(
     stmt = (
         select(Binding, Owner)
         .join(Owner, Owner.id == Binding.owner_id)
-        .where(Binding.channel == channel, Binding.reachable)
+        .where(Binding.channel == channel, Binding.reachable, col(Binding.ended_at).is_(None))
         .order_by(Binding.id)
     )
     if building is not None:
@@ -203,6 +203,20 @@ def mark_unreachable(session: Session, *, channel: str, chat_id: int) -> None:
     for binding in session.exec(stmt):
         binding.reachable = False
         binding.unreachable_at = utcnow()
+
+
+def mark_reachable(session: Session, *, channel: str, user_id: int) -> None:
+    """The person wrote, pressed a button or unblocked the bot: their chat is reachable.
+    A no-op (one indexed read) when it already is."""
+    stmt = select(Binding).where(
+        Binding.channel == channel,
+        Binding.user_id == user_id,
+        col(Binding.reachable).is_(False),
+        col(Binding.ended_at).is_(None),  # a moved-out owner's chat stays out of broadcasts
+    )
+    for binding in session.exec(stmt):
+        binding.reachable = True
+        binding.unreachable_at = None
 
 
 def search_owners(session: Session, query: str, *, limit: int = 10) -> list[Owner]:

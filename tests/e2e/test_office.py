@@ -73,6 +73,9 @@ async def test_a_moved_out_owner_is_told_once_and_sees_no_bills(desk, tmp_path):
     sold.write_text("unit,name,phone\n3-2-502,张三,13700137000\n", encoding="utf-8")
     report = await asyncio.to_thread(import_owners, desk.runtime.engine, sold, replace=True)
     assert report.removed == 1
+    with session_scope(desk.runtime.engine) as session:  # no announcement reaches them
+        owner_store.mark_reachable(session, channel="telegram", user_id=611)  # an unblock
+        assert 611 not in [b.user_id for b, _ in owner_store.bound_recipients(session)]
     record = await desk.say(STAFF, "/owner 13800138000", chat_id=STAFF_CHAT)
     assert "已解除关联（已迁出）" in record["text"]  # staff see the move-out
 

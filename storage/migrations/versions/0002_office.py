@@ -1,7 +1,7 @@
 """move-outs: Binding.ended_at and the moveout history
 
 Revision ID: 0002_office
-Revises: 0001
+Revises: 0005_staff_chat
 """
 
 from alembic import op
@@ -11,7 +11,7 @@ import storage.types
 
 
 revision = "0002_office"
-down_revision = "0001"
+down_revision = "0005_staff_chat"
 branch_labels = None
 depends_on = None
 
