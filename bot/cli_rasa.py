@@ -39,7 +39,7 @@ def actions(
     from bot import logs
     from bot.runtime import build
 
-    logs.setup(secrets=[settings.telegram_token or ""])
+    logs.setup(secrets=settings.secrets(), level=settings.log_level, fmt=settings.log_format)
     runtime = build(settings, engine=_engine(settings))
     try:
         with _telegram_errors(settings):  # like `propdesk run`: staff must be reachable

@@ -81,6 +81,7 @@ def desk_config(settings: Settings, faq: FaqBase | None = None) -> DeskConfig:
         chase_repair_minutes=settings.chase_repair_minutes,
         chase_emergency_minutes=settings.chase_emergency_minutes,
         complaint_reply_hours=settings.complaint_reply_hours,
+        chart_font=str(settings.chart_font) if settings.chart_font else None,
     )
 
 

@@ -41,6 +41,7 @@ class DeskConfig:
     chase_repair_minutes: int = 30
     chase_emergency_minutes: int = 10
     complaint_reply_hours: int = 24
+    chart_font: str | None = None  # PROPDESK_CHART_FONT: a font file for the chart's Chinese
 
 
 @dataclass
