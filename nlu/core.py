@@ -18,7 +18,7 @@ from nlu.classifier import FORMAT_VERSION, IntentModel, train
 from nlu.entities import extract
 from nlu.faq import FaqBase, FaqIndex
 from nlu.text import detect_language
-from nlu.types import Parse
+from nlu.types import Entity, Parse
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +165,9 @@ class Nlu:
             intent, confidence = labels[nxt], float(probs[nxt])
 
         entities = extract(text, with_category=intent in _CATEGORY_INTENTS)
+        if intent == "emergency":
+            kind = check.hazard if check.fired else emergency.kind_of(text)
+            entities = (*entities, Entity("emergency_kind", kind))
         faq_id, faq_score = None, 0.0
         if intent == "faq":
             faq_id, faq_score = self.faq_match(text)

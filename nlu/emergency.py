@@ -21,7 +21,7 @@ class EmergencyCheck:
     """The outcome of the rule layer for one message."""
 
     fired: bool
-    hazard: str | None = None  # gas, fire, trapped, flood, electrical, injury, falling, intruder
+    hazard: str | None = None  # one of EMERGENCY_KINDS, or "mention" for an info-only frame
     suppressed_by: str | None = None  # negated, reference, hypothetical, info
 
     @property
@@ -104,7 +104,6 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"困住",
             rf"(?:关|锁)在{_LIFT_ZH}",
             r"出不来了",
-            r"救命",
             rf"{_LIFT_ZH}.{{0,16}}(?:我们|我|人|孩子|老人|小孩).{{0,4}}(?:出不去|出不来|下不来)",
             rf"(?:stuck|trapped|locked)\s+(?:inside\s+|in\s+)(?:the\s+|a\s+|an\s+)?{_LIFT_EN}",
             r"(?:i'?m|we'?re|i am|we are|someone|somebody|people|person|kids?|child|children|"
@@ -114,9 +113,6 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\s+(?:is\s+|are\s+|got\s+|get\s+|has been\s+|have been\s+)?(?:stuck|trapped)\b",
             rf"{_LIFT_EN}.{{0,40}}(?:with (?:someone|people|me|us|my \w+|a \w+) (?:inside|in it)|people inside|someone inside|(?:are|is) (?:stuck|trapped) inside)",
             r"\btrapped\b",
-            r"\bhelp me\b",
-            r"^\s*help\s*!+",
-            r"\bsos\b",
         ),
     ),
     (
@@ -155,7 +151,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
-        "electrical",
+        "water_electric",
         _rx(
             r"(?:冒|打|出|有|闪)火花",
             r"火花",
@@ -178,6 +174,58 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"got shocked",
             r"live wire",
             r"exposed (?:live )?wires?",
+        ),
+    ),
+    (
+        "child_elderly",
+        _rx(
+            r"(?:孩子|小孩|宝宝|娃|儿童).{0,8}(?:爬上|站在|坐在|挂在|翻出|悬在).{0,6}(?:窗|阳台|栏杆|护栏|窗台|外面)",
+            r"(?:孩子|小孩|宝宝|娃|儿童).{0,6}(?:反锁|锁)在.{0,6}(?:家|屋|车|房间)",
+            r"(?:老人|老太太|老大爷|老爷子|爷爷|奶奶|外婆|外公).{0,8}(?:摔倒|倒在|叫不醒|不说话|没反应|没动静)",
+            r"(?:child|kid|toddler|baby|boy|girl).{0,20}(?:on|at|hanging from|climbing)\s+(?:the\s+)?(?:window|balcony|ledge|railing)",
+            r"(?:child|kid|toddler|baby).{0,20}(?:alone|locked in)",
+            r"(?:elderly|old) (?:man|woman|lady|neighbou?r|person).{0,20}(?:fallen|fell|not answering|unresponsive)",
+        ),
+    ),
+    (
+        "structure",
+        _rx(
+            r"高空坠物",
+            r"高空抛物.{0,4}(?:砸|伤)",
+            r"玻璃.{0,8}(?:掉|坠|砸|飞)下",
+            r"玻璃.{0,6}(?:掉了|坠落|要掉|快掉|砸)",
+            r"(?:外墙|瓷砖|墙砖|墙皮|广告牌|窗户|空调外机|窗框).{0,6}(?:掉下|坠落|砸下|要掉|快掉|掉了下来|砸)",
+            r"掉下来.{0,6}(?:砸|差点)",
+            r"(?:楼|天花板|吊顶|屋顶|墙).{0,3}(?:塌了|要塌|坍塌|塌下来)",
+            r"塌方",
+            r"(?:glass|window|pane|tiles?|bricks?|debris|masonry|cladding|concrete|air ?con(?:ditioner)? unit)"
+            r"\s+(?:is\s+|are\s+|just\s+)?(?:falling|fell|dropping|dropped|about to fall|came down|crashing)",
+            r"falling (?:glass|tiles|debris|bricks|objects?)",
+            r"ceiling (?:has\s+)?(?:collapsed|caved in|fell|is falling|coming down)",
+            r"(?:roof|wall|balcony) (?:has\s+)?(?:collapsed|caved in)",
+            r"nearly hit (?:me|someone|a child)",
+        ),
+    ),
+    (
+        "violence",
+        _rx(
+            r"有人撬(?:门|锁)",
+            r"撬我家",
+            r"(?:有|遇到|抓到)小偷",
+            r"入室(?:盗窃|抢劫)",
+            r"有人闯进",
+            r"陌生人(?:进|闯)了?我家",
+            r"抢劫",
+            r"有人(?:拿刀|持刀|打人|打架.{0,4}(?:流血|受伤))",
+            r"break-?in\b(?!\s*insurance)",
+            r"breaking in",
+            r"broke into",
+            r"burglar",
+            r"intruder",
+            r"someone (?:is )?(?:trying to )?(?:get|break) in",
+            r"robbery",
+            r"being robbed",
+            r"(?:has|with) a knife",
         ),
     ),
     (
@@ -217,47 +265,6 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"badly hurt",
             r"got hurt",
             r"is hurt",
-        ),
-    ),
-    (
-        "falling",
-        _rx(
-            r"高空坠物",
-            r"高空抛物.{0,4}(?:砸|伤)",
-            r"玻璃.{0,8}(?:掉|坠|砸|飞)下",
-            r"玻璃.{0,6}(?:掉了|坠落|要掉|快掉|砸)",
-            r"(?:外墙|瓷砖|墙砖|墙皮|广告牌|窗户|空调外机|窗框).{0,6}(?:掉下|坠落|砸下|要掉|快掉|掉了下来|砸)",
-            r"掉下来.{0,6}(?:砸|差点)",
-            r"(?:楼|天花板|吊顶|屋顶|墙).{0,3}(?:塌了|要塌|坍塌|塌下来)",
-            r"塌方",
-            r"(?:glass|window|pane|tiles?|bricks?|debris|masonry|cladding|concrete|air ?con(?:ditioner)? unit)"
-            r"\s+(?:is\s+|are\s+|just\s+)?(?:falling|fell|dropping|dropped|about to fall|came down|crashing)",
-            r"falling (?:glass|tiles|debris|bricks|objects?)",
-            r"ceiling (?:has\s+)?(?:collapsed|caved in|fell|is falling|coming down)",
-            r"(?:roof|wall|balcony) (?:has\s+)?(?:collapsed|caved in)",
-            r"nearly hit (?:me|someone|a child)",
-        ),
-    ),
-    (
-        "intruder",
-        _rx(
-            r"有人撬(?:门|锁)",
-            r"撬我家",
-            r"(?:有|遇到|抓到)小偷",
-            r"入室(?:盗窃|抢劫)",
-            r"有人闯进",
-            r"陌生人(?:进|闯)了?我家",
-            r"抢劫",
-            r"有人(?:拿刀|持刀|打人|打架.{0,4}(?:流血|受伤))",
-            r"break-?in\b(?!\s*insurance)",
-            r"breaking in",
-            r"broke into",
-            r"burglar",
-            r"intruder",
-            r"someone (?:is )?(?:trying to )?(?:get|break) in",
-            r"robbery",
-            r"being robbed",
-            r"(?:has|with) a knife",
         ),
     ),
 )
@@ -317,6 +324,10 @@ def check(text: str) -> EmergencyCheck:
                 return EmergencyCheck(True, hazard)
             if first_suppressed is None:
                 first_suppressed = EmergencyCheck(False, hazard, reason)
+    if first_suppressed is None:
+        m = _GENERIC.search(t)
+        if m and _suppression("generic", t, t[: m.start()], t[m.end() :], m.group(0)) is None:
+            return EmergencyCheck(True, kind_of(t))
     if first_suppressed is None and _HAZARD_WORD.search(t) and _INFO.search(t):
         # Hazard vocabulary in an informational frame ("fire drill next week").
         return EmergencyCheck(False, "mention", "hypothetical")
@@ -338,6 +349,42 @@ def _suppression(hazard: str, t: str, before: str, after: str, phrase: str) -> s
     if _REFERENCE.search(t):
         return "reference"
     return None
+
+
+# A cry for help that names no hazard ("救命", "SOS"): an emergency whose kind
+# comes from the rest of the message, or is unknown.
+_GENERIC = re.compile(r"救命|救救|^\s*help\s*!+|\bsos\b|\bhelp me\b")
+
+# When no hazard rule names the kind (the model alone decided, or a bare cry for
+# help), these looser cues pick one; injury and medical is the fallback because
+# calling for medical help is the safe default.
+_KIND_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("gas", re.compile(r"煤|燃气|天然气|气味|臭鸡蛋|gas|propane|rotten egg")),
+    ("fire", re.compile(r"火|烟|烧|焦|fire|smoke|burn|flame")),
+    ("water_electric", re.compile(r"电|插座|spark|electric|socket|wire|shock")),
+    ("flood", re.compile(r"水|淹|漫|water|flood|pipe|leak")),
+    ("trapped", re.compile(r"困|关在|锁在|出不来|电梯|stuck|trapped|locked in|lift|elevator")),
+    ("violence", re.compile(r"打|刀|撬|小偷|陌生|抢|偷|fight|knife|stranger|thief|break|attack")),
+    ("child_elderly", re.compile(r"孩子|小孩|宝宝|老人|child|kid|baby|toddler|elderly")),
+    ("structure", re.compile(r"塌|掉下|坠|砸|裂|collapse|fall|crack")),
+)
+FALLBACK_KIND = "injury"
+
+
+def kind_of(text: str) -> str:
+    """The hazard kind of an emergency message, one of `nlu.types.EMERGENCY_KINDS`.
+
+    The kind a hazard rule names when one matches (negated or not), else the
+    first loose cue that matches, else `FALLBACK_KIND`.
+    """
+    t = fold(text or "")
+    for hazard, pattern in HAZARDS:
+        if pattern.search(t):
+            return hazard
+    for kind, cue in _KIND_CUES:
+        if cue.search(t):
+            return kind
+    return FALLBACK_KIND
 
 
 def is_emergency(text: str) -> bool:
