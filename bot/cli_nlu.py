@@ -75,8 +75,21 @@ def parse(
 
 @nlu_app.command("eval")
 def eval_(
-    file: Annotated[Path, typer.Argument(help="Labelled data in Rasa NLU YAML.", exists=True)],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Labelled intents (Rasa NLU YAML) or a labelled FAQ file "
+            "(paraphrases: [{id, text}], uncovered: [text]).",
+            exists=True,
+        ),
+    ],
     faq: Annotated[Path | None, typer.Option("--faq", help="FAQ knowledge base (YAML).")] = None,
+    faq_set: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--faq-set", help="Also score FAQ top-1 and no-answer on this labelled file."
+        ),
+    ] = None,
     model: Annotated[
         Path | None, typer.Option("--model", help="Model file (trained if missing).")
     ] = None,
@@ -85,19 +98,39 @@ def eval_(
         int, typer.Option("--errors", help="Also list up to N misclassified messages.")
     ] = 0,
 ) -> None:
-    """Accuracy, per-intent precision/recall/F1 and confusion pairs on a labelled file."""
-    from nlu import rasa_yaml
-    from nlu.evaluate import evaluate
+    """Accuracy (overall, zh, en), per-intent precision/recall/F1, emergency and
+    out_of_scope recall, confusion pairs; FAQ top-1 and no-answer on FAQ files."""
+    import yaml
 
-    try:
-        data = rasa_yaml.load(file)
-    except ValueError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from exc
-    report = evaluate(_load(faq, model), data.examples)
+    from nlu import rasa_yaml
+    from nlu.evaluate import evaluate, evaluate_faq
+
+    docs = []
+    for path in [file, *(faq_set or [])]:
+        try:
+            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            typer.echo(f"cannot read {path}: {exc}", err=True)
+            raise typer.Exit(2) from exc
+        docs.append((path, doc))
+    nlu = _load(faq, model)
+    out: dict = {}
+    for path, doc in docs:
+        if isinstance(doc, dict) and ("paraphrases" in doc or "uncovered" in doc):
+            out[f"faq:{path}"] = evaluate_faq(nlu, doc)
+            continue
+        try:
+            data = rasa_yaml.load(path)
+        except ValueError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from exc
+        out[f"intents:{path}"] = evaluate(nlu, data.examples)
     if as_json:
-        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
-    else:
+        body = {k: r.as_dict() for k, r in out.items()}
+        typer.echo(json.dumps(body if len(body) > 1 else next(iter(body.values())),
+                              ensure_ascii=False, indent=2))  # fmt: skip
+        return
+    for report in out.values():
         typer.echo(report.format(max_errors=errors))
 
 

@@ -57,7 +57,7 @@ def test_parse_bad_faq_exits_nonzero(tmp_path, nlu_model_file, nlu):
 
 
 def test_eval_text_and_json(nlu_model_file, nlu):
-    args = ["eval", str(DATA / "test.yml"), "--faq", str(REFERENCE_FAQ)]
+    args = ["eval", str(DATA / "dev.yml"), "--faq", str(REFERENCE_FAQ)]
     result = runner.invoke(nlu_app, [*args, "--model", str(nlu_model_file)])
     assert result.exit_code == 0, result.output
     assert "accuracy" in result.output and "complaint" in result.output
