@@ -377,8 +377,8 @@ OOS_EN = ["how do I boil an egg", "how do I reset my iphone", "what's the capita
           "how do I clear my browser cache", "what's the best phone to buy",
           "translate thank you into french", "who invented the telephone",
           "how do I get rid of fruit flies in my kitchen", "recommend a podcast"]  # fmt: skip
-OOS_MAKE_EN = ["write me a {f} about {t}", "compose a {f} about {t}", "can you make up a {f} about {t}",
-               "give me a {f} about {t}"]  # fmt: skip
+OOS_MAKE_EN = ["write me a {f} about {t}", "compose a {f} about {t}",
+               "can you make up a {f} about {t}", "give me a {f} about {t}"]  # fmt: skip
 OOS_FORM_EN = ["poem", "haiku", "song", "short story", "joke", "limerick", "riddle"]
 OOS_TOPIC_EN = ["cats", "the sea", "autumn", "my boss", "coffee", "the moon", "friendship", "rain"]
 OOS_MAKE_ZH = ["帮我写一{f}关于{t}的", "给我编一{f}{t}的", "来一{f}关于{t}", "能不能写一{f}讲{t}"]
@@ -386,8 +386,9 @@ OOS_FORM_ZH = ["首诗", "个故事", "个笑话", "段顺口溜", "首歌词", 
 OOS_TOPIC_ZH = ["猫", "大海", "秋天", "老板", "咖啡", "月亮", "友情", "下雨"]
 OOS_CHAT_ZH = ["好无聊啊", "我好累", "心情很差", "陪我聊会天", "你喜欢什么颜色", "你几岁了",
                "你是男的女的", "今天好烦", "我失恋了", "说点开心的"]  # fmt: skip
-OOS_CHAT_EN = ["I'm bored", "I feel sad today", "what's your favourite colour", "how old are you",
-               "are you a man or a woman", "talk to me about anything", "do you like music"]  # fmt: skip
+OOS_CHAT_EN = ["I'm bored", "I feel sad today", "what's your favourite colour",
+               "how old are you", "are you a man or a woman", "talk to me about anything",
+               "do you like music"]  # fmt: skip
 OOS_NEAR_EN = ["where can I get good {x} around here", "best {x} near me", "any good {x} nearby"]
 OOS_NEAR_ZH = ["附近哪家{x}好吃", "这边有什么好吃的{x}", "推荐一家{x}"]
 OOS_FOOD_EN = ["pizza", "noodles", "dim sum", "coffee", "burgers", "hotpot"]
