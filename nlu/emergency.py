@@ -509,8 +509,22 @@ _KIND_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("violence", re.compile(r"打|刀|撬|小偷|陌生|抢|偷|fight|knife|stranger|thief|break|attack")),
     ("child_elderly", re.compile(r"孩子|小孩|宝宝|老人|child|kid|baby|toddler|elderly")),
     ("structure", re.compile(r"塌|掉下|坠|砸|裂|collapse|fall|crack")),
+    (
+        "injury",
+        re.compile(
+            r"血|晕|倒|摔|伤|疼|痛|呼吸|喘|昏|抽搐|救护|120|不动|叫不醒|"
+            r"hurt|blood|bleed|fell|unconscious|breath|ambulance|faint|injur|pain|not moving"
+        ),
+    ),
 )
 FALLBACK_KIND = "injury"
+
+
+def has_hazard_cue(text: str) -> bool:
+    """True when any hazard word, however loose, is in `text` (the model alone may
+    call a message an emergency only then)."""
+    t = _unmistype(text)
+    return any(cue.search(t) for _, cue in _KIND_CUES) or bool(_GENERIC.search(t))
 
 
 def kind_of(text: str) -> str:

@@ -31,7 +31,7 @@ FAQ_THRESHOLD = 0.36
 
 # A close call: the runner-up is within this score of the best entry, so the
 # desk offers the top entries as buttons instead of guessing.
-CLOSE_MARGIN = 0.04
+CLOSE_MARGIN = 0.05
 
 
 @dataclass(frozen=True)
