@@ -134,28 +134,71 @@ def eval_(
         typer.echo(report.format(max_errors=errors))
 
 
+def _labelled(database_url: str | None) -> list[tuple[str, str]]:
+    """The desk's stored labelled examples (owners' choices on the clarify buttons)."""
+    from bot.config import Settings
+    from bot.runtime import open_database
+    from storage.db import SchemaBehind, session_scope
+    from storage.labelled import labelled_examples
+
+    try:
+        settings = Settings(**({"database_url": database_url} if database_url else {}))
+        engine = open_database(settings)
+    except (ValueError, SchemaBehind) as exc:
+        typer.echo(f"cannot open the database: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    with session_scope(engine) as session:
+        return labelled_examples(session)
+
+
+DbOption = typer.Option("--database-url", help="Overrides PROPDESK_DATABASE_URL.")
+
+
+@nlu_app.command("export-labelled")
+def export_labelled(
+    out: Annotated[Path, typer.Argument(help="Rasa NLU YAML file to write.")],
+    database_url: Annotated[str | None, DbOption] = None,
+) -> None:
+    """Write the labelled examples the desk collected from its clarify buttons."""
+    from nlu import rasa_yaml
+    from nlu.rasa_yaml import NluData
+
+    pairs = _labelled(database_url)
+    rasa_yaml.dump(NluData(examples=pairs), out)
+    typer.echo(f"{len(pairs)} labelled examples -> {out}")
+
+
 @nlu_app.command()
 def train(
     file: Annotated[
         Path | None, typer.Argument(help="Training data (Rasa NLU YAML); bundled data by default.")
     ] = None,
     model: Annotated[Path | None, typer.Option("--model", help="Where to save the model.")] = None,
+    with_labelled: Annotated[
+        bool,
+        typer.Option(
+            "--with-labelled",
+            help="Add the labelled examples the desk collected (clarify buttons).",
+        ),
+    ] = False,
+    database_url: Annotated[str | None, DbOption] = None,
 ) -> None:
     """Rebuild the model from training data and save it."""
-    from nlu import Nlu, rasa_yaml
+    from nlu import Nlu
 
     if file is not None and not file.exists():
         typer.echo(f"no such file: {file}", err=True)
         raise typer.Exit(2)
+    extra = _labelled(database_url) if with_labelled else []
     try:
-        counts = rasa_yaml.load(
-            file or Path(__file__).parents[1] / "nlu" / "data" / "nlu.yml"
-        ).counts()
-        nlu, seconds = Nlu.train(file, model_path=_model_path(model))
+        nlu, seconds = Nlu.train(file, model_path=_model_path(model), extra=extra)
     except ValueError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
+    counts = nlu.model.meta.get("counts", {})
     for intent, n in sorted(counts.items()):
         typer.echo(f"{intent:<14} {n:>5}")
     typer.echo(f"{'total':<14} {sum(counts.values()):>5}")
+    if with_labelled:
+        typer.echo(f"labelled examples added: {nlu.model.meta['extra']} of {len(extra)}")
     typer.echo(f"trained in {seconds:.1f} s -> {nlu.model_path}")

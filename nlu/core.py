@@ -18,8 +18,9 @@ from nlu import emergency, rasa_yaml
 from nlu.classifier import FORMAT_VERSION, IntentModel, train
 from nlu.entities import extract
 from nlu.faq import FaqBase, FaqIndex
+from nlu.rasa_yaml import NluData
 from nlu.text import detect_language, fold
-from nlu.types import Entity, Parse
+from nlu.types import INTENTS, Entity, Parse
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,20 @@ def _read_model(path: Path) -> IntentModel | None:
     return model
 
 
+def with_extra(data: NluData, extra: list[tuple[str, str]]) -> int:
+    """Add (text, intent) pairs to `data` in place: known intents, texts not yet in it.
+    Returns how many were added."""
+    seen = {" ".join(t.split()) for t, _ in data.examples}
+    added = 0
+    for text, intent in extra:
+        key = " ".join(text.split())
+        if intent in INTENTS and key and key not in seen:
+            data.examples.append((key, intent))
+            seen.add(key)
+            added += 1
+    return added
+
+
 class Nlu:
     """Understands one owner message at a time; `parse` is pure and thread-safe."""
 
@@ -124,13 +139,22 @@ class Nlu:
 
     @classmethod
     def train(
-        cls, training_file: Path | None = None, *, model_path: Path | None = None
+        cls,
+        training_file: Path | None = None,
+        *,
+        model_path: Path | None = None,
+        extra: list[tuple[str, str]] | None = None,
     ) -> tuple[Nlu, float]:
-        """Retrain from a Rasa YAML file and save; returns (nlu, seconds taken)."""
+        """Retrain from a Rasa YAML file plus `extra` (text, intent) pairs and save;
+        returns (nlu, seconds taken). Extra pairs with an unknown intent, or whose
+        text the file already has, are skipped; `model.meta["extra"]` counts the rest."""
         training_file = Path(training_file) if training_file else DEFAULT_TRAINING_FILE
         path = Path(model_path) if model_path else default_model_path(training_file)
         t0 = time.perf_counter()
-        model = train(rasa_yaml.load(training_file))
+        data = rasa_yaml.load(training_file)
+        added = with_extra(data, extra or [])
+        model = train(data)
+        model.meta["extra"] = added
         save_model(model, path)
         nlu = cls(model, model_path=path)
         nlu.trained_now = True
