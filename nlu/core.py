@@ -88,6 +88,13 @@ def _read_model(path: Path) -> IntentModel | None:
     return model
 
 
+def model_ready(model_path: Path | None = None, training_file: Path | None = None) -> bool:
+    """True when `Nlu.load` would read a saved model instead of training one (seconds)."""
+    training_file = Path(training_file) if training_file else DEFAULT_TRAINING_FILE
+    path = Path(model_path) if model_path else default_model_path(training_file)
+    return path.exists() and _read_model(path) is not None
+
+
 def with_extra(data: NluData, extra: list[tuple[str, str]]) -> int:
     """Add (text, intent) pairs to `data` in place: known intents, texts not yet in it.
     Returns how many were added."""
