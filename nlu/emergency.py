@@ -270,6 +270,11 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "violence",
         _rx(
+            r"(?:出去|出门|出国|旅游|旅行|不在家|没人住|空着|回老家).{0,14}(?:屋里|家里|房子里|里面|屋子里).{0,4}(?:有人|有动静|有声音|亮灯|灯亮)",
+            r"(?:away|on holiday|on vacation|abroad|empty|nobody (?:is )?home|not home).{0,50}(?:someone|somebody|people|a man|a woman|lights?|noises?) (?:is |are )?(?:inside|in there|moving|walking|on)",
+            r"(?:someone|somebody|people|a man|a woman) (?:is |are )?(?:inside|moving around|walking around).{0,40}(?:away|on holiday|abroad|nobody (?:is )?home)",
+            r"forc(?:e|ing)(?: open)? (?:my|our|the|a|his|her|their) (?:front )?(?:door|lock|window)",
+            r"(?:trying|tried) to (?:get in|break in|force (?:open|the|my|our))",
             r"陌生人.{0,8}(?:在|进).{0,6}(?:屋|家|房)",
             r"(?:屋|家|房)(?:里|里面|子里).{0,6}(?:有个?|有一个)?陌生人",
             r"有人.{0,4}(?:正在|在)?(?:砸|踹|撬|踢)(?:我家|我们家|隔壁|对门|邻居)?.{0,4}(?:门|锁|窗)",
@@ -303,6 +308,9 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "injury",
         _rx(
+            r"(?:叫|喊|拍|推)(?:他|她|人|了半天)?(?:也|都)?(?:不应|叫不醒|喊不醒|没反应|没有反应|不动)",
+            r"(?:躺|倒)着?(?:一个)?人.{0,10}(?:不应|叫不醒|没反应|不动)",
+            r"(?:won\'?t|doesn\'?t|does not|isn\'?t) (?:wake up|respond|responding)",
             r"(?:腿|胳膊|手臂|手|脚|脖子|腰).{0,4}(?:动不了|弯了|断了|不能动)",
             r"(?:躺|倒)在地上.{0,6}(?:一动不动|不动|没反应|叫不醒)",
             r"一动不动",
@@ -394,7 +402,8 @@ _HAZARD_WORD = re.compile(
 # Complaints about neighbours' smoking are not fires.
 _NOT_FIRE = re.compile(
     r"抽烟|吸烟|烟头|烟味从|二手烟|烟瘾|smoking (?:in|on|near|neighbour|neighbor)|cigarette|smokes|"
-    r"(?:people|someone|he|she|they|neighbou?rs?|guys?) (?:keep |keeps |are |is )?smoking"
+    r"(?:people|someone|somebody|he|she|they|neighbou?rs?|guys?|men|workers|guards?) "
+    r"(?:keep |keeps |still |always |are |is )?smok(?:e|es|ing)\b"
 )
 
 

@@ -328,6 +328,18 @@ COMPLAINT_STORY_ZH = [
     "物业费一年比一年贵 绿化越来越差",
     "停车费涨了 车位却越来越少",
 ]
+WORK_ZH = ["{w}{d}{f} {j}"]
+WORK_W_ZH = ["师傅", "维修工", "你们的人", "上次来的师傅", "物业派的人"]
+WORK_D_ZH = ["换完", "修完", "来过以后", "弄完", "装好后"]
+WORK_F_ZH = ["接口还在渗水", "灯又不亮了", "漏得更厉害了", "门反而关不上了", "墙上全是印子",
+             "第二天又坏了"]  # fmt: skip
+WORK_J_ZH = ["什么水平", "什么技术啊", "白修了", "太敷衍了", "钱白花了", "这活干的"]
+WORK_EN = ["{w} {d} and now {f}, {j}"]
+WORK_W_EN = ["your plumber", "the electrician", "the guy you sent", "your technician"]
+WORK_D_EN = ["came round", "fixed the tap", "replaced the pipe", "was here yesterday"]
+WORK_F_EN = ["it leaks worse", "the light is dead again", "there's water on the floor",
+             "the door won't shut"]  # fmt: skip
+WORK_J_EN = ["what a joke", "terrible work", "useless", "I'm not paying for that", "unbelievable"]
 COMPLAINT_EN = [
     "is this what we pay the service charge for?",
     "do you actually do anything?",
@@ -350,9 +362,11 @@ HUMAN_STAFF_ZH = ["王经理", "李管家", "张师傅", "前台小刘", "陈主
 HUMAN_EN = ["call me, I can't type", "please ring me back, typing is hard for me",
             "this bot is useless, get me a human", "you don't understand me, real person please",
             "stop the automatic replies and let me speak to someone", "I want to talk to {s}",
-            "can {s} call me", "put me through to {s}"]  # fmt: skip
+            "can {s} call me", "put me through to {s}", "can I speak with {s}",
+            "is {s} available", "I need {s}, please", "get {s} to ring me"]  # fmt: skip
 HUMAN_STAFF_EN = ["Mr Wang", "the manager", "Lisa at the front desk", "my housekeeper",
-                  "the duty officer"]  # fmt: skip
+                  "the duty officer", "Ms Zhou from the office", "Manager Li",
+                  "the property manager", "somebody from customer service"]  # fmt: skip
 GREET_ZH = ["有人在吗", "有人吗？", "客服在线不", "客服在不在", "还有人值班吗", "新年好", "过年好",
             "中秋快乐", "端午安康", "早啊", "哈喽", "侬好", "雷猴", "老师好",
             "物业你好", "在不在呀", "嗨 有人没"]  # fmt: skip
@@ -426,6 +440,8 @@ def generate() -> dict[str, list[str]]:
         + _fill(COMPLAINT_ZH, 30, x=COMPLAINT_X_ZH)
         + COMPLAINT_STORY_ZH
         + COMPLAINT_EN
+        + _fill(WORK_ZH, 30, w=WORK_W_ZH, d=WORK_D_ZH, f=WORK_F_ZH, j=WORK_J_ZH)
+        + _fill(WORK_EN, 20, w=WORK_W_EN, d=WORK_D_EN, f=WORK_F_EN, j=WORK_J_EN)
     )
     for intent, text in NOT_EM_OTHER_EN:
         g.setdefault(intent, []).append(text)
