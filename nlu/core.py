@@ -47,10 +47,14 @@ _CATEGORY_INTENTS = frozenset({"repair", "emergency", "complaint"})
 FAQ_OVERRIDE_SCORE = 0.6
 FAQ_OVERRIDE_CONFIDENCE = 0.7
 _QUESTION = re.compile(
-    r"[?？]|吗|么|怎么|怎样|如何|多少|几点|哪|什么|能不能|可不可以|有没有|是否|"
-    r"\b(?:what|how|when|where|which|who|is there|are there|can i|do i|do you|does)\b"
+    r"[?？]|吗|么|怎么|怎样|如何|多少|几点|哪|什么|能不能|可不可以|有没有|是否|请问|想问|想知道|"
+    r"给我|告诉我|价格|收费|费用|标准|规定|流程|时间|"
+    r"\b(?:what|how|when|where|which|who|is there|are there|can i|do i|do you|does|tell me|"
+    r"price|prices|cost|costs|rules|hours|procedure)\b"
 )
-_OWN_ACCOUNT = re.compile(r"我家|我的|我们家|\bmy\b|\bi\b|\bour\b")
+_OWN_ACCOUNT = re.compile(
+    r"我家|我的|我们家|\bmy\b|\bi\b|\bour\b|\d+-\d+|\bflat\b|\bunit\b|房号|\d+室|\d+号楼|\d+栋"
+)
 
 
 def default_model_path(training_file: Path) -> Path:
