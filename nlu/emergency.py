@@ -72,6 +72,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "fire",
         _rx(
+            r"大火|火很大|火势|烧得很厉害",
             r"自燃",
             r"(?:起火|着火)了?.{0,4}灭不(?:掉|了)",
             r"(?:smoke|fire) alarm.{0,20}(?:scream|going off|won\'t stop).{0,40}(?:burn|smoke)|(?:burn|smoke).{0,40}alarm.{0,10}(?:scream|going off)",
@@ -191,6 +192,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "water_electric",
         _rx(
+            r"(?:漏|渗|流|进|喷|淋)(?:水)?(?:到|进|在)?.{0,8}(?:电箱|电表箱|配电箱|电闸|插座|开关|灯座|灯具)",
             r"水.{0,8}(?:灯|吊灯|灯座|灯具|电箱|电表|插座|开关|配电箱).{0,6}(?:流|滴|渗|漏|进|泡)",
             r"(?:灯|吊灯|灯座|灯具|电箱|电表|插座|开关|配电箱).{0,6}(?:进水|滴水|渗水|往下滴|流水|泡在水)",
             r"冒火星|火星子",
@@ -249,6 +251,12 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "structure",
         _rx(
+            r"(?:铁皮|彩钢瓦|瓦片|广告牌|招牌|树枝|大树|窗户|玻璃|空调外机|雨棚|脚手架).{0,8}(?:吹|刮)(?:下来|掉|倒|飞|落)",
+            r"(?:大风|台风|狂风).{0,12}(?:吹|刮)(?:下来|倒|掉|飞|落)",
+            r"(?:往下|往楼下|从楼上|从窗户|从阳台).{0,4}(?:扔|砸|丢|抛)(?:.{0,4})(?:砖|石头|酒瓶|花盆|刀|玻璃|铁)",
+            r"(?:throw|throwing|threw|dropping|dropped) (?:bricks|bottles|stones|things|objects|rubbish|glass)\b.{0,20}(?:off|from|out of|down)",
+            r"ceiling (?:just )?(?:fell in|came down|collapsed)|roof (?:just )?(?:fell in|came down)",
+            r"(?:blown|blew) (?:off|down)\b",
             r"(?:pieces|chunks|bits) (?:are |keep )?(?:falling|coming off|dropping)",
             r"(?:balcony|ceiling|wall|roof|facade).{0,20}cracking.{0,20}(?:falling|coming down|dropping)",
             r"(?:花盆|水泥|混凝土|墙皮|石头|砖头?|栏杆|护栏|广告牌|招牌|吊顶|天花板).{0,10}(?:掉下|砸下|往下(?:掉|砸)|快掉|要掉|掉块|塌)",
@@ -278,6 +286,9 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "violence",
         _rx(
+            r"\b(?:attacking|assaulting|being attacked|beating (?:me|him|her|them|someone) up|hitting (?:me|my \w+))\b",
+            r"(?:strange|unknown) (?:man|woman|person|guy).{0,30}(?:crowbar|knife|weapon|trying)",
+            r"有人(?:打我|要打我|在打我|追我|跟踪我)",
             r"(?:with|holding|carrying|waving) (?:a |an )?(?:knife|bat|baseball bat|machete|gun|weapon|axe|hammer|metal bar|crowbar|broken bottle)",
             r"smash(?:ing|ed)? (?:car |the |my |our )?windows?",
             r"\bstabb?(?:ed|ing)\b|been shot",
@@ -321,6 +332,11 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "injury",
         _rx(
+            r"中风|脑梗|心梗|心脏病(?:犯了|发作)|休克|过敏.{0,6}(?:肿|喘|呼吸)|羊水破|要生了|早产|嘴歪了|说不出话",
+            r"(?:不会|不能|没法)动了|动不了了|磕到头|撞到头|头破了",
+            r"\b(?:stroke|anaphyla\w*|allergic reaction|in labou?r|waters? (?:have |has )?broken|overdos\w*)\b",
+            r"there\'?s blood|hit (?:his|her|my|their|its) head|(?:is|she\'?s|he\'?s) confused and",
+            r"fell (?:down|off|from)\b.{0,30}(?:blood|bleeding|hit|unconscious|not moving|hurt)",
             r"(?:he|she|someone|somebody|a man|a woman|an? (?:old|elderly) \w+|my \w+|a person|they)(?:\'s| is| are)? lying (?:in|on|at) the \w+",
             r"\b(?:stabbed|shot|choking|choked|swallowed something|can\'?t breathe)\b",
             r"噎住|卡住喉咙|喘不过气|被捅|被砍",
