@@ -466,6 +466,7 @@ _NOT_URGENT = re.compile(
     r"不急|不着急|不用急|不紧急|不算急|慢慢来|有空(?:再|的时候)|方便的时候|"
     r"not urgent|no rush|no hurry|whenever (?:you|it'?s convenient)|when you (?:get|have) (?:a )?(?:chance|time)"
 )
+_NOW = re.compile(r"现在|正在|快来|救命|马上|赶紧|right now|now\b|hurry|quick")
 _LIFE_HAZARDS = frozenset({"gas", "fire", "trapped", "injury", "violence", "child_elderly"})
 
 
@@ -511,7 +512,16 @@ def check(text: str) -> EmergencyCheck:
     return first_suppressed or EmergencyCheck(False)
 
 
-_WHEN_AFTER = re.compile(r"^\s*(?:了)?\s*(?:的时候|时候|时(?:应该|要|该|怎么))")
+_WHEN_AFTER = re.compile(r"^\s*(?:了)?\s*(?:的时候|时候|时(?!间|候))")
+# The owner says it was a false alarm or explains the cause away.
+_FALSE_ALARM = re.compile(
+    r"虚惊|误报|原来是|刚才说的|刚刚说的|刚才那个|是邻居在(?:煮|做|烧)|"
+    r"false alarm|turned out|it was (?:just|only)|nothing serious"
+)
+# A hazard that keeps happening is a complaint about it, not an emergency now.
+_RECURRING = re.compile(
+    r"一周|一个月|这个月|最近|经常|老是|总是|三天两头|好几次|[两三四五六七八九几]次"
+)
 
 
 def _suppression(hazard: str, t: str, before: str, after: str, phrase: str) -> str | None:
@@ -519,6 +529,10 @@ def _suppression(hazard: str, t: str, before: str, after: str, phrase: str) -> s
         return "negated"
     if _WHEN_AFTER.search(after):
         return "hypothetical"
+    if _FALSE_ALARM.search(t):
+        return "negated"
+    if _RECURRING.search(t) and not _NOW.search(t):
+        return "reference"
     window = before[-8:]
     if _NEG_BEFORE_ZH.search(window) or _NEG_BEFORE_EN.search(before[-30:]):
         return "negated"
