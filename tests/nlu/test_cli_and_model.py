@@ -93,13 +93,16 @@ def test_train_command(tmp_path):
 
 def test_missing_model_trains_then_second_load_reads_it(tmp_path, shared_faq):
     path = tmp_path / "deep" / "dir" / "nlu.joblib"
+    t0 = time.perf_counter()
     first = Nlu.load(model_path=path, faq=shared_faq)
+    train_seconds = time.perf_counter() - t0
     assert first.trained_now and path.is_file()
     t0 = time.perf_counter()
     second = Nlu.load(model_path=path, faq=shared_faq)
     load_seconds = time.perf_counter() - t0
     assert not second.trained_now
-    assert load_seconds < 1.0
+    # reading is far cheaper than training, however busy the machine (bench: ~0.3 s)
+    assert load_seconds < train_seconds / 3
     text = "厨房水管漏水了"
     assert second.parse(text) == first.parse(text)
 
