@@ -47,6 +47,11 @@ class Inbound:
     in_staff_chat: bool = False
     is_staff: bool = False
     username: str | None = None  # the sender's @handle, if any (staff roster for /assign)
+    # What else the message carried (text and photos aside: "voice", "video", "document",
+    # "sticker"...) and the message's own id (for copyMessage).
+    media: str | None = None
+    message_id: int | None = None
+    thread_id: int | None = None  # the forum topic it was typed in (None: General)
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,9 @@ class Reply:
     `edit_message_id` edits that message instead of sending a new one.
     `ticket_id` marks a staff message relayed to the owner: the adapter reports
     the delivered message id (Desk.relayed) so the owner's reply finds the ticket.
+    `copy_from` (chat_id, message_id) is a message (a staff member's photo, voice
+    note, file...) copied to the chat (copyMessage) with `text` as its caption
+    ("" drops the caption it had).
     """
 
     chat_id: int
@@ -84,6 +92,7 @@ class Reply:
     photo: str | None = None
     edit_message_id: int | None = None
     ticket_id: int | None = None
+    copy_from: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +102,7 @@ class StaffNotice:
 
     `edit_message_id` edits that message in place (a card, or a paged list).
     `image` is a PNG (the monthly chart) sent as a photo right after the text.
+    `thread_id` posts it in that forum topic (an answer to a command typed there).
     """
 
     text: str
@@ -105,6 +115,7 @@ class StaffNotice:
     chat_id: int | None = None
     edit_message_id: int | None = None
     image: bytes | None = None
+    thread_id: int | None = None  # the forum topic to post in (None: General)
 
 
 @dataclass
