@@ -44,7 +44,7 @@ def _faq(turn: Turn, parse: Parse | None) -> None:
     if parse is None:
         faq.prompt(turn)
     else:
-        faq.answer(turn, parse.faq_id)
+        faq.answer(turn, parse.faq_id, parse.faq_alternatives)
 
 
 def _cancel(turn: Turn, parse: Parse | None) -> None:
@@ -313,6 +313,8 @@ class Desk:
             report.on_step(turn, None)
         elif data == "handoff":
             handoff.start(turn)
+        elif data.startswith("faq:"):
+            faq.chosen(turn, data[4:])
         elif data.startswith("pick:") and data[5:] in CHOICES:
             intent, text = chose(turn, data[5:])
             if text is None:
