@@ -14,7 +14,7 @@ from pathlib import Path
 import joblib
 import sklearn
 
-from nlu import embeddings, emergency, rasa_yaml
+from nlu import emergency, rasa_yaml
 from nlu.classifier import FORMAT_VERSION, IntentModel, train
 from nlu.entities import extract
 from nlu.faq import FaqBase, FaqIndex
@@ -58,12 +58,8 @@ _OWN_ACCOUNT = re.compile(
 
 
 def default_model_path(training_file: Path) -> Path:
-    """Under ~/.cache/propdesk, named by the training data, scikit-learn's version and
-    whether the embedding head is on (so both models can be kept)."""
-    flavour = b"+e5" if embeddings.wanted() else b""
-    digest = hashlib.sha256(
-        training_file.read_bytes() + sklearn.__version__.encode() + flavour
-    ).hexdigest()
+    """Under ~/.cache/propdesk, named by the training data and scikit-learn's version."""
+    digest = hashlib.sha256(training_file.read_bytes() + sklearn.__version__.encode()).hexdigest()
     return Path.home() / ".cache" / "propdesk" / f"nlu-{digest[:12]}.joblib"
 
 
@@ -93,9 +89,6 @@ def _read_model(path: Path) -> IntentModel | None:
     meta = model.meta or {}
     if meta.get("format") != FORMAT_VERSION or meta.get("sklearn") != sklearn.__version__:
         log.warning("NLU model %s was built for another version; retraining", path)
-        return None
-    if embeddings.wanted() and not meta.get("embeddings"):
-        log.warning("NLU model %s has no embedding head; retraining", path)
         return None
     return model
 

@@ -359,7 +359,7 @@ BILL_EN = [
     "what's my {i} balance",
     "is my {i} paid up",
     "how much is my {i} this month",
-    "did my {i} payment go through",
+    "has my {i} payment gone through",
 ]
 
 TICKET_ZH_ITEM = ["报修", "漏水", "电梯", "暖气", "门禁", "投诉", "楼道灯", "马桶", "工单"]
