@@ -236,7 +236,7 @@ class Nlu:
             and self._may_be_faq(text, intent, confidence)
         ):
             found = self._faq_index.lookup(text)
-            if found.score >= FAQ_OVERRIDE_SCORE:
+            if found.faq_id is not None and found.score >= FAQ_OVERRIDE_SCORE:
                 intent, rule = "faq", "faq_match"
                 confidence = max(confidence, float(probs[labels.index("faq")]))
         entities = extract(text, with_category=intent in _CATEGORY_INTENTS)
