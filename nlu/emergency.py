@@ -467,7 +467,7 @@ _REFERENCE = re.compile(
     r"有结果|结果呢|进度|跟进|复查|回访|"
     r"last (?:time|week|month|year|night's)|the other day|earlier this|i reported|we reported|"
     r"on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|afterwards|"
-    r"昨晚.{0,8}那(?:户|家|栋)|那户|那家人?的|你们说(?:今天|明天|要|会)|"
+    r"(?:昨晚|昨天|昨儿).{0,8}那(?:户|家|栋)|你们说(?:今天|明天|要|会)|"
     r"(?:was|were|been) (?:reported|fixed|handled|resolved|sorted)|any update|follow(?:ing)? up|"
     r"status of|ticket|what happened (?:with|to) (?:the|my)|did (?:you|anyone|someone) (?:fix|check|look)"
 )
