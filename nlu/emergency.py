@@ -45,7 +45,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:smell|odou?r|whiff)\w*.{0,25}(?:like|of) gas|gas.{0,20}(?:smell|odou?r)",
             r"臭鸡蛋(?:的)?(?:味|气味)",
             r"(?:嘶嘶|呲呲|哧哧|滋滋|丝丝)(?:地|的)?(?:响|声|漏).{0,14}(?:味|闻|呛)|(?:味|闻|呛).{0,14}(?:嘶嘶|呲呲|哧哧|丝丝)(?:地|的)?(?:响|声)",
-            r"(?:灶|管子|管道|阀门|热水器|厨房).{0,12}(?:味儿?|味道)(?:不对|怪怪|不太对|好怪)",
+            r"(?:灶|燃气管|煤气管|燃气阀|煤气阀|燃气表|煤气表).{0,12}(?:味儿?|味道)(?:不对|怪怪|不太对|好怪)",
             rf"{_GAS_ZH}.{{0,6}}(?:管|管道|阀|表).{{0,6}}(?:钻破|挖断|挖破|打穿|弄破|破了|断了|裂了|嘶嘶|呲呲)",
             rf"(?:钻破|挖断|挖破|打穿|弄破|挖到)了?.{{0,4}}{_GAS_ZH}",
             rf"{_GAS_ZH}.{{0,8}}(?:有|一股|好大|很冲|冲鼻).{{0,2}}(?:味|气味)",
@@ -76,7 +76,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"(?:漏|渗|流|进|喷|淋)(?:水)?(?:到|进|在)?.{0,8}(?:电箱|电表箱|配电箱|电闸|插座|开关|灯座|灯具)",
             r"水.{0,8}(?:灯|吊灯|灯座|灯具|灯罩|电箱|电表|插座|开关|配电箱).{0,6}(?:流|滴|渗|漏|进|泡|淌|往下|冒)",
-            r"(?:水|湿|漫|泡).{0,10}(?:插座|电箱|配电箱|开关|电线).{0,8}(?:滋滋|噼啪|啪啪|冒火|响)",
+            r"(?:水|湿|漫|泡).{0,10}(?:插座|电箱|配电箱|开关|电线).{0,8}(?:滋滋|噼啪|啪啪|冒火|冒烟)",
             r"(?:live|exposed|bare|hanging) wires?.{0,30}(?:water|wet|flood|puddle)|(?:water|wet|flood\w*).{0,40}(?:live|exposed|bare) wires?",
             r"(?:灯|吊灯|灯座|灯具|电箱|电表|插座|开关|配电箱).{0,6}(?:进水|滴水|渗水|往下滴|流水|泡在水)",
             r"(?:电线|插座|插头|开关|电箱|配电箱|电表|电器|充电器|线路|灯).{0,8}(?:冒火星|火星子|火花|跳火|打火)|(?:冒火星|火星子|火花|跳火).{0,8}(?:电线|插座|插头|开关|电箱|配电箱|电表|电器|线路)",
@@ -165,10 +165,10 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"(?:被?困|被?关|卡)(?:在|住在)?{_LIFT_ZH}",
             r"困电梯",
             rf"{_LIFT_ZH}.{{0,6}}关(?:了)?人",
-            rf"(?:我|我们|人|孩子|小孩|老人|我妈|我爸|老公|老婆|女儿|儿子|俺|娃)(?:还|正)?在{_LIFT_ZH}(?:里|里面|里头|里边)?.{{0,16}}(?:打不开|开不了|不动了|停了|卡住|卡了|下不去|出不去|出不来|没人理|按警铃)",
+            rf"(?:我|我们|人|孩子|小孩|老人|我妈|我爸|老公|老婆|女儿|儿子|俺|娃)(?:还|正)?在{_LIFT_ZH}(?:里|里面|里头|里边).{{0,16}}(?:打不开|开不了|不动了|停了|卡住|卡了|下不去|出不去|出不来|没人理|按警铃)",
             rf"{_LIFT_ZH}.{{0,16}}(?:卡住|卡了|停了|停住|不动了|坏了|黑了|stuck).{{0,16}}(?:我|我们|人|孩子|小孩|老人)(?:还)?(?:在|困在)?(?:里头|里面|里边|在里)",
             rf"{_LIFT_ZH}.{{0,16}}(?:里头|里面|里边)(?:还)?有(?:个|一个|两个|几个)?(?:人|小孩|孩子|老人|宝宝)",
-            r"(?:被)?反锁在(?:了)?.{0,6}(?:里面|里头|屋里|卫生间|厕所|房间|家里)",
+            r"(?:我|我们|孩子|小孩|老人|人|宝宝|娃|我妈|我爸|老公|老婆|奶奶|爷爷)(?:被)?(?:反锁|锁)在(?:了)?.{0,6}(?:里面|里头|屋里|卫生间|厕所|房间|家里)",
             r"(?:锁死|堵死|封死)了?.{0,12}(?:出不去|出不来)",
             r"被困",
             r"困在",
@@ -198,10 +198,9 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:水从|水往).{0,8}(?:往下|下来).{0,4}(?:倒|灌|涌|冲)",
             r"(?:总阀|水阀|阀门)(?:关不住|关不上|关不了|坏了).{0,10}水",
             r"水越来越(?:多|深|大)",
-            r"(?:往下|往屋里|往家里|往里)(?:灌|涌|冲|倒)水|(?:灌|涌)(?:进来|进屋)?的?水",
+            r"(?:往下|往屋里|往家里|往里)(?:灌|涌|冲|倒)水|水(?:往|从).{0,6}(?:灌|涌)进",
             r"(?:天花板|顶上|房顶|楼上|墙里|墙上).{0,8}(?:哗哗|哗啦啦?|刷刷)",
-            r"(?:哗哗|哗啦啦?)(?:地|的)?(?:往下|往外|往里)?(?:流|淌|冒|喷|灌|漏)",
-            r"(?:跟|像)下(?:大)?雨一样",
+            r"(?:天花板|屋顶|顶上|吊顶|墙).{0,10}(?:跟|像)下(?:大)?雨一样",
             r"(?:地上|地面|屋里|家里|客厅|卧室|厨房|卫生间).{0,8}(?:一指|一寸|一拃|半尺|几公分|[一二三四五六七八九十几\d]+(?:厘米|公分|cm))深",
             r"(?:总阀|总闸|阀门|水阀|水闸|总水阀).{0,10}(?:止不住|停不下|还在(?:流|喷|冒|漏)|没用)",
             r"(?:water|it)(?:'s| is) (?:coming|pouring|gushing|raining) (?:down )?(?:through|from) (?:the )?(?:ceiling|upstairs|above)",
@@ -253,8 +252,11 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:孩子|小孩|宝宝|娃|儿童|小朋友).{0,8}(?:爬|站|坐|挂|翻).{0,4}(?:到|在|上|出)?.{0,6}(?:窗台|窗户|阳台|栏杆|护栏|外机|屋顶|楼顶|窗外|外面)",
             r"(?:孩子|小孩|宝宝|娃|儿童|小朋友).{0,6}(?:反锁|锁|关)在.{0,4}车里",
             r"(?:独居)?老人.{0,10}(?:好几天|几天|一直)(?:没|不)(?:动静|出门|开门|接电话|应)",
-            r"(?:孩子|小孩|儿子|女儿|闺女|宝宝|娃|小朋友|老人|我妈|我爸|奶奶|爷爷|姥姥|姥爷|外婆|外公|婆婆|老太太|老爷子|老爷爷|老奶奶).{0,12}(?:不见了|走丢|走失|丢了|找不到了?|失踪|跑丢|跑出去了)",
-            r"(?:child|kid|son|daughter|toddler|boy|girl|\d+ ?yo|\d+[- ]year[- ]old|grand(?:ma|pa|mother|father|son|daughter)|mum|mom|dad|mother|father)\b.{0,20}(?:is |has gone |went |gone )?missing|(?:can'?t|cannot) find (?:my|our) (?:son|daughter|kid|child|toddler|little|mum|mom|dad|grand\w+)",
+            r"(?:孩子|小孩|儿子|女儿|闺女|宝宝|娃|小朋友|老人|我妈|我爸|奶奶|爷爷|姥姥|姥爷|外婆|外公|婆婆|老太太|老爷子|老爷爷|老奶奶)(?:又|突然|一下子|刚才|刚刚)?(?:不见了|走丢|走失|丢了|找不到了|失踪|跑丢|跑没影)",
+            r"(?:孩子|小孩|儿子|女儿|闺女|宝宝|娃|小朋友|老人|我妈|我爸|奶奶|爷爷|姥姥|姥爷|外婆|外公)[^的]{0,14}(?:到处(?:都)?找不到|找遍了|联系不上)",
+            r"(?:孩子|小孩|娃|宝宝|小朋友)[^的]{0,8}(?:自己)?(?:开门)?(?:跑出去|溜出去)了",
+            r"(?:老年痴呆|痴呆|糊涂|认知障碍|dementia|alzheimer).{0,20}(?:跑出去|走丢|走失|找不到|没回来|wander|missing|gone out)",
+            r"(?:child|kid|son|daughter|toddler|boy|girl|\d+ ?yo|\d+[- ]year[- ]old|grand(?:ma|pa|mother|father|son|daughter)|mum|mom|dad|mother|father)\b(?!'s)(?:\s+\w+){0,3}\s+(?:is|has gone|went|gone|has been|have gone)\s+missing|(?:can'?t|cannot) find (?:my|our) (?:son|daughter|kid|child|toddler|little|mum|mom|dad|grand\w+)",
             r"(?:kids?|children|child|boy|girl|孩子|小孩|娃).{0,30}(?:frozen|on the ice|冰面|冰上|湖上)|(?:ice|冰面|冰层).{0,20}(?:crack|裂)",
             r"(?:孩子|小孩|娃|宝宝).{0,10}(?:掉|落|摔)(?:进|到)?(?:水里|河里|湖里|池子|泳池|井里)|溺水|drowning|fell (?:in|into) the (?:pool|pond|river|lake)",
             r"(?:孩子|小孩|宝宝|娃|儿童|小朋友).{0,10}(?:趴|骑|蹲|爬|站)(?:在)?.{0,4}(?:窗台|窗户|阳台|栏杆|护栏|窗外|外机)",
@@ -344,11 +346,11 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"fighting with (?:a )?(?:knife|knives|weapon|bat|stick)",
             r"(?:knife|weapon|machete|bat)\b.{0,20}(?:chasing|attacking|threatening|fight)",
             r"有人撬(?:门|锁)",
-            r"(?:一直|一路)?(?:跟着|尾随|跟踪)(?:我|我们|她|孩子).{0,16}(?:害怕|好怕|怕|不走|进了?|到了?)",
+            r"(?:一直|一路)?(?:跟着|尾随|跟踪)(?:我|我们|她|孩子).{0,16}(?:害怕|好怕|怕|不走)|(?:陌生|不认识的?)(?:男|女)?人?.{0,6}(?:跟着|尾随|跟踪)",
             r"(?:拎着|提着|握着|揣着|带着|扛着)(?:一?根|一?把)?(?:刀|棍子?|砍刀|铁棍|斧头|锤子|钢管)",
             r"翻墙进|翻(?:进|过)(?:围墙|栏杆|院墙)",
-            r"喊救命|呼救|尖叫.{0,10}(?:救命|打)|(?:被|挨)(?:人)?打(?:了|得)",
-            r"(?:在|正在|一直)砸(?:车|车窗|汽车|东西|门|窗)|醉汉|耍酒疯|持械",
+            r"喊救命|呼救|尖叫.{0,10}(?:救命|打)|被人打|(?:正在|在)挨打",
+            r"(?:在|正在|一直)砸(?:车|车窗|汽车|东西|门|窗)|醉汉.{0,8}(?:砸|打|拿|追|闹事)|耍酒疯.{0,8}(?:砸|打)|持械",
             r"(?:screaming|shouting|crying) for help|(?:being|getting) (?:beaten|hit|attacked|assaulted)",
             r"(?:followed|following|stalking) (?:me|us|my \w+)\b.{0,40}(?:scared|afraid|still|now|in(?:to)? the|inside)",
             r"(?:climbed|climbing|jumped) (?:over )?the (?:wall|fence|gate).{0,40}(?:knife|stick|bat|weapon|bar)",
@@ -402,7 +404,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"被?(?:开水|热水|热油|油锅|蒸汽)烫(?:伤|了|到)|烫(?:得|了)?.{0,6}(?:起泡|脱皮|一大片)|烧伤",
             r"被(?:狗|猫|动物)?咬(?:伤|了).{0,10}(?:血|伤口|深)|被(?:车|汽车|电动车|摩托车|货车)(?:撞|碾|压)",
             r"(?:hit|knocked (?:down|over)|run over) by (?:a |an )?(?:car|van|truck|lorry|bike|scooter|motorbike|bus)",
-            r"lying (?:on|in) the (?:ground|floor|road|pavement|street|stairs)",
+            r"(?:he|she|someone|somebody|a man|a woman|a person|an? (?:old|elderly) \w+|my \w+|a (?:boy|girl|kid|child|cleaner|worker|guard|courier|delivery \w+)|he'?s|she'?s|they'?re)\s+(?:is\s+|are\s+)?(?:just\s+|still\s+)?lying (?:on|in) the (?:ground|floor|road|pavement|street|stairs)",
             r"(?:burn(?:ed|t)|scald(?:ed)?) (?:by|with) (?:boiling|hot)|bitten by a dog.{0,30}(?:blood|bleed)",
             r"昏倒",
             r"昏迷",
@@ -524,7 +526,7 @@ _TYPOS: tuple[tuple[str, str], ...] = (
 
 # "Not urgent" makes a fault a repair, unless a life hazard is named outright.
 _NOT_URGENT = re.compile(
-    r"不急|不着急|不用急|不紧急|不算急|慢慢来|有空(?:再|的时候)|方便的时候|"
+    r"不急|不着急|不用急|不紧急|不算急|慢慢来|有空|方便的时候|"
     r"not urgent|no rush|no hurry|whenever (?:you|it'?s convenient)|when you (?:get|have) (?:a )?(?:chance|time)"
 )
 _NOW = re.compile(r"现在|正在|快来|救命|马上|赶紧|right now|now\b|hurry|quick")
@@ -634,7 +636,10 @@ _GENERIC = re.compile(
 _KIND_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("gas", re.compile(r"煤|燃气|天然气|气味|臭鸡蛋|gas|propane|rotten egg")),
     ("fire", re.compile(r"火|烟|烧|焦|fire|smoke|burn|flame")),
-    ("water_electric", re.compile(r"电|插座|spark|electric|socket|wire|shock")),
+    (
+        "water_electric",
+        re.compile(r"电(?!梯|话|视|脑|费|动车|瓶车)|插座|spark|electric|socket|wire|shock"),
+    ),
     ("flood", re.compile(r"水|淹|漫|water|flood|pipe|leak")),
     ("trapped", re.compile(r"困|关在|锁在|出不来|电梯|stuck|trapped|locked in|lift|elevator")),
     ("violence", re.compile(r"打|刀|撬|小偷|陌生|抢|偷|fight|knife|stranger|thief|break|attack")),
