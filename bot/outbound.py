@@ -332,6 +332,16 @@ class Outbound:
         for file_id in notice.photos:
             caption = f"📷 #{notice.ticket_id}" if notice.ticket_id else "📷"
             await self.send_photo(chat_id, file_id, caption=caption, reply_to=message.message_id)
+        if notice.copy_from is not None:  # an owner's voice message, video, file...
+            from_chat, from_message = notice.copy_from
+            params = ReplyParameters(message.message_id, allow_sending_without_reply=True)
+            await self._call(
+                chat_id,
+                lambda: self.bot.copy_message(
+                    chat_id, from_chat, from_message, reply_parameters=params
+                ),
+                paced=True,
+            )
         if notice.image is not None:
             caption = notice.text.split("\n", 1)[0]
             await self.send_photo(

@@ -10,6 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 MAX_CALLBACK_BYTES = 64
+# Kinds of message besides text, photos and the owner's own contact, as the adapters
+# name them; each gets an answer (handlers/media.py).
+MEDIA_KINDS = (
+    "voice",
+    "audio",
+    "video",
+    "video_note",
+    "animation",
+    "sticker",
+    "location",
+    "contact",
+    "document",
+    "poll",
+    "dice",
+    "other",
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +63,11 @@ class Inbound:
     in_staff_chat: bool = False
     is_staff: bool = False
     username: str | None = None  # the sender's @handle, if any (staff roster for /assign)
+    # What else the message carried: one of MEDIA_KINDS (text and photos aside), the
+    # message's own id (for copyMessage to staff) and a shared location (lat, lon).
+    media: str | None = None
+    message_id: int | None = None
+    location: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +114,8 @@ class StaffNotice:
 
     `edit_message_id` edits that message in place (a card, or a paged list).
     `image` is a PNG (the monthly chart) sent as a photo right after the text.
+    `copy_from` (chat_id, message_id) is an owner's message (a voice message, a
+    video, a file...) copied right after the text (copyMessage), as a reply to it.
     """
 
     text: str
@@ -105,6 +128,7 @@ class StaffNotice:
     chat_id: int | None = None
     edit_message_id: int | None = None
     image: bytes | None = None
+    copy_from: tuple[int, int] | None = None
 
 
 @dataclass

@@ -142,6 +142,28 @@ class _QuietServer(uvicorn.Server):
         yield
 
 
+# What push_media puts in a message of each file kind: (FileStore kind, fixed fields).
+_MEDIA_FILES: dict[str, tuple[str, dict[str, Any]]] = {
+    "voice": ("voice", {"duration": 3, "mime_type": "audio/ogg"}),
+    "audio": ("audio", {"duration": 180, "mime_type": "audio/mpeg", "title": "song"}),
+    "video": ("video", {"duration": 5, "width": 640, "height": 360, "mime_type": "video/mp4"}),
+    "video_note": ("video_note", {"duration": 4, "length": 240}),
+    "animation": ("animation", {"duration": 2, "width": 320, "height": 240}),
+    "sticker": (
+        "sticker",
+        {
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "😀",
+        },
+    ),
+    "document": ("document", {"file_name": "file.pdf", "mime_type": "application/pdf"}),
+}
+
+
 class FakeBotApi:
     def __init__(
         self,
@@ -377,6 +399,44 @@ class FakeBotApi:
             content = b"\xff\xd8\xff\xe0" + random.randbytes(width // 10)
             sizes.append({**self._files.new("photo", content), "width": width, "height": height})
         fields: dict[str, Any] = {"photo": sizes}
+        if caption is not None:
+            fields["caption"] = caption
+        return self._push_message(user_id, chat_id, fields, None)
+
+    def push_media(
+        self, user_id: int, kind: str, chat_id: int | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        """A message of another kind, shaped as Telegram sends it: `voice`, `audio`,
+        `video`, `video_note`, `animation` (Telegram also sets `document`), `sticker`,
+        `document` (`mime_type=` picks the type), `location` (`latitude=`, `longitude=`),
+        `contact` (someone else's card), `poll` or `dice`. `caption=` adds a caption."""
+        caption = extra.pop("caption", None)
+        fields: dict[str, Any] = {}
+        if kind in _MEDIA_FILES:
+            file_kind, defaults = _MEDIA_FILES[kind]
+            content = random.randbytes(64)
+            fields[kind] = {**self._files.new(file_kind, content), **defaults, **extra}
+            if kind == "animation":
+                fields["document"] = {**fields[kind], "mime_type": "video/mp4"}
+        elif kind == "location":
+            fields["location"] = {"latitude": 31.2304, "longitude": 121.4737, **extra}
+        elif kind == "contact":
+            fields["contact"] = {"phone_number": "+8613900000000", "first_name": "某人", **extra}
+        elif kind == "poll":
+            options = [
+                {"text": o, "voter_count": 0, "persistent_id": str(i)}
+                for i, o in enumerate(("是", "否"))
+            ]
+            poll = {"id": str(random.randrange(10**17, 10**18)), "question": "?"}
+            fields["poll"] = {**poll, "options": options, "total_voter_count": 0, **extra}
+            fields["poll"].update(is_closed=False, is_anonymous=True, type="regular")
+            fields["poll"].update(
+                allows_multiple_answers=False, allows_revoting=True, members_only=False
+            )
+        elif kind == "dice":
+            fields["dice"] = {"emoji": "🎲", "value": random.randint(1, 6), **extra}
+        else:
+            raise ValueError(f"unknown message kind {kind!r}")
         if caption is not None:
             fields["caption"] = caption
         return self._push_message(user_id, chat_id, fields, None)
