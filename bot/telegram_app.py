@@ -53,6 +53,7 @@ def to_inbound(update: Update, *, staff_chat_id: int | None) -> Inbound | None:
         return Inbound(**base, callback=Callback(query.id, query.data or "", message_id))
     message = update.message
     if message is None:
+        log.info("update %s is not a message or a button: not for the desk", update.update_id)
         return None
     contact = None
     if message.contact is not None:
@@ -63,13 +64,49 @@ def to_inbound(update: Update, *, staff_chat_id: int | None) -> Inbound | None:
         )
     photos = (message.photo[-1].file_id,) if message.photo else ()
     reply_to = message.reply_to_message.message_id if message.reply_to_message else None
+    location = message.location
+    text = message.text or message.caption or ""
     return Inbound(
         **base,
-        text=message.text or message.caption or "",
+        text=text,
         contact=contact,
         photos=photos,
         reply_to_message_id=reply_to,
+        media=_media_kind(message, has_text=bool(text or photos or contact)),
+        message_id=message.message_id,
+        location=(location.latitude, location.longitude) if location else None,
     )
+
+
+# Message attributes in the order they decide the kind (an animation also has `document`).
+_MEDIA_ATTRIBUTES = (
+    "animation",
+    "voice",
+    "audio",
+    "video",
+    "video_note",
+    "sticker",
+    "location",
+    "document",
+    "poll",
+    "dice",
+)
+
+
+def _media_kind(message, *, has_text: bool) -> str | None:
+    """The handlers' name for what the message carries besides text and photos (an
+    image sent as a file is a `photo_document`); `other` for a kind the desk has no
+    name for (a game, a story...), None for plain text, photos and contacts."""
+    for attribute in _MEDIA_ATTRIBUTES:
+        value = getattr(message, attribute, None)
+        if value is None:
+            continue
+        if attribute == "document" and (value.mime_type or "").startswith("image/"):
+            return "photo_document"
+        return attribute
+    if message.contact is not None and message.contact.user_id != message.from_user.id:
+        return "contact"
+    return None if has_text else "other"
 
 
 class TelegramDesk:
@@ -110,7 +147,7 @@ class TelegramDesk:
         acts = inbound.callback or inbound.text.startswith("/") or inbound.reply_to_message_id
         if inbound.in_staff_chat and acts:
             inbound = _staff(inbound, await self.is_staff(inbound.user_id))
-        elif inbound.callback is not None and inbound.callback.data[:3] in ("tk:", "rs:"):
+        elif inbound.callback is not None and inbound.callback.data[:3] in ("tk:", "rs:", "wc:"):
             inbound = _staff(inbound, False)  # staff buttons only work inside the staff chat
         outcome = await self.runtime.run_sync(
             self.runtime.desk.handle,

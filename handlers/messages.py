@@ -22,6 +22,7 @@ MEDIA_KINDS = (
     "location",
     "contact",
     "document",
+    "photo_document",
     "poll",
     "dice",
     "other",

@@ -34,10 +34,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from handlers import kpi, owner_records, relay, tickets
+from handlers import handoff, kpi, owner_records, relay, tickets
 from handlers.i18n import LANGUAGES, N_, t
 from handlers.messages import Button, Inbound, Keyboard, Outcome, StaffNotice
 from handlers.monthly import monthly_report
+from handlers.payloads import strict_int
 from handlers.text import esc, excerpt, local_time
 from handlers.tickets import CATEGORY_LABEL, KIND_ICON, KIND_LABEL, STATUS_LABEL
 from handlers.turn import DeskConfig
@@ -82,10 +83,10 @@ def _ticket(
 ) -> tuple[Ticket | None, str, Outcome | None]:
     """`N rest…` -> (ticket, rest, None), or (None, "", a message saying what is wrong)."""
     head, _, rest = args.partition(" ")
-    number = head.lstrip("#")
-    if not number.isdigit():
+    number = strict_int(head.lstrip("#"))
+    if number is None:
         return None, "", say(ctx.tr("Usage: {usage}", usage=usage))
-    ticket = ctx.session.get(Ticket, int(number))
+    ticket = ctx.session.get(Ticket, number)
     if ticket is None:
         return None, "", say(ctx.tr("There is no ticket #{number}.", number=number))
     if text_required and not rest.strip():
@@ -451,6 +452,16 @@ def _transition(
     return _as_message(outcome, ticket)
 
 
+def handback(ctx: StaffContext, args: str) -> Outcome:
+    """`/handback N`: the owner of ticket N goes back to the bot."""
+    ticket, _, problem = _ticket(ctx, args, "/handback N")
+    if problem is not None:
+        return problem
+    return handoff.hand_back(
+        ctx.session, ticket, config=ctx.config, staff_name=ctx.staff_name, now=ctx.now
+    )
+
+
 # --- records and reports ------------------------------------------------------------------
 
 
@@ -479,6 +490,7 @@ HELP = N_(
     "/note N text — internal note, never sent to the owner\n"
     "/assign N @name|user id|me — give the ticket to a colleague\n"
     "/resolve N · /reopen N [reason]\n"
+    "/handback N — the owner goes back to the bot\n"
     "/owner 3-2-502|name|phone — the owner's record\n"
     "/report [YYYY-MM] — the monthly service report\n"
     "/announce [--building B] [--at 2026-12-01T09:00] text — a notice to the owners"

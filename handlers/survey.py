@@ -242,6 +242,12 @@ def on_comment(turn: Turn, parse: Parse | None) -> None:
         turn.say(turn.tr("Thank you, your comment is noted."), menu=turn.main_menu)
 
 
+def stop_waiting(turn: Turn) -> None:
+    """A new request came instead of a comment: stop waiting for it, and say so."""
+    _end_step(turn.conv)
+    turn.say(turn.tr("(I am no longer waiting for a comment on the survey.)"))
+
+
 def _end_step(conv) -> None:
     data = {k: v for k, v in conversations.get_data(conv).items() if k == "recent"}
     conversations.set_state(conv, None, data)
