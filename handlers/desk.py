@@ -136,7 +136,7 @@ STEPS: dict[str, Step] = {
     report.STEP: Step(
         report.on_step, _ELSEWHERE | {"greet"}, report.park, is_new=report.is_new_report
     ),
-    survey.STEP: Step(survey.on_comment, _ELSEWHERE | {"repair"}, survey.stop_waiting),
+    survey.STEP: Step(survey.on_comment, _ELSEWHERE, survey.stop_waiting),
     emergency.STEP: Step(emergency.on_follow_up, _ELSEWHERE, _drop_step),
 }
 
