@@ -33,7 +33,7 @@ from handlers import (
 from handlers.clarify import CHOICES, ask_to_choose, chose
 from handlers.i18n import t
 from handlers.menu import intent_of_label
-from handlers.messages import Inbound, Outcome, Reply
+from handlers.messages import Button, Inbound, Outcome, Reply
 from handlers.text import clean
 from handlers.turn import DeskConfig, KnowledgeBase, Turn, Understands
 from nlu import CONFIDENCE_THRESHOLD
@@ -68,6 +68,20 @@ def _faq(turn: Turn, parse: Parse | None) -> None:
         faq.answer(turn, parse.faq_id)
 
 
+def _human(turn: Turn, parse: Parse | None) -> None:
+    """A person, unless the knowledge base answers the question ("客服中心在哪" is a
+    question about the service centre, not a request for one)."""
+    faq_id = turn.nlu.faq_match(turn.inbound.text)[0] if parse is not None else None
+    if faq_id is None:
+        handoff.start(turn)
+        return
+    faq.answer(turn, faq_id)
+    turn.say(
+        turn.tr("Would you rather talk to a person?"),
+        buttons=((Button(turn.tr("👤 Yes, ask a person"), "handoff"),),),
+    )
+
+
 def _out_of_scope(turn: Turn, parse: Parse | None) -> None:
     turn.say(
         turn.tr(
@@ -91,7 +105,7 @@ INTENTS: dict[str, Callable[[Turn, Parse | None], None]] = {
     "bill_query": lambda turn, parse: bills.show(turn),
     "ticket_status": lambda turn, parse: status.show(turn),
     "emergency": emergency.raise_alarm,
-    "human": lambda turn, parse: handoff.start(turn),
+    "human": _human,
     "cancel": lambda turn, parse: cancel.cancel(turn),
     "out_of_scope": _out_of_scope,
 }
