@@ -10,8 +10,6 @@ and none named, the desk asks which.
 
 from __future__ import annotations
 
-import re
-
 from handlers import report, tickets
 from handlers.i18n import t
 from handlers.payloads import Payload, strict_int
@@ -21,7 +19,6 @@ from storage.models import Ticket
 
 WITHDRAW = Payload("wd")  # the owner picks the ticket to withdraw
 CONFIRM = Payload("wc")  # staff confirm calling off a taken ticket
-_NUMBER = re.compile(r"[#＃]?\s*([0-9０-９]+)")
 _TICKET_WORDS = ("报修", "投诉", "工单", "修", "单", "ticket", "repair", "complaint", "request")
 
 
@@ -33,16 +30,18 @@ def cancel(turn: Turn) -> None:
         turn.set_step(None)
     dropped = report.drop_parked(turn)
     own = [t for t in tickets.open_of(turn) if t.kind != "consultation"]
-    named = _named(text)
-    refers = named is not None or any(w in text.lower() for w in _TICKET_WORDS)
-    if (had_step or dropped) and named is None:
+    written = _number_written(text)
+    refers = written is not None or any(w in text.lower() for w in _TICKET_WORDS)
+    if (had_step or dropped) and written is None:
         turn.say(turn.tr("OK, cancelled; nothing was sent."), menu=turn.main_menu)
         return
-    if named is not None:
+    if written is not None:
+        named = strict_int(written)
         ticket = next((t for t in own if t.id == named), None)
-        if ticket is None:
+        if ticket is None:  # not the owner's, not open, or not a number at all ("²")
             turn.say(
-                turn.tr("You have no open ticket #{number}.", number=named), menu=turn.main_menu
+                turn.tr("You have no open ticket #{number}.", number=esc(written)),
+                menu=turn.main_menu,
             )
             return
         withdraw(turn, ticket)
@@ -98,6 +97,12 @@ def withdraw(turn: Turn, ticket: Ticket) -> None:
     turn.outcome.extend(done)
 
 
-def _named(text: str) -> int | None:
-    match = _NUMBER.search(text)
-    return strict_int(match.group(1)) if match else None
+def _number_written(text: str) -> str | None:
+    """The first run of number characters in `text` ("12", "１２", "²", "①"), or None."""
+    run = ""
+    for ch in text:
+        if ch.isnumeric():
+            run += ch
+        elif run:
+            break
+    return run or None
