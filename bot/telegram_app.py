@@ -96,7 +96,7 @@ _MEDIA_ATTRIBUTES = (
 def _media_kind(message, *, has_text: bool) -> str | None:
     """The handlers' name for what the message carries besides text and photos (an
     image sent as a file is a `photo_document`); `other` for a kind the desk has no
-    name for (a game, a story...), None for plain text, photos and contacts."""
+    name for (a game, a story...), None for text, photos and contact cards."""
     for attribute in _MEDIA_ATTRIBUTES:
         value = getattr(message, attribute, None)
         if value is None:
@@ -104,8 +104,6 @@ def _media_kind(message, *, has_text: bool) -> str | None:
         if attribute == "document" and (value.mime_type or "").startswith("image/"):
             return "photo_document"
         return attribute
-    if message.contact is not None and message.contact.user_id != message.from_user.id:
-        return "contact"
     return None if has_text else "other"
 
 

@@ -1,5 +1,6 @@
 """Every kind of message gets an answer: voice, audio, video, video notes, stickers,
-locations, others' contacts, files, polls, dice.
+locations, files, polls, dice (a contact card, the owner's own or another's, is the
+binding flow's: handlers/binding.py).
 
 The desk reads text and photos. Anything else is answered with what the desk
 can take; when it belongs to something under way — a report being written,
@@ -29,7 +30,6 @@ LABEL = {
     "animation": N_("🎞 animation"),
     "sticker": N_("sticker"),
     "location": N_("📍 location"),
-    "contact": N_("👤 contact card"),
     "document": N_("📎 file"),
     "photo_document": N_("📷 photo (as a file)"),
     "poll": N_("📊 poll"),
@@ -49,10 +49,6 @@ ANSWER = {
     "sticker": N_("😊 Tell me in words what you need, or use the menu below."),
     "location": N_(
         "Thank you for the location. If something is wrong there, tell me what happened."
-    ),
-    "contact": N_(
-        "I can only link your own phone number, and I do not pass on other people's "
-        "contacts. Tell me in words what you need."
     ),
     "document": N_(
         "I cannot open files. Please type what you need; photos are welcome as pictures."

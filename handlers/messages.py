@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 MAX_CALLBACK_BYTES = 64
-# Kinds of message besides text, photos and the owner's own contact, as the adapters
+# Kinds of message besides text, photos and contact cards, as the adapters
 # name them; each gets an answer (handlers/media.py).
 MEDIA_KINDS = (
     "voice",
@@ -20,7 +20,6 @@ MEDIA_KINDS = (
     "animation",
     "sticker",
     "location",
-    "contact",
     "document",
     "photo_document",
     "poll",
