@@ -13,13 +13,14 @@ linked to a flat, is asked where; the answer updates the staff card.
 
 from __future__ import annotations
 
-from handlers import tickets
+from handlers import binding, tickets
 from handlers.i18n import N_
 from handlers.payloads import Payload
 from handlers.text import excerpt
 from handlers.turn import Turn
 from nlu.types import Parse
 from storage import owners as owner_store
+from storage import tickets as ticket_store
 from storage.models import Ticket, Unit
 
 STEP = "emergency"
@@ -173,8 +174,23 @@ def on_follow_up(turn: Turn, parse: Parse | None) -> None:
     """What the owner adds right after an emergency (where they are) goes to staff at once."""
     ticket = turn.session.get(Ticket, turn.data.get("ticket_id"))
     text = turn.inbound.text.strip()
+    photos = turn.inbound.photos
     turn.set_step(None)
-    if ticket is None or not text:
+    if ticket is None:
+        binding.welcome(turn)
+        return
+    if not text and photos:
+        for file_id in photos:
+            ticket_store.add_photo(turn.session, ticket, file_id)
+        notice = f"🚨 #{ticket.id}: 📷"
+        tickets.owner_event(turn, ticket, "message_in", notice=notice, urgent=True, photos=photos)
+        turn.say(
+            turn.tr("Thank you, passed on to the staff on duty (#{number}).", number=ticket.id)
+        )
+        return
+    if not text:
+        turn.set_step(STEP, {"ticket_id": ticket.id})
+        turn.say(turn.tr("Please tell me your building and flat number so we find you."))
         return
     code = parse.entity("unit") if parse else None
     units = owner_store.units_of(turn.session, turn.owner.id) if turn.owner else []

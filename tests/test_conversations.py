@@ -263,3 +263,16 @@ def test_anger_goodbyes_and_nudges(runtime):
     assert "[to staff] ⏰ #1：业主在催" in nudged and "已帮您催促" in nudged
     again = after(text, "催一下")
     assert "[to staff]" not in again and "催过" in again  # staff hear it once an hour
+
+
+def test_emergency_numbers_of_another_country(settings):
+    from bot.runtime import build
+
+    runtime = build(
+        settings.model_copy(update={"emergency_numbers": "police=999,fire=998,ambulance=997"})
+    )
+    try:
+        text = run(demo(runtime), "有人撬门进来了")
+    finally:
+        runtime.executor.shutdown()
+    assert "999" in text and "110" not in text
