@@ -16,7 +16,7 @@ from handlers.desk import Desk
 from handlers.messages import Callback, Inbound
 from storage import tickets as ticket_store
 from storage.db import session_scope
-from storage.models import Conversation, Ticket
+from storage.models import Conversation, Survey, Ticket
 
 AT_NIGHT = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)  # 22:00 in Shanghai
 AT_TEN = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
@@ -276,3 +276,21 @@ def test_emergency_numbers_of_another_country(settings):
     finally:
         runtime.executor.shutdown()
     assert "999" in text and "110" not in text
+
+
+def test_a_survey_waiting_for_a_comment_yields_to_a_new_question(runtime):
+    from handlers import tickets
+
+    desk = demo(runtime)
+    run(desk, "卫生间漏水", "1")
+    with session_scope(desk.engine) as session:
+        tickets.resolve(
+            session, session.get(Ticket, 1), config=desk.config, staff_id=7, staff_name="李师傅"
+        )
+        survey_id = session.exec(select(Survey)).one().id
+    rate = Callback(id="x", data=f"sv:{survey_id}:2")
+    desk.handle(Inbound(channel="console", chat_id=1, user_id=1, callback=rate))
+    text = run(desk, "我家物业费交了吗")
+    assert "回访评价的补充意见就不等了" in text and "待缴合计" in text
+    with session_scope(desk.engine) as session:
+        assert session.get(Survey, survey_id).comment is None
