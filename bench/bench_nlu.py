@@ -26,7 +26,7 @@ from nlu.core import DEFAULT_TRAINING_FILE  # noqa: E402
 from nlu.faq import FaqIndex  # noqa: E402
 from nlu.text import detect_language  # noqa: E402
 
-TEST_FILE = REPO / "tests" / "nlu" / "data" / "test.yml"
+TEST_FILE = REPO / "tests" / "nlu" / "data" / "dev.yml"
 FAQ_PARAPHRASES = REPO / "tests" / "nlu" / "data" / "faq_paraphrases.yml"
 REFERENCE_FAQ = REPO / "tests" / "data" / "faq.yml"
 

@@ -108,12 +108,15 @@ def chat(
     """Talk to the desk in the terminal as an owner (no token, no network)."""
     from bot.console import Console, prompt_lines
     from bot.runtime import build
+    from nlu.core import model_ready
 
     settings = _settings(database_url)
     engine = _engine(settings)
     if demo:
         who = load_demo(engine, console_user_id=user_id)
         err.print(f"[green]Demo compound loaded.[/green] You are {who}.")
+    if not model_ready(settings.model_path):
+        err.print("Preparing the language model (first run only, a few seconds)…")
     runtime = build(settings, engine=engine)
     interactive = sys.stdin.isatty()
     lines = prompt_lines() if interactive else sys.stdin

@@ -65,7 +65,7 @@ def _faq(turn: Turn, parse: Parse | None) -> None:
     if parse is None:
         faq.prompt(turn)
     else:
-        faq.answer(turn, parse.faq_id)
+        faq.answer(turn, parse.faq_id, parse.faq_alternatives)
 
 
 def _human(turn: Turn, parse: Parse | None) -> None:
@@ -349,6 +349,8 @@ class Desk:
             cancel.on_pick(turn)
         elif data == "handoff":
             handoff.start(turn)
+        elif data.startswith("faq:"):
+            faq.chosen(turn, data[4:])
         elif data.startswith("pick:") and data[5:] in CHOICES:
             self._chose(turn, data[5:])
         else:

@@ -68,6 +68,8 @@ class Parse:
     intents with their probabilities, best first. `faq_id` is set only for the
     `faq` intent and is None when the knowledge base has no answer.
     `rule` names the rule that decided the intent (e.g. `emergency`), if any.
+    `faq_alternatives` holds the top 2-3 entry ids when the best FAQ entry is a
+    close call (the desk offers them instead of guessing), else ().
     """
 
     text: str
@@ -77,6 +79,7 @@ class Parse:
     entities: tuple[Entity, ...] = ()
     faq_id: str | None = None
     faq_score: float = 0.0
+    faq_alternatives: tuple[str, ...] = ()
     ranking: tuple[tuple[str, float], ...] = field(default_factory=tuple)
     rule: str | None = None
 

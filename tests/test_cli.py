@@ -88,6 +88,15 @@ def test_chat_demo_reads_a_conversation_from_a_pipe(env, tmp_path):
     assert "ticket #1" in result.stdout
 
 
+def test_first_chat_says_the_model_is_being_prepared(env, tmp_path):
+    fresh = {**env, "PROPDESK_MODEL_PATH": str(tmp_path / "new" / "nlu.joblib")}
+    result = propdesk("chat", "--demo", env=fresh, cwd=tmp_path, stdin="你好\n")
+    assert result.returncode == 0, result.stderr
+    assert "Preparing the language model" in result.stderr
+    again = propdesk("chat", env=fresh, cwd=tmp_path, stdin="你好\n")
+    assert "Preparing" not in again.stderr
+
+
 def test_import_reports_bad_lines_and_loads_the_rest(env, tmp_path):
     owners = tmp_path / "owners.csv"
     owners.write_text(
