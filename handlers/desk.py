@@ -112,6 +112,14 @@ INTENTS: dict[str, Callable[[Turn, Parse | None], None]] = {
 # Intents the desk answers itself: asking one of these returns a hand-off to the bot.
 ANSWERABLE = frozenset({"faq", "bill_query", "ticket_status"})
 
+
+def _answerable(parse: Parse | None) -> bool:
+    """A question the desk answers itself (a FAQ only when the knowledge base has it)."""
+    if parse is None or parse.intent not in ANSWERABLE:
+        return False
+    return parse.intent != "faq" or parse.faq_id is not None
+
+
 # Buttons that are not part of an owner's conversation, by callback-data prefix:
 # each gets the session, the Inbound, and keyword arguments config and now.
 CALLBACKS: dict[str, Callable[..., Outcome]] = {
@@ -377,7 +385,7 @@ class Desk:
         if said.intent == "human":
             handoff.start(turn)  # "a colleague already has your conversation"
             return True
-        if said.label is not None or (said.confident and said.intent in ANSWERABLE):
+        if said.label is not None or (said.confident and _answerable(said.parse)):
             handoff.owner_returns(turn)  # the desk answers this itself: on to the next flows
             return False
         handoff.relay_from_owner(turn, ticket)
@@ -446,10 +454,7 @@ class Desk:
         elif any(ch in _GLAD for ch in said.text):
             _thanks(turn, said.parse)
         else:
-            turn.say(
-                turn.tr("How can I help? Tell me in your own words or use the menu below."),
-                menu=turn.main_menu,
-            )
+            _how_can_i_help(turn)
         return True
 
     def _unsure(self, turn: Turn, said: Said) -> bool:
