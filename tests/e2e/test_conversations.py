@@ -132,10 +132,13 @@ async def test_withdrawing_a_taken_ticket_asks_staff_who_confirm(desk):
     assert "业主要求撤销" in ask["text"]
     assert desk.ticket(1).status == "taken"
     [[confirm]] = desk.keyboard(ask)["inline_keyboard"]
+    mark = desk.api.mark()
     answer = await desk.press(STAFF, ask, confirm["callback_data"])
     assert answer.params["text"] == "#1 已撤销"
     assert desk.ticket(1).status == "closed"
-    assert "业主已撤销" in (await desk.card(1))["text"]
+    edit = await desk.api.wait_for(lambda c: c.method == "editMessageText", since=mark)
+    assert "业主已撤销" in edit.params["text"]
+    assert "已撤销" in (await desk.api.wait_sent(OWNER, since=mark))["text"]
 
 
 async def test_an_emergency_of_an_owner_with_two_flats_asks_where_and_edits_the_card(desk):
