@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from handlers.messages import MAX_CALLBACK_BYTES, Button
 
 ID_MAX = 2**31 - 1  # the INTEGER columns of ids (PostgreSQL's int4)
+USER_ID_MAX = 2**53 - 1  # Telegram user ids fit in 52 bits (BIGINT columns)
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _ASCII_DIGITS = frozenset("0123456789")
 

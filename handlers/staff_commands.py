@@ -38,7 +38,7 @@ from handlers import handoff, kpi, owner_records, relay, tickets
 from handlers.i18n import LANGUAGES, N_, t
 from handlers.messages import Button, Inbound, Keyboard, Outcome, StaffNotice
 from handlers.monthly import monthly_report
-from handlers.payloads import strict_int
+from handlers.payloads import USER_ID_MAX, strict_int
 from handlers.text import esc, excerpt, local_time
 from handlers.tickets import CATEGORY_LABEL, KIND_ICON, KIND_LABEL, STATUS_LABEL
 from handlers.turn import DeskConfig
@@ -177,9 +177,9 @@ class TicketFilter:
         return cls(
             kind=kind if kind in KIND_LABEL else None,
             category=category if category in CATEGORY_LABEL else None,
-            building=building if building.isdigit() else None,
+            building=building if strict_int(building, high=10**6) else None,
             overdue=overdue == "1",
-            assignee=int(assignee) if assignee.isdigit() else None,
+            assignee=strict_int(assignee, high=USER_ID_MAX),
         )
 
     def describe(self, lang: str) -> str:
@@ -266,9 +266,10 @@ def turn_page(ctx: StaffContext, data: str) -> Outcome:
     _, _, rest = data.partition(":")
     raw_page, _, spec = rest.partition(":")
     callback = ctx.inbound.callback
-    if not raw_page.isdigit() or callback is None or callback.message_id is None:
+    page = strict_int(raw_page, low=0, high=10**6)
+    if page is None or callback is None or callback.message_id is None:
         return Outcome(callback_answer=ctx.tr("This button is no longer valid."))
-    notice = tickets_page(ctx, TicketFilter.decode(spec), int(raw_page))
+    notice = tickets_page(ctx, TicketFilter.decode(spec), page)
     edited = StaffNotice(
         text=notice.text,
         buttons=notice.buttons,
@@ -403,8 +404,8 @@ def assign(ctx: StaffContext, args: str) -> Outcome:
         member = relay_store.find_staff(ctx.session, who)
         if member is not None:
             target_id, target_name = member.user_id, member.name
-        elif who.isdigit():
-            target_id, target_name = int(who), who
+        elif strict_int(who, high=USER_ID_MAX) is not None:
+            target_id, target_name = strict_int(who, high=USER_ID_MAX), who
         else:
             return say(
                 ctx.tr(

@@ -233,7 +233,8 @@ def test_commands_are_decided_by_their_first_word_and_never_raise_an_emergency(r
 def test_odd_digits_in_buttons_and_text_are_invalid_input_not_a_crash(runtime):
     desk = demo(runtime)
     run(desk, "卫生间漏水")  # the desk now waits for a flat button
-    for data in ("unit:²", "unit:①", "unit:" + "9" * 20, "unit:-1", "wd:１２", "eu:1:²", "rp:7"):
+    odd = ("unit:²", "unit:①", "unit:" + "9" * 20, "unit:-1", "wd:１２", "eu:1:²", "rp:7")
+    for data in (*odd, "sv:²:3", "sv:1:①", "sv:" + "9" * 20 + ":3"):
         press = Inbound(
             channel="console", chat_id=1, user_id=1, callback=Callback(id="x", data=data)
         )
