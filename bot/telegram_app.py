@@ -33,10 +33,15 @@ def to_inbound(update: Update, *, staff_chat_id: int | None) -> Inbound | None:
     user = update.effective_user
     chat = update.effective_chat
     if user is None or chat is None or user.is_bot:
+        log.info("update %s has no person behind it: not for the desk", update.update_id)
         return None
     in_staff_chat = staff_chat_id is not None and chat.id == staff_chat_id
     if chat.type != chat.PRIVATE and not in_staff_chat:
-        return None  # the desk talks to owners one to one; other groups are ignored
+        # the desk talks to owners one to one; other groups are ignored
+        log.info(
+            "update %s from chat %s, not private nor staff: ignored", update.update_id, chat.id
+        )
+        return None
     name = user.full_name or (user.username or str(user.id))
     base = {
         "channel": "telegram",

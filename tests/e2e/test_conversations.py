@@ -154,3 +154,29 @@ async def test_an_emergency_of_an_owner_with_two_flats_asks_where_and_edits_the_
     await desk.press(OWNER, reply, flats["1-1-101"])
     await desk.api.wait_sent(OWNER, since=mark)
     assert "房屋：1-1-101" in (await desk.card(1))["text"]
+
+
+async def test_over_telegram_reports_need_content_and_a_second_report_is_its_own(desk):
+    await bound(desk, "3-2-502", "1-1-101")
+    assert "请问是什么坏了" in (await desk.say(OWNER, "我要报修"))["text"]
+    assert "请简单说一下发生了什么" in (await desk.say(OWNER, "不对 我要投诉"))["text"]
+    assert "哪一套房屋" in (await desk.say(OWNER, "楼上天天半夜装修"))["text"]
+    served = await desk.say(OWNER, "1号楼1单元101 客厅灯不亮了", count=2)
+    assert "工单号 #1（房屋 1-1-101）" in served[0]["text"]
+    assert "您刚才的投诉（楼上天天半夜装修）还没提交" in served[1]["text"]
+    assert desk.ticket(1).description == "1号楼1单元101 客厅灯不亮了"
+
+
+async def test_over_telegram_advice_by_hazard_and_tone(desk):
+    await bound(desk)
+    intruder = await desk.say(OWNER, "有人撬门进来了")
+    assert "110" in intruder["text"]
+    fall = await desk.say(OWNER, "我老婆在楼梯上摔倒了 头流血了")
+    assert "120" in fall["text"] and "警铃" not in fall["text"]
+    angry = await desk.say(OWNER, "😡😡😡")
+    assert "不客气" not in angry["text"]
+    assert "再见" in (await desk.say(OWNER, "再见"))["text"]
+    mark = desk.api.mark()
+    nudged = await desk.say(OWNER, "催一下 都等了半天了")
+    assert "已帮您催促" in nudged["text"]
+    assert "业主在催" in desk.api.sent(STAFF_CHAT, since=mark)[0]["text"]
