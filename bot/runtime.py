@@ -45,6 +45,16 @@ class Runtime:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.executor, partial(func, *args, **kwargs))
 
+    async def card_posted(self, ticket_id: int, chat_id: int, message_id: int, card: bool) -> None:
+        """Outbound's `on_card_posted`: remember where a ticket's message is in the staff chat."""
+        await self.run_sync(
+            self.desk.card_posted,
+            ticket_id=ticket_id,
+            chat_id=chat_id,
+            message_id=message_id,
+            card=card,
+        )
+
 
 def desk_config(settings: Settings, faq: FaqBase | None = None) -> DeskConfig:
     """The desk's configuration; without the FAQ base (reports, exports) the duty phone

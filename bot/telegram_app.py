@@ -188,15 +188,6 @@ def build_application(runtime: Runtime, *, post_init=None, post_shutdown=None) -
         builder = builder.post_shutdown(post_shutdown)
     app = builder.build()
 
-    async def card_posted(ticket_id: int, chat_id: int, message_id: int, card: bool) -> None:
-        await runtime.run_sync(
-            runtime.desk.card_posted,
-            ticket_id=ticket_id,
-            chat_id=chat_id,
-            message_id=message_id,
-            card=card,
-        )
-
     async def relayed(ticket_id: int, channel: str, chat_id: int, message_id: int) -> None:
         await runtime.run_sync(
             runtime.desk.relayed,
@@ -213,7 +204,7 @@ def build_application(runtime: Runtime, *, post_init=None, post_shutdown=None) -
         app.bot,
         staff_chat_id=settings.staff_chat_id,
         pacer=Pacer(overall_rate=settings.broadcast_rate),
-        on_card_posted=card_posted,
+        on_card_posted=runtime.card_posted,
         on_blocked=blocked,
         on_relayed=relayed,
     )

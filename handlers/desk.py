@@ -234,6 +234,22 @@ class Desk:
             self._route(turn)
             return turn.outcome
 
+    def act(self, inbound: Inbound, work: Callable[[Turn], None]) -> Outcome:
+        """One unit of work chosen by another dialogue manager (Rasa picks the action).
+
+        `work(turn)` gets the same Turn as `handle` builds (conversation, binding,
+        language) and calls the same handler functions; its Outcome is returned.
+        Like `handle`, an unexpected error rolls back, is logged and becomes an apology.
+        """
+        try:
+            with session_scope(self.engine) as session:
+                turn = self._turn(session, inbound)
+                work(turn)
+                return turn.outcome
+        except Exception:
+            log.exception("the desk failed on a %s action (%s)", inbound.channel, inbound.user_id)
+            return self._apology(inbound)
+
     def card_posted(self, *, ticket_id: int, chat_id: int, message_id: int, card: bool) -> None:
         """The adapter posted a message about a ticket in the staff chat."""
         with session_scope(self.engine) as session:

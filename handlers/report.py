@@ -83,7 +83,7 @@ _EN_FILLER = frozenset(
 )
 
 
-def has_content(text: str, parse: Parse | None) -> bool:
+def has_content(text: str, parse: Parse | None = None) -> bool:
     """True if `text` says something of the fault beyond "I want to report" (and the unit)."""
     if parse is not None and parse.entity("repair_category"):
         return True
