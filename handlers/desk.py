@@ -1,9 +1,14 @@
 """The desk: one entry point for everything a person does, whatever the channel.
 
 `Desk.handle(inbound)` runs one unit of work: it loads the conversation and
-binding, understands the message, dispatches through one explicit
-intent → function table and returns an `Outcome` for the adapter to send.
-It is synchronous and short; async adapters call it off their event loop.
+binding, understands the message (`Said`), walks FLOWS in their order of
+precedence — contact, command, button, emergency, reply to staff, hand-off,
+other kinds of message, a pending question (the STEPS table: what answers
+it, what interrupts it), photo, menu, questions about the bot, emoji, unsure,
+then the INTENTS table — and returns an `Outcome` for the adapter to send.
+A question left open is never lost silently: a report set aside for a new
+request is offered back afterwards. Synchronous and short; async adapters
+call it off their event loop.
 """
 
 from __future__ import annotations
