@@ -3,8 +3,8 @@
 `Desk.handle(inbound)` runs one unit of work: it loads the conversation and
 binding, understands the message (`Said`), walks FLOWS in their order of
 precedence — contact, command, button, emergency, reply to staff, hand-off,
-other kinds of message, a pending question (the STEPS table: what answers
-it, what interrupts it), photo, menu, questions about the bot, emoji, unsure,
+a pending question (the STEPS table: what answers it, what interrupts it),
+other kinds of message, photo, menu, questions about the bot, emoji, unsure,
 then the INTENTS table — and returns an `Outcome` for the adapter to send.
 A question left open is never lost silently: a report set aside for a new
 request is offered back afterwards. Synchronous and short; async adapters
@@ -520,8 +520,9 @@ class Desk:
 
 
 # The order is the precedence: a shared contact, a command, a button, an emergency,
-# a reply to a staff message, a hand-off, other kinds of message, a pending question,
-# a photo, a menu label, questions about the bot, emoji, unsure, then the intent.
+# a reply to a staff message, a hand-off, a pending question (a report takes other
+# kinds of message too), other kinds of message, a photo, a menu label, questions
+# about the bot, emoji, unsure, then the intent.
 FLOWS: tuple[Callable[[Desk, Turn, Said], bool], ...] = (
     Desk._contact,
     Desk._command,
@@ -529,8 +530,8 @@ FLOWS: tuple[Callable[[Desk, Turn, Said], bool], ...] = (
     Desk._emergency,
     Desk._relayed_reply,
     Desk._handoff,
-    Desk._media,
     Desk._step,
+    Desk._media,
     Desk._photo,
     Desk._label,
     Desk._about_me,

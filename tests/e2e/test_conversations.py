@@ -180,3 +180,19 @@ async def test_over_telegram_advice_by_hazard_and_tone(desk):
     nudged = await desk.say(OWNER, "催一下 都等了半天了")
     assert "已帮您催促" in nudged["text"]
     assert "业主在催" in desk.api.sent(STAFF_CHAT, since=mark)[0]["text"]
+
+
+async def test_a_voice_message_during_a_report_goes_under_its_ticket(desk):
+    await bound(desk, "3-2-502", "1-1-101")
+    question = await desk.say(OWNER, "卫生间漏水")
+    mark = desk.api.mark()
+    voice = desk.api.push_media(OWNER, "voice")
+    kept, again = await desk.api.wait_sent(OWNER, since=mark, count=2)
+    assert "随您的报修一起转给服务中心" in kept["text"] and "哪一套房屋" in again["text"]
+    mark = desk.api.mark()
+    flat = desk.keyboard(question)["inline_keyboard"][0][0]["callback_data"]
+    await desk.press(OWNER, question, flat)
+    assert "工单号 #1" in (await desk.api.wait_sent(OWNER, since=mark))["text"]
+    staff = desk.api.sent(STAFF_CHAT, since=mark)
+    assert staff[0]["text"].startswith("🔧 报修 #1") and staff[1]["text"] == "📎 #1"
+    assert staff[2]["voice"]["file_id"] == voice["voice"]["file_id"]
