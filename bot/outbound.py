@@ -27,12 +27,20 @@ from telegram import (
     ReplyParameters,
 )
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TimedOut,
+)
 
 from bot.pacing import Pacer
 from handlers.i18n import t
 from handlers.menu import BIND_LABEL, menu_rows
 from handlers.messages import Keyboard, Outcome, Reply, StaffNotice
+from handlers.render import cut_html
 from handlers.text import plain
 
 log = logging.getLogger(__name__)
@@ -80,22 +88,18 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     """Cut text into pieces Telegram accepts, at line breaks where possible.
 
     Handlers keep HTML tags within one line, so cutting at a newline never
-    splits a tag; a single line longer than `limit` is cut hard, never
-    inside an `&…;` entity.
+    splits a tag; a single line longer than `limit` is cut by `cut_html`
+    (handlers/render.py), each piece valid HTML on its own.
     """
     pieces: list[str] = []
     current = ""
     for line in text.split("\n"):
-        while len(line) > limit:
-            cut = limit
-            amp = line.rfind("&", 0, cut)
-            if amp != -1 and ";" not in line[amp:cut]:
-                cut = amp
+        if len(line) > limit:
+            *whole, line = cut_html(line, limit)
             if current:
                 pieces.append(current)
                 current = ""
-            pieces.append(line[:cut])
-            line = line[cut:]
+            pieces.extend(whole)
         candidate = f"{current}\n{line}" if current else line
         if len(candidate) > limit:
             pieces.append(current)
@@ -143,6 +147,7 @@ class Outbound:
         on_card_posted: Callable[[int, int, int, bool], Awaitable[None]] | None = None,
         on_blocked: Callable[[int], Awaitable[None]] | None = None,
         on_relayed: Callable[[int, str, int, int], Awaitable[None]] | None = None,
+        on_migrated: Callable[[int, int], Awaitable[None]] | None = None,
     ) -> None:
         self.bot = bot
         self.staff_chat_id = staff_chat_id
@@ -151,6 +156,7 @@ class Outbound:
         self.on_blocked = on_blocked
         self._last_dispatch = 0.0  # loop time the last scheduled send left (_dispatch_slot)
         self.on_relayed = on_relayed  # (ticket_id, channel, chat_id, message_id)
+        self.on_migrated = on_migrated  # (old_chat_id, new_chat_id): a group was upgraded
 
     async def _dispatch_slot(self) -> None:
         """Keep scheduled sends at least the overall interval apart when they leave.
@@ -221,10 +227,12 @@ class Outbound:
         markup=None,
         reply_to: int | None = None,
         before_request: Callable[[], Awaitable[None]] | None = None,
+        thread_id: int | None = None,
     ) -> Message:
         """Send HTML text (split if long); the markup goes on the last piece.
 
-        `before_request`: see `_call` (the scheduled path, bot/delivery.py).
+        `before_request`: see `_call` (the scheduled path, bot/delivery.py); `thread_id`:
+        the forum topic to post in.
         """
         pieces = split_text(text)
         message = None
@@ -236,12 +244,20 @@ class Outbound:
                 markup=markup if last else None,
                 reply_to=reply_to if i == 0 else None,
                 before_request=before_request,
+                thread_id=thread_id,
             )
         assert message is not None
         return message
 
     async def _send_html(
-        self, chat_id: int, text: str, *, markup, reply_to: int | None, before_request=None
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        markup,
+        reply_to: int | None,
+        before_request=None,
+        thread_id: int | None = None,
     ):
         params = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
 
@@ -252,6 +268,7 @@ class Outbound:
                 parse_mode=parse_mode,
                 reply_markup=markup,
                 reply_parameters=params,
+                message_thread_id=thread_id,
             )
 
         hook = {"before_request": before_request}
@@ -268,7 +285,7 @@ class Outbound:
             await self._call(
                 chat_id,
                 lambda: self.bot.edit_message_text(
-                    text[:MAX_TEXT],
+                    split_text(text)[0],
                     chat_id=chat_id,
                     message_id=message_id,
                     parse_mode=ParseMode.HTML,
@@ -295,6 +312,33 @@ class Outbound:
             paced=True,
         )
 
+    async def copy(
+        self,
+        chat_id: int,
+        copy_from: tuple[int, int],
+        *,
+        caption: str | None,
+        reply_to: int | None = None,
+    ):
+        """Copy message (chat_id, message_id) `copy_from` to `chat_id` with `caption` (HTML)
+        in place of its own ("" drops it, None keeps it), as a reply to `reply_to` if given;
+        returns the MessageId."""
+        from_chat, message_id = copy_from
+        params = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+        mode = ParseMode.HTML if caption is not None else None
+        return await self._call(
+            chat_id,
+            lambda: self.bot.copy_message(
+                chat_id,
+                from_chat,
+                message_id,
+                caption=caption,
+                parse_mode=mode,
+                reply_parameters=params,
+            ),
+            paced=True,
+        )
+
     async def answer_callback(self, callback_id: str, text: str | None) -> None:
         try:
             await self.bot.answer_callback_query(callback_id, text=(text or None) and text[:190])
@@ -308,7 +352,10 @@ class Outbound:
         if reply.edit_message_id is not None:
             await self.edit_text(reply.chat_id, reply.edit_message_id, reply.text, markup=markup)
             return None
-        message = await self.send_text(reply.chat_id, reply.text, markup=markup)
+        if reply.copy_from is not None:
+            message = await self.copy(reply.chat_id, reply.copy_from, caption=reply.text)
+        else:
+            message = await self.send_text(reply.chat_id, reply.text, markup=markup)
         if reply.ticket_id is not None and self.on_relayed is not None:
             await self.on_relayed(
                 reply.ticket_id, reply.channel, reply.chat_id, message.message_id
@@ -325,7 +372,11 @@ class Outbound:
             await self.edit_text(chat_id, notice.edit_message_id, notice.text, markup=markup)
             return
         message = await self.send_text(
-            chat_id, notice.text, markup=markup, reply_to=notice.reply_to_message_id
+            chat_id,
+            notice.text,
+            markup=markup,
+            reply_to=notice.reply_to_message_id,
+            thread_id=notice.thread_id,
         )
         if notice.ticket_id is not None and self.on_card_posted is not None:
             await self.on_card_posted(notice.ticket_id, chat_id, message.message_id, notice.card)
@@ -333,15 +384,7 @@ class Outbound:
             caption = f"📷 #{notice.ticket_id}" if notice.ticket_id else "📷"
             await self.send_photo(chat_id, file_id, caption=caption, reply_to=message.message_id)
         if notice.copy_from is not None:  # an owner's voice message, video, file...
-            from_chat, from_message = notice.copy_from
-            params = ReplyParameters(message.message_id, allow_sending_without_reply=True)
-            await self._call(
-                chat_id,
-                lambda: self.bot.copy_message(
-                    chat_id, from_chat, from_message, reply_parameters=params
-                ),
-                paced=True,
-            )
+            await self.copy(chat_id, notice.copy_from, caption=None, reply_to=message.message_id)
         if notice.image is not None:
             caption = notice.text.split("\n", 1)[0]
             await self.send_photo(
@@ -356,14 +399,22 @@ class Outbound:
         if callback_id is not None:
             await self.answer_callback(callback_id, outcome.callback_answer)
         for notice in outcome.staff:
-            await self._guard(self.staff(notice), "staff notice")
+            chat_id = notice.chat_id or self.staff_chat_id
+            await self._guard(self.staff(notice), "staff notice", chat_id)
         for reply in outcome.replies:
             await self._guard(self.reply(reply), f"reply to {reply.chat_id}")
 
-    async def _guard(self, job: Awaitable, what: str) -> None:
+    async def _guard(self, job: Awaitable, what: str, chat_id: int | None = None) -> None:
         try:
             await job
-        except Blocked:
-            log.info("%s: user blocked the bot", what)
+        except ChatMigrated as exc:  # the group is a supergroup now: switch, never stop here
+            log.warning("%s: chat %s was upgraded to %s", what, chat_id, exc.new_chat_id)
+            if self.on_migrated is not None and chat_id is not None:
+                await self.on_migrated(chat_id, int(exc.new_chat_id))
+        except Blocked as exc:
+            if chat_id is not None and chat_id < 0:  # a group: the bot was removed from it
+                log.error("%s: chat %s cannot be reached: %s", what, chat_id, exc)
+            else:
+                log.info("%s: user blocked the bot", what)
         except (Undeliverable, Uncertain, NetworkError) as exc:
             log.error("%s failed: %s", what, exc)

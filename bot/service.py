@@ -14,7 +14,14 @@ from bot.runtime import Runtime, build
 from bot.telegram_app import build_application
 
 log = logging.getLogger(__name__)
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+# my_chat_member: the bot removed from / added back to a group, or blocked by an owner;
+# chat_member: a staff member leaving (sent to the bot while it is an administrator).
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+    Update.CHAT_MEMBER,
+]
 
 
 async def _start_background(app: Application) -> None:
@@ -28,6 +35,7 @@ async def _start_background(app: Application) -> None:
 
 
 async def _stop_background(app: Application) -> None:
+    await app.bot_data["albums"].drain()  # an album still being collected is handled
     background = app.bot_data.pop("background", None)
     if background is not None:
         await background.stop()

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
+from dataclasses import replace
 
-from telegram import Update
+from telegram import ChatMemberUpdated, Message, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
+from bot.albums import Albums
 from bot.outbound import Outbound
 from bot.pacing import Pacer
 from bot.runtime import Runtime
-from handlers.messages import Callback, Contact, Inbound
+from handlers.messages import Callback, Contact, Inbound, Outcome, StaffNotice
 
 log = logging.getLogger(__name__)
 STAFF_STATUSES = {
@@ -26,6 +29,24 @@ STAFF_STATUSES = {
     ChatMemberStatus.ADMINISTRATOR,
     ChatMemberStatus.MEMBER,
 }
+OUT = {ChatMemberStatus.LEFT, ChatMemberStatus.BANNED}  # the bot is not in the chat
+MEMBERSHIP_TTL = 60.0  # seconds a confirmed staff member is not asked about again
+
+
+def _thread(message: Message | None) -> int | None:
+    """The forum topic a message is in (None: General, or not a forum)."""
+    if message is None or not message.is_topic_message:
+        return None
+    return message.message_thread_id
+
+
+def _replied_to(message: Message) -> int | None:
+    """The message this one answers. In a forum topic Telegram sets reply_to_message to the
+    topic's opening message on everything typed there: that is not a reply."""
+    replied = message.reply_to_message
+    if replied is None or replied.forum_topic_created is not None:
+        return None
+    return replied.message_id
 
 
 def to_inbound(update: Update, *, staff_chat_id: int | None) -> Inbound | None:
@@ -54,8 +75,10 @@ def to_inbound(update: Update, *, staff_chat_id: int | None) -> Inbound | None:
     }
     query = update.callback_query
     if query is not None:
+        pressed = query.message if isinstance(query.message, Message) else None
         message_id = query.message.message_id if query.message else None
-        return Inbound(**base, callback=Callback(query.id, query.data or "", message_id))
+        callback = Callback(query.id, query.data or "", message_id)
+        return Inbound(**base, callback=callback, thread_id=_thread(pressed))
     message = update.message
     if message is None:
         log.info("update %s is not a message or a button: not for the desk", update.update_id)
@@ -68,7 +91,6 @@ def to_inbound(update: Update, *, staff_chat_id: int | None) -> Inbound | None:
             first_name=message.contact.first_name,
         )
     photos = (message.photo[-1].file_id,) if message.photo else ()
-    reply_to = message.reply_to_message.message_id if message.reply_to_message else None
     location = message.location
     text = message.text or message.caption or ""
     return Inbound(
@@ -76,9 +98,10 @@ def to_inbound(update: Update, *, staff_chat_id: int | None) -> Inbound | None:
         text=text,
         contact=contact,
         photos=photos,
-        reply_to_message_id=reply_to,
+        reply_to_message_id=_replied_to(message),
         media=_media_kind(message, has_text=bool(text or photos or contact)),
         message_id=message.message_id,
+        thread_id=_thread(message),
         location=(location.latitude, location.longitude) if location else None,
     )
 
@@ -98,7 +121,7 @@ _MEDIA_ATTRIBUTES = (
 )
 
 
-def _media_kind(message, *, has_text: bool) -> str | None:
+def _media_kind(message: Message, *, has_text: bool) -> str | None:
     """The handlers' name for what the message carries besides text and photos (an
     image sent as a file is a `photo_document`); `other` for a kind the desk has no
     name for (a game, a story...), None for text, photos and contact cards."""
@@ -118,18 +141,28 @@ class TelegramDesk:
     def __init__(self, runtime: Runtime, outbound: Outbound) -> None:
         self.runtime = runtime
         self.outbound = outbound
-        self.staff_chat_id = runtime.settings.staff_chat_id
+        self._members = MembershipCache(MEMBERSHIP_TTL)
+        self.albums = Albums(self._handle)
+
+    @property
+    def staff_chat_id(self) -> int | None:
+        return self.runtime.settings.staff_chat_id
 
     async def is_staff(self, user_id: int) -> bool:
-        """Ask Telegram on every use, so someone who left the group loses access at once."""
+        """Ask Telegram, remembering a yes for MEMBERSHIP_TTL seconds (a busy forum topic
+        must not ask on every message); leaving the group forgets it at once."""
         if self.staff_chat_id is None:
             return False
+        if self._members.fresh(user_id):
+            return True
         try:
             member = await self.outbound.bot.get_chat_member(self.staff_chat_id, user_id)
         except TelegramError as exc:
             log.warning("membership check failed: %s", exc)
             return False
-        return member.status in STAFF_STATUSES
+        is_member = member.status in STAFF_STATUSES
+        self._members.note(user_id, is_member)
+        return is_member
 
     def member_check(self) -> Callable[[int], bool]:
         """A blocking `is_member(user_id)` for the desk's worker thread (`/assign` names a
@@ -142,33 +175,160 @@ class TelegramDesk:
         return is_member
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if await self._chat_changed(update):
+            return
         inbound = to_inbound(update, staff_chat_id=self.staff_chat_id)
         if inbound is None:
             return
-        # Every staff-chat action is checked live: a command, a button, and a reply to a
+        album = update.message.media_group_id if update.message else None
+        if album:
+            self.albums.add(album, inbound, update.update_id)  # one event, when complete
+            return
+        await self._handle(inbound, update.update_id)
+
+    async def _handle(self, inbound: Inbound, update_id: int) -> None:
+        """Check staff, run the desk, send what it decided."""
+        # Every staff-chat action is checked: a command, a button, and a reply to a
         # message (a reply to a ticket's message is relayed to its owner).
         acts = inbound.callback or inbound.text.startswith("/") or inbound.reply_to_message_id
         if inbound.in_staff_chat and acts:
-            inbound = _staff(inbound, await self.is_staff(inbound.user_id))
+            inbound = replace(inbound, is_staff=await self.is_staff(inbound.user_id))
         elif inbound.callback is not None and inbound.callback.data[:3] in ("tk:", "rs:", "wc:"):
-            inbound = _staff(inbound, False)  # staff buttons only work inside the staff chat
+            inbound = replace(inbound, is_staff=False)  # staff buttons work in the staff chat
         outcome = await self.runtime.run_sync(
             self.runtime.desk.handle,
             inbound,
-            update_id=update.update_id,
+            update_id=update_id,
             is_member=self.member_check() if inbound.is_staff else None,
         )
+        if inbound.in_staff_chat and inbound.thread_id is not None:
+            outcome = in_thread(outcome, inbound.thread_id, inbound.chat_id)
         callback_id = inbound.callback.id if inbound.callback else None
         await self.outbound.deliver(outcome, callback_id=callback_id)
+
+    async def _chat_changed(self, update: Update) -> bool:
+        """Telegram's news about chats rather than something a person asks: a group upgraded
+        to a supergroup, the bot removed or added back, a member gone, an owner who unblocked
+        the bot. True when the update is fully handled here."""
+        message = update.message
+        if message is not None and message.migrate_to_chat_id:
+            await self.chat_migrated(message.chat.id, message.migrate_to_chat_id)
+            return True
+        if message is not None and message.migrate_from_chat_id:
+            await self.chat_migrated(message.migrate_from_chat_id, message.chat.id)
+            return True
+        if message is not None and message.left_chat_member is not None:
+            self._members.forget(message.left_chat_member.id)
+        if update.chat_member is not None:
+            if update.chat_member.new_chat_member.status not in STAFF_STATUSES:
+                self._members.forget(update.chat_member.new_chat_member.user.id)
+            return True
+        if update.my_chat_member is not None:
+            await self._my_status_changed(update.my_chat_member)
+            return True
+        return False
+
+    async def chat_migrated(self, old_chat_id: int, new_chat_id: int) -> None:
+        """Switch the staff (or manager) chat to the supergroup's new id, for good (the
+        database keeps it), and tell the operator once, at ERROR, what to configure."""
+        names = await self.runtime.run_sync(self.runtime.switch_chat, old_chat_id, new_chat_id)
+        if not names:
+            return
+        if "staff_chat_id" in names:
+            self.outbound.staff_chat_id = new_chat_id
+        self._members.clear()
+        for name in names:
+            log.error(
+                "Telegram upgraded the %s %s to a supergroup with the new id %s; the desk "
+                "now uses %s. Set PROPDESK_%s=%s in the configuration.",
+                name.removesuffix("_id").replace("_", " "),
+                old_chat_id,
+                new_chat_id,
+                new_chat_id,
+                name.upper(),
+                new_chat_id,
+            )
+
+    async def _my_status_changed(self, changed: ChatMemberUpdated) -> None:
+        """The bot's own membership changed (a group it is in, or an owner's private chat)."""
+        chat, old, new = (
+            changed.chat,
+            changed.old_chat_member.status,
+            changed.new_chat_member.status,
+        )
+        by = changed.from_user.full_name if changed.from_user else "?"
+        if chat.type == chat.PRIVATE:
+            if new == ChatMemberStatus.BANNED:
+                log.info("owner chat %s blocked the bot", chat.id)
+            elif old == ChatMemberStatus.BANNED:
+                log.info("owner chat %s unblocked the bot", chat.id)
+                await self.runtime.run_sync(
+                    self.runtime.desk.mark_reachable, channel="telegram", user_id=chat.id
+                )
+            return
+        settings = self.runtime.settings
+        which = {settings.staff_chat_id: "staff chat", settings.manager_chat_id: "manager chat"}
+        name = which.get(chat.id)
+        if name is None:
+            log.info("bot is now %s in chat %s (not ours) by %s", new, chat.id, by)
+            return
+        if new in OUT:
+            log.error(
+                "the bot was removed from the %s %s (%s) by %s: nothing can be posted there "
+                "until it is added back",
+                name,
+                chat.id,
+                new,
+                by,
+            )
+        elif old in OUT:
+            log.warning("the bot was added back to the %s %s by %s", name, chat.id, by)
+            if chat.id == settings.staff_chat_id:
+                missed = await self.runtime.run_sync(self.runtime.desk.staff_rejoined)
+                await self.outbound.deliver(missed)
+        elif new == ChatMemberStatus.ADMINISTRATOR:
+            log.info("the bot was made an administrator of the %s %s by %s", name, chat.id, by)
+        else:
+            log.info("the bot is now %s in the %s %s", new, name, chat.id)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("error while handling an update", exc_info=context.error)
 
 
-def _staff(inbound: Inbound, is_staff: bool) -> Inbound:
-    from dataclasses import replace
+def in_thread(outcome: Outcome, thread_id: int, chat_id: int) -> Outcome:
+    """Staff messages answering something typed in a forum topic of `chat_id` go to that
+    topic; edits stay where they are, and a reply lands where the message it replies to is."""
 
-    return replace(inbound, is_staff=is_staff)
+    def placed(notice: StaffNotice) -> StaffNotice:
+        elsewhere = notice.chat_id not in (None, chat_id)
+        if elsewhere or notice.edit_message_id or notice.reply_to_message_id:
+            return notice
+        return replace(notice, thread_id=thread_id)
+
+    return replace(outcome, staff=[placed(notice) for notice in outcome.staff])
+
+
+class MembershipCache:
+    """Who was a staff-chat member a moment ago, for `ttl` seconds (monotonic clock)."""
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._until: dict[int, float] = {}
+
+    def fresh(self, user_id: int) -> bool:
+        return self._until.get(user_id, 0.0) > time.monotonic()
+
+    def note(self, user_id: int, is_member: bool) -> None:
+        if is_member:
+            self._until[user_id] = time.monotonic() + self.ttl
+        else:
+            self.forget(user_id)
+
+    def forget(self, user_id: int) -> None:
+        self._until.pop(user_id, None)
+
+    def clear(self) -> None:
+        self._until.clear()
 
 
 def build_application(runtime: Runtime, *, post_init=None, post_shutdown=None) -> Application:
@@ -209,7 +369,9 @@ def build_application(runtime: Runtime, *, post_init=None, post_shutdown=None) -
         on_relayed=relayed,
     )
     glue = TelegramDesk(runtime, outbound)
+    outbound.on_migrated = glue.chat_migrated
     app.bot_data["outbound"] = outbound
+    app.bot_data["albums"] = glue.albums
     app.add_handler(TypeHandler(Update, glue.on_update))
     app.add_error_handler(glue.on_error)
     return app

@@ -225,6 +225,10 @@ class Desk:
         with session_scope(self.engine) as session:
             if update_id is not None and not conversations.first_time(session, update_id):
                 return Outcome()
+            if not inbound.in_staff_chat:  # whoever writes or presses can be reached
+                owner_store.mark_reachable(
+                    session, channel=inbound.channel, user_id=inbound.user_id
+                )
             if inbound.callback is not None:
                 prefix = inbound.callback.data.partition(":")[0]
                 if prefix in CALLBACKS:
@@ -276,6 +280,16 @@ class Desk:
     def mark_unreachable(self, *, channel: str, chat_id: int) -> None:
         with session_scope(self.engine) as session:
             owner_store.mark_unreachable(session, channel=channel, chat_id=chat_id)
+
+    def mark_reachable(self, *, channel: str, user_id: int) -> None:
+        """The owner unblocked the bot (Telegram told us): announcements reach them again."""
+        with session_scope(self.engine) as session:
+            owner_store.mark_reachable(session, channel=channel, user_id=user_id)
+
+    def staff_rejoined(self) -> Outcome:
+        """The bot is back in the staff chat: what staff missed (handlers/staff.py)."""
+        with session_scope(self.engine) as session:
+            return staff.welcome_back(session, config=self.config, now=self.clock())
 
     def _turn(self, session, inbound: Inbound) -> Turn:
         conv = conversations.load(

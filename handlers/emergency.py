@@ -16,7 +16,7 @@ from __future__ import annotations
 from handlers import binding, tickets
 from handlers.i18n import N_
 from handlers.payloads import Payload
-from handlers.text import excerpt
+from handlers.text import esc, excerpt
 from handlers.turn import Turn
 from nlu.types import Parse
 from storage import owners as owner_store
@@ -160,7 +160,7 @@ def on_where(turn: Turn) -> None:
 def _place(turn: Turn, ticket: Ticket, unit: Unit) -> None:
     ticket.unit_id = unit.id
     turn.set_step(None)
-    notice = f"🚨 #{ticket.id}: 📍 {unit.code}"
+    notice = f"🚨 #{ticket.id}: 📍 {esc(unit.code)}"
     tickets.owner_event(turn, ticket, "located", unit.code, notice=notice, urgent=True)
     turn.staff(tickets.card(turn.session, ticket, config=turn.config))
     turn.say(

@@ -4,6 +4,7 @@ with a way to a person. On a close call the owner picks among the best entries."
 from __future__ import annotations
 
 from handlers.messages import Button
+from handlers.render import esc
 from handlers.turn import Turn
 from storage.models import FaqAnswer
 
@@ -29,7 +30,7 @@ def answer(turn: Turn, faq_id: str | None, alternatives: tuple[str, ...] = ()) -
             channel=turn.inbound.channel, user_id=turn.inbound.user_id, faq_id=faq_id, at=turn.now
         )
     )
-    turn.say(turn.faq.answer(faq_id, turn.lang), menu=turn.main_menu)
+    turn.say(esc(turn.faq.answer(faq_id, turn.lang)), menu=turn.main_menu)  # plain text
 
 
 def _offer(turn: Turn, ids: tuple[str, ...]) -> None:

@@ -1,9 +1,9 @@
 """Translations: English message ids in the code, a Babel catalog per language.
 
 The catalogs are PO files read with Babel at first use (no compile step, so
-a clean checkout runs as it is). `pybabel extract -k t:2 -k tr -k N_ -o messages.pot handlers bot`
-collects the ids; `tests/test_i18n.py` checks every id used has a
-translation.
+a clean checkout runs as it is).
+`pybabel extract -k t:2 -k render:2 -k tr -k N_ -o messages.pot handlers bot` collects
+the ids; `tests/test_i18n.py` checks every id used has a translation.
 """
 
 from __future__ import annotations

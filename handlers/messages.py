@@ -64,10 +64,11 @@ class Inbound:
     is_staff: bool = False
     username: str | None = None  # the sender's @handle, if any (staff roster for /assign)
     # What else the message carried: one of MEDIA_KINDS (text and photos aside), the
-    # message's own id (for copyMessage to staff) and a shared location (lat, lon).
+    # message's own id (for copyMessage) and a shared location (lat, lon).
     media: str | None = None
     message_id: int | None = None
     location: tuple[float, float] | None = None
+    thread_id: int | None = None  # the forum topic it was typed in (None: General)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,9 @@ class Reply:
     `edit_message_id` edits that message instead of sending a new one.
     `ticket_id` marks a staff message relayed to the owner: the adapter reports
     the delivered message id (Desk.relayed) so the owner's reply finds the ticket.
+    `copy_from` (chat_id, message_id) is a message (a staff member's photo, voice
+    note, file...) copied to the chat (copyMessage) with `text` as its caption
+    ("" drops the caption it had).
     """
 
     chat_id: int
@@ -105,6 +109,7 @@ class Reply:
     photo: str | None = None
     edit_message_id: int | None = None
     ticket_id: int | None = None
+    copy_from: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,7 @@ class StaffNotice:
     `image` is a PNG (the monthly chart) sent as a photo right after the text.
     `copy_from` (chat_id, message_id) is an owner's message (a voice message, a
     video, a file...) copied right after the text (copyMessage), as a reply to it.
+    `thread_id` posts it in that forum topic (an answer to a command typed there).
     """
 
     text: str
@@ -129,6 +135,7 @@ class StaffNotice:
     edit_message_id: int | None = None
     image: bytes | None = None
     copy_from: tuple[int, int] | None = None
+    thread_id: int | None = None  # the forum topic to post in (None: General)
 
 
 @dataclass

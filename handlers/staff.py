@@ -5,7 +5,8 @@ In the staff chat:
 - a command (`/tickets`, `/ticket 12`, `/reply 12 …` — see COMMANDS and
   handlers/staff_commands.py) runs for members and is refused for anyone else;
 - a plain reply to any message about a ticket (its card, an owner message
-  relayed there, a history) goes to that ticket's owner (handlers/relay.py);
+  relayed there, a history) goes to that ticket's owner (handlers/relay.py),
+  a photo, video, voice note, file or sticker included;
 - anything else is colleagues talking among themselves: not for the desk.
 
 To add a command, add one line to COMMANDS: `"name": function(ctx, args) -> Outcome`.
@@ -14,6 +15,7 @@ To add a command, add one line to COMMANDS: `"name": function(ctx, args) -> Outc
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from sqlmodel import Session
 
@@ -95,6 +97,21 @@ def page(session: Session, inbound: Inbound, *, config: DeskConfig, now) -> Outc
     return staff_commands.turn_page(ctx, inbound.callback.data)
 
 
+def welcome_back(session: Session, *, config: DeskConfig, now) -> Outcome:
+    """The bot was added back to the staff chat: say what staff missed while it was out —
+    the open tickets, as `/tickets` lists them (their cards could not be posted)."""
+    assert config.staff_chat_id is not None
+    nobody = Inbound(channel="telegram", chat_id=config.staff_chat_id, user_id=0)
+    ctx = StaffContext(session=session, inbound=nobody, config=config, now=now)
+    listing = staff_commands.tickets_page(ctx, staff_commands.TicketFilter(), 0)
+    back = t(
+        config.language,
+        "I'm back in this chat. While I was out, nothing could be posted here; "
+        "these tickets are open:",
+    )
+    return Outcome(staff=[replace(listing, text=f"{back}\n{listing.text}")])
+
+
 def on_message(
     session: Session,
     inbound: Inbound,
@@ -107,8 +124,9 @@ def on_message(
     text = inbound.text.strip()
     command, args = _command(text)
     ticket = None
+    attached = bool(inbound.photos or inbound.media) and inbound.message_id is not None
     if command is None:
-        if inbound.reply_to_message_id is None or not text:
+        if inbound.reply_to_message_id is None or not (text or attached):
             return Outcome()  # colleagues talking among themselves
         ticket = ticket_store.ticket_for_staff_message(
             session, chat_id=inbound.chat_id, message_id=inbound.reply_to_message_id
@@ -135,8 +153,15 @@ def on_message(
             staff_id=inbound.user_id,
             staff_name=ctx.staff_name,
             now=now,
+            attachment=_attachment(inbound) if attached else None,
         )
     return COMMANDS[command](ctx, args)
+
+
+def _attachment(inbound: Inbound) -> relay.Attachment:
+    assert inbound.message_id is not None
+    kind = "photo" if inbound.photos else inbound.media or "other"
+    return relay.Attachment(kind, (inbound.chat_id, inbound.message_id))
 
 
 def _command(text: str) -> tuple[str | None, str]:

@@ -39,6 +39,7 @@ from handlers.i18n import LANGUAGES, N_, t
 from handlers.messages import Button, Inbound, Keyboard, Outcome, StaffNotice
 from handlers.monthly import monthly_report
 from handlers.payloads import USER_ID_MAX, strict_int
+from handlers.render import Html, render
 from handlers.text import esc, excerpt, local_time
 from handlers.tickets import CATEGORY_LABEL, KIND_ICON, KIND_LABEL, STATUS_LABEL
 from handlers.turn import DeskConfig
@@ -69,8 +70,9 @@ class StaffContext:
     def staff_name(self) -> str:
         return self.inbound.user_name or str(self.inbound.user_id)
 
-    def tr(self, msgid: str, /, **values: object) -> str:
-        return t(self.lang, msgid, **values)
+    def tr(self, msgid: str, /, **values: object) -> Html:
+        """`msgid` in the staff language as Telegram HTML, every value escaped."""
+        return render(self.lang, msgid, **values)
 
 
 def say(text: str, *, ticket_id: int | None = None, buttons: Keyboard = ()) -> Outcome:
@@ -96,8 +98,8 @@ def _ticket(
 
 def _as_message(outcome: Outcome, ticket: Ticket) -> Outcome:
     """A transition's button answer becomes a one-line receipt in the chat."""
-    if outcome.callback_answer:
-        outcome.staff.append(StaffNotice(text=outcome.callback_answer, ticket_id=ticket.id))
+    if outcome.callback_answer:  # plain text, as a button's answer is: escaped for HTML
+        outcome.staff.append(StaffNotice(text=esc(outcome.callback_answer), ticket_id=ticket.id))
         outcome.callback_answer = None
     return outcome
 
@@ -220,7 +222,7 @@ def _line(session: Session, ticket: Ticket, lang: str, *, late: bool) -> str:
         state = esc(ticket.assignee_name)
     summary = ticket.description.strip().replace("\n", " ")
     return (
-        f"{KIND_ICON.get(ticket.kind, '•')} <b>#{ticket.id}</b> {unit.code if unit else '—'}"
+        f"{KIND_ICON.get(ticket.kind, '•')} <b>#{ticket.id}</b> {esc(unit.code if unit else '—')}"
         f" · {what} · {state}{' ⏰' if late else ''}\n   {excerpt(summary, SUMMARY)}"
     )
 
@@ -392,9 +394,11 @@ def assign(ctx: StaffContext, args: str) -> Outcome:
     if problem is not None:
         return problem
     if not who:
-        known = ", ".join(
-            esc(m.name) + (f" @{esc(m.username)}" if m.username else "") + f" ({m.user_id})"
-            for m in relay_store.roster(ctx.session)
+        known = Html(
+            ", ".join(
+                esc(m.name) + (f" @{esc(m.username)}" if m.username else "") + f" ({m.user_id})"
+                for m in relay_store.roster(ctx.session)
+            )
         )
         text = ctx.tr("Usage: {usage}", usage=usage)
         return say(text + ("\n" + ctx.tr("Staff I know: {names}", names=known) if known else ""))

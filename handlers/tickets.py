@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from handlers.i18n import N_, t
 from handlers.messages import Button, Keyboard, Outcome, Reply, StaffNotice
 from handlers.phones import mask_phone
+from handlers.render import render
 from handlers.text import esc, excerpt, local_time
 from handlers.turn import DeskConfig, Turn
 from storage import tickets as ticket_store
@@ -157,7 +158,7 @@ def card_text(session: Session, ticket: Ticket, *, config: DeskConfig) -> str:
     who = esc(owner.name) + " " + phone if owner else t(lang, "unbound user")
     lines = [
         head,
-        t(lang, "Flat: {unit}", unit=unit.code if unit else "—") + " · " + who,
+        render(lang, "Flat: {unit}", unit=unit.code if unit else "—") + " · " + who,
         t(lang, "Opened: {when}", when=local_time(ticket.created_at, config.timezone)),
         "",
         excerpt(ticket.description),
@@ -168,10 +169,10 @@ def card_text(session: Session, ticket: Ticket, *, config: DeskConfig) -> str:
         lines.append(t(lang, ONE_WAY_NOTE))
     if ticket.assignee_name and ticket.taken_at:
         lines.append(
-            t(
+            render(
                 lang,
                 "Taken by {name} at {when}",
-                name=esc(ticket.assignee_name),
+                name=ticket.assignee_name,
                 when=local_time(ticket.taken_at, config.timezone),
             )
         )
@@ -486,7 +487,7 @@ def assign(
         staff_name=staff_name,
         now=now,
         owner_text=owner_text,
-        answer=t(lang, "#{number} assigned to {name}", number=ticket.id, name=esc(assignee_name)),
+        answer=t(lang, "#{number} assigned to {name}", number=ticket.id, name=assignee_name),
         detail=f"{assignee_name} ({assignee_id})",
     )
 

@@ -8,8 +8,8 @@ from typing import Any, Protocol
 
 from sqlmodel import Session
 
-from handlers.i18n import t
 from handlers.messages import Inbound, Keyboard, Outcome, Reply, StaffNotice
+from handlers.render import Html, render
 from nlu.types import Parse
 from storage import conversations
 from storage.models import Binding, Conversation, Owner
@@ -69,8 +69,9 @@ class Turn:
     lang: str
     outcome: Outcome = field(default_factory=Outcome)
 
-    def tr(self, msgid: str, /, **values: object) -> str:
-        return t(self.lang, msgid, **values)
+    def tr(self, msgid: str, /, **values: object) -> Html:
+        """`msgid` in the owner's language as Telegram HTML, every value escaped."""
+        return render(self.lang, msgid, **values)
 
     def say(self, text: str, *, buttons: Keyboard = (), menu: str | None = None) -> None:
         self.outcome.replies.append(

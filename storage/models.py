@@ -266,6 +266,18 @@ class ProcessedUpdate(SQLModel, table=True):
     at: datetime = _created()
 
 
+class ChatMigration(SQLModel, table=True):
+    """A group Telegram upgraded to a supergroup: its old id now means the new one.
+
+    Kept so the switch outlives restarts and a `.env` still naming the old id."""
+
+    old_chat_id: int = Field(
+        primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False}
+    )
+    new_chat_id: int = _tg_id()
+    migrated_at: datetime = _created()
+
+
 class LabelledExample(SQLModel, table=True):
     """An owner's own choice when the desk was unsure: data for retraining."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.models import Binding, Owner, OwnerUnit, Unit
 from storage.types import utcnow
@@ -106,6 +106,17 @@ def mark_unreachable(session: Session, *, channel: str, chat_id: int) -> None:
     for binding in session.exec(stmt):
         binding.reachable = False
         binding.unreachable_at = utcnow()
+
+
+def mark_reachable(session: Session, *, channel: str, user_id: int) -> None:
+    """The person wrote, pressed a button or unblocked the bot: their chat is reachable.
+    A no-op (one indexed read) when it already is."""
+    stmt = select(Binding).where(
+        Binding.channel == channel, Binding.user_id == user_id, col(Binding.reachable).is_(False)
+    )
+    for binding in session.exec(stmt):
+        binding.reachable = True
+        binding.unreachable_at = None
 
 
 def search_owners(session: Session, query: str, *, limit: int = 10) -> list[Owner]:

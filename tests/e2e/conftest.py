@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.runtime import Runtime
+from bot.service import ALLOWED_UPDATES
 from bot.telegram_app import build_application
 from handlers.phones import normalise_phone
 from storage import owners as owner_store
@@ -118,7 +119,9 @@ async def desk(runtime: Runtime, limits: Limits):
         )
         app = build_application(runtime)
         async with app:
-            await app.updater.start_polling(poll_interval=0, timeout=1)
+            await app.updater.start_polling(
+                poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES
+            )
             await app.start()
             try:
                 yield Desk(api=api, runtime=runtime, app=app)
