@@ -115,14 +115,16 @@ INTENTS: dict[str, Callable[[Turn, Parse | None], None]] = {
     "out_of_scope": _out_of_scope,
 }
 # Intents the desk answers itself: asking one of these returns a hand-off to the bot.
-ANSWERABLE = frozenset({"faq", "bill_query", "ticket_status"})
+# (How a ticket is going stays with the person handling it.)
+ANSWERABLE = frozenset({"faq", "bill_query"})
 
 
 def _answerable(parse: Parse | None) -> bool:
-    """A question the desk answers itself (a FAQ only when the knowledge base has it)."""
+    """A question the desk answers itself: a FAQ only when the knowledge base has one clear
+    answer (not a close call between entries, "灯修好了吗")."""
     if parse is None or parse.intent not in ANSWERABLE:
         return False
-    return parse.intent != "faq" or parse.faq_id is not None
+    return parse.intent != "faq" or (parse.faq_id is not None and not parse.faq_alternatives)
 
 
 # Buttons that are not part of an owner's conversation, by callback-data prefix:

@@ -295,3 +295,11 @@ def test_a_survey_waiting_for_a_comment_yields_to_a_new_question(runtime):
     assert "回访评价的补充意见就不等了" in text and "待缴合计" in text
     with session_scope(desk.engine) as session:
         assert session.get(Survey, survey_id).comment is None
+
+
+def test_in_a_handoff_a_question_for_the_person_is_relayed_not_answered(runtime):
+    desk = demo(runtime)
+    text = run(desk, "转人工", "灯修好了吗", "我的报修怎么样了")
+    assert "✓ 已转给服务中心（#1）" in after(text, "灯修好了吗")
+    assert "✓ 已转给服务中心（#1）" in after(text, "我的报修怎么样了")
+    assert "业主已回到自助服务" not in text
