@@ -86,6 +86,7 @@ def desk_config(settings: Settings, faq: FaqBase | None = None) -> DeskConfig:
         office_hours=settings.office_hours or office_hours_of(faq),
         handoff_idle_minutes=settings.handoff_idle_minutes,
         emergency_numbers=parse_numbers(settings.emergency_numbers),
+        chart_font=str(settings.chart_font) if settings.chart_font else None,
     )
 
 

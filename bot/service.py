@@ -10,8 +10,9 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.runtime import Runtime, build
+from bot.runtime import Runtime, build, job_config
 from bot.telegram_app import build_application
+from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 # my_chat_member: the bot removed from / added back to a group, or blocked by an owner;
@@ -32,9 +33,16 @@ async def _start_background(app: Application) -> None:
     background = Background(runtime, app.bot_data["outbound"])
     app.bot_data["background"] = background
     await background.start()
+    if runtime.settings.health_listen:
+        from bot import health
+
+        app.bot_data["health"] = health.start(runtime, runtime.settings.health_listen)
 
 
 async def _stop_background(app: Application) -> None:
+    health = app.bot_data.pop("health", None)
+    if health is not None:
+        health.stop()
     await app.bot_data["albums"].drain()  # an album still being collected is handled
     background = app.bot_data.pop("background", None)
     if background is not None:
@@ -54,6 +62,9 @@ def serve(settings: Settings, *, engine: Engine, webhook_url: str | None, listen
     """Run until Ctrl-C or SIGTERM. Raises telegram.error.TelegramError (token
     scrubbed by the caller's logging) if Telegram cannot be reached at start."""
     runtime = build(settings, engine=engine)
+    calendar = job_config(settings, runtime.desk.config).calendar
+    this_year = calendar.today(utcnow()).year
+    calendar.check_years(this_year, this_year + 1)  # warns when the coming year is unknown
     app = build_application(runtime, post_init=_start_background)
     app.post_stop = _stop_background  # before PTB closes the HTTP client: sends can finish
     app.bot_data["runtime"] = runtime

@@ -342,6 +342,8 @@ def build_application(runtime: Runtime, *, post_init=None, post_shutdown=None) -
         .rate_limiter(AIORateLimiter(overall_max_rate=30, group_max_rate=0, max_retries=0))
         .get_updates_read_timeout(35)
     )
+    if settings.telegram_proxy:  # Telegram is unreachable from some networks without one
+        builder = builder.proxy(settings.telegram_proxy).get_updates_proxy(settings.telegram_proxy)
     if post_init is not None:
         builder = builder.post_init(post_init)
     if post_shutdown is not None:

@@ -301,7 +301,7 @@ class Desk:
         owner = session.get(Owner, bound.owner_id) if bound else None
         lang = conv.language or (bound.language if bound else None)
         lang = lang or (owner.language if owner else None) or self._hint(inbound)
-        return Turn(
+        turn = Turn(
             session=session,
             inbound=inbound,
             config=self.config,
@@ -313,6 +313,8 @@ class Desk:
             owner=owner,
             lang=lang,
         )
+        binding.moved_out(turn)
+        return turn
 
     def _hint(self, inbound: Inbound) -> str:
         code = (inbound.language_code or "").lower()

@@ -64,11 +64,14 @@ def record(session: Session, owner: Owner, *, config: DeskConfig) -> str:
     if not bindings:
         lines.append(t(lang, "Telegram: not bound"))
     for b in bindings:
-        state = (
-            t(lang, "bound {when}", when=local_time(b.bound_at, tz, "%Y-%m-%d"))
-            if b.reachable
-            else t(lang, "unreachable (blocked the bot)")
-        )
+        if b.ended_at is not None:
+            state = t(
+                lang, "link ended {when} (moved out)", when=local_time(b.ended_at, tz, "%Y-%m-%d")
+            )
+        elif b.reachable:
+            state = t(lang, "bound {when}", when=local_time(b.bound_at, tz, "%Y-%m-%d"))
+        else:
+            state = t(lang, "unreachable (blocked the bot)")
         lines.append(t(lang, "Telegram: {state}", state=state))
 
     open_tickets = ticket_store.open_for_user(

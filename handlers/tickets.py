@@ -18,7 +18,7 @@ from handlers.render import render
 from handlers.text import esc, excerpt, local_time
 from handlers.turn import DeskConfig, Turn
 from storage import tickets as ticket_store
-from storage.models import Conversation, Owner, Ticket, Unit
+from storage.models import Conversation, Owner, Ticket, TicketEvent, Unit
 from storage.types import utcnow
 
 # Channels the desk answers only within a turn (a Rasa assistant calls its action
@@ -27,6 +27,11 @@ ONE_WAY_CHANNELS = frozenset({"rasa"})
 ONE_WAY_NOTE = N_(
     "📞 Came through the company assistant: messages from here do not reach the owner, "
     "please call them."
+)
+ONE_WAY_UNBOUND_NOTE = N_(
+    "📞 Came through the company assistant from someone not linked to a flat: messages "
+    "from here do not reach them. They were asked for a phone number; it arrives under "
+    "this card."
 )
 KIND_ICON = {"repair": "🔧", "complaint": "📣", "emergency": "🚨", "consultation": "👤"}
 KIND_LABEL = {
@@ -140,6 +145,22 @@ def open_for_owner(
     return ticket
 
 
+def _who(session: Session, ticket: Ticket, owner: Owner | None, lang: str) -> str:
+    """The owner and their phone: masked where staff can write back, in full (Telegram
+    makes it tappable) where they can only call or must call back at once (an
+    emergency); unbound, the conversation's name."""
+    if owner is not None:
+        full = ticket.channel in ONE_WAY_CHANNELS or ticket.kind == "emergency"
+        return f"{esc(owner.name)} {owner.phone if full else mask_phone(owner.phone)}"
+    if ticket.channel not in ONE_WAY_CHANNELS:
+        return t(lang, "unbound user")
+    opened = session.exec(
+        select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)
+    ).first()
+    name = opened.actor_name if opened and opened.actor_name else "—"
+    return t(lang, "unbound user") + f" ({esc(name)})"
+
+
 def card_text(session: Session, ticket: Ticket, *, config: DeskConfig) -> str:
     """The staff card: kind, number, flat, owner, what they said, where it stands."""
     lang = config.language
@@ -152,10 +173,7 @@ def card_text(session: Session, ticket: Ticket, *, config: DeskConfig) -> str:
         head += f" · {t(lang, CATEGORY_LABEL.get(ticket.category, 'Other'))}"
     if ticket.parent_id:
         head += " · " + t(lang, "follow-up of #{number}", number=ticket.parent_id)
-    # Staff must be able to call back on an emergency: its card shows the full number.
-    phone = owner.phone if owner and ticket.kind == "emergency" else None
-    phone = phone or (mask_phone(owner.phone) if owner else "")
-    who = esc(owner.name) + " " + phone if owner else t(lang, "unbound user")
+    who = _who(session, ticket, owner, lang)
     lines = [
         head,
         render(lang, "Flat: {unit}", unit=unit.code if unit else "—") + " · " + who,
@@ -166,7 +184,7 @@ def card_text(session: Session, ticket: Ticket, *, config: DeskConfig) -> str:
         t(lang, "Status: {status}", status=t(lang, STATUS_LABEL[ticket.status])),
     ]
     if ticket.channel in ONE_WAY_CHANNELS:
-        lines.append(t(lang, ONE_WAY_NOTE))
+        lines.append(t(lang, ONE_WAY_NOTE if owner else ONE_WAY_UNBOUND_NOTE))
     if ticket.assignee_name and ticket.taken_at:
         lines.append(
             render(

@@ -53,6 +53,7 @@ class DeskConfig:
         ("fire", "119"),
         ("ambulance", "120"),
     )
+    chart_font: str | None = None  # PROPDESK_CHART_FONT: a font file for the chart's Chinese
 
 
 @dataclass

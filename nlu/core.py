@@ -14,7 +14,7 @@ from pathlib import Path
 import joblib
 import sklearn
 
-from nlu import emergency, rasa_yaml
+from nlu import embeddings, emergency, rasa_yaml
 from nlu.classifier import FORMAT_VERSION, IntentModel, train
 from nlu.entities import extract
 from nlu.faq import FaqBase, FaqIndex
@@ -47,14 +47,23 @@ _CATEGORY_INTENTS = frozenset({"repair", "emergency", "complaint"})
 FAQ_OVERRIDE_SCORE = 0.6
 FAQ_OVERRIDE_CONFIDENCE = 0.7
 _QUESTION = re.compile(
-    r"[?？]|吗|么|怎么|怎样|如何|多少|几点|哪|什么|能不能|可不可以|有没有|是否|"
-    r"\b(?:what|how|when|where|which|who|is there|are there|can i|do i|do you|does)\b"
+    r"[?？]|吗|么|怎么|怎样|如何|多少|几点|哪|什么|能不能|可不可以|有没有|是否|请问|想问|想知道|"
+    r"给我|告诉我|价格|收费|费用|标准|规定|流程|时间|"
+    r"\b(?:what|how|when|where|which|who|is there|are there|can i|do i|do you|does|tell me|"
+    r"price|prices|cost|costs|rules|hours|procedure)\b"
 )
-_OWN_ACCOUNT = re.compile(r"我家|我的|我们家|\bmy\b|\bi\b|\bour\b")
+_OWN_ACCOUNT = re.compile(
+    r"我家|我的|我们家|\bmy\b|\bi\b|\bour\b|\d+-\d+|\bflat\b|\bunit\b|房号|\d+室|\d+号楼|\d+栋"
+)
 
 
 def default_model_path(training_file: Path) -> Path:
-    digest = hashlib.sha256(training_file.read_bytes() + sklearn.__version__.encode()).hexdigest()
+    """Under ~/.cache/propdesk, named by the training data, scikit-learn's version and
+    whether the embedding head is on (so both models can be kept)."""
+    flavour = b"+e5" if embeddings.wanted() else b""
+    digest = hashlib.sha256(
+        training_file.read_bytes() + sklearn.__version__.encode() + flavour
+    ).hexdigest()
     return Path.home() / ".cache" / "propdesk" / f"nlu-{digest[:12]}.joblib"
 
 
@@ -84,6 +93,9 @@ def _read_model(path: Path) -> IntentModel | None:
     meta = model.meta or {}
     if meta.get("format") != FORMAT_VERSION or meta.get("sklearn") != sklearn.__version__:
         log.warning("NLU model %s was built for another version; retraining", path)
+        return None
+    if embeddings.wanted() and not meta.get("embeddings"):
+        log.warning("NLU model %s has no embedding head; retraining", path)
         return None
     return model
 
@@ -178,8 +190,10 @@ class Nlu:
             return None, 0.0
         return self._faq_index.match(text)
 
-    def _faq_override(self, text: str, intent: str, confidence: float) -> bool:
-        if self._faq_index is None or confidence >= FAQ_OVERRIDE_CONFIDENCE:
+    @staticmethod
+    def _may_be_faq(text: str, intent: str, confidence: float) -> bool:
+        """Whether an unsure non-faq reading may yield to a strong FAQ match."""
+        if confidence >= FAQ_OVERRIDE_CONFIDENCE:
             return False
         t = fold(text)
         if intent == "bill_query":
@@ -187,7 +201,7 @@ class Nlu:
                 return False
         elif intent not in ("out_of_scope", "human"):
             return False
-        return bool(_QUESTION.search(t)) and self.faq_match(text)[1] >= FAQ_OVERRIDE_SCORE
+        return bool(_QUESTION.search(t))
 
     def parse(self, text: str) -> Parse:
         text = text or ""
@@ -222,19 +236,24 @@ class Nlu:
             nxt = next(i for i in order if labels[i] != "emergency")
             intent, confidence = labels[nxt], float(probs[nxt])
 
-        faq_id, faq_score = None, 0.0
-        if rule is None and self._faq_override(text, intent, confidence):
-            intent, rule = "faq", "faq_match"
-            confidence = max(confidence, float(probs[labels.index("faq")]))
+        found = None
+        if (
+            rule is None
+            and self._faq_index is not None
+            and self._may_be_faq(text, intent, confidence)
+        ):
+            found = self._faq_index.lookup(text)
+            if found.score >= FAQ_OVERRIDE_SCORE:
+                intent, rule = "faq", "faq_match"
+                confidence = max(confidence, float(probs[labels.index("faq")]))
         entities = extract(text, with_category=intent in _CATEGORY_INTENTS)
         if intent == "emergency":
             kind = check.hazard if check.fired else emergency.kind_of(text)
             entities = (*entities, Entity("emergency_kind", kind))
-        alternatives: tuple[str, ...] = ()
-        if intent == "faq":
-            faq_id, faq_score = self.faq_match(text)
-            if self._faq_index is not None:
-                alternatives = self._faq_index.close_call(text)
+        faq_id, faq_score, alternatives = None, 0.0, ()
+        if intent == "faq" and self._faq_index is not None:
+            found = found or self._faq_index.lookup(text)
+            faq_id, faq_score, alternatives = found.faq_id, found.score, found.alternatives
         return Parse(
             text=text,
             intent=intent,

@@ -315,6 +315,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "door card",
         "entry card",
         "card",
+        "补办",
+        "fob",
     ),
     "visitor": (
         "访客",
@@ -329,6 +331,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "guests",
         "friends visiting",
         "visiting",
+        "朋友",
+        "开车来",
+        "外来车",
+        "进小区",
     ),
     "register": ("登记", "报备", "register", "registration", "sign in"),
     "parking": (
@@ -371,6 +377,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "per hour",
         "an hour",
         "short stay",
+        "一小时",
+        "停一小时",
+        "外面的车",
+        "外来车辆",
     ),
     "ev": (
         "充电桩",
@@ -404,6 +414,14 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "construction",
         "decorating",
         "fit-out",
+        "builders",
+        "builder",
+        "contractors",
+        "contractor",
+        "drilling",
+        "电钻",
+        "砸墙",
+        "打孔",
     ),
     "permit": (
         "手续",
@@ -653,6 +671,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "facade",
         "grilles",
         "security bars",
+        "防盗窗",
+        "窗户护栏",
+        "装窗",
     ),
     "repair": (
         "维修",
@@ -714,14 +735,14 @@ def _char_text(text: str) -> str:
 
 
 def _rows(*matrices):
-    """Feature-major copy (features x entries) of stacked entry matrices: dense when small
-    (fastest row lookups), CSR when a large base would make a dense copy costly."""
+    """Feature-major copy (features x rows) of stacked row matrices: dense float32 when
+    small (fastest row lookups, at most 2 MB), CSR otherwise (memory: NLU RSS target)."""
     from scipy.sparse import hstack
 
     stacked = hstack([m.T for m in matrices]).tocsr()
-    if stacked.shape[0] * stacked.shape[1] <= 4_000_000:
-        return np.asarray(stacked.todense(), dtype=np.float64)
-    return stacked
+    if stacked.shape[0] * stacked.shape[1] <= 500_000:
+        return np.asarray(stacked.todense(), dtype=np.float32)
+    return stacked.astype(np.float32)
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
@@ -835,26 +856,37 @@ class FaqIndex:
 
     def ranked(self, text: str, k: int = 3) -> list[tuple[str, float]]:
         """The `k` best entries for `text` as (id, score), best first."""
-        if self._empty:
-            return []
-        s = self.scores(text)
-        order = np.argsort(-s)[:k]
-        return [(self.ids[i], float(s[i])) for i in order]
+        return self.lookup(text, k).ranked
 
     def match(self, text: str) -> tuple[str | None, float]:
         """The best entry id (None below the threshold) and its score."""
-        if self._empty:
-            return None, 0.0
-        s = self.scores(text)
-        i = int(np.argmax(s))
-        score = float(s[i])
-        return (self.ids[i] if score >= self.threshold else None), score
+        found = self.lookup(text)
+        return found.faq_id, found.score
 
     def close_call(self, text: str, k: int = 3) -> tuple[str, ...]:
-        """The top 2-3 entry ids when the best is not clearly ahead (all above the
-        threshold and within `CLOSE_MARGIN` of the best), else ()."""
-        top = self.ranked(text, k)
-        if len(top) < 2 or top[0][1] < self.threshold:
-            return ()
-        close = [i for i, sc in top if sc >= self.threshold and top[0][1] - sc <= CLOSE_MARGIN]
-        return tuple(close) if len(close) >= 2 else ()
+        """The top 2-3 entry ids when the best is not clearly ahead, else ()."""
+        return self.lookup(text, k).alternatives
+
+    def lookup(self, text: str, k: int = 3) -> FaqLookup:
+        """Everything about `text` from one scoring pass (see `FaqLookup`)."""
+        if self._empty:
+            return FaqLookup(None, 0.0, [], ())
+        s = self.scores(text)
+        order = np.argsort(-s)[:k]
+        top = [(self.ids[i], float(s[i])) for i in order]
+        best = top[0][1]
+        faq_id = top[0][0] if best >= self.threshold else None
+        close = [i for i, sc in top if sc >= self.threshold and best - sc <= CLOSE_MARGIN]
+        return FaqLookup(faq_id, best, top, tuple(close) if len(close) >= 2 else ())
+
+
+@dataclass(frozen=True)
+class FaqLookup:
+    """One message against the base: the answer (`faq_id`, None below the threshold),
+    its `score`, the `ranked` best entries, and `alternatives`: the top 2-3 ids when
+    the runner-up is within `CLOSE_MARGIN` of the best (a close call), else ()."""
+
+    faq_id: str | None
+    score: float
+    ranked: list[tuple[str, float]]
+    alternatives: tuple[str, ...]

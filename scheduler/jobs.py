@@ -345,7 +345,7 @@ def post_monthly_report(session: Session, config: JobConfig, now: datetime) -> i
     if desk.staff_chat_id is None:
         return 0
     local_now = config.calendar.local(now)
-    month = monthly.report_due(local_now, config.calendar.is_holiday)
+    month = monthly.report_due(local_now, config.calendar.is_working_day)
     if month is None:
         return 0
     key = f"{monthly.REPORT_KEY}{month}"

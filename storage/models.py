@@ -56,6 +56,16 @@ class OwnerUnit(SQLModel, table=True):
     unit_id: int = Field(foreign_key="unit.id", primary_key=True, index=True)
 
 
+class MoveOut(SQLModel, table=True):
+    """An owner unbound from a flat (a sale, a tenancy ended): the register's history."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner_id: int = Field(foreign_key="owner.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    at: datetime = _created()
+    source: str = Field(max_length=40)  # "import --replace" | "owners remove"
+
+
 class Binding(SQLModel, table=True):
     """A chat bound to an owner by a shared contact; `reachable` turns off on a 403."""
 
@@ -70,6 +80,8 @@ class Binding(SQLModel, table=True):
     reachable: bool = True
     bound_at: datetime = _created()
     unreachable_at: datetime | None = _when()
+    # Set when the owner moved out (no flat left): the chat is told once, then unbound.
+    ended_at: datetime | None = _when()
 
 
 class Conversation(SQLModel, table=True):

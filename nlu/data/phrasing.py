@@ -205,6 +205,10 @@ TS_Q_ZH = [
 ]
 TS_FRAME_ZH = ["我{w}报的{t} {q}", "{w}说的{t} {q}", "{w}反映的{t}的事 {q}", "{t}那个单子 {q}",
                "{w}登记了{t} {q}"]  # fmt: skip
+TS_COMPLAINT_ZH = ["{w}投诉{x}的事{q}", "投诉{x}那件事 {q}", "我反映{x}的问题 {q}"]
+TS_COMPLAINT_X_ZH = ["保安", "噪音", "楼上漏水", "保洁", "停车位", "邻居养狗", "垃圾没人收"]
+TS_COMPLAINT_Q_ZH = ["有人处理没有", "有下文吗", "怎么没人回我", "现在什么情况", "处理结果呢",
+                     "有人跟进吗"]  # fmt: skip
 TS_NO_ZH = ["工单{n}现在什么状态", "{n}号单子处理了吗", "单号{n} 进度", "查一下工单{n}",
             "我的单子{n}怎么还是待处理"]  # fmt: skip
 TS_EN_THING = ["the leak", "the blocked drain", "the broken intercom", "the corridor light",
@@ -245,6 +249,10 @@ BQ_ZH = [
     "{fee}我家还欠几个月",
     "查下{fee}欠了几个月",
     "{fee}我交过了吧",
+    "我用{app}交了{fee} 怎么还显示欠费",
+    "交了{fee}怎么系统里还是没交",
+    "明明交过{fee}了 怎么又催我",
+    "还差多少钱没交",
 ]
 BQ_APP_ZH = ["微信", "支付宝", "APP", "小程序", "银行卡", "云闪付"]
 BQ_FEE_ZH = ["物业费", "车位费", "水费", "电费", "暖气费", "管理费", "停车费"]
@@ -264,6 +272,11 @@ BQ_EN = [
     "why did you take the {fee} twice",
     "what's my balance",
     "do I still owe anything for the {fee}",
+    "how much do I still need to pay",
+    "what's left to pay on my {fee}",
+    "I paid the {fee} through {app} but it still says I owe",
+    "why does it still show unpaid, I paid by {app}",
+    "how much have I got left to pay",
 ]
 BQ_APP_EN = ["the app", "WeChat", "Alipay", "bank transfer", "the mini program", "card"]
 BQ_FEE_EN = ["property fee", "parking fee", "service charge", "water bill", "heating fee"]
@@ -284,6 +297,10 @@ CANCEL_ZH = [
     "不搞了",
     "拉倒吧 不修了",
     "算球了",
+    "算了算了",
+    "这个修理不弄了",
+    "不要了 取消",
+    "别来了 不修了",
     "不用麻烦了 已经好了",
 ]
 CANCEL_FIX_ZH = ["已经好了", "自己好了", "我老公修好了", "家里人弄好了", "不漏了", "又能用了",
@@ -301,6 +318,11 @@ CANCEL_EN = [
     "scratch that",
     "forget it",
     "nah, don't bother",
+    "nvm",
+    "never mind then",
+    "scrap that",
+    "no worries, cancel it",
+    "forget about the repair",
 ]
 CANCEL_FIX_EN = ["it fixed itself", "my husband fixed it", "my son sorted it out",
                  "it's working again", "the leak stopped", "we got our own plumber",
@@ -328,6 +350,26 @@ COMPLAINT_STORY_ZH = [
     "物业费一年比一年贵 绿化越来越差",
     "停车费涨了 车位却越来越少",
 ]
+WORK_ZH = ["{w}{d}{f} {j}"]
+WORK_W_ZH = ["师傅", "维修工", "你们的人", "上次来的师傅", "物业派的人"]
+WORK_D_ZH = ["换完", "修完", "来过以后", "弄完", "装好后"]
+WORK_F_ZH = ["接口还在渗水", "灯又不亮了", "漏得更厉害了", "门反而关不上了", "墙上全是印子",
+             "第二天又坏了"]  # fmt: skip
+WORK_J_ZH = ["什么水平", "什么技术啊", "白修了", "太敷衍了", "钱白花了", "这活干的"]
+WORK_EN = ["{w} {d} and now {f}, {j}"]
+WORK_W_EN = ["your plumber", "the electrician", "the guy you sent", "your technician"]
+WORK_D_EN = ["came round", "fixed the tap", "replaced the pipe", "was here yesterday"]
+WORK_F_EN = ["it leaks worse", "the light is dead again", "there's water on the floor",
+             "the door won't shut"]  # fmt: skip
+WORK_J_EN = ["what a joke", "terrible work", "useless", "I'm not paying for that", "unbelievable"]
+WHY_EN = ["why does it take {t} to {x}?", "how many times do I have to ask you to {x}?",
+          "is it really so hard to {x}?", "{t} to {x}, seriously?"]  # fmt: skip
+WHY_T_EN = ["a week", "three weeks", "a month", "ten days", "forever"]
+WHY_X_EN = ["change a light bulb", "fix the gate", "empty the bins", "clean the stairs",
+            "reply to an email", "fix a leaking tap", "cut the grass"]  # fmt: skip
+WHY_ZH = ["{x}要{t}？", "为什么{x}要{t}", "{x}拖了{t}了 你们干嘛呢", "说了多少遍了 {x}到现在没弄"]
+WHY_T_ZH = ["一个星期", "半个月", "一个月", "十天", "好几周"]
+WHY_X_ZH = ["换个灯泡", "修个门禁", "清个垃圾", "修个水龙头", "回个电话", "剪个草"]
 COMPLAINT_EN = [
     "is this what we pay the service charge for?",
     "do you actually do anything?",
@@ -350,9 +392,11 @@ HUMAN_STAFF_ZH = ["王经理", "李管家", "张师傅", "前台小刘", "陈主
 HUMAN_EN = ["call me, I can't type", "please ring me back, typing is hard for me",
             "this bot is useless, get me a human", "you don't understand me, real person please",
             "stop the automatic replies and let me speak to someone", "I want to talk to {s}",
-            "can {s} call me", "put me through to {s}"]  # fmt: skip
+            "can {s} call me", "put me through to {s}", "can I speak with {s}",
+            "is {s} available", "I need {s}, please", "get {s} to ring me"]  # fmt: skip
 HUMAN_STAFF_EN = ["Mr Wang", "the manager", "Lisa at the front desk", "my housekeeper",
-                  "the duty officer"]  # fmt: skip
+                  "the duty officer", "Ms Zhou from the office", "Manager Li",
+                  "the property manager", "somebody from customer service"]  # fmt: skip
 GREET_ZH = ["有人在吗", "有人吗？", "客服在线不", "客服在不在", "还有人值班吗", "新年好", "过年好",
             "中秋快乐", "端午安康", "早啊", "哈喽", "侬好", "雷猴", "老师好",
             "物业你好", "在不在呀", "嗨 有人没"]  # fmt: skip
@@ -391,6 +435,14 @@ OOS_CHAT_EN = ["I'm bored", "I feel sad today", "what's your favourite colour",
                "do you like music"]  # fmt: skip
 OOS_NEAR_EN = ["where can I get good {x} around here", "best {x} near me", "any good {x} nearby"]
 OOS_NEAR_ZH = ["附近哪家{x}好吃", "这边有什么好吃的{x}", "推荐一家{x}"]
+OOS_DEVICE_EN = ["how do I {v} my {d}", "my {d} is broken, where can I get it fixed",
+                 "can you tell me how to {v} a {d}", "my {d} won't turn on, any tips"]  # fmt: skip
+OOS_DEVICE_V_EN = ["update", "reset", "clean", "fix", "speed up", "set up"]
+OOS_DEVICE_D_EN = ["laptop", "iphone", "phone", "car", "bike", "printer", "camera", "tablet",
+                   "smartwatch", "game console"]  # fmt: skip
+OOS_DEVICE_ZH = ["我的{d}怎么{v}", "{d}坏了去哪修", "{d}开不了机怎么办", "怎么给{d}{v}"]
+OOS_DEVICE_V_ZH = ["升级", "恢复出厂设置", "清理", "提速", "设置"]
+OOS_DEVICE_D_ZH = ["笔记本", "手机", "苹果手机", "汽车", "台式电脑", "打印机", "相机", "平板"]
 OOS_FOOD_EN = ["pizza", "noodles", "dim sum", "coffee", "burgers", "hotpot"]
 OOS_FOOD_ZH = ["火锅", "面馆", "烧烤", "咖啡店", "早餐", "饺子"]
 
@@ -426,12 +478,17 @@ def generate() -> dict[str, list[str]]:
         + _fill(COMPLAINT_ZH, 30, x=COMPLAINT_X_ZH)
         + COMPLAINT_STORY_ZH
         + COMPLAINT_EN
+        + _fill(WORK_ZH, 30, w=WORK_W_ZH, d=WORK_D_ZH, f=WORK_F_ZH, j=WORK_J_ZH)
+        + _fill(WORK_EN, 20, w=WORK_W_EN, d=WORK_D_EN, f=WORK_F_EN, j=WORK_J_EN)
+        + _fill(WHY_EN, 20, t=WHY_T_EN, x=WHY_X_EN)
+        + _fill(WHY_ZH, 20, t=WHY_T_ZH, x=WHY_X_ZH)
     )
     for intent, text in NOT_EM_OTHER_EN:
         g.setdefault(intent, []).append(text)
     g["ticket_status"] = (
         _fill(TS_FRAME_ZH, 90, w=TS_WHEN_ZH, t=TS_THING_ZH, q=TS_Q_ZH)
         + _fill(TS_NO_ZH, 10, n=_num())
+        + _fill(TS_COMPLAINT_ZH, 30, w=[*TS_WHEN_ZH, ""], x=TS_COMPLAINT_X_ZH, q=TS_COMPLAINT_Q_ZH)
         + _fill(TS_EN_FRAME, 60, w=TS_EN_WHEN, t=TS_EN_THING)
         + _fill(TS_EN_NO, 10, n=_num())
     )
@@ -455,5 +512,7 @@ def generate() -> dict[str, list[str]]:
         + _fill(OOS_MAKE_ZH, 16, f=OOS_FORM_ZH, t=OOS_TOPIC_ZH)
         + _fill(OOS_NEAR_EN, 8, x=OOS_FOOD_EN)
         + _fill(OOS_NEAR_ZH, 8, x=OOS_FOOD_ZH)
+        + _fill(OOS_DEVICE_EN, 24, v=OOS_DEVICE_V_EN, d=OOS_DEVICE_D_EN)
+        + _fill(OOS_DEVICE_ZH, 20, v=OOS_DEVICE_V_ZH, d=OOS_DEVICE_D_ZH)
     )
     return g

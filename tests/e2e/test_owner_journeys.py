@@ -240,3 +240,12 @@ async def test_a_close_faq_call_offers_the_entries_and_a_person(desk):
     await desk.press(OWNER, offer, "faq:heating_fee")
     answer = await desk.api.wait_sent(OWNER, since=mark)
     assert "22 元/平方米" in answer["text"]
+
+
+async def test_a_question_the_base_cannot_answer_offers_a_person(desk):
+    desk.register(OWNER, phone=PHONE, unit="3-2-502")
+    await desk.bind(OWNER)
+    reply = await desk.say(OWNER, "小区有没有游泳馆")
+    assert "答不上来" in reply["text"]
+    buttons = [b["callback_data"] for row in reply["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons == ["handoff"]

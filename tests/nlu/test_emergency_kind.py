@@ -44,3 +44,42 @@ def test_a_cry_for_help_without_a_hazard_still_has_a_kind(nlu):
 
 def test_no_kind_outside_emergencies(nlu):
     assert nlu.parse("厨房水管漏水了").entity("emergency_kind") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can you help me find my invoice",
+        "please help me check my bill",
+        "appreciate your help",
+        "help me write a complaint letter to the developer",
+        "帮我查一下物业费",
+    ],
+)
+def test_help_with_a_task_is_not_a_cry_for_help(nlu, text):
+    assert nlu.parse(text).intent != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text", ["help!", "HELP", "救命", "救救我", "someone help me please", "SOS"]
+)
+def test_a_bare_cry_for_help_is_an_emergency(nlu, text):
+    assert nlu.parse(text).intent == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "fired"),
+    [
+        ("是不是着火了 一股焦味", True),
+        ("有没有人被困在电梯里 里面有声音", True),
+        ("不是着火 是邻居在烧烤", False),
+        ("没有人被困 电梯是空的", False),
+        ("水管有点渗水 不急", False),
+        ("a small leak under the sink, not urgent", False),
+        ("有点煤气味 不急", True),  # a life hazard stays an emergency
+    ],
+)
+def test_question_words_are_not_negations_and_not_urgent_is(text, fired):
+    from nlu.emergency import check
+
+    assert check(text).fired is fired, check(text)
