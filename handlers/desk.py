@@ -165,7 +165,8 @@ STEPS: dict[str, Step] = {
     report.STEP: Step(
         report.on_step, _ELSEWHERE | {"greet"}, report.park, is_new=report.is_new_report
     ),
-    survey.STEP: Step(survey.on_comment, _ELSEWHERE, survey.stop_waiting),
+    # "师傅走了以后还是在漏水" after a low rating reads like a status question: it is a comment.
+    survey.STEP: Step(survey.on_comment, _ELSEWHERE - {"ticket_status"}, survey.stop_waiting),
     emergency.STEP: Step(emergency.on_follow_up, _ELSEWHERE, _drop_step),
 }
 
@@ -427,7 +428,8 @@ class Desk:
         if said.label is not None or (said.confident and _answerable(said.parse)):
             handoff.owner_returns(turn)  # the desk answers this itself: on to the next flows
             return False
-        handoff.relay_from_owner(turn, ticket)
+        handoff.relay_from_owner(turn)
+        handoff.passed_on(turn, ticket)
         return True
 
     def _step(self, turn: Turn, said: Said) -> bool:

@@ -125,9 +125,17 @@ def open_ticket(turn: Turn) -> Ticket | None:
     return ticket
 
 
-def relay_from_owner(turn: Turn, ticket: Ticket) -> None:
-    """The owner wrote while a person has the conversation: pass it on, say so in a line."""
-    relay.owner_to_staff(turn, ticket)
+def relay_from_owner(turn: Turn) -> Ticket | None:
+    """The owner wrote while a person has the conversation: pass it on (threaded under
+    the ticket's card, handlers/relay.py). Returns the ticket; None if the hand-off is over."""
+    ticket = open_ticket(turn)
+    if ticket is not None:
+        relay.owner_to_staff(turn, ticket)
+    return ticket
+
+
+def passed_on(turn: Turn, ticket: Ticket) -> None:
+    """Tell the owner in one line that their message went to a person, with the way back."""
     turn.say(
         turn.tr("✓ Passed on to the service centre (#{number}).", number=ticket.id),
         buttons=_back(turn, ticket.id),
