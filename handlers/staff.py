@@ -22,13 +22,15 @@ from sqlmodel import Session
 from handlers import announce, relay, staff_commands, tickets
 from handlers.i18n import t
 from handlers.messages import Inbound, Outcome
+from handlers.payloads import strict_int
 from handlers.staff_commands import StaffContext
 from handlers.turn import DeskConfig
 from storage import relay as relay_store
 from storage import tickets as ticket_store
 from storage.models import Ticket
 
-ACTIONS = {"tk": tickets.take, "rs": tickets.resolve}
+# Card buttons: take, resolve, and confirm an owner's withdrawal (handlers/cancel.py).
+ACTIONS = {"tk": tickets.take, "rs": tickets.resolve, "wc": tickets.withdraw}
 
 COMMANDS: dict[str, Callable[[StaffContext, str], Outcome]] = {
     "tickets": staff_commands.list_tickets,
@@ -43,6 +45,7 @@ COMMANDS: dict[str, Callable[[StaffContext, str], Outcome]] = {
     "announce": announce.staff_command,
     "help": staff_commands.show_help,
     "start": staff_commands.show_help,
+    "handback": staff_commands.handback,
 }
 
 
@@ -71,7 +74,8 @@ def button(session: Session, inbound: Inbound, *, config: DeskConfig, now) -> Ou
     if not _verified(session, inbound, now):
         return Outcome(callback_answer=_refused(lang))
     prefix, _, raw_id = inbound.callback.data.partition(":")
-    ticket = session.get(Ticket, int(raw_id)) if raw_id.isdigit() else None
+    number = strict_int(raw_id)
+    ticket = session.get(Ticket, number) if number is not None else None
     if prefix not in ACTIONS or ticket is None:
         return Outcome(callback_answer=t(lang, "This button is no longer valid."))
     return ACTIONS[prefix](
