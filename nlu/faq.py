@@ -23,7 +23,7 @@ from sklearn.preprocessing import normalize
 
 from nlu.faq_aspects import aspects
 from nlu.fastvec import FastTfidf
-from nlu.text import fold
+from nlu.text import any_term, fold
 
 # Below this score the base is deemed to have no answer. Chosen on a dev set of
 # paraphrases of the demo base (tests/nlu/data/faq_dev.yml), not the test set:
@@ -761,16 +761,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _compile_concepts() -> list[tuple[str, re.Pattern[str]]]:
-    out = []
-    for tag, terms in CONCEPTS.items():
-        parts = [(r"\b" + re.escape(w) + r"(?:s|es)?\b") if w.isascii() else re.escape(w)
-                 for w in sorted(terms, key=len, reverse=True)]  # fmt: skip
-        out.append((tag, re.compile("|".join(parts))))
-    return out
-
-
-_CONCEPT_PATTERNS = _compile_concepts()
+_CONCEPT_PATTERNS = [(tag, any_term(terms)) for tag, terms in CONCEPTS.items()]
 
 
 def concepts(text: str) -> list[str]:

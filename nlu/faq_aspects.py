@@ -14,9 +14,7 @@ a company's base covers an aspect simply by mentioning it in the answer.
 
 from __future__ import annotations
 
-import re
-
-from nlu.text import fold
+from nlu.text import any_term, fold
 
 ASPECTS: dict[str, tuple[str, ...]] = {
     "discount": (
@@ -186,16 +184,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _compile() -> list[tuple[str, re.Pattern[str]]]:
-    out = []
-    for tag, words in ASPECTS.items():
-        parts = [(r"\b" + re.escape(w) + r"(?:s|es|ed|ing)?\b") if w.isascii() else re.escape(w)
-                 for w in sorted(words, key=len, reverse=True)]  # fmt: skip
-        out.append((tag, re.compile("|".join(parts))))
-    return out
-
-
-_PATTERNS = _compile()
+_PATTERNS = [(tag, any_term(words, r"(?:s|es|ed|ing)?")) for tag, words in ASPECTS.items()]
 
 
 def aspects(text: str) -> frozenset[str]:
