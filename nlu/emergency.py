@@ -342,7 +342,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"陌生人.{0,8}(?:在|进).{0,6}(?:屋|家|房)",
             r"(?:屋|家|房)(?:里|里面|子里).{0,6}(?:有个?|有一个)?陌生人",
             r"有人.{0,4}(?:正在|在)?(?:砸|踹|撬|踢)(?:我家|我们家|隔壁|对门|邻居)?.{0,4}(?:门|锁|窗)",
-            r"(?:撬|砸).{0,6}(?:门|锁|窗)",
+            r"(?:撬|砸).{0,6}(?:门|锁|窗|车)",
             r"(?:拿着?|持|举着)(?:刀|棍|棍子|砍刀|铁棍|斧头).{0,10}(?:打|追|砍|威胁|打架)",
             r"(?:打架|打人|斗殴).{0,8}(?:出血|流血|见血|拿刀|动刀)",
             r"家里进(?:人|贼)了",
@@ -390,7 +390,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:he|she|someone|somebody|a man|a woman|an? (?:old|elderly) \w+|my \w+|a person|they)(?:\'s| is| are)? lying (?:in|on|at) the \w+",
             r"\b(?:stabbed|shot|choking|choked|swallowed something|can\'?t breathe)\b",
             r"噎住|卡住喉咙|喘不过气|被捅|被砍",
-            r"(?:(?:叫|喊|拍)(?:他|她|人|了半天)?|推(?:他|她|人|了半天))(?:也|都)?(?:不应|叫不醒|喊不醒|没反应|没有反应|不动)",
+            r"(?:(?:叫|喊|拍)(?:他|她|人|了半天)?|推(?:他|她|人|了半天))(?:也|都)?(?:不应|不答应|不回应|没回应|叫不醒|喊不醒|没反应|没有反应|不动)",
             r"(?:躺|倒)着?(?:一个)?人.{0,10}(?:不应|叫不醒|没反应|不动)",
             r"(?:won\'?t|doesn\'?t|does not|isn\'?t) (?:wake up|respond|responding)",
             r"(?:腿|胳膊|手臂|手|脚|脖子|腰).{0,4}(?:动不了|弯了|断了|不能动)",
@@ -432,6 +432,10 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"摔下来",
             r"掉下去了",
             r"跳楼",
+            r"(?:站在|坐在|爬到|爬上).{0,6}(?:楼顶|天台|楼边|边上|窗外|栏杆外|桥上).{0,10}(?:要跳|想跳|往下跳|轻生)|想不开.{0,6}(?:要跳|跳下去|割腕|吃药)|轻生|自杀",
+            r"(?:going to|about to|threatening to|wants to|trying to) (?:jump|kill (?:him|her|them)sel)|suicid",
+            r"(?:头|手|脚|腿|胳膊|脑袋)卡在.{0,10}(?:拔不出|出不来|取不出|弄不出)",
+            r"(?:head|arm|leg|hand|foot) (?:is |got |has got )?(?:stuck|trapped|wedged) (?:in|between) (?:the )?(?:railings?|bars|gate|fence|banisters?)",
             r"没有?呼吸",
             r"\bcollapsed\b",
             r"\bunconscious\b",
@@ -574,6 +578,9 @@ def check(text: str) -> EmergencyCheck:
     if first_suppressed is None and _HAZARD_WORD.search(t) and _INFO.search(t):
         # Hazard vocabulary in an informational frame ("fire drill next week").
         return EmergencyCheck(False, "mention", "hypothetical")
+    if first_suppressed is None and _RESOLVED.search(t) and has_hazard_cue(t):
+        # "摔了一跤 已经好了": told after the fact, nothing to do now.
+        return EmergencyCheck(False, "mention", "negated")
     if first_suppressed is None and not_urgent:
         return EmergencyCheck(False, None, "not_urgent")
     if first_suppressed is None and _NOT_FIRE.search(t):
@@ -582,6 +589,11 @@ def check(text: str) -> EmergencyCheck:
     return first_suppressed or EmergencyCheck(False)
 
 
+# The owner says it is over and fine now (no hazard rule fired).
+_RESOLVED = re.compile(
+    r"已经(?:好|没事|处理好|修好|解决|灭)了|没(?:什么)?大碍|没事了|"
+    r"(?:is|are|'s|'re) (?:fine|ok|okay|alright) now|all good now|no one (?:was )?hurt"
+)
 _WHEN_AFTER = re.compile(r"^\s*(?:了)?\s*(?:的时候|时候|时(?!间|候))")
 # The owner says it was a false alarm or explains the cause away.
 _FALSE_ALARM = re.compile(
@@ -590,7 +602,7 @@ _FALSE_ALARM = re.compile(
 )
 # A hazard that keeps happening is a complaint about it, not an emergency now.
 _RECURRING = re.compile(
-    r"一周|一个月|这个月|最近|经常|老是|总是|三天两头|好几次|[两三四五六七八九几]次|"
+    r"一周|一个月|这个月|最近|经常|老是|总是|三天两头|隔三差五|天天|每天|每晚|好几次|[两三四五六七八九几]次|"
     r"every time|each time|whenever|again and again|keeps? (?:happening|flooding)"
 )
 
