@@ -92,7 +92,7 @@ EM_EVENT_EN = [
     "the lift on block 5 won't open and a delivery guy is shut inside",
     "the storeroom door locked behind me and I can't get out",
     "there's a stranger inside my neighbour's flat and they're away",
-    "somebody is trying to force my front door right now",
+    "a man is forcing the lock of our front door as we speak",
     "a man with a knife is threatening people by gate 3",
     "a little girl is climbing out of a window on the 8th floor",
     "a child is locked in a car in the sun",
@@ -380,7 +380,6 @@ COMPLAINT_EN = [
     "the family downstairs uses the corridor as a storeroom",
     "the plumber fixed the tap and now it leaks worse",
     "the wall you patched has cracked again, money wasted",
-    "fees went up again and the gardens look worse than ever",
     "we pay more every year and get less",
 ]
 
@@ -400,7 +399,7 @@ HUMAN_STAFF_EN = ["Mr Wang", "the manager", "Lisa at the front desk", "my housek
 GREET_ZH = ["有人在吗", "有人吗？", "客服在线不", "客服在不在", "还有人值班吗", "新年好", "过年好",
             "中秋快乐", "端午安康", "早安早安", "哈喽", "侬好", "雷猴", "老师好",
             "物业你好", "在不在呀", "嗨 有人没"]  # fmt: skip
-GREET_EN = ["anyone there?", "is anyone online", "hello? anybody around", "are you there",
+GREET_EN = ["anyone there?", "is anyone online", "hello? is somebody on duty", "are you there",
             "happy new year", "merry christmas", "happy mid-autumn festival", "g'day",
             "morning!", "heya folks", "yo there", "good evening"]  # fmt: skip
 OOS_ZH = ["怎么煮红烧肉", "菜刀怎么磨", "附近哪里有正宗川菜", "家里的猫不吃饭怎么办",
