@@ -33,14 +33,19 @@ def _rx(*parts: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in parts))
 
 
-_GAS_ZH = r"(?:煤气|燃气|天然气|液化气|瓦斯)"
+_GAS_ZH = r"(?:煤气|燃气|天然气|液化气|瓦斯|沼气)"
 _LIFT_ZH = r"(?:电梯|电悌|电体|梯子里|轿厢|lift|elevator)"
 _LIFT_EN = r"(?:lift|elevator)"
+_ELDER_ZH = r"(?:老人|老太太|老太|老大爷|老爷子|老爷爷|老奶奶|老头|大爷|大妈|阿婆|婆婆|爷爷|奶奶|外婆|外公|姥姥|姥爷)"
 
 HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "gas",
         _rx(
+            r"\breek\w* of gas|hiss\w*.{0,50}(?:smell|odou?r)|(?:smell|odou?r)\w*.{0,50}hiss",
+            r"gas (?:hose|pipe|tube|line)\b.{0,30}(?:popped off|came off|come off|came loose|disconnected|split|cracked)",
+            rf"{_GAS_ZH}(?:软管|皮管|管子|胶管).{0,6}(?:脱落|掉了|松了|脱了|裂了)",
+            r"(?:热水器|灶|炉子|燃气|煤气|沼气).{0,20}味.{0,10}越来越(?:浓|重|大|冲)",
             rf"{_GAS_ZH}(?:灶|表|管|管道|阀|阀门|热水器|罐)?.{{0,10}}(?:嘶嘶|呲呲|滋滋|有(?:一)?股(?:怪)?味|有味道|味道很?(?:大|重|冲))",
             r"(?:smell|odou?r|whiff)\w*.{0,25}(?:like|of) gas|gas.{0,20}(?:smell|odou?r)",
             r"臭鸡蛋(?:的)?(?:味|气味)",
@@ -74,6 +79,8 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "water_electric",
         _rx(
+            r"(?:冒|闪|打)(?:蓝光|电光|蓝火)|电弧|\barc(?:ing|ed)\b|blue (?:flash|sparks?)",
+            r"(?:电井|电缆井|强电井).{0,8}(?:打火|啪啪|冒烟|火花|滋滋)",
             r"(?:漏|渗|流|进|喷|淋)(?:水)?(?:到|进|在)?.{0,8}(?:电箱|电表箱|配电箱|电闸|插座|开关|灯座|灯具)",
             r"水.{0,8}(?:灯|吊灯|灯座|灯具|灯罩|电箱|电表|插座|开关|配电箱).{0,6}(?:流|滴|渗|漏|进|泡|淌|往下|冒)",
             r"(?:水|湿|漫|泡).{0,10}(?:插座|电箱|配电箱|开关|电线).{0,8}(?:滋滋|噼啪|啪啪|冒火|冒烟)",
@@ -109,6 +116,10 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "fire",
         _rx(
+            r"(?:balcony|flat|kitchen|car|roof|bins?|shed|bike|room|house|building|sofa|curtains?|wardrobe|pan)\s+(?:is\s+|are\s+)?(?:burning|ablaze|alight)",
+            r"火(?:好|很|特别|越来越|更|又)(?:大|旺)",
+            r"(?:电池|电瓶|充电宝|锂电池).{0,4}(?:炸了|爆了|爆炸|起火|鼓包冒烟)",
+            r"(?:锅|油锅|油|窗帘|被子|沙发|衣服|柜子|垃圾桶|车|电瓶车)(?:也|都)?着了",
             r"大火|火很大|火势|烧得很厉害",
             r"自燃",
             r"(?:起火|着火)了?.{0,4}灭不(?:掉|了)",
@@ -134,7 +145,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"烧焦(?:的)?味",
             r"糊味",
             r"焦糊味",
-            r"(?:there'?s|there is|a|big|kitchen|electrical|house)\s+fire\b(?!\s*(?:drill|alarm|door|exit|escape|extinguisher|safety|hydrant|inspection|lane|insurance|code|regulation|training))",
+            r"(?:there'?s|there is|a|big|kitchen|electrical|house)\s+fire\b(?!\s*(?:drill|alarm|door|exit|escape|extinguisher|safety|hydrant(?!.{0,20}(?:hit|knocked|burst|spraying|gushing))|inspection|lane|insurance|code|regulation|training))",
             r"\bon fire\b",
             r"\b(?:caught|catch|catching) fire",
             r"fire (?:broke out|is spreading|in (?:the|my|our|a)\b(?!\s*(?:drill|alarm)))",
@@ -153,6 +164,12 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "trapped",
         _rx(
+            r"(?:won\'?t|doesn\'?t|can\'?t|cannot|will not) (?:be )?open(?:ed)? from (?:the )?inside",
+            r"(?:从)?(?:里面|里头|里边)(?:打不开|开不了|开不开)",
+            rf"{_LIFT_ZH}.{{0,12}}(?:停|卡|坏|不动|黑).{{0,8}}(?:里面|里头|里边)(?:还)?(?:有)?(?:好几|几|两|三|一)个?人",
+            r"(?:锁|关|反锁)在.{1,8}(?:上|里)?了?.{0,4}(?:下不去|下不来|出不去|出不来)",
+            r"half (?:stuck|trapped|in and half out)|(?:stuck|stopped|opened|stuck) between (?:two )?floors",
+            r"(?:stuck|trapped|locked) in(?:side)? (?:the )?电梯",
             rf"{_LIFT_ZH}.{{0,12}}(?:掉|坠|冲顶|蹲底|卡在.{{0,4}}中间).{{0,10}}(?:人|我|我们).{{0,4}}(?:在|还在)?里",
             rf"{_LIFT_ZH}.{{0,12}}门.{{0,4}}(?:打不开|开不了).{{0,10}}(?:里面|里头).{{0,4}}(?:有|关着|还有)",
             r"(?:锁|关|反锁)在.{1,6}(?:里|里面)?.{0,4}(?:出不去|出不来)",
@@ -191,6 +208,11 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "flood",
         _rx(
+            r"(?:水|积水).{0,4}(?:到|没过|淹到|漫到)了?.{0,4}(?:车轮|轮胎|小腿|膝盖|腰)",
+            r"(?:还在|一直)往(?:里|屋里|家里|下|楼下|店里)(?:灌|涌|冲|进)",
+            r"(?:半尺|一尺|一拃|几公分|[一二三四五六七八九十几\d]+(?:厘米|公分|cm))深的?水|(?:反水|返水|倒灌).{0,20}(?:泡|淹|深)",
+            r"(?:coming|pouring|gushing|streaming) (?:in )?(?:through|from) (?:the |their |our |my |his |her )?ceiling",
+            r"水(?:冲|喷|滋)得(?:老高|好高|很高|一人多高)",
             r"水管.{0,3}(?:裂|爆开|爆裂)",
             r"(?:热|冷|自来)?水管(?:子)?(?:爆|炸)开",
             r"水.{0,6}没过(?:脚|脚面|脚踝|膝盖)",
@@ -246,6 +268,12 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "child_elderly",
         _rx(
+            rf"{_ELDER_ZH}.{{0,10}}(?:好几天|几天|[两三四五]天|多天|一直)(?:都)?(?:没|不)(?:动静|出门|开门|接电话|应|露面)",
+            r"(?:好几天|几天|[两三四五]天)(?:都)?没(?:出门|露面|见(?:到)?人|动静).{0,12}(?:敲门|打电话|电话).{0,6}(?:没人应|不应|没反应|不接|没人开|不开)",
+            r"(?:孩子|小孩|娃|宝宝|小朋友).{0,10}(?:掉|落|摔)(?:进|到|在)?.{0,8}(?:水里|河里|湖里|池子|水池|泳池|井里|池塘|鱼池|喷泉)",
+            r"(?:小孩|孩子|宝宝|娃娃?|小朋友).{0,30}(?:没有?大人|大人(?:一直|都|还)?(?:没回来|不在|不管)|没人(?:看着?|管))",
+            r"(?:child|kid|toddler|baby|little one)s?\b.{0,60}(?:no (?:adults?|parents?|grown-?ups?)\b|nobody (?:watching|with (?:him|her|them)))",
+            r"(?:for|in) (?:two|three|four|five|several|a few|\d+) days.{0,60}(?:no answer|not answering|nobody answers|no one answers|no reply)|(?:no answer|not answering).{0,60}(?:for|in) (?:two|three|several|a few|\d+) days",
             r"(?:lives|living) alone.{0,60}(?:not answer|hasn\'?t (?:answered|picked up|been seen)|no answer|isn\'?t answering|can\'?t reach|not picked up)",
             r"(?:hasn\'?t (?:answered|picked up|been seen)|not answering|no answer|can\'?t reach).{0,60}(?:lives|living) alone",
             r"(?:elderly|old|aged) (?:mother|father|mum|mom|dad|parent|neighbou?r|lady|man|woman).{0,40}(?:hasn\'?t (?:picked up|answered|been seen)|not picked up|not answering|no answer)",
@@ -280,6 +308,10 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "structure",
         _rx(
+            r"ceiling\b.{0,40}(?:sagging|bulging|caving)|(?:creak|groan)\w*.{0,40}(?:ceiling|wall|balcony|crack)|(?:ceiling|balcony|crack\w*)\b.{0,40}(?:creak|groan)",
+            r"随时(?:都)?(?:要|会|可能)(?:掉|塌|倒|砸)|(?:要|快)掉下去了?",
+            r"(?:松了|松动|脱落|断了一边|锈断|歪了).{0,12}(?:吊着|挂着|悬着|晃|歪着|耷拉)|(?:挂|吊|悬)在半空",
+            r"裂(?:缝|纹|开).{0,12}(?:还在|一直|在)?(?:响|变大|变宽|扩大|掉渣)|(?:咔咔|嘎嘎|咯吱)(?:的|地)?(?:响)?.{0,10}裂|突然(?:出现|裂开).{0,6}(?:好多|很多|一道|大)?裂",
             r"(?:铁皮|彩钢瓦|瓦片|广告牌|招牌|树枝|大树|窗户|玻璃|空调外机|雨棚|脚手架).{0,8}(?:吹|刮)(?:下来|掉|倒|飞|落)",
             r"(?:大风|台风|狂风).{0,12}(?:吹|刮)(?:下来|倒|掉|飞|落)",
             r"(?:往下|往楼下|从楼上|从窗户|从阳台).{0,4}(?:扔|砸|丢|抛)(?:.{0,4})(?:砖|石头|酒瓶|花盆|刀|玻璃|铁)",
@@ -325,6 +357,10 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "violence",
         _rx(
+            r"(?:following|stalking) (?:me|us|my \w+|a \w+|her|him)\b.{0,40}(?:won\'?t (?:leave|go away|stop)|keeps)|(?:跟着|尾随|跟踪).{0,10}(?:不走|不放|甩不掉)",
+            r"露(?:下体|阴|生殖器)|暴露狂|耍流氓|猥亵|flash(?:ing|ed)? (?:at )?(?:kids|children|people|women|girls|me)|expos(?:ing|ed) himself|indecent exposure",
+            r"kick(?:ing|ed|s)? (?:at )?(?:it|my door|our door|the door|the door in)\b|(?:shouting|screaming|yelling).{0,20}kick",
+            r"(?:在|一直|使劲|拼命)(?:踹|踢|砸)(?:我家|我们家)?的?门|推推搡搡|推搡|扭打|厮打|动起手|动手了|打起来了",
             r"\b(?:attacking|assaulting|being attacked|beating (?:me|him|her|them|someone) up|hitting (?:me|my \w+))\b",
             r"(?:strange|unknown) (?:man|woman|person|guy).{0,30}(?:crowbar|knife|weapon|trying)",
             r"有人(?:打我|要打我|在打我|追我|跟踪我)",
@@ -382,6 +418,11 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "injury",
         _rx(
+            r"嘴唇(?:发紫|发青|青紫)|脸(?:色)?(?:发紫|发青|青紫)|lips? (?:are |is |turning |gone )?(?:blue|purple)",
+            r"(?:阿姨|大爷|大妈|老人|人|他|她|男的|女的|老太太|小孩|孩子|师傅|保安|保洁)(?:突然|一下子)(?:倒了|倒下了?|栽倒)",
+            r"lots of blood|so much blood|a lot of blood|blood all over|(?:dog|dogs) (?:bit|has bitten|attacked|mauled)",
+            r"误(?:食|吃|服|喝)|(?:洗衣凝珠|洗衣液|农药|药片|消毒液|老鼠药|纽扣电池|清洁剂|漂白水).{0,12}(?:吃|喝|吞|咽)(?:下去|进去|了)|(?:吃|喝|吞)了?.{0,6}(?:洗衣凝珠|洗衣液|农药|消毒液|老鼠药|纽扣电池|清洁剂|漂白)",
+            r"swallowed (?:a |some )?(?:button )?(?:battery|bleach|detergent|pills?|tablets|poison|pod|cleaning)|(?:drank|ate) (?:some )?(?:bleach|detergent|poison|pills)|\bpoison(?:ed|ing)\b",
             r"中风|脑梗|心梗|心脏病(?:犯了|发作)|休克|过敏.{0,6}(?:肿|喘|呼吸)|羊水破|要生了|早产|嘴歪了|说不出话",
             r"(?:不会|不能|没法)动了|动不了了|磕到头|撞到头|头破了",
             r"\b(?:stroke|anaphyla\w*|allergic reaction|in labou?r|waters? (?:have |has )?broken|overdos\w*)\b",
@@ -393,7 +434,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:(?:叫|喊|拍)(?:他|她|人|了半天)?|推(?:他|她|人|了半天))(?:也|都)?(?:不应|不答应|不回应|没回应|叫不醒|喊不醒|没反应|没有反应|不动)",
             r"(?:躺|倒)着?(?:一个)?人.{0,10}(?:不应|叫不醒|没反应|不动)",
             r"(?:won\'?t|doesn\'?t|does not|isn\'?t) (?:wake up|respond|responding)",
-            r"(?:腿|胳膊|手臂|手|脚|脖子|腰).{0,4}(?:动不了|弯了|断了|不能动)",
+            r"(?:腿|胳膊|手臂|(?<![把扶拉])手|脚|脖子|腰).{0,4}(?:动不了|弯了|断了|不能动)",
             r"(?:躺|倒)在地上.{0,6}(?:一动不动|不动|没反应|叫不醒)",
             r"一动不动",
             r"血(?:止不住|流不止)|满地是血|全是血",
@@ -480,16 +521,16 @@ _REFERENCE = re.compile(
     r"有结果|结果呢|进度|跟进|复查|回访|"
     r"last (?:time|week|month|year|night's)|the other day|earlier this|i reported|we reported|"
     r"on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|afterwards|"
-    r"(?:昨晚|昨天|昨儿).{0,8}那(?:户|家|栋)|你们说(?:今天|明天|要|会)|"
+    r"(?:昨晚|昨天|昨儿).{0,8}那(?:户|家|栋)|你们说(?:今天|明天|要|会)|(?:师傅|工人|维修工).{0,10}(?:就走了|来过|看过|修过)|还来不来|"
     r"(?:was|were|been) (?:reported|fixed|handled|resolved|sorted)|any update|follow(?:ing)? up|"
     r"status of|ticket|what happened (?:with|to) (?:the|my)|did (?:you|anyone|someone) (?:fix|check|look)"
 )
 # Hypothetical, informational or about drills/equipment/safety rules.
 _INFO = re.compile(
-    r"如果|万一|假如|要是|假设|演习|演练|灭火器|消防栓|消防通道|消防设施|消防检查|安全知识|安全培训|"
+    r"如果|万一|假如|要是|假设|演习|演练|灭火器|消防栓(?!.{0,6}(?:被撞|撞了|撞坏|撞断|爆|喷|断了))|消防通道|消防设施|消防检查|安全知识|安全培训|"
     r"培训|讲座|宣传|怎么预防|如何预防|预防|防范|注意事项|保险|应急预案|应急演|电影|电视剧|新闻|"
     r"消防器材|烟感|逃生|安全出口|谁负责|出了事|出事了?谁|迟早|早晚(?:会|要|得)|真(?:要|的)?(?:烧|着|起火|出事|塌|掉)|"
-    r"\bif\b|\bin case\b|during a fire|in a fire\b|when there'?s a fire|\bdrill\b|extinguisher|hydrant|fire exit|fire escape|fire door|"
+    r"\bif\b|\bin case\b|during a fire|in a fire\b|when there'?s a fire|\bdrill\b|extinguisher|hydrant(?!.{0,20}(?:hit|knocked|burst|spraying|gushing))|fire exit|fire escape|fire door|"
     r"training|insurance|\bmovie\b|\bnews\b|safety (?:tips|rules|check|inspection)|what should i do when|"
     r"how (?:do|to|can) (?:i |we )?(?:prevent|avoid|use)|fire alarm test|smoke detector|smoke alarm battery"
 )
@@ -602,14 +643,14 @@ _FALSE_ALARM = re.compile(
 )
 # A hazard that keeps happening is a complaint about it, not an emergency now.
 _RECURRING = re.compile(
-    r"一周|一个月|这个月|最近|经常|老是|总是|三天两头|隔三差五|天天|每天|每晚|好几次|[两三四五六七八九几]次|"
+    r"一周|一个月|这个月|最近|经常|老是|总是|三天两头|隔三差五|天天|每天|每晚|好几次|[两三四五六七八九几](?:次|回)|这半年|半年来|"
     r"every time|each time|whenever|again and again|keeps? (?:happening|flooding)"
 )
 
 
 # Water standing over a blocked drain is a repair, not a flood.
 _BLOCKED_DRAIN = re.compile(
-    r"(?:下水道|地漏|下水|马桶|水池|洗手池|浴缸|排水).{0,6}(?:堵|不通|下不去|不下去)|"
+    r"(?:下水道|地漏|下水|马桶|水池|洗手池|浴缸|排水).{0,6}(?:堵|不通|下不去|不下去|(?:特别|很|太|好)?慢)|"
     r"(?:drain|sink|toilet|bath|shower)\w*.{0,20}(?:blocked|clogged|backed up|won'?t drain)"
 )
 
