@@ -44,7 +44,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"\breek\w* of gas|hiss\w*.{0,50}(?:smell|odou?r)|(?:smell|odou?r)\w*.{0,50}hiss",
             r"gas (?:hose|pipe|tube|line)\b.{0,30}(?:popped off|came off|come off|came loose|disconnected|split|cracked)",
-            rf"{_GAS_ZH}(?:软管|皮管|管子|胶管).{0,6}(?:脱落|掉了|松了|脱了|裂了)",
+            rf"(?:{_GAS_ZH}|灶).{{0,8}}(?:软管|皮管|管子|胶管).{{0,6}}(?:脱落|掉了|松了|脱了|裂了|破了)",
             r"(?:热水器|灶|炉子|燃气|煤气|沼气).{0,20}味.{0,10}越来越(?:浓|重|大|冲)",
             rf"{_GAS_ZH}(?:灶|表|管|管道|阀|阀门|热水器|罐)?.{{0,10}}(?:嘶嘶|呲呲|滋滋|有(?:一)?股(?:怪)?味|有味道|味道很?(?:大|重|冲))",
             r"(?:smell|odou?r|whiff)\w*.{0,25}(?:like|of) gas|gas.{0,20}(?:smell|odou?r)",
@@ -165,9 +165,9 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "trapped",
         _rx(
             r"(?:won\'?t|doesn\'?t|can\'?t|cannot|will not) (?:be )?open(?:ed)? from (?:the )?inside",
-            r"(?:从)?(?:里面|里头|里边)(?:打不开|开不了|开不开)",
+            r"(?:人|我(?!家)|我们(?!家)|我妈|我爸|孩子|小孩|老人|老公|老婆|他|她|奶奶|爷爷).{0,16}(?:里面|里头|里边)(?:打不开|开不了|开不开)|(?:里面|里头|里边)(?:打不开|开不了|开不开).{0,10}(?:在喊|喊|叫|拍门|出不来|哭)",
             rf"{_LIFT_ZH}.{{0,12}}(?:停|卡|坏|不动|黑).{{0,8}}(?:里面|里头|里边)(?:还)?(?:有)?(?:好几|几|两|三|一)个?人",
-            r"(?:锁|关|反锁)在.{1,8}(?:上|里)?了?.{0,4}(?:下不去|下不来|出不去|出不来)",
+            r"(?:锁|关|反锁)在.{1,8}(?:上|里)?了?.{0,4}(?:下不去|下不来|上不去|上不来|出不去|出不来)",
             r"half (?:stuck|trapped|in and half out)|(?:stuck|stopped|opened|stuck) between (?:two )?floors",
             r"(?:stuck|trapped|locked) in(?:side)? (?:the )?电梯",
             rf"{_LIFT_ZH}.{{0,12}}(?:掉|坠|冲顶|蹲底|卡在.{{0,4}}中间).{{0,10}}(?:人|我|我们).{{0,4}}(?:在|还在)?里",
@@ -271,9 +271,9 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"{_ELDER_ZH}.{{0,10}}(?:好几天|几天|[两三四五]天|多天|一直)(?:都)?(?:没|不)(?:动静|出门|开门|接电话|应|露面)",
             r"(?:好几天|几天|[两三四五]天)(?:都)?没(?:出门|露面|见(?:到)?人|动静).{0,12}(?:敲门|打电话|电话).{0,6}(?:没人应|不应|没反应|不接|没人开|不开)",
             r"(?:孩子|小孩|娃|宝宝|小朋友).{0,10}(?:掉|落|摔)(?:进|到|在)?.{0,8}(?:水里|河里|湖里|池子|水池|泳池|井里|池塘|鱼池|喷泉)",
-            r"(?:小孩|孩子|宝宝|娃娃?|小朋友).{0,30}(?:没有?大人|大人(?:一直|都|还)?(?:没回来|不在|不管)|没人(?:看着?|管))",
+            r"(?:小孩|孩子|宝宝|娃娃?|小朋友).{0,30}(?:车道|马路|路中间|车来车往|水边|池边|河边|窗|阳台|哭).{0,16}(?:没有?大人|大人(?:一直|都|还)?(?:没回来|不在)|没人(?:看着?|管))|(?:小孩|孩子|宝宝|娃|小朋友)(?:一个人|单独|自己)在家.{0,24}(?:哭|大人)",
             r"(?:child|kid|toddler|baby|little one)s?\b.{0,60}(?:no (?:adults?|parents?|grown-?ups?)\b|nobody (?:watching|with (?:him|her|them)))",
-            r"(?:for|in) (?:two|three|four|five|several|a few|\d+) days.{0,60}(?:no answer|not answering|nobody answers|no one answers|no reply)|(?:no answer|not answering).{0,60}(?:for|in) (?:two|three|several|a few|\d+) days",
+            r"(?:(?:hasn\'?t|has not|haven\'?t)\s+(?:\w+\s+){0,4})?(?:for|in) (?:two|three|four|five|several|a few|\d+) days.{0,60}(?:no answer|not answering|nobody answers|no one answers|no reply)|(?:no answer|not answering).{0,60}(?:for|in) (?:two|three|several|a few|\d+) days",
             r"(?:lives|living) alone.{0,60}(?:not answer|hasn\'?t (?:answered|picked up|been seen)|no answer|isn\'?t answering|can\'?t reach|not picked up)",
             r"(?:hasn\'?t (?:answered|picked up|been seen)|not answering|no answer|can\'?t reach).{0,60}(?:lives|living) alone",
             r"(?:elderly|old|aged) (?:mother|father|mum|mom|dad|parent|neighbou?r|lady|man|woman).{0,40}(?:hasn\'?t (?:picked up|answered|been seen)|not picked up|not answering|no answer)",
@@ -308,7 +308,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "structure",
         _rx(
-            r"ceiling\b.{0,40}(?:sagging|bulging|caving)|(?:creak|groan)\w*.{0,40}(?:ceiling|wall|balcony|crack)|(?:ceiling|balcony|crack\w*)\b.{0,40}(?:creak|groan)",
+            r"ceiling\b.{0,40}(?:sagging|bulging|caving)|(?:creak|groan)\w*.{0,40}crack|crack\w*.{0,40}(?:creak|groan)",
             r"随时(?:都)?(?:要|会|可能)(?:掉|塌|倒|砸)|(?:要|快)掉下去了?",
             r"(?:松了|松动|脱落|断了一边|锈断|歪了).{0,12}(?:吊着|挂着|悬着|晃|歪着|耷拉)|(?:挂|吊|悬)在半空",
             r"裂(?:缝|纹|开).{0,12}(?:还在|一直|在)?(?:响|变大|变宽|扩大|掉渣)|(?:咔咔|嘎嘎|咯吱)(?:的|地)?(?:响)?.{0,10}裂|突然(?:出现|裂开).{0,6}(?:好多|很多|一道|大)?裂",
@@ -359,7 +359,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"(?:following|stalking) (?:me|us|my \w+|a \w+|her|him)\b.{0,40}(?:won\'?t (?:leave|go away|stop)|keeps)|(?:跟着|尾随|跟踪).{0,10}(?:不走|不放|甩不掉)",
             r"露(?:下体|阴|生殖器)|暴露狂|耍流氓|猥亵|flash(?:ing|ed)? (?:at )?(?:kids|children|people|women|girls|me)|expos(?:ing|ed) himself|indecent exposure",
-            r"kick(?:ing|ed|s)? (?:at )?(?:it|my door|our door|the door|the door in)\b|(?:shouting|screaming|yelling).{0,20}kick",
+            r"kick(?:ing|ed|s)? (?:at )?(?:it\b|(?:my|our|the) (?:front )?door)|(?:shouting|screaming|yelling).{0,20}kick",
             r"(?:在|一直|使劲|拼命)(?:踹|踢|砸)(?:我家|我们家)?的?门|推推搡搡|推搡|扭打|厮打|动起手|动手了|打起来了",
             r"\b(?:attacking|assaulting|being attacked|beating (?:me|him|her|them|someone) up|hitting (?:me|my \w+))\b",
             r"(?:strange|unknown) (?:man|woman|person|guy).{0,30}(?:crowbar|knife|weapon|trying)",
@@ -420,7 +420,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"嘴唇(?:发紫|发青|青紫)|脸(?:色)?(?:发紫|发青|青紫)|lips? (?:are |is |turning |gone )?(?:blue|purple)",
             r"(?:阿姨|大爷|大妈|老人|人|他|她|男的|女的|老太太|小孩|孩子|师傅|保安|保洁)(?:突然|一下子)(?:倒了|倒下了?|栽倒)",
-            r"lots of blood|so much blood|a lot of blood|blood all over|(?:dog|dogs) (?:bit|has bitten|attacked|mauled)",
+            r"lots of blood|so much blood|a lot of blood|blood all over|(?:dog|dogs) (?:bit|has bitten|attacked|mauled)\b.{0,30}(?:badly|blood|bleed|kid|child|boy|girl|face)",
             r"误(?:食|吃|服|喝)|(?:洗衣凝珠|洗衣液|农药|药片|消毒液|老鼠药|纽扣电池|清洁剂|漂白水).{0,12}(?:吃|喝|吞|咽)(?:下去|进去|了)|(?:吃|喝|吞)了?.{0,6}(?:洗衣凝珠|洗衣液|农药|消毒液|老鼠药|纽扣电池|清洁剂|漂白)",
             r"swallowed (?:a |some )?(?:button )?(?:battery|bleach|detergent|pills?|tablets|poison|pod|cleaning)|(?:drank|ate) (?:some )?(?:bleach|detergent|poison|pills)|\bpoison(?:ed|ing)\b",
             r"中风|脑梗|心梗|心脏病(?:犯了|发作)|休克|过敏.{0,6}(?:肿|喘|呼吸)|羊水破|要生了|早产|嘴歪了|说不出话",
@@ -511,7 +511,7 @@ _NEG_AFTER = re.compile(
 )
 # A negation inside the matched phrase ("电梯里没人被困").
 _NEG_INSIDE = re.compile(
-    r"(?<!有)没有?人(?!应|开门|接|回|理|管)|无人|(?<!有)没有?被|(?<!是)不是|\bnobody\b|\bno one\b|\bempty\b|"
+    r"(?<!有)没有?人(?!应|开门|接|回|理|管|看)|无人|(?<!有)没有?被|(?<!是)不是|\b(?:nobody|no one)\b(?! (?:answers|is answering|answered|picks up|comes))|\bempty\b|"
     r"没有?(?:什么)?(?:味|气味|闻到)|闻不到"
 )
 # Reference to an earlier incident or an existing ticket.
@@ -528,7 +528,7 @@ _REFERENCE = re.compile(
 # Hypothetical, informational or about drills/equipment/safety rules.
 _INFO = re.compile(
     r"如果|万一|假如|要是|假设|演习|演练|灭火器|消防栓(?!.{0,6}(?:被撞|撞了|撞坏|撞断|爆|喷|断了))|消防通道|消防设施|消防检查|安全知识|安全培训|"
-    r"培训|讲座|宣传|怎么预防|如何预防|预防|防范|注意事项|保险|应急预案|应急演|电影|电视剧|新闻|"
+    r"培训|讲座|想学|学一下|教(?:我|一下)|宣传|怎么预防|如何预防|预防|防范|注意事项|保险|应急预案|应急演|电影|电视剧|新闻|"
     r"消防器材|烟感|逃生|安全出口|谁负责|出了事|出事了?谁|迟早|早晚(?:会|要|得)|真(?:要|的)?(?:烧|着|起火|出事|塌|掉)|"
     r"\bif\b|\bin case\b|during a fire|in a fire\b|when there'?s a fire|\bdrill\b|extinguisher|hydrant(?!.{0,20}(?:hit|knocked|burst|spraying|gushing))|fire exit|fire escape|fire door|"
     r"training|insurance|\bmovie\b|\bnews\b|safety (?:tips|rules|check|inspection)|what should i do when|"
