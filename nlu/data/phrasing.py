@@ -309,7 +309,7 @@ CANCEL_EN = [
     "{fix}, no need to come",
     "{fix} so you can cancel the visit",
     "{fix}, please close the ticket",
-    "call off tomorrow's visit",
+    "scrap tomorrow's appointment",
     "cancel the appointment please",
     "I'm taking my complaint back",
     "drop the complaint, it's sorted",
