@@ -56,6 +56,7 @@ def desk_config(settings: Settings, faq: FaqBase | None = None) -> DeskConfig:
         chase_repair_minutes=settings.chase_repair_minutes,
         chase_emergency_minutes=settings.chase_emergency_minutes,
         complaint_reply_hours=settings.complaint_reply_hours,
+        staff_channel="telegram",
     )
 
 

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import signal
 
 from sqlalchemy import Engine
-from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.intake import ALLOWED_UPDATES
 from bot.runtime import Runtime, build
 from bot.telegram_app import build_application
 
 log = logging.getLogger(__name__)
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
 async def _start_background(app: Application) -> None:
@@ -24,6 +25,7 @@ async def _start_background(app: Application) -> None:
     runtime: Runtime = app.bot_data["runtime"]
     background = Background(runtime, app.bot_data["outbound"])
     app.bot_data["background"] = background
+    app.bot_data["desk"].committed = background.sender.wake
     await background.start()
 
 
@@ -60,5 +62,25 @@ def serve(settings: Settings, *, engine: Engine, webhook_url: str | None, listen
             secret_token=webhook_secret(settings.telegram_token or ""),
         )
     else:
-        app.run_polling(allowed_updates=ALLOWED_UPDATES, poll_interval=0.0, timeout=30)
+        asyncio.run(_poll(app))
     runtime.executor.shutdown(wait=True)
+
+
+async def _poll(app: Application) -> None:
+    """Long polling until SIGINT or SIGTERM, confirming updates only once handled
+    (bot/intake.py); then stop taking updates, let sends in flight finish, close."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await app.initialize()
+    try:
+        await _start_background(app)
+        intake = app.bot_data["intake"]
+        await intake.start()
+        log.info("polling for updates")
+        await stop.wait()
+        await intake.stop()
+        await _stop_background(app)
+    finally:
+        await app.shutdown()

@@ -1,7 +1,11 @@
-"""The Telegram adapter: PTB Updates in, `Inbound`s to the desk, `Outcome`s out.
+"""The Telegram adapter: PTB Updates in, `Inbound`s to the desk.
 
-PTB types stop here. One TypeHandler receives every update; the desk does
-the routing, so the console and Telegram behave the same.
+PTB types stop here. Every update goes to `TelegramDesk.process`; the desk
+does the routing and commits its answer as outbox rows in the same
+transaction as the state change, so processing an update never waits for a
+send: the outbox sender (bot/delivery.py) is woken and sends them. Long
+polling (bot/intake.py) confirms an update to Telegram only once `process`
+has returned, that is once its effects are committed.
 """
 
 from __future__ import annotations
@@ -13,10 +17,10 @@ from collections.abc import Callable
 from telegram import Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
+from bot.intake import Intake
 from bot.outbound import Outbound
-from bot.pacing import Pacer
 from bot.runtime import Runtime
 from handlers.messages import Callback, Contact, Inbound
 
@@ -79,6 +83,8 @@ class TelegramDesk:
         self.runtime = runtime
         self.outbound = outbound
         self.staff_chat_id = runtime.settings.staff_chat_id
+        self.committed: Callable[[], None] = lambda: None  # wakes the outbox sender
+        self._answering: set[asyncio.Task] = set()
 
     async def is_staff(self, user_id: int) -> bool:
         """Ask Telegram on every use, so someone who left the group loses access at once."""
@@ -101,7 +107,9 @@ class TelegramDesk:
 
         return is_member
 
-    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def process(self, update: Update) -> None:
+        """Handle one update: the desk's unit of work commits, then the sender is woken
+        and a pressed button is answered (without waiting for that answer)."""
         inbound = to_inbound(update, staff_chat_id=self.staff_chat_id)
         if inbound is None:
             return
@@ -118,8 +126,16 @@ class TelegramDesk:
             update_id=update.update_id,
             is_member=self.member_check() if inbound.is_staff else None,
         )
-        callback_id = inbound.callback.id if inbound.callback else None
-        await self.outbound.deliver(outcome, callback_id=callback_id)
+        self.committed()
+        if inbound.callback is not None:
+            answer = self.outbound.answer_callback(inbound.callback.id, outcome.callback_answer)
+            task = asyncio.create_task(answer)
+            self._answering.add(task)
+            task.add_done_callback(self._answering.discard)
+
+    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The webhook's path (PTB's update queue)."""
+        await self.process(update)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("error while handling an update", exc_info=context.error)
@@ -132,6 +148,8 @@ def _staff(inbound: Inbound, is_staff: bool) -> Inbound:
 
 
 def build_application(runtime: Runtime, *, post_init=None, post_shutdown=None) -> Application:
+    """The PTB application, with `bot_data` holding the `outbound` renderer, the
+    `desk` glue and the long-polling `intake`."""
     settings = runtime.settings
     root = settings.telegram_api_url.rstrip("/")
     builder = (
@@ -139,7 +157,6 @@ def build_application(runtime: Runtime, *, post_init=None, post_shutdown=None) -
         .token(settings.telegram_token or "")
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
-        .rate_limiter(AIORateLimiter(overall_max_rate=30, group_max_rate=0, max_retries=0))
         .get_updates_read_timeout(35)
     )
     if post_init is not None:
@@ -147,38 +164,11 @@ def build_application(runtime: Runtime, *, post_init=None, post_shutdown=None) -
     if post_shutdown is not None:
         builder = builder.post_shutdown(post_shutdown)
     app = builder.build()
-
-    async def card_posted(ticket_id: int, chat_id: int, message_id: int, card: bool) -> None:
-        await runtime.run_sync(
-            runtime.desk.card_posted,
-            ticket_id=ticket_id,
-            chat_id=chat_id,
-            message_id=message_id,
-            card=card,
-        )
-
-    async def relayed(ticket_id: int, channel: str, chat_id: int, message_id: int) -> None:
-        await runtime.run_sync(
-            runtime.desk.relayed,
-            ticket_id=ticket_id,
-            channel=channel,
-            chat_id=chat_id,
-            message_id=message_id,
-        )
-
-    async def blocked(chat_id: int) -> None:
-        await runtime.run_sync(runtime.desk.mark_unreachable, channel="telegram", chat_id=chat_id)
-
-    outbound = Outbound(
-        app.bot,
-        staff_chat_id=settings.staff_chat_id,
-        pacer=Pacer(overall_rate=settings.broadcast_rate),
-        on_card_posted=card_posted,
-        on_blocked=blocked,
-        on_relayed=relayed,
-    )
+    outbound = Outbound(app.bot)
     glue = TelegramDesk(runtime, outbound)
     app.bot_data["outbound"] = outbound
+    app.bot_data["desk"] = glue
+    app.bot_data["intake"] = Intake(app.bot, glue.process)
     app.add_handler(TypeHandler(Update, glue.on_update))
     app.add_error_handler(glue.on_error)
     return app

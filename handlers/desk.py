@@ -15,7 +15,18 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 import handlers.survey as survey
-from handlers import bills, binding, emergency, faq, handoff, relay, report, staff, status
+from handlers import (
+    bills,
+    binding,
+    emergency,
+    faq,
+    handoff,
+    outbox,
+    relay,
+    report,
+    staff,
+    status,
+)
 from handlers.clarify import CHOICES, ask_to_choose, chose
 from handlers.i18n import t
 from handlers.menu import intent_of_label
@@ -25,8 +36,6 @@ from nlu import CONFIDENCE_THRESHOLD
 from nlu.types import Parse
 from storage import conversations
 from storage import owners as owner_store
-from storage import relay as relay_store
-from storage import tickets as ticket_store
 from storage.db import session_scope
 from storage.models import Owner
 from storage.types import utcnow
@@ -137,7 +146,13 @@ class Desk:
             log.exception(
                 "the desk failed on a %s update from chat %s", inbound.channel, inbound.chat_id
             )
-            return self._apology(inbound)
+            apology = self._apology(inbound)
+            try:
+                with session_scope(self.engine) as session:
+                    self._queue(session, inbound, apology)
+            except Exception:
+                log.exception("the apology to chat %s could not be queued", inbound.chat_id)
+            return apology
 
     def _apology(self, inbound: Inbound) -> Outcome:
         lang = self._hint(inbound)
@@ -157,44 +172,43 @@ class Desk:
         update_id: int | None,
         is_member: Callable[[int], bool] | None,
     ) -> Outcome:
+        """The unit of work's boundary: the state change and its outbox rows commit
+        together (handlers/outbox.py), so nothing decided is lost or sent twice."""
         with session_scope(self.engine) as session:
-            if update_id is not None and not conversations.first_time(session, update_id):
-                return Outcome()
-            if inbound.callback is not None:
-                prefix = inbound.callback.data.partition(":")[0]
-                if prefix in CALLBACKS:
-                    return CALLBACKS[prefix](
-                        session, inbound, config=self.config, now=self.clock()
-                    )
-            if inbound.in_staff_chat:
-                return staff.on_message(
-                    session, inbound, config=self.config, now=self.clock(), is_member=is_member
-                )
-            turn = self._turn(session, inbound)
-            self._route(turn)
-            return turn.outcome
+            outcome = self._decide(session, inbound, update_id=update_id, is_member=is_member)
+            self._queue(session, inbound, outcome)
+            return outcome
 
-    def card_posted(self, *, ticket_id: int, chat_id: int, message_id: int, card: bool) -> None:
-        """The adapter posted a message about a ticket in the staff chat."""
-        with session_scope(self.engine) as session:
-            ticket_store.remember_staff_message(
-                session, ticket_id=ticket_id, chat_id=chat_id, message_id=message_id, card=card
+    def _queue(self, session, inbound: Inbound, outcome: Outcome) -> None:
+        outbox.write(
+            session,
+            outcome,
+            staff_channel=self.config.staff_channel or inbound.channel,
+            staff_address=self.config.staff_chat_id,
+            now=self.clock(),
+        )
+
+    def _decide(
+        self,
+        session,
+        inbound: Inbound,
+        *,
+        update_id: int | None,
+        is_member: Callable[[int], bool] | None,
+    ) -> Outcome:
+        if update_id is not None and not conversations.first_time(session, update_id):
+            return Outcome()
+        if inbound.callback is not None:
+            prefix = inbound.callback.data.partition(":")[0]
+            if prefix in CALLBACKS:
+                return CALLBACKS[prefix](session, inbound, config=self.config, now=self.clock())
+        if inbound.in_staff_chat:
+            return staff.on_message(
+                session, inbound, config=self.config, now=self.clock(), is_member=is_member
             )
-
-    def relayed(self, *, ticket_id: int, channel: str, chat_id: int, message_id: int) -> None:
-        """The adapter delivered a staff message to an owner: remember it for replies."""
-        with session_scope(self.engine) as session:
-            relay_store.remember_relayed(
-                session,
-                ticket_id=ticket_id,
-                channel=channel,
-                chat_id=chat_id,
-                message_id=message_id,
-            )
-
-    def mark_unreachable(self, *, channel: str, chat_id: int) -> None:
-        with session_scope(self.engine) as session:
-            owner_store.mark_unreachable(session, channel=channel, chat_id=chat_id)
+        turn = self._turn(session, inbound)
+        self._route(turn)
+        return turn.outcome
 
     def _turn(self, session, inbound: Inbound) -> Turn:
         conv = conversations.load(

@@ -143,7 +143,7 @@ def monthly_report(
 
 
 REPORT_TIME = time(9, 30)
-REPORT_KEY = "report:"  # the Delivery key of a scheduled report: report:YYYY-MM
+REPORT_KEY = "report:"  # the outbox key of a scheduled report: report:YYYY-MM
 
 
 def first_working_day(year: int, month: int, is_holiday: Callable[[date], bool]) -> date:
@@ -163,11 +163,3 @@ def report_due(local_now: datetime, is_holiday: Callable[[date], bool]) -> kpi.M
     if local_now.time() < REPORT_TIME:
         return None
     return kpi.Month(today.year, today.month).shift(-1)
-
-
-def chart_png(session: Session, month: str, config: DeskConfig, *, now: datetime) -> bytes:
-    """The chart of one month (the scheduled report sends it under its text)."""
-    from handlers.report_chart import render_png
-
-    figures = kpi.compute(session, kpi.Month.parse(month), config=config, now=now)
-    return render_png(figures, lang=config.language)

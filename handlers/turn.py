@@ -41,6 +41,7 @@ class DeskConfig:
     chase_repair_minutes: int = 30
     chase_emergency_minutes: int = 10
     complaint_reply_hours: int = 24
+    staff_channel: str = ""  # the channel of the staff chat ("": the inbound's own)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The scheduler's jobs: what is due now, turned into Delivery rows.
+"""The scheduler's jobs: what is due now, turned into outbox rows.
 
 Each job is a plain function `job(session, config, now) -> int` (the number
 of messages it queued): it claims the due rows (`FOR UPDATE SKIP LOCKED` on
@@ -22,7 +22,6 @@ Stale work (decided here, once):
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -33,13 +32,15 @@ from sqlmodel import Session, col, select
 from handlers import announce, chase, kpi, monthly, reminders
 from handlers import survey as surveys
 from handlers.calendar import Calendar
-from handlers.messages import Button, Keyboard
-from handlers.tickets import chase_delay
+from handlers.messages import Keyboard, Outcome, Reply, StaffNotice
+from handlers.outbox import reply_row, write
+from handlers.report_chart import render_png
+from handlers.tickets import chase_delay, under_card
 from handlers.turn import DeskConfig
-from storage import deliveries
+from storage import conversations, outbox
 from storage import owners as owner_store
 from storage import tickets as ticket_store
-from storage.models import Announcement, Binding, Delivery, Owner, Survey, Ticket
+from storage.models import Announcement, Binding, Outbox, Owner, Survey, Ticket
 
 Job = Callable[[Session, "JobConfig", datetime], int]
 
@@ -54,45 +55,51 @@ class JobConfig:
     batch: int = 500
 
 
-def encode_keyboard(buttons: Keyboard) -> str | None:
-    if not buttons:
-        return None
-    return json.dumps([[[b.text, b.data] for b in row] for row in buttons], ensure_ascii=False)
-
-
-def decode_keyboard(data: str | None) -> Keyboard:
-    if not data:
-        return ()
-    return tuple(tuple(Button(text, cb) for text, cb in row) for row in json.loads(data))
-
-
-def row(
+def to_owner(
     key: str,
-    chat_id: int,
+    binding_or_ticket: Binding | Ticket,
     text: str,
     *,
     now: datetime,
+    priority: int = outbox.SCHEDULED,
+    lang: str = "zh",
     owner_id: int | None = None,
     buttons: Keyboard = (),
     expires_at: datetime | None = None,
-    reply_to: int | None = None,
-    ticket_id: int | None = None,
 ) -> dict[str, Any]:
-    """One Delivery row, as enqueue() takes it."""
-    return {
-        "key": key,
-        "chat_id": chat_id,
-        "owner_id": owner_id,
-        "text": text,
-        "buttons": encode_keyboard(buttons),
-        "status": "pending",
-        "attempts": 0,
-        "not_before": now,
-        "expires_at": expires_at,
-        "reply_to_message_id": reply_to,
-        "ticket_id": ticket_id,
-        "created_at": now,
-    }
+    """One outbox row to an owner's chat, as storage.outbox.enqueue takes it."""
+    reply = Reply(
+        chat_id=binding_or_ticket.chat_id,
+        channel=binding_or_ticket.channel,
+        text=text,
+        buttons=buttons,
+        language=lang,
+    )
+    return reply_row(
+        reply, priority=priority, now=now, key=key, expires_at=expires_at, owner_id=owner_id
+    )
+
+
+def to_staff(
+    session: Session,
+    config: JobConfig,
+    key: str,
+    notice: StaffNotice,
+    *,
+    now: datetime,
+    expires_at: datetime | None = None,
+) -> int:
+    """Queue a scheduled notice to staff (its own chat, or the staff chat)."""
+    return write(
+        session,
+        Outcome(staff=[notice]),
+        staff_channel=config.desk.staff_channel,
+        staff_address=config.desk.staff_chat_id,
+        now=now,
+        priority=outbox.SCHEDULED,
+        key=key,
+        expires_at=expires_at,
+    )
 
 
 def _claim(stmt):
@@ -100,9 +107,9 @@ def _claim(stmt):
     return stmt.with_for_update(skip_locked=True)
 
 
-def _reachable(session: Session, chat_id: int) -> bool:
-    stmt = select(Binding.reachable).where(Binding.channel == "telegram")
-    return all(session.exec(stmt.where(Binding.chat_id == chat_id)).all())
+def _reachable(session: Session, ticket: Ticket) -> bool:
+    stmt = select(Binding.reachable).where(Binding.channel == ticket.channel)
+    return all(session.exec(stmt.where(Binding.chat_id == ticket.chat_id)).all())
 
 
 # --- surveys -----------------------------------------------------------------------------
@@ -122,8 +129,8 @@ def send_due_surveys(session: Session, config: JobConfig, now: datetime) -> int:
         if (
             survey.asked_count >= surveys.MAX_ASKS
             or ticket is None
-            or ticket.channel != "telegram"
-            or not _reachable(session, ticket.chat_id)
+            or ticket.channel == "console"  # a terminal session: nobody to call back
+            or not _reachable(session, ticket)
         ):
             survey.status = "unreached"
         else:
@@ -145,11 +152,12 @@ def send_due_surveys(session: Session, config: JobConfig, now: datetime) -> int:
         survey.asked_at = now
         survey.due_at = now + config.survey_retry
         rows.append(
-            row(
+            to_owner(
                 f"survey:{survey.id}:{survey.asked_count}",
-                ticket.chat_id,
+                ticket,
                 text,
                 now=now,
+                lang=ticket.language,
                 owner_id=ticket.owner_id,
                 buttons=buttons,
             )
@@ -157,7 +165,7 @@ def send_due_surveys(session: Session, config: JobConfig, now: datetime) -> int:
         ticket_store.add_event(
             session, ticket, actor="system", action="survey_asked", detail=str(survey.asked_count)
         )
-    return deliveries.enqueue(session, rows)
+    return outbox.enqueue(session, rows)
 
 
 # --- bill reminders ----------------------------------------------------------------------
@@ -172,8 +180,8 @@ def remind_bills(session: Session, config: JobConfig, now: datetime) -> int:
     suffix = f":{today.isoformat()}"
     done = set(
         session.exec(
-            select(Delivery.owner_id).where(
-                col(Delivery.key).startswith("bills:"), col(Delivery.key).endswith(suffix)
+            select(Outbox.owner_id).where(
+                col(Outbox.key).startswith("bills:"), col(Outbox.key).endswith(suffix)
             )
         ).all()
     )
@@ -185,22 +193,21 @@ def remind_bills(session: Session, config: JobConfig, now: datetime) -> int:
         for binding in _bindings(session, due.owner):
             lang = binding.language or due.owner.language or config.desk.language
             rows.append(
-                row(
+                to_owner(
                     f"bills:{due.owner.id}{suffix}",
-                    binding.chat_id,
+                    binding,
                     reminders.message(lang, due.bills, today=today),
                     now=now,
+                    lang=lang,
                     owner_id=due.owner.id,
                     expires_at=end_of_day,
                 )
             )
-    return deliveries.enqueue(session, rows)
+    return outbox.enqueue(session, rows)
 
 
 def _bindings(session: Session, owner: Owner) -> list[Binding]:
-    stmt = select(Binding).where(
-        Binding.owner_id == owner.id, Binding.channel == "telegram", col(Binding.reachable)
-    )
+    stmt = select(Binding).where(Binding.owner_id == owner.id, col(Binding.reachable))
     return list(session.exec(stmt.order_by(col(Binding.id))))
 
 
@@ -209,7 +216,6 @@ def _bindings(session: Session, owner: Owner) -> list[Binding]:
 
 def deliver_announcements(session: Session, config: JobConfig, now: datetime) -> int:
     """Expand due announcements into deliveries; summarise the finished ones."""
-    staff_chat = config.desk.staff_chat_id
     lang = config.desk.language
     queued = 0
     stmt = select(Announcement).where(
@@ -219,27 +225,22 @@ def deliver_announcements(session: Session, config: JobConfig, now: datetime) ->
         if ann.send_at < now - announce.STALE_AFTER:
             ann.status = "stale"
             ann.finished_at = now
-            if staff_chat is not None:
-                text = announce.stale_text(ann, lang=lang, timezone=config.desk.timezone)
-                queued += deliveries.enqueue(
-                    session, [row(f"ann:{ann.id}:stale", staff_chat, text, now=now)]
-                )
+            text = announce.stale_text(ann, lang=lang, timezone=config.desk.timezone)
+            queued += to_staff(session, config, f"ann:{ann.id}:stale", StaffNotice(text), now=now)
             continue
         if config.calendar.in_quiet_hours(now):
             continue  # held until the quiet hours end
         queued += _expand(session, ann, config, now)
     stmt = select(Announcement).where(Announcement.status == "sending")
     for ann in session.exec(_claim(stmt.order_by(col(Announcement.id)))).all():
-        tally = deliveries.tally(session, announce.key(ann.id))
+        tally = outbox.tally(session, announce.key(ann.id))
         if tally["pending"] or tally["sending"]:
             continue
         ann.status = "done"
         ann.finished_at = now
-        if staff_chat is not None:
-            text = announce.summary_text(ann, tally, lang=lang)
-            queued += deliveries.enqueue(
-                session, [row(f"ann:{ann.id}:summary", staff_chat, text, now=now)]
-            )
+        text = announce.summary_text(ann, tally, lang=lang)
+        key = f"ann:{ann.id}:summary"
+        queued += to_staff(session, config, key, StaffNotice(text), now=now)
     return queued
 
 
@@ -252,11 +253,13 @@ def _expand(session: Session, ann: Announcement, config: JobConfig, now: datetim
         seen.add(binding.chat_id)
         lang = binding.language or owner.language or config.desk.language
         rows.append(
-            row(
+            to_owner(
                 announce.key(ann.id),
-                binding.chat_id,
+                binding,
                 announce.render(ann, lang),
                 now=now,
+                priority=outbox.BROADCAST,
+                lang=lang,
                 owner_id=owner.id,
                 expires_at=expires,
             )
@@ -264,7 +267,7 @@ def _expand(session: Session, ann: Announcement, config: JobConfig, now: datetim
     ann.status = "sending"
     ann.started_at = now
     ann.recipients = len(rows)
-    return deliveries.enqueue(session, rows)
+    return outbox.enqueue(session, rows)
 
 
 # --- chasing -----------------------------------------------------------------------------
@@ -280,27 +283,19 @@ def chase_unpicked(session: Session, config: JobConfig, now: datetime) -> int:
         col(Ticket.chase_at).is_not(None),
         col(Ticket.chase_at) <= now,
     )
-    rows = []
+    queued = 0
     for ticket in session.exec(_claim(stmt.order_by(col(Ticket.id)).limit(config.batch))).all():
-        staff_chat = ticket.staff_chat_id or desk.staff_chat_id
         if ticket.kind == "complaint":
             ticket.chase_at = None
             if ticket.escalated_at is None and ticket.first_response_at is None:
-                rows.append(_escalate(session, ticket, config, now))
+                queued += _escalate(session, ticket, config, now)
             continue
         ticket.chased_count += 1
         delay = chase_delay(ticket.kind, desk)
         ticket.chase_at = now + delay if delay else None
-        rows.append(
-            row(
-                f"chase:{ticket.id}:{ticket.chased_count}",
-                staff_chat,
-                chase.chase_text(ticket, config=desk, now=now),
-                now=now,
-                reply_to=ticket.staff_message_id,
-                ticket_id=ticket.id,
-            )
-        )
+        text = chase.chase_text(ticket, config=desk, now=now)
+        key = f"chase:{ticket.id}:{ticket.chased_count}"
+        queued += to_staff(session, config, key, under_card(ticket, text), now=now)
         ticket_store.add_event(
             session, ticket, actor="system", action="chased", detail=str(ticket.chased_count)
         )
@@ -309,23 +304,21 @@ def chase_unpicked(session: Session, config: JobConfig, now: datetime) -> int:
             and ticket.escalated_at is None
             and config.manager_chat_id is not None
         ):
-            rows.append(_escalate(session, ticket, config, now))
-    return deliveries.enqueue(session, rows)
+            queued += _escalate(session, ticket, config, now)
+    return queued
 
 
-def _escalate(session: Session, ticket: Ticket, config: JobConfig, now: datetime) -> dict:
+def _escalate(session: Session, ticket: Ticket, config: JobConfig, now: datetime) -> int:
     staff_chat = ticket.staff_chat_id or config.desk.staff_chat_id
     target = config.manager_chat_id or staff_chat
     ticket.escalated_at = now
     ticket_store.add_event(session, ticket, actor="system", action="escalated", detail=str(target))
-    return row(
-        f"escalate:{ticket.id}",
-        target,
-        chase.escalation_text(ticket, config=config.desk, now=now),
-        now=now,
-        reply_to=ticket.staff_message_id if target == staff_chat else None,
-        ticket_id=ticket.id if target == staff_chat else None,
-    )
+    text = chase.escalation_text(ticket, config=config.desk, now=now)
+    if target == staff_chat:
+        notice = under_card(ticket, text)
+    else:
+        notice = StaffNotice(text, chat_id=target)
+    return to_staff(session, config, f"escalate:{ticket.id}", notice, now=now)
 
 
 # The jobs and how often they run, in seconds: surveys, announcements and chasing
@@ -337,8 +330,8 @@ def _escalate(session: Session, ticket: Ticket, config: JobConfig, now: datetime
 def post_monthly_report(session: Session, config: JobConfig, now: datetime) -> int:
     """Last month's report in the staff chat, from 09:30 on the first working day, once.
 
-    The ledger's unique (key, chat) makes it once, across restarts too; the
-    chart follows the text when it is sent (bot/delivery.py). A day missed
+    The outbox's unique (key, channel, address) makes it once, across restarts
+    too; the chart goes under the text. A day missed
     while the service was down is not made up: `/report` gives it any time.
     """
     desk = config.desk
@@ -349,14 +342,21 @@ def post_monthly_report(session: Session, config: JobConfig, now: datetime) -> i
     if month is None:
         return 0
     key = f"{monthly.REPORT_KEY}{month}"
-    if deliveries.for_key(session, key):
+    if outbox.for_key(session, key):
         return 0
     figures = kpi.compute(session, month, config=desk, now=now)
-    end_of_day = config.calendar.next_midnight(now)
-    text = monthly.report_text(figures, desk.language)
-    return deliveries.enqueue(
-        session, [row(key, desk.staff_chat_id, text, now=now, expires_at=end_of_day)]
+    notice = StaffNotice(
+        monthly.report_text(figures, desk.language),
+        image=render_png(figures, lang=desk.language),
     )
+    end_of_day = config.calendar.next_midnight(now)
+    return to_staff(session, config, key, notice, now=now, expires_at=end_of_day)
+
+
+def forget_old_updates(session: Session, config: JobConfig, now: datetime) -> int:
+    """Telegram keeps an unconfirmed update 24 hours: older ids need no memory."""
+    conversations.forget_updates(session, before=now - timedelta(hours=24))
+    return 0
 
 
 JOBS: dict[str, tuple[Job, float]] = {
@@ -365,4 +365,5 @@ JOBS: dict[str, tuple[Job, float]] = {
     "chasing": (chase_unpicked, 1.0),
     "bills": (remind_bills, 60.0),
     "monthly_report": (post_monthly_report, 60.0),
+    "forget_updates": (forget_old_updates, 3600.0),
 }

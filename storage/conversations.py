@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
 
 from storage.models import Conversation, ProcessedUpdate
 from storage.types import utcnow
@@ -43,3 +45,10 @@ def first_time(session: Session, update_id: int) -> bool:
     session.add(ProcessedUpdate(update_id=update_id))
     session.flush()
     return True
+
+
+def forget_updates(session: Session, *, before: datetime) -> int:
+    """Drop processed update ids recorded before `before` (Telegram resends an
+    unconfirmed update for 24 hours at most). Returns how many were dropped."""
+    stmt = delete(ProcessedUpdate).where(col(ProcessedUpdate.at) < before)
+    return session.execute(stmt).rowcount or 0

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot.delivery import Background
 from bot.runtime import Runtime
 from bot.telegram_app import build_application
 from handlers.phones import normalise_phone
@@ -31,7 +32,15 @@ class Desk:
     api: FakeBotApi
     runtime: Runtime
     app: Any
+    background: Background
     phones: dict[int, str] = field(default_factory=dict)
+
+    async def replace_background(self, background: Background) -> None:
+        """Send (and schedule) with `background` from now on (a test's own settings)."""
+        await self.background.stop()
+        self.background = background
+        await background.start(tick=False)
+        self.app.bot_data["desk"].committed = background.sender.wake
 
     def register(
         self, user_id: int, *, phone: str, unit: str, name: str = "业主", language: str = "zh"
@@ -91,14 +100,17 @@ class Desk:
         with session_scope(self.runtime.engine) as session:
             return [e.action for e in ticket_store.events(session, number)]
 
-    async def card(self, number: int) -> dict:
-        """The current version of ticket #number's card in the staff chat."""
-        for _ in range(200):
+    async def card(self, number: int, *, showing: str = "") -> dict:
+        """The current version of ticket #number's card in the staff chat (once it shows
+        `showing`: a card is edited after the owner's reply has gone)."""
+        for _ in range(300):
             ticket = self.ticket(number)
             if ticket is not None and ticket.staff_message_id is not None:
-                return self.api.messages[STAFF_CHAT][ticket.staff_message_id]
+                card = self.api.messages[STAFF_CHAT][ticket.staff_message_id]
+                if showing in card["text"]:
+                    return card
             await asyncio.sleep(0.01)
-        raise AssertionError(f"no card for #{number} in the staff chat")
+        raise AssertionError(f"no card for #{number} showing {showing!r} in the staff chat")
 
 
 @pytest.fixture
@@ -118,10 +130,19 @@ async def desk(runtime: Runtime, limits: Limits):
         )
         app = build_application(runtime)
         async with app:
-            await app.updater.start_polling(poll_interval=0, timeout=1)
-            await app.start()
+            background = Background(runtime, app.bot_data["outbound"], clock=lambda: now(runtime))
+            await background.start(tick=False)
+            app.bot_data["desk"].committed = background.sender.wake
+            intake = app.bot_data["intake"]
+            await intake.start(timeout=1)
+            desk = Desk(api=api, runtime=runtime, app=app, background=background)
             try:
-                yield Desk(api=api, runtime=runtime, app=app)
+                yield desk
             finally:
-                await app.updater.stop()
-                await app.stop()
+                await intake.stop()
+                await desk.background.stop()
+
+
+def now(runtime: Runtime):
+    """The desk's clock, whichever a test has set."""
+    return runtime.desk.clock()

@@ -20,7 +20,7 @@ from bot.delivery import Background
 from storage import bills as bill_store
 from storage import owners as owner_store
 from storage.db import session_scope
-from storage.models import Announcement, Delivery, Survey, Ticket
+from storage.models import Announcement, Outbox, Survey, Ticket
 from tests.e2e.conftest import STAFF, STAFF_CHAT
 from tests.factories import bound_owner
 
@@ -66,8 +66,8 @@ class Calling:
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
             with session_scope(self.desk.runtime.engine) as session:
-                stmt = select(Delivery).where(Delivery.status.in_(("pending", "sending")))
-                left = [d for d in session.exec(stmt) if d.key.startswith(key_prefix)]
+                stmt = select(Outbox).where(Outbox.status.in_(("pending", "sending")))
+                left = [d for d in session.exec(stmt) if (d.key or "").startswith(key_prefix)]
             if not left:
                 return
             if asyncio.get_running_loop().time() > deadline:
@@ -92,11 +92,8 @@ async def calling(desk, settings_for_calling):
             runtime.desk.config, survey_delay_seconds=settings_for_calling["survey_delay_seconds"]
         )
     background = Background(runtime, desk.app.bot_data["outbound"], clock=clock)
-    await background.start(tick=False)
-    try:
-        yield Calling(desk=desk, clock=clock, background=background)
-    finally:
-        await background.stop()
+    await desk.replace_background(background)
+    yield Calling(desk=desk, clock=clock, background=background)
 
 
 async def resolved_ticket(desk, text: str = "厨房水管漏水了，滴了一地") -> int:
@@ -506,6 +503,7 @@ async def test_an_unanswered_complaint_goes_to_the_manager_once(calling):
     await desk.say(OWNER, "我要投诉，保安态度很差还骂人")
     ticket = desk.ticket(1)
     assert ticket.kind == "complaint"
+    await desk.card(1)
     mark = desk.api.mark()
     clock.advance(hours=23, minutes=59)
     await calling.tick()

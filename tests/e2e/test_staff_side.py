@@ -206,7 +206,7 @@ async def test_assign_checks_the_colleague_is_a_staff_member(desk):
     assert "王主管" in told["text"] and "#1" in told["text"]
     ticket = desk.ticket(1)
     assert (ticket.status, ticket.assignee_id) == ("taken", STAFF_2)
-    assert "王主管" in (await desk.card(1))["text"]
+    assert "王主管" in (await desk.card(1, showing="王主管"))["text"]
     await desk.say(STAFF, "/resolve 1", chat_id=STAFF_CHAT)
     reopened = await desk.say(STAFF, "/reopen 1 业主说还是堵", chat_id=STAFF_CHAT)
     assert "#1" in reopened["text"]
@@ -229,6 +229,7 @@ async def test_owner_record_and_report_in_the_group(desk):
         )
     await desk.bind(OWNER)
     await desk.say(OWNER, "厨房水管漏水了，滴了一地")
+    await desk.card(1)
     record = await desk.say(STAFF, "/owner 138 0013 8000", chat_id=STAFF_CHAT)
     for expected in ("刘洋", "3-2-502", "+8613800138000", "#1", "756.00"):
         assert expected in record["text"]

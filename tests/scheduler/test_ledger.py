@@ -1,17 +1,24 @@
-"""The Delivery ledger's state machine, and `propdesk announce` writing only the row."""
+"""The outbox's state machine, and `propdesk announce` writing only the row."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from scheduler.jobs import row
-from storage import deliveries
+from handlers.messages import Reply
+from handlers.outbox import reply_row
+from storage import outbox as deliveries
 from storage.db import session_scope
-from storage.models import Announcement, Delivery
+from storage.models import Announcement, Outbox
 from storage.types import utcnow
+
+
+def row(key: str, chat_id: int, text: str, *, now, expires_at=None) -> dict:
+    reply = Reply(chat_id=chat_id, text=text)
+    return reply_row(reply, priority=deliveries.SCHEDULED, now=now, key=key, expires_at=expires_at)
 
 
 def test_queueing_twice_queues_once_and_a_claim_is_exclusive(runtime):
@@ -34,11 +41,11 @@ def test_a_restart_marks_in_flight_rows_unknown_and_never_resends_them(runtime):
         ids = [d.id for d in deliveries.due(session, now=now, limit=10)]
         deliveries.claim(session, ids[0], now=now)
         deliveries.claim(session, ids[1], now=now)
-        deliveries.finish(session, ids[1], status="sent", now=now, message_id=5)
+        deliveries.finish(session, ids[1], status="sent", now=now, message_id="5")
     with session_scope(runtime.engine) as session:
         assert deliveries.recover(session) == 1
         assert dict(deliveries.tally(session, "ann:1")) == {"unknown": 1, "sent": 1, "pending": 1}
-        assert [d.chat_id for d in deliveries.due(session, now=now, limit=10)] == [13]
+        assert [d.address for d in deliveries.due(session, now=now, limit=10)] == ["13"]
 
 
 def test_a_429_puts_the_row_back_until_the_attempts_run_out(runtime):
@@ -54,7 +61,7 @@ def test_a_429_puts_the_row_back_until_the_attempts_run_out(runtime):
         assert status == ("failed" if attempt == deliveries.MAX_ATTEMPTS else "pending")
         with session_scope(runtime.engine) as session:
             assert deliveries.due(session, now=now, limit=10) == []  # not before `later`
-            session.get(Delivery, delivery.id).not_before = now
+            session.get(Outbox, delivery.id).not_before = now
 
 
 def test_stale_rows_expire_unsent(runtime):
@@ -96,3 +103,51 @@ def test_propdesk_announce_schedules_and_checks_its_input(runtime, settings, mon
         (ann,) = session.exec(select(Announcement)).all()
     assert (ann.building, ann.status) == ("5", "scheduled")
     assert ann.send_at.isoformat() == "2026-12-01T01:00:00+00:00"  # 09:00 in Shanghai
+
+
+def test_the_most_urgent_row_comes_first_and_a_held_address_waits(runtime):
+    now = utcnow()
+    with session_scope(runtime.engine) as session:
+        deliveries.enqueue(
+            session,
+            [
+                {**row("ann:1", 11, "broadcast", now=now), "priority": deliveries.BROADCAST},
+                {**row(None, -5, "card", now=now), "priority": deliveries.STAFF},
+                {**row(None, 12, "reply", now=now), "priority": deliveries.REPLY},
+                {**row(None, -5, "fire", now=now), "priority": deliveries.EMERGENCY},
+            ],
+        )
+        due = deliveries.due(session, now=now, limit=10)
+        assert [json_text(d) for d in due] == ["fire", "reply", "card", "broadcast"]
+        held = deliveries.due(session, now=now, limit=10, held=["-5"])
+        assert [json_text(d) for d in held] == ["fire", "reply", "broadcast"]
+
+
+def json_text(row: Outbox) -> str:
+    return json.loads(row.payload)["text"]
+
+
+def test_upgrading_moves_the_delivery_ledger_into_the_outbox(tmp_path):
+    from alembic import command
+    from sqlalchemy import text
+
+    from storage.db import alembic_config, make_engine, upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    command.upgrade(alembic_config(engine), "0001")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO delivery (key, chat_id, text, buttons, status, attempts, "
+                "not_before, created_at) VALUES ('ann:3', 42, '停水', '[[[\"好\", \"ok\"]]]', "
+                "'pending', 0, '2026-11-23 02:00:00', '2026-11-23 02:00:00')"
+            )
+        )
+    upgrade(engine)
+    with session_scope(engine) as session:
+        (row,) = session.exec(select(Outbox)).all()
+    assert (row.key, row.channel, row.address) == ("ann:3", "telegram", "42")
+    assert row.status == "pending"
+    assert row.priority == deliveries.BROADCAST
+    assert json.loads(row.payload) == {"text": "停水", "buttons": [[["好", "ok"]]]}
+    engine.dispose()

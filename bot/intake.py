@@ -1,0 +1,137 @@
+"""Long polling that loses nothing: an update is confirmed only once it is handled.
+
+python-telegram-bot's Updater confirms the `getUpdates` offset as soon as it
+has fetched a batch, so a process killed before handling it loses it. Here
+the offset sent to Telegram is the lowest update still being handled (or one
+past the highest fetched when none is): everything below it has been
+handled, its effects committed (Desk.handle commits state and outbox rows
+together). After a crash Telegram sends the unconfirmed updates again, and the
+desk drops those it had already committed (storage.conversations.first_time).
+
+Updates from different chats are handled concurrently; those from one chat
+strictly in order, each waiting for the previous one to finish (a per-chat
+lock, as aiogram's event isolation does; asyncio locks wake their waiters in
+the order they came).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import Bot, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
+
+log = logging.getLogger(__name__)
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+DRAIN_SECONDS = 10.0
+
+
+def chat_key(update: Update) -> int:
+    """What orders updates: the chat, else the user, else the update itself."""
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    if update.effective_user is not None:
+        return update.effective_user.id
+    return update.update_id
+
+
+class Intake:
+    def __init__(
+        self,
+        bot: Bot,
+        process: Callable[[Update], Awaitable[None]],
+        *,
+        timeout: int = 30,
+        concurrency: int = 32,
+    ) -> None:
+        self.bot = bot
+        self.process = process
+        self.timeout = timeout
+        self._handling: set[int] = set()  # update ids fetched and not yet handled
+        self._highest: int | None = None
+        self._locks: dict[int, tuple[asyncio.Lock, list[int]]] = {}  # key -> (lock, users)
+        self._slots = asyncio.Semaphore(concurrency)
+        self._progress = asyncio.Event()
+        self._tasks: set[asyncio.Task] = set()
+        self._stopping = False
+        self._poller: asyncio.Task | None = None
+
+    def offset(self) -> int | None:
+        """The offset to confirm: every update below it is handled."""
+        if self._handling:
+            return min(self._handling)
+        return None if self._highest is None else self._highest + 1
+
+    async def start(self, *, timeout: int | None = None) -> None:
+        """Start polling (the webhook, if any, is removed first, as Telegram requires)."""
+        if timeout is not None:
+            self.timeout = timeout
+        await self.bot.delete_webhook()
+        self._poller = asyncio.create_task(self._poll(), name="intake")
+
+    async def stop(self) -> None:
+        """Stop fetching, let updates being handled finish (bounded), confirm them."""
+        self._stopping = True
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=DRAIN_SECONDS)
+        offset = self.offset()
+        if offset is not None:
+            with contextlib.suppress(TelegramError):
+                await self.bot.get_updates(offset=offset, timeout=0, limit=1)
+
+    async def _poll(self) -> None:
+        pause = 0.0
+        while not self._stopping:
+            self._progress.clear()
+            try:
+                updates = await self.bot.get_updates(
+                    offset=self.offset(),
+                    timeout=self.timeout,
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+                pause = 0.0
+            except InvalidToken:
+                raise
+            except (NetworkError, TelegramError) as exc:
+                pause = min(30.0, max(0.5, pause * 2))
+                log.warning("getUpdates failed (%s); trying again in %.1fs", exc, pause)
+                await asyncio.sleep(pause)
+                continue
+            fresh = [u for u in updates if self._highest is None or u.update_id > self._highest]
+            for update in fresh:
+                self._take(update)
+            if not fresh and self._handling:
+                # Telegram gave back only what is being handled (unconfirmed on purpose):
+                # wait until one is done before asking again.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._progress.wait(), 0.25)
+
+    def _take(self, update: Update) -> None:
+        self._highest = update.update_id
+        self._handling.add(update.update_id)
+        key = chat_key(update)
+        lock, users = self._locks.setdefault(key, (asyncio.Lock(), [0]))
+        users[0] += 1
+        task = asyncio.create_task(self._handle(update, key, lock, users))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _handle(self, update: Update, key: int, lock: asyncio.Lock, users: list[int]):
+        try:
+            async with lock, self._slots:
+                await self.process(update)
+        except Exception:
+            log.exception("update %s could not be handled; it is dropped", update.update_id)
+        finally:
+            users[0] -= 1
+            if users[0] == 0:
+                self._locks.pop(key, None)
+            self._handling.discard(update.update_id)
+            self._progress.set()
