@@ -162,9 +162,9 @@ class OutboxSender:
             if not await self.run_sync(self._claim, row.id):
                 return
             for attempt in range(MAX_RETRIES + 1):
-                if booked is not None:
-                    self.budgets.left(row.address, booked)
                 result = await self._attempt(row, ref_message)
+                if booked is not None:
+                    self.budgets.answered(row.address, booked)
                 if "release" not in result or attempt == MAX_RETRIES:
                     break
                 # Telegram's retry_after is seconds: wait it out here, the row still ours

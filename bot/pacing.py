@@ -51,7 +51,7 @@ class SlidingWindow:
         self._at.append(now)
 
     def restamp(self, was: float, now: float) -> None:
-        """Move an event counted at `was` to `now` (the request left later than booked)."""
+        """Move an event counted at `was` to `now` (it is known to have happened by now)."""
         with contextlib.suppress(ValueError):
             self._at.remove(was)
         self._at.append(now)
@@ -100,7 +100,7 @@ class Budgets:
 
     async def spend(self, address: str) -> float:
         """Count one message to `address` (call when `delay` said 0); returns the
-        booking's time, for `left()`."""
+        booking's time, for `answered()`."""
         now = self.clock()
         self._overall.take(now)
         if is_group(address):
@@ -109,10 +109,13 @@ class Budgets:
             await self._private(address).acquire()
         return now
 
-    def left(self, address: str, booked: float) -> None:
-        """The request booked at `booked` leaves now: count it from now. Telegram counts
-        arrivals, and the claim committed in between takes a varying few milliseconds,
-        so counting from the booking would let two seconds' worth arrive in one."""
+    def answered(self, address: str, booked: float) -> None:
+        """The request booked at `booked` has been answered: count it from now.
+
+        Telegram counts a request when it arrives, some time between our booking
+        and its answer; counting it from the booking while it is in flight and
+        from the answer after, we never count fewer than Telegram does, whatever
+        the delays on the way (the claim's commit, a busy event loop)."""
         now = self.clock()
         self._overall.restamp(booked, now)
         if is_group(address):
