@@ -12,8 +12,9 @@ posted.
 Exactly once (storage/outbox.py has the state machine):
 - a row is claimed (`pending → sending`, committed) right before its HTTP
   request, and finished (`sent` with the message id) after;
-- on start-up, rows still `sending` were in flight when the process died and
-  become `unknown`: never resent (the request may have reached Telegram);
+- on start-up, rows still `sending` were in flight when the process died: a
+  scheduled or broadcast one becomes `unknown`, never resent (the request may
+  have reached Telegram); an owner's reply or a staff card is sent again;
 - a timeout or a network error after the connection opened is `unknown`
   too; a 429 or a connection that never opened puts the row back to
   `pending` for later (and holds the address for Telegram's retry_after);
@@ -86,13 +87,14 @@ class OutboxSender:
 
     async def start(self) -> None:
         """Recover what a dead process left in flight, count the budgets it used, start."""
-        self.recovered, sends = await self.run_sync(self._recover)
+        (self.recovered, again), sends = await self.run_sync(self._recover)
         self.budgets.seed(sends, now=self.clock())
-        if self.recovered:
+        if self.recovered or again:
             log.warning(
-                "%d message(s) were in flight when the service stopped: marked unknown, "
-                "not resent",
+                "in flight when the service stopped: %d scheduled message(s) marked unknown, "
+                "not resent; %d conversation message(s) sent again",
                 self.recovered,
+                again,
             )
         self._dispatcher = asyncio.create_task(self._dispatch(), name="outbox-dispatch")
 
@@ -208,7 +210,7 @@ class OutboxSender:
 
     # --- storage (run off the event loop) --------------------------------------------------
 
-    def _recover(self) -> tuple[int, list[tuple[str, datetime]]]:
+    def _recover(self) -> tuple[tuple[int, int], list[tuple[str, datetime]]]:
         with session_scope(self.engine) as session:
             now = self.clock()
             recovered = outbox.recover(session)

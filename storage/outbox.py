@@ -11,9 +11,10 @@ so a crash loses neither. A sender (bot/delivery.py for Telegram) moves them:
 `claim()` is a conditional UPDATE (`WHERE status = 'pending'`), committed right
 before the HTTP request: only one sender ever owns a row, whatever the
 number of processes. A row found `sending` when the service starts was in
-flight when the process died: the channel may or may not have it, so
-`recover()` marks it `unknown` and it is never resent (DESIGN.md: a send that
-timed out may have been delivered). The unique (key, channel, address) makes
+flight when the process died: the channel may or may not have it. A
+scheduled or broadcast message is then marked `unknown` and never resent
+(DESIGN.md: a send that timed out may have been delivered); a conversation's
+message is sent again (see `recover()`). The unique (key, channel, address) makes
 queueing idempotent: a job that runs twice queues nothing twice.
 
 `finish()` records the channel's message id against the row and, in the same
@@ -191,14 +192,25 @@ def release(session: Session, row_id: int, *, not_before: datetime, error: str) 
     return row.status
 
 
-def recover(session: Session) -> int:
-    """At start-up: rows left `sending` by a dead process become `unknown`."""
+IN_FLIGHT_AGAIN = "in flight when the service stopped: sent again"
+
+
+def recover(session: Session) -> tuple[int, int]:
+    """At start-up, rows left `sending` by a dead process: a conversation's messages
+    (owners' replies, staff cards, emergencies) go back to `pending`, noted, since an
+    owner left unanswered or a ticket without its card is worse than one message seen
+    twice; scheduled and broadcast messages become `unknown`, never resent.
+    Returns (unknown, sent again)."""
+    in_flight = (col(Outbox.status) == "sending",)
+    again = update(Outbox).where(*in_flight, col(Outbox.priority) <= STAFF)
+    again = again.values(status="pending", last_error=IN_FLIGHT_AGAIN)
+    resent = session.execute(again).rowcount or 0
     stmt = (
         update(Outbox)
-        .where(col(Outbox.status) == "sending")
+        .where(*in_flight)
         .values(status="unknown", last_error="in flight when the service stopped")
     )
-    return session.execute(stmt).rowcount or 0
+    return session.execute(stmt).rowcount or 0, resent
 
 
 def expire(session: Session, *, now: datetime) -> int:

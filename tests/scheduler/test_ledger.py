@@ -43,7 +43,7 @@ def test_a_restart_marks_in_flight_rows_unknown_and_never_resends_them(runtime):
         deliveries.claim(session, ids[1], now=now)
         deliveries.finish(session, ids[1], status="sent", now=now, message_id="5")
     with session_scope(runtime.engine) as session:
-        assert deliveries.recover(session) == 1
+        assert deliveries.recover(session) == (1, 0)
         assert dict(deliveries.tally(session, "ann:1")) == {"unknown": 1, "sent": 1, "pending": 1}
         assert [d.address for d in deliveries.due(session, now=now, limit=10)] == ["13"]
 
@@ -151,3 +151,16 @@ def test_upgrading_moves_the_delivery_ledger_into_the_outbox(tmp_path):
     assert row.priority == deliveries.BROADCAST
     assert json.loads(row.payload) == {"text": "停水", "buttons": [[["好", "ok"]]]}
     engine.dispose()
+
+
+def test_a_restart_sends_a_conversations_message_again_rather_than_lose_it(runtime):
+    now = utcnow()
+    with session_scope(runtime.engine) as session:
+        reply = {**row(None, 11, "您的报修已受理", now=now), "priority": deliveries.REPLY}
+        deliveries.enqueue(session, [reply, row("ann:1", 12, "停水", now=now)])
+        for pending in deliveries.due(session, now=now, limit=10):
+            deliveries.claim(session, pending.id, now=now)
+    with session_scope(runtime.engine) as session:
+        assert deliveries.recover(session) == (1, 1)
+        (again,) = deliveries.due(session, now=now, limit=10)
+        assert (again.address, again.last_error) == ("11", deliveries.IN_FLIGHT_AGAIN)
