@@ -2,12 +2,14 @@
 
 Adapters (Telegram, console) build an `Inbound`, the desk returns an
 `Outcome`: replies and staff notices are collected, never sent, here — the
-adapter sends them after the unit of work has committed.
+unit of work writes them to the outbox as it commits (handlers/outbox.py), and
+the channel's sender sends them. Scheduled jobs return `Outcome`s too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 MAX_CALLBACK_BYTES = 64
 
@@ -71,8 +73,11 @@ class Reply:
     `menu`: "main" shows the persistent main menu, "contact" the share-contact
     button, "remove" removes the reply keyboard; None leaves it as it is.
     `edit_message_id` edits that message instead of sending a new one.
-    `ticket_id` marks a staff message relayed to the owner: the adapter reports
-    the delivered message id (Desk.relayed) so the owner's reply finds the ticket.
+    `ticket_id` marks a staff message relayed to the owner: the sender records
+    the delivered message id so the owner's reply finds the ticket.
+    `key`, `priority`, `expires_at` are for the outbox (handlers/outbox.py): a
+    scheduled message's idempotency key (once per chat), its priority when it is
+    not the desk's own, and when it goes stale unsent.
     """
 
     chat_id: int
@@ -84,6 +89,9 @@ class Reply:
     photo: str | None = None
     edit_message_id: int | None = None
     ticket_id: int | None = None
+    key: str | None = None
+    priority: int | None = None
+    expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,7 @@ class StaffNotice:
 
     `edit_message_id` edits that message in place (a card, or a paged list).
     `image` is a PNG (the monthly chart) sent as a photo right after the text.
+    `key`, `priority`, `expires_at`: as for `Reply`.
     """
 
     text: str
@@ -105,6 +114,9 @@ class StaffNotice:
     chat_id: int | None = None
     edit_message_id: int | None = None
     image: bytes | None = None
+    key: str | None = None
+    priority: int | None = None
+    expires_at: datetime | None = None
 
 
 @dataclass

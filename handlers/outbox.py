@@ -42,58 +42,36 @@ def write(
     staff_address: int | None,
     now: datetime,
     priority: int | None = None,
-    key: str | None = None,
-    expires_at: datetime | None = None,
-    owner_id: int | None = None,
 ) -> int:
     """Queue every message of `outcome`; returns how many rows are new.
 
-    `priority` overrides the desk's own (scheduled and broadcast messages);
-    `key` makes the first row of each message idempotent per address (a job
-    run twice queues nothing twice). `staff_address` is where a notice without
-    its own `chat_id` goes; with neither, the notice is dropped with a warning.
+    A message's own `priority` comes first, then `priority` (a scheduled job's
+    default), then the desk's: an emergency's, an owner's reply, a staff notice.
+    A message with a `key` is queued once per address (a job run twice queues
+    nothing twice). `staff_address` is where a notice without its own `chat_id`
+    goes; with neither, the notice is dropped with a warning.
     """
     urgent = any(notice.urgent for notice in outcome.staff)
-    common = {"now": now, "key": key, "expires_at": expires_at}
     new = 0
     for notice in outcome.staff:
         address = notice.chat_id or staff_address
         if address is None:
             log.warning("no staff chat configured; staff notice dropped: %.60s", notice.text)
             continue
-        level = (
-            outbox.EMERGENCY if notice.urgent else outbox.STAFF if priority is None else priority
-        )
-        new += _notice(session, notice, staff_channel, address, level, **common)
+        level = outbox.EMERGENCY if notice.urgent else notice.priority or priority
+        level = outbox.STAFF if level is None else level
+        new += _notice(session, notice, staff_channel, address, level, now=now)
+    rows = []
     for reply in outcome.replies:
-        level = outbox.REPLY if priority is None else priority
-        level = outbox.EMERGENCY if urgent else level
-        row = reply_row(reply, priority=level, owner_id=owner_id, **common)
-        new += outbox.add(session, row) is not None
-    return new
+        level = outbox.EMERGENCY if urgent else reply.priority or priority
+        rows.append(reply_row(reply, priority=outbox.REPLY if level is None else level, now=now))
+    return new + outbox.enqueue(session, rows)
 
 
-def reply_row(
-    reply: Reply,
-    *,
-    priority: int,
-    now: datetime,
-    key: str | None = None,
-    expires_at: datetime | None = None,
-    owner_id: int | None = None,
-) -> dict[str, Any]:
-    """The outbox row of one reply, as storage.outbox.enqueue takes it (a job queueing
-    thousands at once, an announcement, batches them)."""
-    row = _row(
-        reply.channel,
-        reply.chat_id,
-        _reply_payload(reply),
-        priority,
-        now=now,
-        key=key,
-        expires_at=expires_at,
-    )
-    row["owner_id"] = owner_id
+def reply_row(reply: Reply, *, priority: int, now: datetime) -> dict[str, Any]:
+    """The outbox row of one reply, as storage.outbox.enqueue takes it."""
+    row = _row(reply.channel, reply.chat_id, _reply_payload(reply), priority, now=now)
+    row.update(key=reply.key, expires_at=reply.expires_at)
     if reply.edit_message_id is not None:
         row["kind"] = "edit"
     if reply.ticket_id is not None:
@@ -107,13 +85,14 @@ def _notice(
     channel: str,
     address: int,
     level: int,
-    **common: Any,
+    *,
+    now: datetime,
 ) -> int:
     payload: dict[str, Any] = {"text": notice.text}
     if notice.buttons:
         payload["buttons"] = encode_keyboard(notice.buttons)
-    row = _row(channel, address, payload, level, **common)
-    row["ticket_id"] = notice.ticket_id
+    row = _row(channel, address, payload, level, now=now)
+    row.update(ticket_id=notice.ticket_id, key=notice.key, expires_at=notice.expires_at)
     card = outbox.card_of(session, notice.ticket_id) if notice.ticket_id is not None else None
     if notice.card and notice.ticket_id is not None:
         if card is None:
@@ -133,28 +112,15 @@ def _notice(
     row_id = outbox.add(session, row)
     if row_id is None:
         return 0
-    under = [
-        {"photo": file_id, "caption": f"📷 #{notice.ticket_id}" if notice.ticket_id else "📷"}
-        for file_id in notice.photos
-    ]
+    caption = f"📷 #{notice.ticket_id}" if notice.ticket_id else "📷"
+    under = [{"photo": file_id, "caption": caption} for file_id in notice.photos]
     if notice.image is not None:
-        under.append(
-            {
-                "image": base64.b64encode(notice.image).decode(),
-                "caption": notice.text.split("\n", 1)[0],
-            }
-        )
+        image = base64.b64encode(notice.image).decode()
+        under.append({"image": image, "caption": notice.text.split("\n", 1)[0]})
     for media in under:
-        photo = _row(
-            channel,
-            address,
-            media,
-            level,
-            now=common["now"],
-            key=None,
-            expires_at=common["expires_at"],
-        )
+        photo = _row(channel, address, media, level, now=now)
         photo.update(kind="photo", ref_id=row_id, ticket_id=notice.ticket_id)
+        photo["expires_at"] = notice.expires_at
         outbox.add(session, photo)
     return 1 + len(under)
 
@@ -173,17 +139,10 @@ def _reply_payload(reply: Reply) -> dict[str, Any]:
 
 
 def _row(
-    channel: str,
-    address: int | str,
-    payload: dict[str, Any],
-    priority: int,
-    *,
-    now: datetime,
-    key: str | None,
-    expires_at: datetime | None,
+    channel: str, address: int | str, payload: dict[str, Any], priority: int, *, now: datetime
 ) -> dict[str, Any]:
     return {
-        "key": key,
+        "key": None,
         "channel": channel,
         "address": str(address),
         "kind": "send",
@@ -191,12 +150,11 @@ def _row(
         "priority": priority,
         "ref_id": None,
         "role": None,
-        "owner_id": None,
         "ticket_id": None,
         "status": "pending",
         "attempts": 0,
         "not_before": now,
-        "expires_at": expires_at,
+        "expires_at": None,
         "created_at": now,
     }
 

@@ -94,3 +94,9 @@ def prepare(engine: Engine, *, create: bool = True) -> None:
             f"the database is at schema {current or 'none'}, the code needs "
             f"{head_revision()}: run `propdesk db upgrade` first"
         )
+
+
+def skip_locked(stmt):
+    """Claim the selected rows: row locks on PostgreSQL, other processes skip what this
+    one holds (`FOR UPDATE SKIP LOCKED`); SQLite has one writer and ignores it."""
+    return stmt.with_for_update(skip_locked=True)

@@ -260,7 +260,6 @@ class Outbox(SQLModel, table=True):
     priority: int = 2
     ref_id: int | None = Field(default=None, foreign_key="outbox.id")
     role: str | None = Field(default=None, max_length=8)
-    owner_id: int | None = Field(default=None, foreign_key="owner.id")
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
     status: str = Field(default="pending", max_length=12)
     attempts: int = 0

@@ -17,8 +17,8 @@ from storage.types import utcnow
 
 
 def row(key: str, chat_id: int, text: str, *, now, expires_at=None) -> dict:
-    reply = Reply(chat_id=chat_id, text=text)
-    return reply_row(reply, priority=deliveries.SCHEDULED, now=now, key=key, expires_at=expires_at)
+    reply = Reply(chat_id=chat_id, text=text, key=key, expires_at=expires_at)
+    return reply_row(reply, priority=deliveries.SCHEDULED, now=now)
 
 
 def test_queueing_twice_queues_once_and_a_claim_is_exclusive(runtime):

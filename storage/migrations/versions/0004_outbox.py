@@ -39,7 +39,6 @@ def upgrade() -> None:
         sa.Column("priority", sa.Integer(), nullable=False),
         sa.Column("ref_id", sa.Integer(), nullable=True),
         sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
-        sa.Column("owner_id", sa.Integer(), nullable=True),
         sa.Column("ticket_id", sa.Integer(), nullable=True),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
@@ -49,7 +48,6 @@ def upgrade() -> None:
         sa.Column("last_error", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
         sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("sent_at", storage.types.UTCDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["owner_id"], ["owner.id"]),
         sa.ForeignKeyConstraint(["ref_id"], ["outbox.id"]),
         sa.ForeignKeyConstraint(["ticket_id"], ["ticket.id"]),
         sa.PrimaryKeyConstraint("id"),
@@ -68,7 +66,7 @@ def _move_ledger(outbox: sa.Table) -> None:
     when = storage.types.UTCDateTime(timezone=True)
     times = ("not_before", "expires_at", "created_at", "sent_at")
     plain = (
-        "id key owner_id chat_id text buttons status attempts reply_to_message_id ticket_id "
+        "id key chat_id text buttons status attempts reply_to_message_id ticket_id "
         "message_id last_error"
     ).split()
     old = sa.table(
@@ -90,7 +88,6 @@ def _move_ledger(outbox: sa.Table) -> None:
                 "payload": json.dumps(payload, ensure_ascii=False),
                 "priority": BROADCAST if d["key"].startswith("ann:") else SCHEDULED,
                 "role": "note" if d["ticket_id"] is not None else None,
-                "owner_id": d["owner_id"],
                 "ticket_id": d["ticket_id"],
                 "status": d["status"],
                 "attempts": d["attempts"],
