@@ -38,6 +38,33 @@ def chat_key(update: Update) -> int:
     return update.update_id
 
 
+class ChatOrder:
+    """Updates handled concurrently across chats, one at a time and in arrival order
+    within a chat. `handle(update)` returns once `process(update)` has (an error in it
+    is logged: one bad update never stops the others)."""
+
+    def __init__(
+        self, process: Callable[[Update], Awaitable[None]], *, concurrency: int = 32
+    ) -> None:
+        self.process = process
+        self._locks: dict[int, tuple[asyncio.Lock, list[int]]] = {}  # key -> (lock, users)
+        self._slots = asyncio.Semaphore(concurrency)
+
+    async def handle(self, update: Update) -> None:
+        key = chat_key(update)
+        lock, users = self._locks.setdefault(key, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock, self._slots:
+                await self.process(update)
+        except Exception:
+            log.exception("update %s could not be handled; it is dropped", update.update_id)
+        finally:
+            users[0] -= 1
+            if users[0] == 0:
+                self._locks.pop(key, None)
+
+
 class Intake:
     def __init__(
         self,
@@ -48,12 +75,10 @@ class Intake:
         concurrency: int = 32,
     ) -> None:
         self.bot = bot
-        self.process = process
+        self.order = ChatOrder(process, concurrency=concurrency)
         self.timeout = timeout
         self._handling: set[int] = set()  # update ids fetched and not yet handled
         self._highest: int | None = None
-        self._locks: dict[int, tuple[asyncio.Lock, list[int]]] = {}  # key -> (lock, users)
-        self._slots = asyncio.Semaphore(concurrency)
         self._progress = asyncio.Event()
         self._tasks: set[asyncio.Task] = set()
         self._stopping = False
@@ -114,24 +139,16 @@ class Intake:
                     await asyncio.wait_for(self._progress.wait(), 0.25)
 
     def _take(self, update: Update) -> None:
+        # Tasks start in creation order, so each chat's updates queue on its lock in order.
         self._highest = update.update_id
         self._handling.add(update.update_id)
-        key = chat_key(update)
-        lock, users = self._locks.setdefault(key, (asyncio.Lock(), [0]))
-        users[0] += 1
-        task = asyncio.create_task(self._handle(update, key, lock, users))
+        task = asyncio.create_task(self._handle(update))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _handle(self, update: Update, key: int, lock: asyncio.Lock, users: list[int]):
+    async def _handle(self, update: Update) -> None:
         try:
-            async with lock, self._slots:
-                await self.process(update)
-        except Exception:
-            log.exception("update %s could not be handled; it is dropped", update.update_id)
+            await self.order.handle(update)
         finally:
-            users[0] -= 1
-            if users[0] == 0:
-                self._locks.pop(key, None)
             self._handling.discard(update.update_id)
             self._progress.set()

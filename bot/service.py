@@ -11,9 +11,9 @@ from sqlalchemy import Engine
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.intake import ALLOWED_UPDATES
 from bot.runtime import Runtime, build
 from bot.telegram_app import build_application
+from bot.webhook import Webhook
 
 log = logging.getLogger(__name__)
 
@@ -48,27 +48,17 @@ def serve(settings: Settings, *, engine: Engine, webhook_url: str | None, listen
     """Run until Ctrl-C or SIGTERM. Raises telegram.error.TelegramError (token
     scrubbed by the caller's logging) if Telegram cannot be reached at start."""
     runtime = build(settings, engine=engine)
-    app = build_application(runtime, post_init=_start_background)
-    app.post_stop = _stop_background  # before PTB closes the HTTP client: sends can finish
+    app = build_application(runtime)
     app.bot_data["runtime"] = runtime
     log.info("propdesk is serving (staff chat %s)", settings.staff_chat_id)
-    if webhook_url:
-        host, _, port = listen.rpartition(":")
-        app.run_webhook(
-            listen=host or "0.0.0.0",
-            port=int(port),
-            webhook_url=webhook_url,
-            allowed_updates=ALLOWED_UPDATES,
-            secret_token=webhook_secret(settings.telegram_token or ""),
-        )
-    else:
-        asyncio.run(_poll(app))
+    asyncio.run(_serve(app, webhook_url=webhook_url, listen=listen))
     runtime.executor.shutdown(wait=True)
 
 
-async def _poll(app: Application) -> None:
-    """Long polling until SIGINT or SIGTERM, confirming updates only once handled
-    (bot/intake.py); then stop taking updates, let sends in flight finish, close."""
+async def _serve(app: Application, *, webhook_url: str | None, listen: str) -> None:
+    """Long polling (bot/intake.py) or the webhook (bot/webhook.py) until SIGINT or
+    SIGTERM, confirming each update only once its effects are committed; then stop
+    taking updates, let sends in flight finish, close."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -77,10 +67,19 @@ async def _poll(app: Application) -> None:
     try:
         await _start_background(app)
         intake = app.bot_data["intake"]
-        await intake.start()
-        log.info("polling for updates")
-        await stop.wait()
-        await intake.stop()
+        if webhook_url:
+            host, _, port = listen.rpartition(":")
+            secret = webhook_secret(app.bot.token)
+            webhook = Webhook(app.bot, intake.order, secret=secret)
+            await webhook.start(webhook_url, host or "0.0.0.0", int(port))
+            log.info("webhook listening on %s", listen)
+            await stop.wait()
+            webhook.stop()
+        else:
+            await intake.start()
+            log.info("polling for updates")
+            await stop.wait()
+            await intake.stop()
         await _stop_background(app)
     finally:
         await app.shutdown()

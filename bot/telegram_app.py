@@ -17,7 +17,7 @@ from collections.abc import Callable
 from telegram import Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationBuilder
 
 from bot.intake import Intake
 from bot.outbound import Outbound
@@ -133,13 +133,6 @@ class TelegramDesk:
             self._answering.add(task)
             task.add_done_callback(self._answering.discard)
 
-    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """The webhook's path (PTB's update queue)."""
-        await self.process(update)
-
-    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        log.error("error while handling an update", exc_info=context.error)
-
 
 def _staff(inbound: Inbound, is_staff: bool) -> Inbound:
     from dataclasses import replace
@@ -147,7 +140,7 @@ def _staff(inbound: Inbound, is_staff: bool) -> Inbound:
     return replace(inbound, is_staff=is_staff)
 
 
-def build_application(runtime: Runtime, *, post_init=None, post_shutdown=None) -> Application:
+def build_application(runtime: Runtime) -> Application:
     """The PTB application, with `bot_data` holding the `outbound` renderer, the
     `desk` glue and the long-polling `intake`."""
     settings = runtime.settings
@@ -159,16 +152,10 @@ def build_application(runtime: Runtime, *, post_init=None, post_shutdown=None) -
         .base_file_url(f"{root}/file/bot")
         .get_updates_read_timeout(35)
     )
-    if post_init is not None:
-        builder = builder.post_init(post_init)
-    if post_shutdown is not None:
-        builder = builder.post_shutdown(post_shutdown)
     app = builder.build()
     outbound = Outbound(app.bot)
     glue = TelegramDesk(runtime, outbound)
     app.bot_data["outbound"] = outbound
     app.bot_data["desk"] = glue
     app.bot_data["intake"] = Intake(app.bot, glue.process)
-    app.add_handler(TypeHandler(Update, glue.on_update))
-    app.add_error_handler(glue.on_error)
     return app
