@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -11,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from bot.cli_announce import announce
 from bot.cli_nlu import nlu_app
+from bot.cli_rasa import actions, rasa_app
 from bot.cli_report import export_app, report
 from bot.config import Settings
 from bot.demo_data import load_demo
@@ -32,6 +35,8 @@ app.add_typer(nlu_app, name="nlu")
 app.command("announce")(announce)
 app.add_typer(export_app, name="export")
 app.command("report")(report)
+app.command("actions")(actions)
+app.add_typer(rasa_app, name="rasa")
 err = RichConsole(stderr=True, soft_wrap=True)
 out = RichConsole(soft_wrap=True)
 
@@ -55,18 +60,8 @@ def _engine(settings: Settings, *, create: bool = True):
         raise typer.Exit(1) from exc
 
 
-DbOption = typer.Option(None, "--database-url", help="Overrides PROPDESK_DATABASE_URL.")
-StrictOption = typer.Option(False, "--strict", help="Exit with status 1 if any row is rejected.")
-
-
-@app.command()
-def run(
-    webhook_url: str = typer.Option(None, help="Serve a webhook at this public URL."),
-    listen: str = typer.Option("0.0.0.0:8443", help="HOST:PORT for webhook mode."),
-    database_url: str = DbOption,
-) -> None:
-    """Serve Telegram (long polling, or a webhook) and run the scheduler."""
-    settings = _settings(database_url)
+def _require_telegram(settings: Settings) -> None:
+    """Exit 2 naming what is missing: without a token and a staff chat nothing reaches staff."""
     missing = [
         name
         for name, value in (
@@ -81,15 +76,15 @@ def run(
             "environment or a .env file (see README: Configuration)."
         )
         raise typer.Exit(2)
+
+
+@contextmanager
+def _telegram_errors(settings: Settings) -> Iterator[None]:
+    """A refused token exits 2, an unreachable Bot API 1, each with one line (token scrubbed)."""
     from telegram.error import InvalidToken, NetworkError
 
-    from bot import logs
-    from bot.service import serve
-
-    logs.setup(secrets=[settings.telegram_token or ""])
-    engine = _engine(settings)
     try:
-        serve(settings, engine=engine, webhook_url=webhook_url, listen=listen)
+        yield
     except InvalidToken as exc:
         err.print("[red]Telegram refused the token[/red] (PROPDESK_TELEGRAM_TOKEN).")
         raise typer.Exit(2) from exc
@@ -97,6 +92,28 @@ def run(
         reason = str(exc).replace(settings.telegram_token or "\0", "***")
         err.print(f"[red]Cannot reach the Bot API at {settings.telegram_api_url}:[/red] {reason}")
         raise typer.Exit(1) from exc
+
+
+DbOption = typer.Option(None, "--database-url", help="Overrides PROPDESK_DATABASE_URL.")
+StrictOption = typer.Option(False, "--strict", help="Exit with status 1 if any row is rejected.")
+
+
+@app.command()
+def run(
+    webhook_url: str = typer.Option(None, help="Serve a webhook at this public URL."),
+    listen: str = typer.Option("0.0.0.0:8443", help="HOST:PORT for webhook mode."),
+    database_url: str = DbOption,
+) -> None:
+    """Serve Telegram (long polling, or a webhook) and run the scheduler."""
+    settings = _settings(database_url)
+    _require_telegram(settings)
+    from bot import logs
+    from bot.service import serve
+
+    logs.setup(secrets=[settings.telegram_token or ""])
+    engine = _engine(settings)
+    with _telegram_errors(settings):
+        serve(settings, engine=engine, webhook_url=webhook_url, listen=listen)
 
 
 @app.command()

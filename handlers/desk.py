@@ -31,6 +31,7 @@ from handlers.clarify import CHOICES, ask_to_choose, chose
 from handlers.i18n import t
 from handlers.menu import intent_of_label
 from handlers.messages import Inbound, Outcome, Reply
+from handlers.tickets import ONE_WAY_CHANNELS
 from handlers.turn import DeskConfig, KnowledgeBase, Turn, Understands
 from nlu import CONFIDENCE_THRESHOLD
 from nlu.types import Parse
@@ -179,10 +180,33 @@ class Desk:
             self._queue(session, inbound, outcome)
             return outcome
 
+    def act(self, inbound: Inbound, work: Callable[[Turn], None]) -> Outcome:
+        """One unit of work chosen by another dialogue manager (Rasa picks the action).
+
+        `work(turn)` gets the same Turn as `handle` builds (conversation, binding,
+        language) and calls the same handler functions; its Outcome is returned and
+        written to the outbox in the same transaction, like `handle`'s. Like `handle`,
+        an unexpected error rolls back, is logged and becomes an apology.
+        """
+        try:
+            with session_scope(self.engine) as session:
+                turn = self._turn(session, inbound)
+                work(turn)
+                self._queue(session, inbound, turn.outcome)
+                return turn.outcome
+        except Exception:
+            log.exception("the desk failed on a %s action (%s)", inbound.channel, inbound.user_id)
+            return self._apology(inbound)
+
     def _queue(self, session, inbound: Inbound, outcome: Outcome) -> None:
+        """The outcome's messages as outbox rows, but for replies on a one-way channel:
+        those are answered within the turn by the adapter (a Rasa action's response)."""
         outbox.write(
             session,
-            outcome,
+            Outcome(
+                replies=[r for r in outcome.replies if r.channel not in ONE_WAY_CHANNELS],
+                staff=outcome.staff,
+            ),
             staff_channel=self.config.staff_channel or inbound.channel,
             staff_address=self.config.staff_chat_id,
             now=self.clock(),

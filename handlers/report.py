@@ -21,7 +21,9 @@ STEP = "report"
 MIN_DESCRIPTION = 4  # characters; "报修" or "repair" alone says nothing of the fault
 
 
-def _is_description(text: str) -> bool:
+def is_description(text: str) -> bool:
+    """True if `text` says what is wrong: MIN_DESCRIPTION characters of Chinese, or three
+    words in other languages ("报修" or "repair" alone says nothing of the fault)."""
     words = text.split()
     has_cjk = any("\u4e00" <= ch <= "\u9fff" for ch in text)
     return len(text.strip()) >= MIN_DESCRIPTION if has_cjk else len(words) >= 3
@@ -32,7 +34,7 @@ def start(turn: Turn, kind: str, parse: Parse | None, *, from_menu: bool = False
     draft: dict[str, Any] = {
         "kind": kind,
         "category": parse.entity("repair_category") if parse else None,
-        "description": text if text and not from_menu and _is_description(text) else None,
+        "description": text if text and not from_menu and is_description(text) else None,
         "unit_id": None,
         "unit_hint": parse.entity("unit") if parse else None,
         "photos": list(turn.inbound.photos),

@@ -20,6 +20,13 @@ from storage import tickets as ticket_store
 from storage.models import Conversation, Owner, Ticket, Unit
 from storage.types import utcnow
 
+# Channels the desk answers only within a turn (a Rasa assistant calls its action
+# server; nothing can be pushed to the owner later): staff must call the owner.
+ONE_WAY_CHANNELS = frozenset({"rasa"})
+ONE_WAY_NOTE = N_(
+    "📞 Came through the company assistant: messages from here do not reach the owner, "
+    "please call them."
+)
 KIND_ICON = {"repair": "🔧", "complaint": "📣", "emergency": "🚨", "consultation": "👤"}
 KIND_LABEL = {
     "repair": N_("Repair"),
@@ -154,6 +161,8 @@ def card_text(session: Session, ticket: Ticket, *, config: DeskConfig) -> str:
         "",
         t(lang, "Status: {status}", status=t(lang, STATUS_LABEL[ticket.status])),
     ]
+    if ticket.channel in ONE_WAY_CHANNELS:
+        lines.append(t(lang, ONE_WAY_NOTE))
     if ticket.assignee_name and ticket.taken_at:
         lines.append(
             t(

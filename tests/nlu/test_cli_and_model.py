@@ -13,7 +13,7 @@ from bot.cli_nlu import nlu_app
 from nlu import CONFIDENCE_THRESHOLD, Nlu, Parse
 from nlu.core import default_model_path
 
-from .conftest import DATA, SHARED_FAQ_FILE
+from .conftest import DATA, REFERENCE_FAQ
 
 runner = CliRunner()
 
@@ -22,7 +22,7 @@ def test_parse_json_lines(nlu_model_file, nlu):
     stdin = "你好\n\n3栋2单元502 厨房有煤气味\n怎么交物业费\nhow much is a monthly parking space\n"
     result = runner.invoke(
         nlu_app,
-        ["parse", "--faq", str(SHARED_FAQ_FILE), "--model", str(nlu_model_file)],
+        ["parse", "--faq", str(REFERENCE_FAQ), "--model", str(nlu_model_file)],
         input=stdin,
     )
     assert result.exit_code == 0, result.output
@@ -39,7 +39,7 @@ def test_parse_json_lines(nlu_model_file, nlu):
 
 
 def test_parse_uses_env_faq(nlu_model_file, nlu, monkeypatch):
-    monkeypatch.setenv("PROPDESK_FAQ_PATH", str(SHARED_FAQ_FILE))
+    monkeypatch.setenv("PROPDESK_FAQ_PATH", str(REFERENCE_FAQ))
     result = runner.invoke(
         nlu_app, ["parse", "--model", str(nlu_model_file)], input="临时停车怎么收费\n"
     )
@@ -57,7 +57,7 @@ def test_parse_bad_faq_exits_nonzero(tmp_path, nlu_model_file, nlu):
 
 
 def test_eval_text_and_json(nlu_model_file, nlu):
-    args = ["eval", str(DATA / "test.yml"), "--faq", str(SHARED_FAQ_FILE)]
+    args = ["eval", str(DATA / "test.yml"), "--faq", str(REFERENCE_FAQ)]
     result = runner.invoke(nlu_app, [*args, "--model", str(nlu_model_file)])
     assert result.exit_code == 0, result.output
     assert "accuracy" in result.output and "complaint" in result.output

@@ -1,0 +1,164 @@
+"""`propdesk rasa export DIR`: a Rasa 3.x project in the documented formats, whose
+data/nlu.yml is the desk's own training data, read back unchanged. No rasa-sdk needed."""
+
+from __future__ import annotations
+
+import ast
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from bot.cli import app
+from handlers.actions import ACTIONS, SLOTS
+from nlu import rasa_yaml
+from nlu.core import DEFAULT_TRAINING_FILE
+from nlu.types import INTENTS
+from tests.conftest import REPO
+
+# Keys and values as Rasa 3.x documents them (rasa.com/docs/rasa/domain, /training-data-format,
+# /forms, /components, /policies).
+DOMAIN_KEYS = {
+    "version",
+    "intents",
+    "entities",
+    "slots",
+    "forms",
+    "responses",
+    "actions",
+    "session_config",
+}
+SLOT_TYPES = {"text", "bool", "categorical", "float", "list", "any"}
+MAPPING_TYPES = {"from_entity", "from_text", "from_intent", "from_trigger_intent", "custom"}
+RULE_STEP_KEYS = {"intent", "action", "active_loop", "slot_was_set", "slot_was_not_set"}
+RULE_KEYS = {"rule", "steps", "condition", "conversation_start", "wait_for_user_input"}
+RASA_COMPONENTS = {
+    "JiebaTokenizer",
+    "WhitespaceTokenizer",
+    "RegexFeaturizer",
+    "RegexEntityExtractor",
+    "CountVectorsFeaturizer",
+    "LexicalSyntacticFeaturizer",
+    "DIETClassifier",
+    "FallbackClassifier",
+    "EntitySynonymMapper",
+    "ResponseSelector",
+}
+RASA_POLICIES = {"MemoizationPolicy", "RulePolicy", "TEDPolicy", "UnexpecTEDIntentPolicy"}
+BUILT_IN_INTENTS = {"nlu_fallback"}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("rasa") / "assistant"
+    result = CliRunner().invoke(app, ["rasa", "export", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def load(project: Path, name: str) -> dict:
+    return yaml.safe_load((project / name).read_text(encoding="utf-8"))
+
+
+def test_the_domain_has_the_documented_keys_and_the_contracts_names(project):
+    domain = load(project, "domain.yml")
+    assert set(domain) <= DOMAIN_KEYS and str(domain["version"]).startswith("3.")
+    assert set(domain["actions"]) == set(ACTIONS)
+    assert set(SLOTS) <= set(domain["slots"])
+    for name, slot in domain["slots"].items():
+        assert slot["type"] in SLOT_TYPES, name
+        assert {m["type"] for m in slot["mappings"]} <= MAPPING_TYPES, name
+        for mapping in slot["mappings"]:
+            if mapping["type"] == "from_entity":
+                assert mapping["entity"] in domain["entities"], name
+    for form in domain["forms"].values():
+        assert set(form["required_slots"]) <= set(domain["slots"])
+    for name, variants in domain["responses"].items():
+        assert name.startswith("utter_") and all(v["text"].strip() for v in variants)
+
+
+def test_every_intent_in_the_data_is_in_the_domain(project):
+    domain = load(project, "domain.yml")
+    seen = set()
+    for path in (project / "data").glob("*.yml"):
+        doc = load(project, f"data/{path.name}")
+        assert str(doc["version"]).startswith("3.")
+        seen |= {item["intent"] for item in doc.get("nlu", []) if "intent" in item}
+        for rule in doc.get("rules", []):
+            assert set(rule) <= RULE_KEYS, rule
+            for step in rule["steps"]:
+                assert set(step) <= RULE_STEP_KEYS, step
+                seen |= {step["intent"]} if "intent" in step else set()
+    assert set(INTENTS) <= seen
+    assert seen - BUILT_IN_INTENTS <= set(domain["intents"])
+
+
+def test_every_action_in_the_rules_is_in_the_domain(project):
+    domain = load(project, "domain.yml")
+    known = set(domain["actions"]) | set(domain["responses"]) | set(domain["forms"])
+    rules = load(project, "data/rules.yml")["rules"]
+    used = {step["action"] for rule in rules for step in rule["steps"] if "action" in step}
+    assert used <= known
+    first = rules[0]["steps"]
+    assert first == [{"intent": "emergency"}, {"action": "action_emergency"}]  # emergency first
+    forms = {
+        step["active_loop"] for rule in rules for step in rule["steps"] if "active_loop" in step
+    }
+    assert {"repair_form", "complaint_form"} <= forms
+
+
+def test_config_endpoints_and_credentials(project):
+    config = load(project, "config.yml")
+    names = [c["name"] for c in config["pipeline"]]
+    assert set(names) <= RASA_COMPONENTS and names[0] == "JiebaTokenizer"
+    assert any(c.get("analyzer") == "char_wb" for c in config["pipeline"])
+    assert {p["name"] for p in config["policies"]} <= RASA_POLICIES
+    assert load(project, "endpoints.yml") == {
+        "action_endpoint": {"url": "http://127.0.0.1:5055/webhook"}
+    }
+    credentials = (project / "credentials.yml").read_text(encoding="utf-8")
+    assert "rest" in yaml.safe_load(credentials)
+    assert "telegram" not in yaml.safe_load(credentials)  # commented out
+    assert "# telegram:" in credentials
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    assert all(name in readme for name in ACTIONS) and "one-time code" in readme
+
+
+def test_the_exported_training_data_reads_back_unchanged(project, tmp_path):
+    exported = project / "data" / "nlu.yml"
+    assert exported.read_bytes() == DEFAULT_TRAINING_FILE.read_bytes()
+    bundled = rasa_yaml.load(DEFAULT_TRAINING_FILE)
+    assert rasa_yaml.load(exported) == bundled
+    result = CliRunner().invoke(
+        app,
+        ["nlu", "train", str(project / "data" / "nlu.yml"), "--model", str(tmp_path / "m.joblib")],
+    )
+    assert result.exit_code == 0, result.output
+    total = next(line for line in result.output.splitlines() if line.startswith("total"))
+    assert int(total.split()[1]) == len(bundled.examples)
+
+
+def test_only_the_adapter_imports_rasa_sdk():
+    importers = set()
+    for path in REPO.glob("*/**/*.py"):
+        if path.parts[len(REPO.parts)] in (".venv", "tests", "bench"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            if any(n == "rasa_sdk" or n.startswith("rasa_sdk.") for n in names):
+                importers.add(path.relative_to(REPO).as_posix())
+    assert importers == {"bot/rasa_actions.py"}
+
+
+def test_the_core_install_does_not_pull_rasa_sdk():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert not any("rasa" in dep for dep in project["dependencies"])
+    assert any(dep.startswith("rasa-sdk") for dep in project["optional-dependencies"]["rasa"])
