@@ -50,6 +50,7 @@ from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 DRAIN_SECONDS = 5.0
+EXPIRE_EVERY = timedelta(seconds=1)
 MAX_RETRIES = 3  # 429s waited out in place before the row goes back to the outbox
 CHANNEL = "telegram"
 
@@ -82,6 +83,7 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._stopping = False
         self._dispatcher: asyncio.Task | None = None
+        self._expired_at: datetime | None = None  # stale rows are looked for once a second
 
     # --- life cycle ------------------------------------------------------------------------
 
@@ -219,7 +221,9 @@ class OutboxSender:
     def _due(self, held: list[str]) -> tuple[list[Outbox], dict[int, tuple[str, str | None]]]:
         with session_scope(self.engine) as session:
             now = self.clock()
-            outbox.expire(session, now=now)
+            if self._expired_at is None or now - self._expired_at >= EXPIRE_EVERY:
+                outbox.expire(session, now=now)
+                self._expired_at = now
             rows = outbox.due(
                 session, channel=CHANNEL, now=now, limit=self.concurrency * 8, held=held
             )
