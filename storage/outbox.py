@@ -57,24 +57,27 @@ def _insert(session: Session):
     return pg_insert if dialect == "postgresql" else sqlite_insert
 
 
+def _queue_stmt(session: Session):
+    stmt = _insert(session)(Outbox).on_conflict_do_nothing(
+        index_elements=["key", "channel", "address"]
+    )
+    return stmt.returning(Outbox.id)
+
+
 def enqueue(session: Session, rows: Iterable[dict[str, Any]]) -> int:
-    """Queue rows (dicts of Outbox columns); an existing (key, channel, address) is
-    left alone. Returns how many were new."""
+    """Queue rows (dicts of Outbox columns, all with the same keys); an existing (key,
+    channel, address) is left alone. Returns how many were new."""
     rows = list(rows)
     total = 0
     for start in range(0, len(rows), 500):
-        stmt = _insert(session)(Outbox).values(rows[start : start + 500])
-        stmt = stmt.on_conflict_do_nothing(index_elements=["key", "channel", "address"])
-        # rowcount is -1 for this on PostgreSQL (psycopg); the ids returned are exact.
-        total += len(session.execute(stmt.returning(Outbox.id)).all())
+        # executemany with RETURNING: one cached statement, the ids of the new rows back
+        total += len(session.execute(_queue_stmt(session), rows[start : start + 500]).all())
     return total
 
 
 def add(session: Session, row: dict[str, Any]) -> int | None:
     """Queue one row; returns its id, or None if its (key, channel, address) was queued."""
-    stmt = _insert(session)(Outbox).values(row)
-    stmt = stmt.on_conflict_do_nothing(index_elements=["key", "channel", "address"])
-    return session.execute(stmt.returning(Outbox.id)).scalar()
+    return session.execute(_queue_stmt(session), [row]).scalar()
 
 
 def card_of(session: Session, ticket_id: int) -> Outbox | None:
