@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from sqlmodel import select
 
 from bot.delivery import Background
 from bot.runtime import Runtime
@@ -16,7 +17,8 @@ from handlers.phones import normalise_phone
 from storage import owners as owner_store
 from storage import tickets as ticket_store
 from storage.db import session_scope
-from storage.models import Ticket
+from storage.models import Outbox, Ticket
+from tests.factories import bound_owner
 from tests.fakes.bot_api import FakeBotApi, Limits
 
 STAFF_CHAT = -1001000000001
@@ -57,6 +59,30 @@ class Desk:
         if user_id not in self.api.users:
             self.api.add_user(user_id, name, language_code=language)
         self.phones[user_id] = phone
+
+    def bound_owners(self, count: int, *, first_user: int = 10_000, building: str = "3"):
+        """`count` owners bound to their chats (straight into the database: quicker than
+        sixty contact shares, and binding has its own tests); returns their user ids."""
+        users = []
+        with session_scope(self.runtime.engine) as session:
+            for i in range(count):
+                user_id = first_user + i
+                unit = f"{building}-1-{101 + i}"
+                bound_owner(session, user_id=user_id, unit=unit, name=f"业主{i}")
+                self.api.add_user(user_id, f"业主{i}")
+                users.append(user_id)
+        return users
+
+    async def nothing_in_flight(self, timeout: float = 5.0) -> None:
+        """Wait until no outbox row is being sent (each sent one has its message id)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            with session_scope(self.runtime.engine) as session:
+                if not session.exec(select(Outbox).where(Outbox.status == "sending")).first():
+                    return
+            await asyncio.sleep(0.01)
+        raise AssertionError("outbox rows still being sent")
 
     async def bind(self, user_id: int) -> dict:
         mark = self.api.mark()

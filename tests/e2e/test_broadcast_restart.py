@@ -63,6 +63,16 @@ async def start(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
     )
 
 
+async def stop(process: asyncio.subprocess.Process) -> None:
+    """SIGTERM, then SIGKILL if it has not stopped within 15 s."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        await asyncio.wait_for(process.wait(), 15)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+
+
 def delivered_to_owners(api: FakeBotApi) -> list[int]:
     return [chat for chat, text, _ in api.delivered if TEXT in text and chat > 0]
 
@@ -142,12 +152,7 @@ async def test_sigkill_mid_broadcast_then_restart_serves_every_owner_exactly_onc
             await until(done, timeout=30, what="the announcement to finish", log=log)
             summary = await api.wait_sent(STAFF_CHAT, contains="已发送完毕", timeout=10)
         finally:
-            second.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(second.wait(), 15)
-            except TimeoutError:
-                second.kill()
-                await second.wait()
+            await stop(second)
         assert second.returncode == 0, log.read_text(errors="replace")[-3000:]
 
     counts = {user: 0 for user in users}

@@ -26,17 +26,6 @@ QUESTIONS = {
 }
 
 
-def owners(desk, count: int, *, first: int = 60_000) -> list[int]:
-    users = []
-    with session_scope(desk.runtime.engine) as session:
-        for i in range(count):
-            user = first + i
-            bound_owner(session, user_id=user, unit=f"6-1-{101 + i}", name=f"业主{i}")
-            desk.api.add_user(user, f"业主{i}")
-            users.append(user)
-    return users
-
-
 def answered_in_order(desk, user: int, asked: list[str], since: int) -> None:
     texts = [m["text"] for m in desk.api.sent(user, since=since)]
     assert len(texts) == len(asked), texts
@@ -58,7 +47,7 @@ def limits() -> Limits:
 
 async def test_a_burst_from_one_owner_is_answered_in_order(desk):
     quick_private_chats(desk)
-    (user,) = owners(desk, 1)
+    (user,) = desk.bound_owners(1, first_user=60_000, building="6")
     asked = [list(QUESTIONS)[i % len(QUESTIONS)] for i in range(20)]
     mark = desk.api.mark()
     for question in asked:
@@ -69,7 +58,7 @@ async def test_a_burst_from_one_owner_is_answered_in_order(desk):
 
 async def test_twenty_owners_bursts_interleaved_are_each_answered_in_order(desk):
     quick_private_chats(desk)
-    users = owners(desk, 20)
+    users = desk.bound_owners(20, first_user=60_000, building="6")
     asked = {u: [list(QUESTIONS)[(u + i) % len(QUESTIONS)] for i in range(5)] for u in users}
     mark = desk.api.mark()
     for i in range(5):
@@ -85,7 +74,7 @@ async def test_an_emergency_overtakes_an_announcement_and_a_backlog_of_cards(des
     runtime = desk.runtime
     runtime.settings = runtime.settings.model_copy(update={"quiet_hours": ""})  # any hour
     await desk.replace_background(Background(runtime, desk.app.bot_data["outbound"]))
-    repairs = owners(desk, 24)
+    repairs = desk.bound_owners(24, first_user=60_000, building="6")
     reporter = repairs.pop()
     with session_scope(desk.runtime.engine) as session:
         for i in range(400):  # the announcement's audience

@@ -20,7 +20,7 @@ from storage import outbox
 from storage.db import make_engine, session_scope
 from storage.models import Outbox, Ticket
 from tests.e2e.conftest import STAFF_CHAT
-from tests.e2e.test_broadcast_restart import environment, start, until
+from tests.e2e.test_broadcast_restart import environment, start, stop, until
 from tests.factories import bound_owner
 from tests.fakes.bot_api import FakeBotApi, Limits
 
@@ -37,15 +37,6 @@ def burst(api: FakeBotApi, users: list[int]) -> dict[int, str]:
         said[user] = f"{i}号楼道的灯坏了，晚上很黑" if i % 5 == 0 else QUESTIONS[i % 4]
         api.push_text(user, said[user])
     return said
-
-
-async def stop(process: asyncio.subprocess.Process) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        await asyncio.wait_for(process.wait(), 15)
-    except TimeoutError:
-        process.kill()
-        await process.wait()
 
 
 @pytest.mark.parametrize("kill", ["half_a_second_after", "with_sends_hanging"])

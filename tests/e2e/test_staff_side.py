@@ -23,7 +23,9 @@ PHONE = "13800138000"
 
 
 async def staff_says(desk, text: str, *, user: int = STAFF, reply_to: int | None = None):
-    """A staff member writes in the group; returns the mark taken just before."""
+    """A staff member writes in the group (a person, so not within the milliseconds the
+    sender takes to record the message just posted); returns the mark taken before."""
+    await desk.nothing_in_flight()
     mark = desk.api.mark()
     desk.api.push_text(user, text, chat_id=STAFF_CHAT, reply_to=reply_to)
     return mark
