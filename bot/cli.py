@@ -5,19 +5,18 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import typer
 from rich.console import Console as RichConsole
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from bot.cli_announce import announce
+from bot.cli_import import import_app
 from bot.cli_nlu import nlu_app
+from bot.cli_owners import owners_app
 from bot.cli_rasa import actions, rasa_app
 from bot.cli_report import export_app, report
 from bot.config import Settings
 from bot.demo_data import load_demo
-from handlers.imports import ImportReport, RowError, count_rows, import_bills, import_owners
 from storage.db import SchemaBehind, make_engine, upgrade
 
 app = typer.Typer(
@@ -27,9 +26,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,  # locals would print the token
 )
-import_app = typer.Typer(help="Load the owner register or bills from CSV.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
+app.add_typer(owners_app, name="owners")
 app.add_typer(db_app, name="db")
 app.add_typer(nlu_app, name="nlu")
 app.command("announce")(announce)
@@ -51,13 +50,37 @@ def _settings(database_url: str | None = None) -> Settings:
 
 
 def _engine(settings: Settings, *, create: bool = True):
+    """The database, each failure a one-line CLI error (exit 1)."""
     from bot.runtime import open_database
 
-    try:
+    with _database_errors(settings.database_url):
         return open_database(settings, create=create)
+
+
+@contextmanager
+def _database_errors(url: str) -> Iterator[None]:
+    """A database that is behind, unreachable or refuses us: one sentence, exit 1."""
+    from sqlalchemy.exc import ArgumentError, DBAPIError
+
+    try:
+        yield
     except SchemaBehind as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc
+    except (DBAPIError, ArgumentError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        err.print(f"[red]Cannot use the database at {_safe_url(url)}:[/red] {reason}")
+        raise typer.Exit(1) from exc
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
 
 
 def _require_telegram(settings: Settings) -> None:
@@ -80,22 +103,28 @@ def _require_telegram(settings: Settings) -> None:
 
 @contextmanager
 def _telegram_errors(settings: Settings) -> Iterator[None]:
-    """A refused token exits 2, an unreachable Bot API 1, each with one line (token scrubbed)."""
-    from telegram.error import InvalidToken, NetworkError
+    """A refused token exits 2, an unreachable Bot API (or a proxy answering nonsense) 1,
+    each with one line (secrets scrubbed)."""
+    from telegram.error import InvalidToken, TelegramError
 
     try:
         yield
     except InvalidToken as exc:
         err.print("[red]Telegram refused the token[/red] (PROPDESK_TELEGRAM_TOKEN).")
         raise typer.Exit(2) from exc
-    except NetworkError as exc:
-        reason = str(exc).replace(settings.telegram_token or "\0", "***")
-        err.print(f"[red]Cannot reach the Bot API at {settings.telegram_api_url}:[/red] {reason}")
+    except TelegramError as exc:
+        reason = str(exc)
+        for secret in settings.secrets():
+            reason = reason.replace(secret, "***")
+        via = " through PROPDESK_TELEGRAM_PROXY" if settings.telegram_proxy else ""
+        err.print(
+            f"[red]Cannot reach the Bot API at {settings.telegram_api_url}{via}:[/red] {reason}"
+            + ("" if via else " (a network that blocks Telegram needs PROPDESK_TELEGRAM_PROXY)")
+        )
         raise typer.Exit(1) from exc
 
 
 DbOption = typer.Option(None, "--database-url", help="Overrides PROPDESK_DATABASE_URL.")
-StrictOption = typer.Option(False, "--strict", help="Exit with status 1 if any row is rejected.")
 
 
 @app.command()
@@ -110,7 +139,7 @@ def run(
     from bot import logs
     from bot.service import serve
 
-    logs.setup(secrets=[settings.telegram_token or ""])
+    logs.setup(secrets=settings.secrets(), level=settings.log_level, fmt=settings.log_format)
     engine = _engine(settings)
     with _telegram_errors(settings):
         serve(settings, engine=engine, webhook_url=webhook_url, listen=listen)
@@ -125,66 +154,27 @@ def chat(
     """Talk to the desk in the terminal as an owner (no token, no network)."""
     from bot.console import Console, prompt_lines
     from bot.runtime import build
+    from nlu.core import model_ready
 
     settings = _settings(database_url)
     engine = _engine(settings)
     if demo:
         who = load_demo(engine, console_user_id=user_id)
         err.print(f"[green]Demo compound loaded.[/green] You are {who}.")
+    if not model_ready(settings.model_path):
+        err.print("Preparing the language model (first run only, a few seconds)…")
     runtime = build(settings, engine=engine)
     interactive = sys.stdin.isatty()
     lines = prompt_lines() if interactive else sys.stdin
     Console(runtime.desk, user_id=user_id).run(lines, interactive=interactive)
 
 
-def _import(kind: str, path: Path, database_url: str | None, strict: bool) -> None:
-    if not path.is_file():
-        err.print(f"[red]No such file:[/red] {path}")
-        raise typer.Exit(2)
-    engine = _engine(_settings(database_url))
-    loader = import_owners if kind == "owners" else import_bills
-    total = count_rows(path)
-    with Progress(
-        TextColumn(f"importing {kind}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(kind, total=total)
-        try:
-            report: ImportReport = loader(
-                engine, path, progress=lambda done: bar.update(task, completed=done)
-            )
-        except RowError as exc:
-            err.print(f"[red]{path}: {exc}[/red]")
-            raise typer.Exit(1) from exc
-    for line, reason in report.errors:
-        err.print(f"[yellow]{path}:{line}:[/yellow] {reason}")
-    out.print(
-        f"{kind}: {report.created} added, {report.updated} updated, {len(report.errors)} rejected"
-    )
-    if report.errors and strict:
-        raise typer.Exit(1)
-
-
-@import_app.command("owners")
-def import_owners_cmd(file: Path, database_url: str = DbOption, strict: bool = StrictOption):
-    """Owner register: unit,name,phone[,language]."""
-    _import("owners", file, database_url, strict)
-
-
-@import_app.command("bills")
-def import_bills_cmd(file: Path, database_url: str = DbOption, strict: bool = StrictOption):
-    """Bills: unit,period,item,amount,due_date,paid."""
-    _import("bills", file, database_url, strict)
-
-
 @db_app.command("upgrade")
 def db_upgrade(database_url: str = DbOption) -> None:
     """Apply schema migrations."""
     settings = _settings(database_url)
-    upgrade(make_engine(settings.database_url))
+    with _database_errors(settings.database_url):
+        upgrade(make_engine(settings.database_url))
     out.print("database is up to date")
 
 

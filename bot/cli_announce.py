@@ -4,7 +4,10 @@ The command only writes the Announcement (handlers/announce.py checks it);
 the running service (`propdesk run`) delivers it and posts a summary to the
 staff chat. `--at` without an offset is the compound's local time
 (PROPDESK_TIMEZONE). `--wait` then follows the delivery from the database
-with a progress bar until it is done (Ctrl-C stops watching, not sending).
+with a progress bar until it is done (Ctrl-C stops watching, not sending). It
+returns at once when nobody would receive it, and stops with a sentence
+(exit 1) when no running service has picked it up `PICKUP_SECONDS` after it
+was due: it stays scheduled for when `propdesk run` runs.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from storage.types import utcnow
 err = RichConsole(stderr=True, soft_wrap=True)
 out = RichConsole(soft_wrap=True)
 POLL_SECONDS = 0.5
+PICKUP_SECONDS = 5.0
 
 
 def announce(
@@ -65,6 +69,9 @@ def announce(
     out.print(plain(message), markup=False)
     if scheduled.recipients == 0:
         err.print("[yellow]No bound owner would receive it right now.[/yellow]")
+        if wait:
+            out.print("Nothing to send, so nothing to wait for.")
+        return
     if wait:
         _follow(engine, scheduled.announcement.id)
 
@@ -84,6 +91,9 @@ def _follow(engine, announcement_id: int) -> None:
             with session_scope(engine) as session:
                 ann = session.get(Announcement, announcement_id)
                 tally = outbox.tally(session, key)
+            late = (utcnow() - ann.send_at).total_seconds()
+            if ann.status == "scheduled" and late > PICKUP_SECONDS:
+                break
             settled = sum(n for status, n in tally.items() if status in outbox.FINAL)
             if ann.status in ("sending", "done"):
                 bar.update(
@@ -95,6 +105,13 @@ def _follow(engine, announcement_id: int) -> None:
             if ann.status in ("done", "stale"):
                 break
             time.sleep(POLL_SECONDS)
+    if ann.status == "scheduled":
+        err.print(
+            f"[red]No running service picked #{announcement_id} up within "
+            f"{PICKUP_SECONDS:g} seconds[/red] (is `propdesk run` running on this database?). "
+            "It stays scheduled and goes out when the service runs."
+        )
+        raise typer.Exit(1)
     if ann.status == "stale":
         err.print(f"[red]#{announcement_id} was too late and was not sent.[/red]")
         raise typer.Exit(1)

@@ -75,8 +75,21 @@ def parse(
 
 @nlu_app.command("eval")
 def eval_(
-    file: Annotated[Path, typer.Argument(help="Labelled data in Rasa NLU YAML.", exists=True)],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Labelled intents (Rasa NLU YAML) or a labelled FAQ file "
+            "(paraphrases: [{id, text}], uncovered: [text]).",
+            exists=True,
+        ),
+    ],
     faq: Annotated[Path | None, typer.Option("--faq", help="FAQ knowledge base (YAML).")] = None,
+    faq_set: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--faq-set", help="Also score FAQ top-1 and no-answer on this labelled file."
+        ),
+    ] = None,
     model: Annotated[
         Path | None, typer.Option("--model", help="Model file (trained if missing).")
     ] = None,
@@ -85,20 +98,74 @@ def eval_(
         int, typer.Option("--errors", help="Also list up to N misclassified messages.")
     ] = 0,
 ) -> None:
-    """Accuracy, per-intent precision/recall/F1 and confusion pairs on a labelled file."""
+    """Accuracy (overall, zh, en), per-intent precision/recall/F1, emergency and
+    out_of_scope recall, confusion pairs; FAQ top-1 and no-answer on FAQ files."""
+    import yaml
+
     from nlu import rasa_yaml
-    from nlu.evaluate import evaluate
+    from nlu.evaluate import evaluate, evaluate_faq
+
+    docs = []
+    for path in [file, *(faq_set or [])]:
+        try:
+            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            typer.echo(f"cannot read {path}: {exc}", err=True)
+            raise typer.Exit(2) from exc
+        docs.append((path, doc))
+    nlu = _load(faq, model)
+    out: dict = {}
+    for path, doc in docs:
+        if isinstance(doc, dict) and ("paraphrases" in doc or "uncovered" in doc):
+            out[f"faq:{path}"] = evaluate_faq(nlu, doc)
+            continue
+        try:
+            data = rasa_yaml.load(path)
+        except ValueError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from exc
+        out[f"intents:{path}"] = evaluate(nlu, data.examples)
+    if as_json:
+        body = {k: r.as_dict() for k, r in out.items()}
+        typer.echo(json.dumps(body if len(body) > 1 else next(iter(body.values())),
+                              ensure_ascii=False, indent=2))  # fmt: skip
+        return
+    for report in out.values():
+        typer.echo(report.format(max_errors=errors))
+
+
+def _labelled(database_url: str | None) -> list[tuple[str, str]]:
+    """The desk's stored labelled examples (owners' choices on the clarify buttons)."""
+    from bot.config import Settings
+    from bot.runtime import open_database
+    from storage.db import SchemaBehind, session_scope
+    from storage.labelled import labelled_examples
 
     try:
-        data = rasa_yaml.load(file)
-    except ValueError as exc:
-        typer.echo(str(exc), err=True)
+        settings = Settings(**({"database_url": database_url} if database_url else {}))
+        engine = open_database(settings)
+    except (ValueError, SchemaBehind) as exc:
+        typer.echo(f"cannot open the database: {exc}", err=True)
         raise typer.Exit(2) from exc
-    report = evaluate(_load(faq, model), data.examples)
-    if as_json:
-        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
-    else:
-        typer.echo(report.format(max_errors=errors))
+    with session_scope(engine) as session:
+        return labelled_examples(session)
+
+
+DbOption = typer.Option("--database-url", help="Overrides PROPDESK_DATABASE_URL.")
+
+
+@nlu_app.command("export-labelled")
+def export_labelled(
+    out: Annotated[Path, typer.Argument(help="Rasa NLU YAML file to write.")],
+    database_url: Annotated[str | None, DbOption] = None,
+) -> None:
+    """Write the labelled examples the desk collected from its clarify buttons."""
+    from nlu import rasa_yaml
+    from nlu.rasa_yaml import NluData
+
+    pairs = _labelled(database_url)
+    rasa_yaml.dump(NluData(examples=pairs), out)
+    typer.echo(f"{len(pairs)} labelled examples -> {out}")
 
 
 @nlu_app.command()
@@ -107,22 +174,31 @@ def train(
         Path | None, typer.Argument(help="Training data (Rasa NLU YAML); bundled data by default.")
     ] = None,
     model: Annotated[Path | None, typer.Option("--model", help="Where to save the model.")] = None,
+    with_labelled: Annotated[
+        bool,
+        typer.Option(
+            "--with-labelled",
+            help="Add the labelled examples the desk collected (clarify buttons).",
+        ),
+    ] = False,
+    database_url: Annotated[str | None, DbOption] = None,
 ) -> None:
     """Rebuild the model from training data and save it."""
-    from nlu import Nlu, rasa_yaml
+    from nlu import Nlu
 
     if file is not None and not file.exists():
         typer.echo(f"no such file: {file}", err=True)
         raise typer.Exit(2)
+    extra = _labelled(database_url) if with_labelled else []
     try:
-        counts = rasa_yaml.load(
-            file or Path(__file__).parents[1] / "nlu" / "data" / "nlu.yml"
-        ).counts()
-        nlu, seconds = Nlu.train(file, model_path=_model_path(model))
+        nlu, seconds = Nlu.train(file, model_path=_model_path(model), extra=extra)
     except ValueError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
+    counts = nlu.model.meta.get("counts", {})
     for intent, n in sorted(counts.items()):
         typer.echo(f"{intent:<14} {n:>5}")
     typer.echo(f"{'total':<14} {sum(counts.values()):>5}")
+    if with_labelled:
+        typer.echo(f"labelled examples added: {nlu.model.meta['extra']} of {len(extra)}")
     typer.echo(f"trained in {seconds:.1f} s -> {nlu.model_path}")

@@ -39,7 +39,7 @@ def actions(
     from bot import logs
     from bot.runtime import build
 
-    logs.setup(secrets=[settings.telegram_token or ""])
+    logs.setup(secrets=settings.secrets(), level=settings.log_level, fmt=settings.log_format)
     runtime = build(settings, engine=_engine(settings))
     try:
         with _telegram_errors(settings):  # like `propdesk run`: staff must be reachable
@@ -56,10 +56,23 @@ def export(
         Path | None,
         typer.Option("--nlu-data", help="Training data (Rasa NLU YAML); bundled by default."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the project's files in a non-empty DIR.")
+    ] = False,
 ) -> None:
-    """Write a Rasa 3.x project (domain, data, config, endpoints, credentials, README)."""
+    """Write a Rasa 3.x project (domain, data, config, endpoints, credentials, README).
+
+    Refuses (exit 2) a DIR that exists and is not empty unless --force, so an edited
+    domain.yml is never overwritten by accident."""
     from handlers.rasa_project import project_files
 
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())) and not force:
+        err.print(
+            f"[red]{directory} is not empty:[/red] nothing written. Export to a new "
+            "directory and merge by hand (its README says how), or pass --force to "
+            "overwrite the exported files there."
+        )
+        raise typer.Exit(2)
     try:
         files = project_files(nlu_data)
     except (OSError, ValueError) as exc:

@@ -11,13 +11,13 @@ that month, UTF-8 with a BOM so that Excel shows Chinese correctly.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console as RichConsole
-
-from bot.config import Settings
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -35,25 +35,6 @@ FileArgument = typer.Argument(..., help="The CSV file to write.")
 RequiredMonth = typer.Option(..., "--month", help="YYYY-MM: tickets opened that month.")
 
 
-def _settings(database_url: str | None) -> Settings:
-    try:
-        return Settings(**({"database_url": database_url} if database_url else {}))
-    except ValueError as exc:
-        err.print(f"[red]Configuration error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-
-
-def _engine(settings: Settings):
-    from bot.runtime import open_database
-    from storage.db import SchemaBehind
-
-    try:
-        return open_database(settings)
-    except SchemaBehind as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
-
-
 def _month(text: str):
     from handlers.kpi import Month
 
@@ -67,6 +48,7 @@ def _month(text: str):
 def _open(database_url: str | None, month: str | None) -> tuple[DeskConfig, Month, Engine]:
     """The desk's configuration (no FAQ or model needed), the month (default: the last
     full one) and the database, each failure reported as a CLI error."""
+    from bot.cli import _engine, _settings  # the CLI's own helpers (it imports this module)
     from bot.runtime import desk_config
     from handlers.kpi import Month
     from storage.types import utcnow
@@ -96,7 +78,8 @@ def report(
     if png is not None:
         from handlers.report_chart import render_png
 
-        png.write_bytes(render_png(figures, lang=config.language))
+        with _writing(png):
+            png.write_bytes(render_png(figures, lang=config.language, font=config.chart_font))
         err.print(f"chart written to {png}")
 
 
@@ -111,6 +94,25 @@ def export_tickets(
     from storage.db import session_scope
 
     config, chosen, engine = _open(database_url, month)
-    with session_scope(engine) as session, open(file, "w", encoding="utf-8-sig", newline="") as f:
+    with (
+        _writing(file),
+        session_scope(engine) as session,
+        open(file, "w", encoding="utf-8-sig", newline="") as f,
+    ):
         rows = write_tickets(session, chosen, config=config, out=f)
     err.print(f"{rows} tickets written to {file}")
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """A file that cannot be written: one sentence naming it, exit 1."""
+    try:
+        yield
+    except OSError as exc:
+        reason = (
+            f"the folder {path.parent} does not exist"
+            if not path.parent.is_dir()
+            else exc.strerror or str(exc)
+        )
+        err.print(f"[red]Cannot write {path}:[/red] {reason}")
+        raise typer.Exit(1) from exc

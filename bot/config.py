@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,7 +37,62 @@ class Settings(BaseSettings):
     chase_emergency_minutes: int = 10
     complaint_reply_hours: int = 24
     bill_reminder_days: str = "3,0,-3,-10,-30"
+    office_hours: str | None = None  # "08:00-20:00"; default: the FAQ base's, else that
+    handoff_idle_minutes: int = 30
+    emergency_numbers: str = "police=110,fire=119,ambulance=120"
     broadcast_rate: float = 29.0  # messages a second, all chats together (bot/pacing.py)
+    telegram_proxy: str | None = None  # http://host:port or socks5://user:pass@host:port
+    log_level: str = "INFO"
+    health_listen: str = ""  # HOST:PORT for GET /healthz (bot/health.py); empty: none
+    log_format: str = "text"  # text | json (bot/logs.py)
+    chart_font: Path | None = None  # a .ttf/.otf able to draw Chinese, for the chart
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        from bot.logs import LEVELS
+
+        if value.upper() not in LEVELS:
+            raise ValueError(f"PROPDESK_LOG_LEVEL must be one of {', '.join(LEVELS)}")
+        return value.upper()
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        from bot.logs import FORMATS
+
+        if value.lower() not in FORMATS:
+            raise ValueError("PROPDESK_LOG_FORMAT must be text or json")
+        return value.lower()
+
+    @field_validator("telegram_proxy")
+    @classmethod
+    def _proxy(cls, value: str | None) -> str | None:
+        if value and urlsplit(value).scheme not in ("http", "https", "socks5", "socks5h"):
+            raise ValueError(
+                "PROPDESK_TELEGRAM_PROXY must be a URL like http://host:port or socks5://host:port"
+            )
+        return value
+
+    @field_validator("health_listen")
+    @classmethod
+    def _health_listen(cls, value: str) -> str:
+        _host, sep, port = value.rpartition(":")
+        if value and not (sep and port.isdigit() and 0 < int(port) < 65536):
+            raise ValueError("PROPDESK_HEALTH_LISTEN must be HOST:PORT, like 0.0.0.0:8080")
+        return value
+
+    @field_validator("chart_font")
+    @classmethod
+    def _chart_font(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"PROPDESK_CHART_FONT: no font file at {value}")
+        return value
+
+    def secrets(self) -> list[str]:
+        """What never reaches a log line: the token, and a proxy's password."""
+        proxy_password = urlsplit(self.telegram_proxy).password if self.telegram_proxy else None
+        return [s for s in (self.telegram_token, proxy_password) if s]
 
     @field_validator("language")
     @classmethod
@@ -74,6 +130,30 @@ class Settings(BaseSettings):
             raise ValueError("PROPDESK_BILL_REMINDER_DAYS must look like 3,0,-3,-10,-30") from exc
         return value
 
+    @field_validator("office_hours")
+    @classmethod
+    def _office_hours(cls, value: str | None) -> str | None:
+        from handlers.handoff import parse_office_hours
+
+        if value:
+            parse_office_hours(value)  # raises ValueError with the reason
+        return value or None
+
+    @field_validator("emergency_numbers")
+    @classmethod
+    def _emergency_numbers(cls, value: str) -> str:
+        from handlers.emergency import parse_numbers
+
+        parse_numbers(value)  # raises ValueError with the reason
+        return value
+
+    @field_validator("handoff_idle_minutes")
+    @classmethod
+    def _idle_minutes(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("PROPDESK_HANDOFF_IDLE_MINUTES must be at least 1")
+        return value
+
     @field_validator("broadcast_rate")
     @classmethod
     def _broadcast_rate(cls, value: float) -> float:
@@ -81,7 +161,9 @@ class Settings(BaseSettings):
             raise ValueError("PROPDESK_BROADCAST_RATE must be above 0 and at most 30 a second")
         return value
 
-    @field_validator("telegram_token", "emergency_phone", mode="before")
+    @field_validator(
+        "telegram_token", "emergency_phone", "telegram_proxy", "chart_font", mode="before"
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value

@@ -21,17 +21,19 @@ from typing import TextIO
 from handlers.desk import Desk
 from handlers.i18n import t
 from handlers.menu import menu_rows
-from handlers.messages import Button, Callback, Contact, Inbound
+from handlers.messages import MEDIA_KINDS, Button, Callback, Contact, Inbound
+from handlers.payloads import strict_int
 from handlers.text import plain
 from storage import outbox
 from storage.db import session_scope
-from storage.types import utcnow
 
 CHANNEL = "console"
 
 HELP = (
     "Type as an owner would. Commands: /contact PHONE shares your phone number, "
-    "/photo sends a photo, /quit leaves. Type a number to press a button."
+    "/photo sends a photo, /send voice|sticker|video|document|... sends another kind "
+    "of message, /location LAT LON shares a place, /quit leaves. "
+    "Type a number to press a button."
 )
 
 
@@ -60,8 +62,14 @@ class Console:
             self.photo_seq += 1
             caption = line.removeprefix("/photo").strip()
             return Inbound(**base, text=caption, photos=(f"console-photo-{self.photo_seq}",))
-        if line.isdigit() and 1 <= int(line) <= len(self.buttons):
-            pressed = self.buttons[int(line) - 1]
+        if line.startswith("/send ") and line.split()[1] in MEDIA_KINDS:
+            return Inbound(**base, media=line.split()[1])
+        if line.startswith("/location"):
+            lat, lon = (float(x) for x in (line.split()[1:3] or ("31.23", "121.47")))
+            return Inbound(**base, media="location", location=(lat, lon))
+        number = strict_int(line, high=len(self.buttons))
+        if number is not None:
+            pressed = self.buttons[number - 1]
             return Inbound(**base, callback=Callback(id="console", data=pressed.data))
         return Inbound(**base, text=line)
 
@@ -69,12 +77,13 @@ class Console:
         """Render the console's queued outbox rows, in order, and mark them sent."""
         self.buttons = []
         with session_scope(self.desk.engine) as session:
-            rows = outbox.due(session, now=utcnow(), limit=1000, channel=CHANNEL)
+            now = self.desk.clock()  # the desk's time: the rows were queued by it
+            rows = outbox.due(session, now=now, limit=1000, channel=CHANNEL)
             rows.sort(key=lambda row: row.id)
             for row in rows:
                 self._render(row.address, row.kind, json.loads(row.payload))
-                outbox.claim(session, row.id, now=utcnow())
-                outbox.finish(session, row.id, status="sent", now=utcnow())
+                outbox.claim(session, row.id, now=now)
+                outbox.finish(session, row.id, status="sent", now=now)
         if callback_answer:
             self.out.write(f"({callback_answer})\n")
         self.out.flush()
@@ -83,6 +92,8 @@ class Console:
         text = plain(payload.get("text") or payload.get("caption") or "")
         if kind == "photo":
             text = f"[photo] {text}"
+        elif kind == "copy":
+            text = f"[copy of a message] {text}"
         if address != str(self.user_id):
             self.out.write(_indent("[to staff] ", text) + "\n")
             return

@@ -18,7 +18,10 @@ Exactly once (storage/outbox.py has the state machine):
 - a timeout or a network error after the connection opened is `unknown`
   too; a 429 or a connection that never opened puts the row back to
   `pending` for later (and holds the address for Telegram's retry_after);
-  403 is `unreachable` (the binding is marked so) and 400 is `failed`.
+  403 is `unreachable` (the binding is marked so) and 400 is `failed`;
+- a group Telegram upgraded to a supergroup (400 with its new id) is
+  switched to (the adapter's `on_migrated`), and the row and every other
+  still queued for the old id go to the new one.
 - a clean stop (SIGTERM) lets requests in flight finish (up to DRAIN_SECONDS)
   and leaves the rest `pending` for the next start.
 
@@ -41,7 +44,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 
-from bot.outbound import Blocked, Later, Outbound, Uncertain, Undeliverable
+from bot.outbound import Blocked, Later, Moved, Outbound, Uncertain, Undeliverable
 from bot.pacing import Budgets
 from storage import outbox
 from storage.db import session_scope
@@ -198,7 +201,13 @@ class OutboxSender:
         except Later as exc:
             self.budgets.penalise(row.address, exc.seconds)
             return {"release": exc.seconds, "error": str(exc)}
+        except Moved as exc:  # a group upgraded to a supergroup: switch, then send there
+            if self.outbound.on_migrated is not None:
+                await self.outbound.on_migrated(int(row.address), exc.new_chat_id)
+            return {"moved": (row.address, str(exc.new_chat_id)), "error": str(exc)}
         except Blocked as exc:
+            if int(row.address) < 0:  # a group: the bot was removed from it (not "blocked")
+                log.error("outbox row %s: chat %s cannot be reached: %s", row.id, row.address, exc)
             return {"status": "unreachable", "error": str(exc)}
         except Uncertain as exc:
             return {"status": "unknown", "error": str(exc)}
@@ -237,7 +246,11 @@ class OutboxSender:
     def _settle(self, row_id: int, result: dict) -> None:
         with session_scope(self.engine) as session:
             now = self.clock()
-            if "release" in result:
+            if "moved" in result:
+                old, new = result["moved"]
+                outbox.move_address(session, CHANNEL, old=old, new=new)
+                outbox.release(session, row_id, not_before=now, error=result["error"])
+            elif "release" in result:
                 at = now + timedelta(seconds=result["release"])
                 outbox.release(session, row_id, not_before=at, error=result["error"])
             else:

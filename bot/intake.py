@@ -25,8 +25,16 @@ from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 log = logging.getLogger(__name__)
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+# my_chat_member: the bot removed from / added back to a group, or blocked by an owner;
+# chat_member: a staff member leaving (sent to the bot while it is an administrator).
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+    Update.CHAT_MEMBER,
+]
 DRAIN_SECONDS = 10.0
+Process = Callable[[Update], Awaitable[Awaitable[None] | None]]
 
 
 def chat_key(update: Update) -> int:
@@ -41,11 +49,11 @@ def chat_key(update: Update) -> int:
 class ChatOrder:
     """Updates handled concurrently across chats, one at a time and in arrival order
     within a chat. `handle(update)` returns once `process(update)` has (an error in it
-    is logged: one bad update never stops the others)."""
+    is logged: one bad update never stops the others). `process` may return an
+    awaitable (an album's part, handled with the whole album): `handle` then waits for
+    it too, after letting the chat's next update go."""
 
-    def __init__(
-        self, process: Callable[[Update], Awaitable[None]], *, concurrency: int = 32
-    ) -> None:
+    def __init__(self, process: Process, *, concurrency: int = 32) -> None:
         self.process = process
         self._locks: dict[int, tuple[asyncio.Lock, list[int]]] = {}  # key -> (lock, users)
         self._slots = asyncio.Semaphore(concurrency)
@@ -54,22 +62,28 @@ class ChatOrder:
         key = chat_key(update)
         lock, users = self._locks.setdefault(key, (asyncio.Lock(), [0]))
         users[0] += 1
+        later = None
         try:
             async with lock, self._slots:
-                await self.process(update)
+                later = await self.process(update)
         except Exception:
             log.exception("update %s could not be handled; it is dropped", update.update_id)
         finally:
             users[0] -= 1
             if users[0] == 0:
                 self._locks.pop(key, None)
+        if later is not None:  # an album's part, handled with the whole album: chat let go
+            try:
+                await later
+            except Exception:
+                log.exception("update %s could not be handled; it is dropped", update.update_id)
 
 
 class Intake:
     def __init__(
         self,
         bot: Bot,
-        process: Callable[[Update], Awaitable[None]],
+        process: Process,
         *,
         timeout: int = 30,
         concurrency: int = 32,

@@ -3,12 +3,14 @@
 Every message the desk sends is an outbox row (storage/outbox.py); the
 sender (bot/delivery.py) picks the row and its budget, and this module turns
 the row's channel-neutral payload into Bot API calls: HTML text split where
-long, inline and reply keyboards, edits, photos and the monthly chart. It
-falls back to plain text if Telegram rejects the markup, and says how the
-attempt ended by exception: `Later` (429, or the request never left: try
-again), `Blocked` (403: the owner is marked unreachable), `Undeliverable`
-(400), `Uncertain` (it may have arrived: never resent). Nothing here calls
-back into the desk.
+long, inline and reply keyboards, forum topics, edits, photos, the monthly
+chart and copies of a message (copyMessage: a staff member's photo to the
+owner, an owner's voice note under the card). It falls back to plain text if
+Telegram rejects the markup, and says how the attempt ended by exception:
+`Later` (429, or the request never left: try again), `Moved` (the group is a
+supergroup now: send there), `Blocked` (403: the owner is marked
+unreachable), `Undeliverable` (400), `Uncertain` (it may have arrived: never
+resent). Nothing here calls back into the desk.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from telegram import (
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import (
     BadRequest,
+    ChatMigrated,
     Forbidden,
     NetworkError,
     RetryAfter,
@@ -42,6 +45,7 @@ from telegram.error import (
 
 from handlers.i18n import t
 from handlers.menu import BIND_LABEL, menu_rows
+from handlers.render import cut_html
 from handlers.text import plain
 
 log = logging.getLogger(__name__)
@@ -59,6 +63,14 @@ class Blocked(Undeliverable):
 
 class Uncertain(Exception):
     """The request timed out: it may or may not have been delivered."""
+
+
+class Moved(Exception):
+    """The group was upgraded to a supergroup (400 with migrate_to_chat_id): send there."""
+
+    def __init__(self, new_chat_id: int) -> None:
+        super().__init__(f"the group was upgraded to a supergroup {new_chat_id}")
+        self.new_chat_id = new_chat_id
 
 
 class Later(Exception):
@@ -92,22 +104,18 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     """Cut text into pieces Telegram accepts, at line breaks where possible.
 
     Handlers keep HTML tags within one line, so cutting at a newline never
-    splits a tag; a single line longer than `limit` is cut hard, never
-    inside an `&…;` entity.
+    splits a tag; a single line longer than `limit` is cut by `cut_html`
+    (handlers/render.py), each piece valid HTML on its own.
     """
     pieces: list[str] = []
     current = ""
     for line in text.split("\n"):
-        while len(line) > limit:
-            cut = limit
-            amp = line.rfind("&", 0, cut)
-            if amp != -1 and ";" not in line[amp:cut]:
-                cut = amp
+        if len(line) > limit:
+            *whole, line = cut_html(line, limit)
             if current:
                 pieces.append(current)
                 current = ""
-            pieces.append(line[:cut])
-            line = line[cut:]
+            pieces.extend(whole)
         candidate = f"{current}\n{line}" if current else line
         if len(candidate) > limit:
             pieces.append(current)
@@ -149,11 +157,14 @@ def reply_markup(payload: dict[str, Any]):
 
 
 async def attempt(request: Callable[[], Awaitable[Any]]) -> Any:
-    """One Bot API request, its failure said as Later / Blocked / Uncertain / BadRequest."""
+    """One Bot API request, its failure said as Later / Moved / Blocked / Uncertain /
+    BadRequest."""
     try:
         return await request()
     except RetryAfter as exc:
         raise Later(retry_seconds(exc), f"flood control: {exc}") from exc
+    except ChatMigrated as exc:
+        raise Moved(int(exc.new_chat_id)) from exc
     except Forbidden as exc:
         raise Blocked(str(exc)) from exc
     except TimedOut as exc:
@@ -169,6 +180,9 @@ async def attempt(request: Callable[[], Awaitable[Any]]) -> Any:
 class Outbound:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
+        # (old_chat_id, new_chat_id): a group was upgraded to a supergroup (bot/delivery.py
+        # calls it when a send learns so; the adapter sets it)
+        self.on_migrated: Callable[[int, int], Awaitable[None]] | None = None
 
     async def send(
         self, kind: str, address: str, payload: dict[str, Any], *, ref_message: str | None
@@ -189,15 +203,19 @@ class Outbound:
         reply_to = int(reply_to) if reply_to is not None else None
         if kind == "photo":
             message = await self._photo(chat_id, payload, reply_to)
+        elif kind == "copy":
+            message = await self._copy(chat_id, payload, reply_to)
         else:
             message = await self._text(chat_id, payload, reply_to)
         return str(message.message_id)
 
     async def _text(self, chat_id: int, payload: dict[str, Any], reply_to: int | None) -> Message:
-        """HTML text, split if long (the markup on the last piece). Once a piece has
-        arrived, a failure of the next is `Uncertain`: the row is never sent again."""
+        """HTML text, split if long (the markup on the last piece), in the payload's forum
+        topic if any. Once a piece has arrived, a failure of the next is `Uncertain`: the
+        row is never sent again."""
         pieces = split_text(payload.get("text", ""))
         markup = reply_markup(payload)
+        thread_id = payload.get("thread_id")
         message = None
         for i, piece in enumerate(pieces):
             last = i == len(pieces) - 1
@@ -207,20 +225,28 @@ class Outbound:
                     piece,
                     markup=markup if last else None,
                     reply_to=reply_to if i == 0 else None,
+                    thread_id=thread_id,
                 )
-            except (Later, Undeliverable) as exc:
+            except (Later, Undeliverable, Moved) as exc:
                 if i == 0:
                     raise
                 raise Uncertain(f"piece {i + 1} of {len(pieces)} not sent: {exc}") from exc
         assert message is not None
         return message
 
-    async def _html(self, chat_id: int, text: str, *, markup, reply_to: int | None) -> Message:
+    async def _html(
+        self, chat_id: int, text: str, *, markup, reply_to: int | None, thread_id: int | None
+    ) -> Message:
         params = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
 
         def send(parse_mode, body):
             return lambda: self.bot.send_message(
-                chat_id, body, parse_mode=parse_mode, reply_markup=markup, reply_parameters=params
+                chat_id,
+                body,
+                parse_mode=parse_mode,
+                reply_markup=markup,
+                reply_parameters=params,
+                message_thread_id=thread_id,
             )
 
         try:
@@ -238,7 +264,7 @@ class Outbound:
         try:
             await attempt(
                 lambda: self.bot.edit_message_text(
-                    payload.get("text", "")[:MAX_TEXT],
+                    split_text(payload.get("text", ""))[0],
                     chat_id=chat_id,
                     message_id=message_id,
                     parse_mode=ParseMode.HTML,
@@ -260,6 +286,28 @@ class Outbound:
                     photo,
                     caption=payload.get("caption", "")[:1000],
                     parse_mode=ParseMode.HTML,
+                    reply_parameters=params,
+                )
+            )
+        except BadRequest as exc:
+            raise Undeliverable(str(exc)) from exc
+
+    async def _copy(self, chat_id: int, payload: dict[str, Any], reply_to: int | None):
+        """Copy message (chat_id, message_id) `copy_from` here (copyMessage), with `text`
+        (HTML) as its caption in place of its own ("" drops it; no `text` keeps it), as a
+        reply to `reply_to` if given; returns the MessageId."""
+        from_chat, message_id = payload["copy_from"]
+        caption = payload.get("text")
+        params = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+        mode = ParseMode.HTML if caption is not None else None
+        try:
+            return await attempt(
+                lambda: self.bot.copy_message(
+                    chat_id,
+                    from_chat,
+                    message_id,
+                    caption=caption,
+                    parse_mode=mode,
                     reply_parameters=params,
                 )
             )

@@ -11,6 +11,7 @@ with `/intent{...}` payloads) and events.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Callable
@@ -18,7 +19,13 @@ from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.endpoint import create_app
-from rasa_sdk.events import ConversationPaused, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import (
+    ActiveLoop,
+    ConversationPaused,
+    EventType,
+    FollowupAction,
+    SlotSet,
+)
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sanic import Sanic
@@ -31,10 +38,9 @@ from bot.pacing import Budgets
 from bot.runtime import Runtime
 from handlers import actions
 from handlers.messages import Button, Inbound, Outcome
-from handlers.report import is_description
+from handlers.report import has_content
 from handlers.text import plain
 from handlers.turn import Turn
-from nlu.text import detect_language
 
 log = logging.getLogger(__name__)
 FORM_SLOTS = ("unit", "description", "repair_category")
@@ -73,7 +79,7 @@ class Bridge:
             user_id=number,
             text=text,
             user_name=f"rasa:{tracker.sender_id}"[:100],
-            language_code=detect_language(text) if text.strip() else None,
+            language_code=None,  # no client language: actions.begin follows the text
         )
 
     async def run(
@@ -95,6 +101,7 @@ class Bridge:
         inbound = self.inbound(tracker, text)
 
         def unit_of_work(turn: Turn) -> None:
+            actions.begin(turn)
             if follow_up:
                 actions.emergency_follow_up(turn)
             work(turn)
@@ -148,14 +155,13 @@ class OpenReport(DeskAction):
         unit = tracker.get_slot("unit")
         category = tracker.get_slot("repair_category")
         description = tracker.get_slot("description") or tracker.latest_message.get("text") or ""
-        outcome = await self.bridge.run(
-            tracker,
-            dispatcher,
-            lambda turn: actions.open_report(turn, self.kind, unit=unit, category=category),
-            text=description,
-            intent=self.kind,
-        )
-        if any(notice.card for notice in outcome.staff):  # the ticket is open
+        settled: dict[str, bool] = {}
+
+        def work(turn: Turn) -> None:
+            settled.update(done=actions.open_report(turn, self.kind, unit=unit, category=category))
+
+        await self.bridge.run(tracker, dispatcher, work, text=description, intent=self.kind)
+        if settled.get("done"):  # filed, or already open: the next report starts afresh
             return [SlotSet(slot, None) for slot in FORM_SLOTS]
         return []
 
@@ -167,7 +173,9 @@ class TakeComplaint(OpenReport):
 
 class ValidateRepairForm(FormValidationAction):
     """`unit` must be one of the owner's flats (normalised to `3-2-502`); an owner with
-    one flat needs not name it. `description` must say what is wrong."""
+    one flat needs not name it. `description` must say what is wrong. An unlinked
+    person's form ends at once (its submit action tells them to link their flat;
+    the description is kept, and action_bind_phone resumes the form once linked)."""
 
     def __init__(self, bridge: Bridge) -> None:
         self.bridge = bridge
@@ -175,13 +183,39 @@ class ValidateRepairForm(FormValidationAction):
     def name(self) -> str:
         return "validate_repair_form"
 
+    async def run(self, dispatcher, tracker, domain) -> list[EventType]:
+        seen: dict[str, Any] = {}
+
+        def look(turn: Turn) -> None:
+            seen.update(linked=turn.owner is not None, text=turn.inbound.text.strip())
+
+        await self.bridge.run(tracker, dispatcher, look, follow_up=False)
+        if not seen:  # the desk failed (logged) and apologised: the form asks again
+            return []
+        tracker = tracker.copy()  # the message, or what a fallback button was about:
+        tracker.latest_message = {**tracker.latest_message, "text": seen["text"]}
+        if not seen["linked"]:
+            text = seen["text"]
+            kept = tracker.get_slot("description") or (text if has_content(text) else None)
+            return [
+                SlotSet("unit", None),
+                SlotSet("description", kept),
+                SlotSet("requested_slot", None),
+                ActiveLoop(None),
+            ]
+        stale = _stale_slots(tracker)
+        tracker.slots.update(dict.fromkeys(stale))  # a new report: not an old form's answers
+        return [SlotSet(slot, None) for slot in stale] + await super().run(
+            dispatcher, tracker, domain
+        )
+
     async def extract_unit(self, dispatcher, tracker, domain) -> dict[str, Any]:
         if tracker.get_slot("unit") is not None:
             return {}
         found: dict[str, Any] = {}
         await self.bridge.run(
             tracker,
-            CollectingDispatcher(),  # quiet: an unbound owner is told once, by validate_unit
+            CollectingDispatcher(),
             lambda turn: found.update(unit=actions.owned_flat(turn, None)),
             follow_up=False,
         )
@@ -199,18 +233,35 @@ class ValidateRepairForm(FormValidationAction):
 
     async def extract_description(self, dispatcher, tracker, domain) -> dict[str, Any]:
         """The message that started the form describes the fault, if it says enough."""
-        message = tracker.latest_message
-        started = (message.get("intent") or {}).get("name") == "repair"
-        text = (message.get("text") or "").strip()
-        if tracker.get_slot("description") is None and started and is_description(text):
+        text = (tracker.latest_message.get("text") or "").strip()
+        started = _intent(tracker) == "repair"
+        if tracker.get_slot("description") is None and started and has_content(text):
             return {"description": text}
         return {}
 
     async def validate_description(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         text = str(value or "").strip()
-        if is_description(text):
+        if has_content(text):
             return {"description": text}
         return {"description": None}  # the form asks again (utter_ask_description)
+
+
+def _intent(tracker: Tracker) -> str:
+    return (tracker.latest_message.get("intent") or {}).get("name") or ""
+
+
+def _stale_slots(tracker: Tracker) -> list[str]:
+    """Form slots still holding a value although the form is only starting now (nothing
+    asked yet) and the latest message did not set them."""
+    if tracker.get_slot("requested_slot") is not None or _intent(tracker) != "repair":
+        return []
+    fresh = set()
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "slot":
+            fresh.add(event.get("name"))
+    return [s for s in ("unit", "description") if s not in fresh and tracker.get_slot(s)]
 
 
 class AnswerFaq(DeskAction):
@@ -257,8 +308,11 @@ class Handoff(DeskAction):
     action_name = "action_handoff"
 
     async def act(self, dispatcher, tracker):
-        await self.bridge.run(tracker, dispatcher, actions.hand_off)
-        return [ConversationPaused()]
+        result: dict[str, bool] = {}
+        await self.bridge.run(
+            tracker, dispatcher, lambda turn: result.update(pause=actions.hand_off(turn))
+        )
+        return [ConversationPaused()] if result.get("pause") else []
 
 
 class BindPhone(DeskAction):
@@ -269,12 +323,15 @@ class BindPhone(DeskAction):
     async def act(self, dispatcher, tracker):
         phone = tracker.get_slot("phone") or next(tracker.get_latest_entity_values("phone"), None)
         result: dict[str, bool] = {}
-        await self.bridge.run(
-            tracker,
-            dispatcher,
-            lambda turn: result.update(bound=actions.bind_phone(turn, phone)),
-        )
+
+        def work(turn: Turn) -> None:
+            result.update(bound=actions.bind_phone(turn, phone))
+            result.update(handed_off=turn.owner is None and turn.conv.handoff_ticket_id)
+
+        await self.bridge.run(tracker, dispatcher, work)
         events: list[EventType] = [SlotSet("phone", None)]
+        if result.get("handed_off"):  # the number for the open hand-off: staff will call
+            events.append(ConversationPaused())
         if result.get("bound") and tracker.get_slot("description"):
             events.append(FollowupAction("repair_form"))  # carry on with the report
         return events
@@ -309,11 +366,7 @@ def action_server(runtime: Runtime) -> Sanic:
     made like `propdesk run`'s; both start with the server and stop with it.
     """
     settings: Settings = runtime.settings
-    root = settings.telegram_api_url.rstrip("/")
-    bot = Bot(
-        settings.telegram_token or "", base_url=f"{root}/bot", base_file_url=f"{root}/file/bot"
-    )
-
+    bot = _bot(settings)
     sender = OutboxSender(
         outbound=Outbound(bot),
         engine=runtime.engine,
@@ -340,8 +393,26 @@ def action_server(runtime: Runtime) -> Sanic:
     return app
 
 
+def _bot(settings: Settings) -> Bot:
+    root = settings.telegram_api_url.rstrip("/")
+    return Bot(
+        settings.telegram_token or "", base_url=f"{root}/bot", base_file_url=f"{root}/file/bot"
+    )
+
+
+async def _reach_bot_api(settings: Settings) -> None:
+    """getMe once; raises telegram.error.InvalidToken or NetworkError if staff are unreachable."""
+    async with _bot(settings) as bot:
+        await bot.get_me()
+
+
 def serve(runtime: Runtime, *, host: str, port: int) -> None:
-    """Serve the actions on host:port until SIGTERM or Ctrl-C (one process)."""
+    """Serve the actions on host:port until SIGTERM or Ctrl-C (one process).
+
+    The Bot API is checked first (telegram.error.InvalidToken, NetworkError raised
+    before anything is served): an action server that cannot alert staff must not run."""
+    asyncio.run(_reach_bot_api(runtime.settings))
     app = action_server(runtime)
     log.info("the desk's Rasa actions are served at http://%s:%d/webhook", host, port)
+    log.info("staff buttons, staff commands and the scheduler run in `propdesk run` (same token)")
     app.run(host=host, port=port, single_process=True, access_log=False, motd=False)

@@ -17,13 +17,17 @@ from sqlalchemy import Engine
 from bot.config import Settings
 from handlers.calendar import Calendar
 from handlers.desk import Desk
+from handlers.emergency import parse_numbers
+from handlers.handoff import office_hours_of
 from handlers.reminders import parse_days
 from handlers.turn import DeskConfig
 from nlu import FaqBase, Nlu
 from scheduler.jobs import JobConfig
-from storage.db import make_engine, prepare
+from storage import chats
+from storage.db import make_engine, prepare, session_scope
 
 log = logging.getLogger(__name__)
+CHAT_SETTINGS = ("staff_chat_id", "manager_chat_id")  # groups Telegram may upgrade
 
 
 @dataclass
@@ -34,6 +38,19 @@ class Runtime:
     nlu: Nlu
     desk: Desk
     executor: ThreadPoolExecutor
+
+    def switch_chat(self, old_chat_id: int, new_chat_id: int) -> list[str]:
+        """Telegram upgraded group `old_chat_id` to supergroup `new_chat_id`: remember it in
+        the database and point the settings that named the group (staff chat, manager chat)
+        at the new id. Returns those settings' names; [] if none names the old id (already
+        switched, or a group that is not ours). Blocking: call through `run_sync`."""
+        names = [name for name in CHAT_SETTINGS if getattr(self.settings, name) == old_chat_id]
+        if names:
+            with session_scope(self.engine) as session:
+                chats.record_migration(session, old_chat_id=old_chat_id, new_chat_id=new_chat_id)
+            self.settings = self.settings.model_copy(update=dict.fromkeys(names, new_chat_id))
+            self.desk.config = desk_config(self.settings, self.faq)
+        return names
 
     async def run_sync(self, func, /, *args, **kwargs):
         """Run blocking desk/storage work off the event loop.
@@ -57,6 +74,10 @@ def desk_config(settings: Settings, faq: FaqBase | None = None) -> DeskConfig:
         chase_emergency_minutes=settings.chase_emergency_minutes,
         complaint_reply_hours=settings.complaint_reply_hours,
         staff_channel="telegram",
+        office_hours=settings.office_hours or office_hours_of(faq),
+        handoff_idle_minutes=settings.handoff_idle_minutes,
+        emergency_numbers=parse_numbers(settings.emergency_numbers),
+        chart_font=str(settings.chart_font) if settings.chart_font else None,
     )
 
 
@@ -75,6 +96,30 @@ def job_config(settings: Settings, desk: DeskConfig) -> JobConfig:
     )
 
 
+def current_chats(settings: Settings, engine: Engine) -> Settings:
+    """`settings` with the staff and manager chats under the ids they go by now: a group
+    Telegram upgraded to a supergroup has a new id, which the database remembers even when
+    `.env` still names the old one (a WARNING says which variable to update)."""
+    update = {}
+    with session_scope(engine) as session:
+        for name in CHAT_SETTINGS:
+            configured = getattr(settings, name)
+            if configured is not None:
+                now = chats.current_chat_id(session, configured)
+                if now != configured:
+                    update[name] = now
+    for name, chat_id in update.items():
+        log.warning(
+            "%s %s was upgraded to a supergroup; using its new id %s: set PROPDESK_%s=%s",
+            name,
+            getattr(settings, name),
+            chat_id,
+            name.upper(),
+            chat_id,
+        )
+    return settings.model_copy(update=update) if update else settings
+
+
 def open_database(settings: Settings, *, create: bool = True) -> Engine:
     engine = make_engine(settings.database_url)
     prepare(engine, create=create)
@@ -83,6 +128,7 @@ def open_database(settings: Settings, *, create: bool = True) -> Engine:
 
 def build(settings: Settings, *, engine: Engine | None = None) -> Runtime:
     engine = engine or open_database(settings)
+    settings = current_chats(settings, engine)
     faq = FaqBase.load(settings.faq_path)
     nlu = Nlu.load(model_path=settings.model_path, faq=faq)
     desk = Desk(engine=engine, nlu=nlu, faq=faq, config=desk_config(settings, faq))

@@ -11,9 +11,10 @@ from sqlalchemy import Engine
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.runtime import Runtime, build
+from bot.runtime import Runtime, build, job_config
 from bot.telegram_app import build_application
 from bot.webhook import Webhook
+from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +28,17 @@ async def _start_background(app: Application) -> None:
     app.bot_data["background"] = background
     app.bot_data["desk"].committed = background.sender.wake
     await background.start()
+    if runtime.settings.health_listen:
+        from bot import health
+
+        app.bot_data["health"] = health.start(runtime, runtime.settings.health_listen)
 
 
 async def _stop_background(app: Application) -> None:
+    health = app.bot_data.pop("health", None)
+    if health is not None:
+        health.stop()
+    await app.bot_data["albums"].drain()  # an album still being collected is handled
     background = app.bot_data.pop("background", None)
     if background is not None:
         await background.stop()
@@ -48,6 +57,9 @@ def serve(settings: Settings, *, engine: Engine, webhook_url: str | None, listen
     """Run until Ctrl-C or SIGTERM. Raises telegram.error.TelegramError (token
     scrubbed by the caller's logging) if Telegram cannot be reached at start."""
     runtime = build(settings, engine=engine)
+    calendar = job_config(settings, runtime.desk.config).calendar
+    this_year = calendar.today(utcnow()).year
+    calendar.check_years(this_year, this_year + 1)  # warns when the coming year is unknown
     app = build_application(runtime)
     app.bot_data["runtime"] = runtime
     log.info("propdesk is serving (staff chat %s)", settings.staff_chat_id)

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
-from telegram import Update
+from telegram import ChatMemberUpdated, Message, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
+from bot.albums import Albums
 from bot.intake import Intake
 from bot.outbound import Outbound
 from bot.runtime import Runtime
@@ -30,6 +33,24 @@ STAFF_STATUSES = {
     ChatMemberStatus.ADMINISTRATOR,
     ChatMemberStatus.MEMBER,
 }
+OUT = {ChatMemberStatus.LEFT, ChatMemberStatus.BANNED}  # the bot is not in the chat
+MEMBERSHIP_TTL = 60.0  # seconds a confirmed staff member is not asked about again
+
+
+def _thread(message: Message | None) -> int | None:
+    """The forum topic a message is in (None: General, or not a forum)."""
+    if message is None or not message.is_topic_message:
+        return None
+    return message.message_thread_id
+
+
+def _replied_to(message: Message) -> int | None:
+    """The message this one answers. In a forum topic Telegram sets reply_to_message to the
+    topic's opening message on everything typed there: that is not a reply."""
+    replied = message.reply_to_message
+    if replied is None or replied.forum_topic_created is not None:
+        return None
+    return replied.message_id
 
 
 def to_inbound(update: Update, *, staff_chat_id: int | None) -> Inbound | None:
@@ -37,10 +58,15 @@ def to_inbound(update: Update, *, staff_chat_id: int | None) -> Inbound | None:
     user = update.effective_user
     chat = update.effective_chat
     if user is None or chat is None or user.is_bot:
+        log.info("update %s has no person behind it: not for the desk", update.update_id)
         return None
     in_staff_chat = staff_chat_id is not None and chat.id == staff_chat_id
     if chat.type != chat.PRIVATE and not in_staff_chat:
-        return None  # the desk talks to owners one to one; other groups are ignored
+        # the desk talks to owners one to one; other groups are ignored
+        log.info(
+            "update %s from chat %s, not private nor staff: ignored", update.update_id, chat.id
+        )
+        return None
     name = user.full_name or (user.username or str(user.id))
     base = {
         "channel": "telegram",
@@ -53,10 +79,13 @@ def to_inbound(update: Update, *, staff_chat_id: int | None) -> Inbound | None:
     }
     query = update.callback_query
     if query is not None:
+        pressed = query.message if isinstance(query.message, Message) else None
         message_id = query.message.message_id if query.message else None
-        return Inbound(**base, callback=Callback(query.id, query.data or "", message_id))
+        callback = Callback(query.id, query.data or "", message_id)
+        return Inbound(**base, callback=callback, thread_id=_thread(pressed))
     message = update.message
     if message is None:
+        log.info("update %s is not a message or a button: not for the desk", update.update_id)
         return None
     contact = None
     if message.contact is not None:
@@ -66,14 +95,48 @@ def to_inbound(update: Update, *, staff_chat_id: int | None) -> Inbound | None:
             first_name=message.contact.first_name,
         )
     photos = (message.photo[-1].file_id,) if message.photo else ()
-    reply_to = message.reply_to_message.message_id if message.reply_to_message else None
+    location = message.location
+    text = message.text or message.caption or ""
     return Inbound(
         **base,
-        text=message.text or message.caption or "",
+        text=text,
         contact=contact,
         photos=photos,
-        reply_to_message_id=reply_to,
+        reply_to_message_id=_replied_to(message),
+        media=_media_kind(message, has_text=bool(text or photos or contact)),
+        message_id=message.message_id,
+        thread_id=_thread(message),
+        location=(location.latitude, location.longitude) if location else None,
     )
+
+
+# Message attributes in the order they decide the kind (an animation also has `document`).
+_MEDIA_ATTRIBUTES = (
+    "animation",
+    "voice",
+    "audio",
+    "video",
+    "video_note",
+    "sticker",
+    "location",
+    "document",
+    "poll",
+    "dice",
+)
+
+
+def _media_kind(message: Message, *, has_text: bool) -> str | None:
+    """The handlers' name for what the message carries besides text and photos (an
+    image sent as a file is a `photo_document`); `other` for a kind the desk has no
+    name for (a game, a story...), None for text, photos and contact cards."""
+    for attribute in _MEDIA_ATTRIBUTES:
+        value = getattr(message, attribute, None)
+        if value is None:
+            continue
+        if attribute == "document" and (value.mime_type or "").startswith("image/"):
+            return "photo_document"
+        return attribute
+    return None if has_text else "other"
 
 
 class TelegramDesk:
@@ -82,20 +145,30 @@ class TelegramDesk:
     def __init__(self, runtime: Runtime, outbound: Outbound) -> None:
         self.runtime = runtime
         self.outbound = outbound
-        self.staff_chat_id = runtime.settings.staff_chat_id
         self.committed: Callable[[], None] = lambda: None  # wakes the outbox sender
         self._answering: set[asyncio.Task] = set()
+        self._members = MembershipCache(MEMBERSHIP_TTL)
+        self.albums = Albums(self._handle)
+
+    @property
+    def staff_chat_id(self) -> int | None:
+        return self.runtime.settings.staff_chat_id
 
     async def is_staff(self, user_id: int) -> bool:
-        """Ask Telegram on every use, so someone who left the group loses access at once."""
+        """Ask Telegram, remembering a yes for MEMBERSHIP_TTL seconds (a busy forum topic
+        must not ask on every message); leaving the group forgets it at once."""
         if self.staff_chat_id is None:
             return False
+        if self._members.fresh(user_id):
+            return True
         try:
             member = await self.outbound.bot.get_chat_member(self.staff_chat_id, user_id)
         except TelegramError as exc:
             log.warning("membership check failed: %s", exc)
             return False
-        return member.status in STAFF_STATUSES
+        is_member = member.status in STAFF_STATUSES
+        self._members.note(user_id, is_member)
+        return is_member
 
     def member_check(self) -> Callable[[int], bool]:
         """A blocking `is_member(user_id)` for the desk's worker thread (`/assign` names a
@@ -107,23 +180,38 @@ class TelegramDesk:
 
         return is_member
 
-    async def process(self, update: Update) -> None:
+    async def process(self, update: Update) -> Awaitable[None] | None:
         """Handle one update: the desk's unit of work commits, then the sender is woken
-        and a pressed button is answered (without waiting for that answer)."""
+        and a pressed button is answered (without waiting for that answer).
+
+        A part of an album returns at once with an awaitable that is done once the whole
+        album is committed: the caller (bot/intake.py) confirms the part only then, without
+        holding up the chat's next update meanwhile."""
+        if await self._chat_changed(update):
+            return None
         inbound = to_inbound(update, staff_chat_id=self.staff_chat_id)
         if inbound is None:
-            return
-        # Every staff-chat action is checked live: a command, a button, and a reply to a
+            return None
+        album = update.message.media_group_id if update.message else None
+        if album:
+            return self.albums.add(album, inbound, update.update_id)  # one event, when complete
+        await self._handle(inbound, update.update_id)
+        return None
+
+    async def _handle(self, inbound: Inbound, update_id: int) -> None:
+        """Check staff, run the desk (it commits what it decided to the outbox), wake the
+        sender."""
+        # Every staff-chat action is checked: a command, a button, and a reply to a
         # message (a reply to a ticket's message is relayed to its owner).
         acts = inbound.callback or inbound.text.startswith("/") or inbound.reply_to_message_id
         if inbound.in_staff_chat and acts:
-            inbound = _staff(inbound, await self.is_staff(inbound.user_id))
-        elif inbound.callback is not None and inbound.callback.data[:3] in ("tk:", "rs:"):
-            inbound = _staff(inbound, False)  # staff buttons only work inside the staff chat
+            inbound = replace(inbound, is_staff=await self.is_staff(inbound.user_id))
+        elif inbound.callback is not None and inbound.callback.data[:3] in ("tk:", "rs:", "wc:"):
+            inbound = replace(inbound, is_staff=False)  # staff buttons work in the staff chat
         outcome = await self.runtime.run_sync(
             self.runtime.desk.handle,
             inbound,
-            update_id=update.update_id,
+            update_id=update_id,
             is_member=self.member_check() if inbound.is_staff else None,
         )
         self.committed()
@@ -133,11 +221,113 @@ class TelegramDesk:
             self._answering.add(task)
             task.add_done_callback(self._answering.discard)
 
+    async def _chat_changed(self, update: Update) -> bool:
+        """Telegram's news about chats rather than something a person asks: a group upgraded
+        to a supergroup, the bot removed or added back, a member gone, an owner who unblocked
+        the bot. True when the update is fully handled here."""
+        message = update.message
+        if message is not None and message.migrate_to_chat_id:
+            await self.chat_migrated(message.chat.id, message.migrate_to_chat_id)
+            return True
+        if message is not None and message.migrate_from_chat_id:
+            await self.chat_migrated(message.migrate_from_chat_id, message.chat.id)
+            return True
+        if message is not None and message.left_chat_member is not None:
+            self._members.forget(message.left_chat_member.id)
+        if update.chat_member is not None:
+            if update.chat_member.new_chat_member.status not in STAFF_STATUSES:
+                self._members.forget(update.chat_member.new_chat_member.user.id)
+            return True
+        if update.my_chat_member is not None:
+            await self._my_status_changed(update.my_chat_member)
+            return True
+        return False
 
-def _staff(inbound: Inbound, is_staff: bool) -> Inbound:
-    from dataclasses import replace
+    async def chat_migrated(self, old_chat_id: int, new_chat_id: int) -> None:
+        """Switch the staff (or manager) chat to the supergroup's new id, for good (the
+        database keeps it, and the outbox rows still queued for the old id go to the new
+        one), and tell the operator once, at ERROR, what to configure."""
+        names = await self.runtime.run_sync(self.runtime.switch_chat, old_chat_id, new_chat_id)
+        if not names:
+            return
+        self._members.clear()
+        for name in names:
+            log.error(
+                "Telegram upgraded the %s %s to a supergroup with the new id %s; the desk "
+                "now uses %s. Set PROPDESK_%s=%s in the configuration.",
+                name.removesuffix("_id").replace("_", " "),
+                old_chat_id,
+                new_chat_id,
+                new_chat_id,
+                name.upper(),
+                new_chat_id,
+            )
+        self.committed()
 
-    return replace(inbound, is_staff=is_staff)
+    async def _my_status_changed(self, changed: ChatMemberUpdated) -> None:
+        """The bot's own membership changed (a group it is in, or an owner's private chat)."""
+        chat, old, new = (
+            changed.chat,
+            changed.old_chat_member.status,
+            changed.new_chat_member.status,
+        )
+        by = changed.from_user.full_name if changed.from_user else "?"
+        if chat.type == chat.PRIVATE:
+            if new == ChatMemberStatus.BANNED:
+                log.info("owner chat %s blocked the bot", chat.id)
+            elif old == ChatMemberStatus.BANNED:
+                log.info("owner chat %s unblocked the bot", chat.id)
+                await self.runtime.run_sync(
+                    self.runtime.desk.mark_reachable, channel="telegram", user_id=chat.id
+                )
+            return
+        settings = self.runtime.settings
+        which = {settings.staff_chat_id: "staff chat", settings.manager_chat_id: "manager chat"}
+        name = which.get(chat.id)
+        if name is None:
+            log.info("bot is now %s in chat %s (not ours) by %s", new, chat.id, by)
+            return
+        if new in OUT:
+            log.error(
+                "the bot was removed from the %s %s (%s) by %s: nothing can be posted there "
+                "until it is added back",
+                name,
+                chat.id,
+                new,
+                by,
+            )
+        elif old in OUT:
+            log.warning("the bot was added back to the %s %s by %s", name, chat.id, by)
+            if chat.id == settings.staff_chat_id:  # what staff missed, queued in the outbox
+                await self.runtime.run_sync(self.runtime.desk.staff_rejoined, channel="telegram")
+                self.committed()
+        elif new == ChatMemberStatus.ADMINISTRATOR:
+            log.info("the bot was made an administrator of the %s %s by %s", name, chat.id, by)
+        else:
+            log.info("the bot is now %s in the %s %s", new, name, chat.id)
+
+
+class MembershipCache:
+    """Who was a staff-chat member a moment ago, for `ttl` seconds (monotonic clock)."""
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._until: dict[int, float] = {}
+
+    def fresh(self, user_id: int) -> bool:
+        return self._until.get(user_id, 0.0) > time.monotonic()
+
+    def note(self, user_id: int, is_member: bool) -> None:
+        if is_member:
+            self._until[user_id] = time.monotonic() + self.ttl
+        else:
+            self.forget(user_id)
+
+    def forget(self, user_id: int) -> None:
+        self._until.pop(user_id, None)
+
+    def clear(self) -> None:
+        self._until.clear()
 
 
 def build_application(runtime: Runtime) -> Application:
@@ -152,10 +342,14 @@ def build_application(runtime: Runtime) -> Application:
         .base_file_url(f"{root}/file/bot")
         .get_updates_read_timeout(35)
     )
+    if settings.telegram_proxy:  # Telegram is unreachable from some networks without one
+        builder = builder.proxy(settings.telegram_proxy).get_updates_proxy(settings.telegram_proxy)
     app = builder.build()
     outbound = Outbound(app.bot)
     glue = TelegramDesk(runtime, outbound)
+    outbound.on_migrated = glue.chat_migrated
     app.bot_data["outbound"] = outbound
     app.bot_data["desk"] = glue
+    app.bot_data["albums"] = glue.albums
     app.bot_data["intake"] = Intake(app.bot, glue.process)
     return app

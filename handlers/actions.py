@@ -15,20 +15,26 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from handlers import binding, clarify, emergency, handoff, report
+from sqlmodel import select
+
+from handlers import binding, clarify, emergency, handoff, tickets
 from handlers.desk import INTENTS
 from handlers.faq import answer as faq_answer
 from handlers.i18n import t
-from handlers.messages import Contact, StaffNotice
+from handlers.messages import Button, Contact, StaffNotice
 from handlers.phones import mask_phone, normalise_phone
 from handlers.text import esc
 from handlers.turn import Turn
-from nlu.entities import normalise_unit
+from nlu.entities import find_phones, normalise_unit, repair_category
+from nlu.text import detect_language
 from nlu.types import Entity, Parse
+from storage import conversations
 from storage import owners as owner_store
+from storage.models import Conversation, Ticket
 
 CHANNEL = "rasa"  # one of tickets.ONE_WAY_CHANNELS
 
@@ -63,6 +69,22 @@ def sender_number(sender_id: str) -> int:
     return int.from_bytes(digest, "big") >> 1
 
 
+def begin(turn: Turn) -> None:
+    """Before any action's work: a button answering the fallback's question (`/faq`)
+    acts on the message the question was about, and the reply language follows
+    the owner's own message as on Telegram (handlers/desk.py): a message with
+    letters sets the conversation's language; one without (`？？`, `12345`) keeps
+    the conversation's last language, else PROPDESK_LANGUAGE."""
+    text = turn.inbound.text.strip()
+    if text.startswith("/") and turn.conv.step == "clarify":
+        _, original = clarify.chose(turn, text[1:].partition("{")[0])
+        if original:
+            turn.inbound = replace(turn.inbound, text=original)
+            text = original
+    if not text.startswith("/") and any(ch.isalpha() for ch in text):
+        turn.lang = turn.conv.language = detect_language(text)
+
+
 def parse_of(text: str, intent: str, entities: dict[str, str | None]) -> Parse:
     """A Parse for what Rasa understood (its intent and entities), for handler functions."""
     found = tuple(Entity(name, value) for name, value in entities.items() if value)
@@ -81,9 +103,9 @@ def _ask_for_phone(turn: Turn) -> None:
 
 def owned_flat(turn: Turn, value: str | None) -> str | None:
     """The owner's flat that `value` names (`3栋2单元502室` → `3-2-502`), their only flat
-    when `value` is empty, else None after saying why (unbound, not theirs)."""
+    when `value` is empty, else None after saying why (not theirs). The caller checks
+    `turn.owner` first: an unlinked person is refused by `refuse_unlinked`."""
     if turn.owner is None:
-        _ask_for_phone(turn)
         return None
     codes = [u.code for u in owner_store.units_of(turn.session, turn.owner.id)]
     if not value:
@@ -97,19 +119,94 @@ def owned_flat(turn: Turn, value: str | None) -> str | None:
     return None
 
 
-def open_report(turn: Turn, kind: str, *, unit: str | None, category: str | None) -> None:
-    """The form is filled: open the repair or complaint ticket (or ask what is missing)."""
+def refuse_unlinked(turn: Turn) -> None:
+    """An unlinked person started a repair or complaint: the form ends, and they are told
+    how to link their flat (action_bind_phone) and what they can do meanwhile."""
+    turn.say(
+        turn.tr(
+            "I can open repairs and complaints only for a linked owner. Tell me the phone "
+            "number in the owner register to link your flat; I will keep what you told "
+            "me. Questions and emergencies work without it."
+        )
+    )
+
+
+def open_report(turn: Turn, kind: str, *, unit: str | None, category: str | None) -> bool:
+    """The form is filled: open the repair or complaint ticket and confirm it with what
+    holds on Rasa (staff call; nothing is pushed later, no photos). True when the
+    form's slots are done with (filed now, already open, or nothing said), False when
+    not (unlinked: the description is kept for after linking; a repair with no flat).
+
+    The same text already open as this person's ticket of this kind is not filed twice."""
     if turn.owner is None:
-        _ask_for_phone(turn)
-        return
-    parse = parse_of(turn.inbound.text, kind, {"unit": unit, "repair_category": category})
-    report.start(turn, kind, parse)
+        refuse_unlinked(turn)
+        return False
+    text = turn.inbound.text.strip()
+    if not text or text.startswith("/"):  # a bare button: nothing said yet
+        turn.say(turn.tr("Please describe the problem in a sentence (what and where)."))
+        return True
+    same = turn.session.exec(
+        select(Ticket).where(
+            Ticket.channel == turn.inbound.channel,
+            Ticket.user_id == turn.inbound.user_id,
+            Ticket.kind == kind,
+            Ticket.description == text,
+            Ticket.status.in_(("open", "taken", "reopened")),
+        )
+    ).first()
+    if same is not None:
+        turn.say(turn.tr("This is already ticket #{number}.", number=same.id))
+        return True
+    units = owner_store.units_of(turn.session, turn.owner.id)
+    hint = normalise_unit(unit or "") or unit
+    flat = next((u for u in units if u.code == hint), units[0] if len(units) == 1 else None)
+    if flat is None and kind == "repair":  # repair_form validates it; a bare call asks
+        turn.say(turn.tr("Which flat is it about?") + "\n" + ", ".join(u.code for u in units))
+        return False
+    # A complaint with no flat named is filed without one: it is often about no flat
+    # (noise, staff), and the card names the owner and the number to call.
+    if kind == "repair":
+        category = category or repair_category(text)
+    ticket = tickets.open_for_owner(
+        turn, kind=kind, description=text, unit=flat, category=category
+    )
+    if kind == "complaint":
+        turn.say(
+            turn.tr(
+                "Your complaint is recorded as ticket #{number}. The service centre will "
+                "call you on the phone number in the owner register within 24 hours.",
+                number=ticket.id,
+            )
+        )
+        return True
+    turn.say(
+        turn.tr(
+            "Your repair request is ticket #{number} (flat {unit}). The service centre "
+            "will call you on the phone number in the owner register to arrange the "
+            "visit; ask me about your tickets to see where it stands.",
+            number=ticket.id,
+            unit=flat.code,
+        )
+    )
+    return True
 
 
 def answer_faq(turn: Turn, faq_id: str | None) -> None:
     """Answer `faq_id` if the FAQ base has it, else the best match for the message text."""
     known = faq_id if faq_id and _faq_has(turn, faq_id) else None
-    faq_answer(turn, known or turn.nlu.faq_match(turn.inbound.text)[0])
+    found = known or turn.nlu.faq_match(turn.inbound.text)[0]
+    if found is not None:
+        faq_answer(turn, found)
+        return
+    # Rasa's channels may show no buttons: say what to write (intent `human`).
+    turn.say(
+        turn.tr(
+            "Sorry, I don't have an answer to that yet. To pass your question to a "
+            "colleague at the service centre, press “👤 Yes, ask a person” or write "
+            "“talk to a person”."
+        ),
+        buttons=((Button(turn.tr("👤 Yes, ask a person"), "handoff"),),),
+    )
 
 
 def _faq_has(turn: Turn, faq_id: str) -> bool:
@@ -133,8 +230,23 @@ def needs_owner(intent: str):
 
 
 def raise_emergency(turn: Turn, *, unit: str | None, category: str | None) -> None:
+    """Alert staff at once, as the Telegram path does. While the desk waits to hear where
+    an unlinked person is, what they send is added to that alarm, not a second one; a
+    message with no words (a button) is alerted as such, never as a photo."""
+    if turn.conv.step == emergency.STEP:
+        emergency_follow_up(turn)
+        return
+    text = turn.inbound.text.strip()
+    if not text or text.startswith("/"):  # `/emergency` from a button carries no words
+        turn.inbound = replace(turn.inbound, text=turn.tr("(no details given)"))
     parse = parse_of(turn.inbound.text, "emergency", {"unit": unit, "repair_category": category})
     emergency.raise_alarm(turn, parse)
+    if turn.owner is None and turn.conv.step == emergency.STEP:
+        turn.say(
+            turn.tr(
+                "Staff can only call you: please also give a phone number we can reach you on."
+            )
+        )
 
 
 def emergency_follow_up(turn: Turn) -> None:
@@ -145,17 +257,22 @@ def emergency_follow_up(turn: Turn) -> None:
         emergency.on_follow_up(turn, parse_of(text, "emergency", {"unit": normalise_unit(text)}))
 
 
-def hand_off(turn: Turn) -> None:
-    """Open (or keep) the hand-off ticket; staff see it in their group.
+def hand_off(turn: Turn) -> bool:
+    """Open (or keep) the hand-off ticket; staff see it in their group. True when Rasa
+    should pause the conversation (staff can reach the person by phone).
 
-    Rasa pauses the conversation and staff write from Telegram, so what the
-    desk tells a Telegram owner ("they will answer right here") does not hold:
-    a linked owner is called on the registered phone, anyone else is given the
-    service centre's phone.
+    Staff write from Telegram, which cannot reach a Rasa conversation, so what the
+    desk tells a Telegram owner ("they will answer right here") does not hold: a
+    linked owner is called on the registered phone; anyone else is given the
+    service centre's phone and asked for a number to be called on, which
+    `bind_phone` passes to staff under the request.
     """
     handoff.remember(turn, turn.inbound.text)
+    if turn.conv.handoff_ticket_id is not None:
+        handoff.relay_from_owner(turn)  # a request is open: what they add goes to staff
     before = len(turn.outcome.replies)
-    handoff.start(turn)
+    if turn.conv.handoff_ticket_id is None:
+        handoff.start(turn)
     del turn.outcome.replies[before:]
     number = turn.conv.handoff_ticket_id
     phone = turn.config.emergency_phone or turn.faq.emergency_phone
@@ -167,15 +284,28 @@ def hand_off(turn: Turn) -> None:
                 number=number,
             )
         )
-    else:
+        return True
+    if any(find_phones(line) for line in turn.data.get("recent", [])):
         turn.say(
             turn.tr(
                 "I have passed your message to a colleague at the service centre "
-                "(request #{number}). To talk to them, call {phone}.",
+                "(request #{number}). They will call you on the number you gave, or "
+                "call them: {phone}.",
                 number=number,
                 phone=phone or "—",
             )
         )
+        return True
+    turn.say(
+        turn.tr(
+            "I have passed your message to a colleague at the service centre "
+            "(request #{number}). Staff cannot write back here: call them on {phone}, "
+            "or tell me a phone number they can call you on.",
+            number=number,
+            phone=phone or "—",
+        )
+    )
+    return False
 
 
 def fallback(turn: Turn) -> None:
@@ -190,6 +320,18 @@ def bind_phone(turn: Turn, phone: str | None) -> bool:
     on the registered number, and the owner types it here. The code is kept
     hashed, lasts CODE_MINUTES and allows CODE_TRIES attempts.
     """
+    waiting = turn.owner is None and turn.conv.handoff_ticket_id is not None
+    if waiting and normalise_phone(phone or turn.inbound.text) is not None:
+        handoff.relay_from_owner(turn)  # the number hand_off asked for, under the request
+    if waiting and turn.conv.handoff_ticket_id is not None:
+        turn.say(
+            turn.tr(
+                "Thank you, passed on to the service centre (request #{number}); they "
+                "will call you.",
+                number=turn.conv.handoff_ticket_id,
+            )
+        )
+        return False
     pending = turn.data if turn.conv.step == BIND_STEP else {}
     typed = "".join(ch for ch in turn.inbound.text if ch.isdigit())
     if pending and len(typed) == CODE_DIGITS:
@@ -199,15 +341,57 @@ def bind_phone(turn: Turn, phone: str | None) -> bool:
         turn.say(turn.tr("Please tell me the phone number in the owner register."))
         return False
     owner = owner_store.owner_by_phone(turn.session, number)
-    if owner is None:
-        _contact(turn, number)  # the same refusal as a shared Telegram contact
-        return False
-    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
-    expires = turn.now + timedelta(minutes=CODE_MINUTES)
-    turn.set_step(
-        BIND_STEP,
-        {"phone": number, "code": _hash(code, number), "expires": expires.isoformat(), "tries": 0},
+    live = _live_code(turn, number)
+    if live is not None:  # one live code per phone: this conversation may type it too
+        turn.set_step(BIND_STEP, live)
+    elif owner is not None:
+        code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+        expires = turn.now + timedelta(minutes=CODE_MINUTES)
+        pending = {"phone": number, "code": _hash(code, number), "expires": expires.isoformat()}
+        turn.set_step(BIND_STEP, {**pending, "tries": 0})
+        _post_code(turn, owner, number, code)
+    else:
+        turn.set_step(None)
+    # The same answer whether or not the number is registered, so nobody learns who is.
+    phone_of_centre = turn.config.emergency_phone or turn.faq.emergency_phone
+    turn.say(
+        turn.tr(
+            "To protect the owners' data, the service centre calls the phone number in the "
+            "owner register with a {digits}-digit code, so if {phone} is registered you "
+            "will get a call. Send me the code here to finish. No call within {minutes} "
+            "minutes? Call the service centre: {centre}.",
+            phone=mask_phone(number),
+            digits=CODE_DIGITS,
+            minutes=CODE_MINUTES,
+            centre=phone_of_centre or "—",
+        )
     )
+    return False
+
+
+def _live_code(turn: Turn, number: str) -> dict[str, Any] | None:
+    """The code still valid for `number` in any Rasa conversation, or None.
+
+    A code lasts CODE_MINUTES whatever happens to it (typed wrong CODE_TRIES times
+    included), so staff get at most 60/CODE_MINUTES code messages per phone an hour."""
+    for conv in _waiting(turn):
+        pending = conversations.get_data(conv)
+        live = pending.get("phone") == number
+        if live and datetime.fromisoformat(pending["expires"]) > turn.now:
+            return {key: pending[key] for key in ("phone", "code", "expires", "tries")}
+    return None
+
+
+def _waiting(turn: Turn) -> list[Conversation]:
+    """Rasa conversations waiting for a code (few: a code lives CODE_MINUTES)."""
+    query = select(Conversation).where(
+        Conversation.channel == CHANNEL, Conversation.step == BIND_STEP
+    )
+    return list(turn.session.exec(query))
+
+
+def _post_code(turn: Turn, owner, number: str, code: str) -> None:
+    """The code to the staff group, with the full number staff must call (tappable)."""
     units = ", ".join(u.code for u in owner_store.units_of(turn.session, owner.id))
     staff_text = t(
         turn.config.language,
@@ -216,20 +400,11 @@ def bind_phone(turn: Turn, phone: str | None) -> bool:
         "<b>{code}</b> (valid {minutes} minutes). Give it to no one else.",
         name=esc(owner.name),
         units=esc(units),
-        phone=mask_phone(number),
+        phone=number,
         code=code,
         minutes=CODE_MINUTES,
     )
     turn.staff(StaffNotice(text=staff_text))
-    turn.say(
-        turn.tr(
-            "To protect the owners' data, the service centre will call the registered "
-            "number {phone} with a {digits}-digit code. Send me the code here to finish.",
-            phone=mask_phone(number),
-            digits=CODE_DIGITS,
-        )
-    )
-    return False
 
 
 def _hash(code: str, number: str) -> str:
@@ -239,12 +414,17 @@ def _hash(code: str, number: str) -> str:
 def _check_code(turn: Turn, pending: dict[str, Any], typed: str) -> bool:
     expired = datetime.fromisoformat(pending["expires"]) < turn.now
     if expired or pending["tries"] >= CODE_TRIES:
-        turn.set_step(None)
+        if expired:
+            turn.set_step(None)
         turn.say(
             turn.tr("That code is no longer valid. Tell me your phone number to start again.")
         )
         return False
     if not hmac.compare_digest(_hash(typed, pending["phone"]), pending["code"]):
+        for conv in _waiting(turn):  # CODE_TRIES for the code, whichever chats share it
+            data = conversations.get_data(conv)
+            if data.get("code") == pending["code"]:
+                conversations.set_state(conv, BIND_STEP, {**data, "tries": pending["tries"] + 1})
         turn.set_step(BIND_STEP, {**pending, "tries": pending["tries"] + 1})
         turn.say(turn.tr("That code is not right. Please check it and send it again."))
         return False
@@ -253,9 +433,17 @@ def _check_code(turn: Turn, pending: dict[str, Any], typed: str) -> bool:
 
 
 def _contact(turn: Turn, number: str) -> bool:
-    """Bind through binding.contact, as if the owner had shared this contact themselves."""
-    from dataclasses import replace
-
+    """Bind through binding.contact, as if the owner had shared this contact themselves;
+    a number taken off the register since its code was sent is refused in Rasa's words."""
+    if owner_store.owner_by_phone(turn.session, number) is None:
+        turn.say(
+            turn.tr(
+                "This number is no longer in the owner register. Please call the service "
+                "centre: {phone}.",
+                phone=turn.config.emergency_phone or turn.faq.emergency_phone or "—",
+            )
+        )
+        return False
     inbound = turn.inbound
     turn.inbound = replace(inbound, contact=Contact(phone=number, user_id=inbound.user_id))
     try:

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from handlers.calendar import Calendar
-from handlers.i18n import N_, t
+from handlers.i18n import N_, t, tn
 from handlers.messages import Outcome, Reply, StaffNotice
 from handlers.text import esc, excerpt, local_time
 from handlers.turn import DeskConfig
@@ -155,22 +155,25 @@ def scheduled_text(scheduled: Scheduled, *, lang: str, timezone: str, now: datet
         else local_time(ann.send_at, timezone, "%Y-%m-%d %H:%M")
     )
     if ann.building:
-        text = t(
+        text = tn(
             lang,
+            "📢 Announcement #{number} is scheduled ({when}) for {n} bound owner in building "
+            "{building}.",
             "📢 Announcement #{number} is scheduled ({when}) for {n} bound owners in building "
             "{building}.",
+            scheduled.recipients,
             number=ann.id,
             when=when,
-            n=scheduled.recipients,
             building=esc(ann.building),
         )
     else:
-        text = t(
+        text = tn(
             lang,
+            "📢 Announcement #{number} is scheduled ({when}) for {n} bound owner.",
             "📢 Announcement #{number} is scheduled ({when}) for {n} bound owners.",
+            scheduled.recipients,
             number=ann.id,
             when=when,
-            n=scheduled.recipients,
         )
     return text + "\n" + t(lang, "Quiet hours hold it; a summary follows here when it is done.")
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from handlers import binding
 from handlers.i18n import N_, t
+from handlers.render import render
 from handlers.text import money
 from handlers.turn import Turn
 from storage import bills as bill_store
@@ -32,7 +33,7 @@ def bill_line(lang: str, bill: Bill, unit_code: str, today: date) -> str:
     (the owner's bill list and the reminders share it)."""
     overdue = not bill.paid and bill.due_date < today
     status = t(lang, "paid") if bill.paid else t(lang, "overdue") if overdue else t(lang, "unpaid")
-    return t(
+    return render(
         lang,
         "• {unit} {period} {item}: {amount}, due {due} ({status})",
         unit=unit_code,

@@ -48,6 +48,8 @@ def contact(turn: Turn) -> bool:
         return False
     phone = normalise_phone(shared.phone)
     owner = owner_store.owner_by_phone(turn.session, phone) if phone else None
+    if owner is not None and not owner_store.units_of(turn.session, owner.id):
+        owner = None  # moved out of every flat: in the register's history, not its owners
     if owner is None:
         turn.say(
             turn.tr(
@@ -85,6 +87,24 @@ def ask_to_bind(turn: Turn) -> None:
             "To look after your own flat I first need to know who you are: tap "
             "“📱 Link my flat” below to share your phone number. I will carry on "
             "right after."
+        ),
+        menu="main_unbound",
+    )
+
+
+def moved_out(turn: Turn) -> None:
+    """Tell a chat whose owner moved out (storage.owners.move_out), once, that its flat
+    is no longer linked; the chat is then unbound and can link another number."""
+    if turn.binding is not None:
+        return
+    inbound = turn.inbound
+    if owner_store.take_ended_binding(turn.session, inbound.channel, inbound.user_id) is None:
+        return
+    turn.say(
+        turn.tr(
+            "This chat is no longer linked to a flat: the service centre's owner register "
+            "no longer lists you as its owner. If this is a mistake, please contact the "
+            "service centre. You can still ask questions and report emergencies here."
         ),
         menu="main_unbound",
     )

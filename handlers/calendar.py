@@ -9,7 +9,13 @@ callbacks are made on public holidays. So:
   never held.
 - public holidays (`PROPDESK_HOLIDAYS`, a country code of the `holidays`
   package; empty means none) hold surveys only: a reminder that a bill is due
-  is still useful on a holiday, a "how did we do?" call is not.
+  is still useful on a holiday, a "how did we do?" call is not. A holiday
+  break is the whole run of days off around a holiday: in China the weekend
+  days inside an official break (2026-02-21, Spring Festival) are days off
+  too, and the make-up working days (调休: 2026-01-04, 02-14, 02-28, 05-09,
+  09-20, 10-10) are working days. Both come from the `holidays` package
+  (`is_working_day`, the State Council's yearly notice); a year whose notice
+  the installed package does not have is logged as a warning.
 
 `Calendar.next_allowed(moment)` is the first moment at or after `moment` at
 which a message may go; it never moves backwards and never loops forever.
@@ -18,6 +24,7 @@ Times in and out are aware UTC; the window is read in the compound's zone.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
@@ -25,6 +32,9 @@ from zoneinfo import ZoneInfo
 
 # A holiday calendar longer than this is a configuration error, not a calendar.
 MAX_DAYS_AHEAD = 60
+# No official break is longer than this (Spring Festival: 9 days in 2026).
+LONGEST_BREAK = 16
+log = logging.getLogger(__name__)
 
 
 def parse_quiet_hours(text: str) -> tuple[time, time] | None:
@@ -72,29 +82,90 @@ class Calendar:
             return start <= now < end
         return now >= start or now < end  # the window wraps midnight
 
-    def is_holiday(self, day: date) -> bool:
-        code = (self.holidays or "").strip()
+    def _calendar(self, year: int):
+        """The `holidays` calendar of one year (None without a country), cached; warns once
+        when the package has no official schedule for that year."""
+        code = (self.holidays or "").strip().upper()
         if not code:
-            return False
-        cal = self._holiday_cache.get(day.year)
+            return None
+        cal = self._holiday_cache.get(year)
         if cal is None:
             import holidays as holiday_calendars
 
-            cal = holiday_calendars.country_holidays(code.upper(), years=day.year)
-            self._holiday_cache[day.year] = cal
-        return day in cal
+            cal = holiday_calendars.country_holidays(code, years=year)
+            self._holiday_cache[year] = cal
+            if not self.has_schedule(year):
+                log.warning(
+                    "the %s holiday calendar (holidays %s) has no official schedule for %d: "
+                    "make-up working days are missing and breaks may be wrong; upgrade the "
+                    "holidays package when the government publishes it",
+                    code,
+                    holiday_calendars.__version__,
+                    year,
+                )
+        return cal
+
+    def check_years(self, *years: int) -> list[int]:
+        """Load these years' calendars now; the years without an official schedule (each
+        also logged as a warning)."""
+        for year in years:
+            self._calendar(year)
+        return [year for year in years if not self.has_schedule(year)]
+
+    def has_schedule(self, year: int) -> bool:
+        """Does the installed `holidays` know this year's officially announced schedule?
+
+        Countries that announce their breaks each year (China's State Council, every
+        November) list them per year in the package, the last three years at least;
+        for the others every year is known from fixed rules."""
+        code = (self.holidays or "").strip().upper()
+        if not code:
+            return True
+        import holidays as holiday_calendars
+
+        announced = getattr(
+            holiday_calendars.country_holidays(code), "special_public_holidays", None
+        )
+        latest = max(announced, default=0)
+        yearly = all(y in (announced or {}) for y in range(latest - 2, latest + 1))
+        return not yearly or year <= latest
+
+    def is_holiday(self, day: date) -> bool:
+        """A public holiday itself (not the weekend days of its break)."""
+        cal = self._calendar(day.year)
+        return cal is not None and day in cal
+
+    def is_working_day(self, day: date) -> bool:
+        """Monday to Friday unless a public holiday, and the make-up working days (调休)."""
+        cal = self._calendar(day.year)
+        if cal is None:
+            return day.weekday() < 5
+        return cal.is_working_day(day)
+
+    def in_holiday_break(self, day: date) -> bool:
+        """Is `day` a day off in a run of days off that holds a public holiday?"""
+        if self.is_working_day(day):
+            return False
+        for step in (-1, 1):
+            for n in range(LONGEST_BREAK):
+                other = day + timedelta(days=step * n)
+                if self.is_working_day(other):
+                    break
+                if self.is_holiday(other):
+                    return True
+        return False
 
     def allowed(self, moment: datetime, *, holidays: bool = False) -> bool:
-        """May a held message go at `moment`? (`holidays`: also avoid public holidays.)"""
+        """May a held message go at `moment`? (`holidays`: also avoid holiday breaks.)"""
         if self.in_quiet_hours(moment):
             return False
-        return not (holidays and self.is_holiday(self.today(moment)))
+        return not (holidays and self.in_holiday_break(self.today(moment)))
 
     def next_allowed(self, moment: datetime, *, holidays: bool = False) -> datetime:
         """The first moment at or after `moment` when a held message may go, in UTC."""
         candidate = moment
         for _ in range(MAX_DAYS_AHEAD * 2 + 2):
-            if holidays and self.is_holiday(self.today(candidate)):
+            if holidays and self.in_holiday_break(self.today(candidate)):
                 candidate = self.next_midnight(candidate)
                 continue
             if self.in_quiet_hours(candidate):

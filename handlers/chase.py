@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from handlers import tickets
-from handlers.i18n import t
+from handlers.i18n import t, tn
 from handlers.messages import Outcome, StaffNotice
 from handlers.text import excerpt
 from handlers.turn import DeskConfig
@@ -65,14 +65,16 @@ def escalation_text(ticket: Ticket, *, config: DeskConfig, now: datetime) -> str
             waited=_waited(ticket, now, lang),
         )
     else:
-        head = t(
+        head = tn(
             lang,
             "🔺 Escalation: {kind} #{number} is still not taken after {waited} "
-            "({count} reminders in the staff chat).",
+            "({n} reminder in the staff chat).",
+            "🔺 Escalation: {kind} #{number} is still not taken after {waited} "
+            "({n} reminders in the staff chat).",
+            ticket.chased_count,
             kind=t(lang, tickets.KIND_LABEL[ticket.kind]),
             number=ticket.id,
             waited=_waited(ticket, now, lang),
-            count=ticket.chased_count,
         )
     return f"{head}\n{excerpt(ticket.description, 300)}"
 

@@ -1,10 +1,15 @@
 """`propdesk export tickets --month YYYY-MM FILE.csv`: the month's tickets for a spreadsheet.
 
-One row per ticket opened in the month (local time zone), oldest first.
-Headers and labels are in PROPDESK_LANGUAGE; times are local
-`YYYY-MM-DD HH:MM`; durations are whole minutes from opening (empty when it
-has not happened). The caller writes the file as UTF-8 with a BOM
-(`utf-8-sig`), which is what makes Excel open Chinese text correctly.
+One row per ticket opened in the month (local time zone), oldest first:
+what it was about (the owner's description), the flat (for a ticket without
+one, an emergency from a chat, the owner's flats), the owner and their phone
+for a call back, and when it was opened, taken and resolved. Headers and
+labels are in PROPDESK_LANGUAGE; times are local `YYYY-MM-DD HH:MM`;
+durations are whole minutes from opening (empty when it has not happened).
+Text an owner typed that Excel would run as a formula (`=`, `+`, `-`, `@`
+first) is quoted with a leading `'` (OWASP, CSV injection). The caller writes
+the file as UTF-8 with a BOM (`utf-8-sig`), which is what makes Excel open
+Chinese text correctly.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from handlers.monthly import category_label, kind_label
 from handlers.text import local_time
 from handlers.tickets import STATUS_LABEL
 from handlers.turn import DeskConfig
-from storage.models import Owner, Survey, Ticket, Unit
+from storage.models import Owner, OwnerUnit, Survey, Ticket, Unit
 
 COLUMNS = (
     N_("Number"),
@@ -29,16 +34,38 @@ COLUMNS = (
     N_("Category"),
     N_("Flat"),
     N_("Owner"),
+    N_("Phone"),
+    N_("Description"),
     N_("Status"),
     N_("Assignee"),
-    N_("Opened"),
-    N_("Taken"),
-    N_("Resolved"),
+    N_("Opened at"),
+    N_("Taken at"),
+    N_("Resolved at"),
     N_("First response (min)"),
     N_("Resolution (min)"),
     N_("Rating"),
 )
 TIME = "%Y-%m-%d %H:%M"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(text: str | None) -> str:
+    """Owner-typed text as a spreadsheet shows it, never as a formula."""
+    text = text or ""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _flats_of_owners(session: Session, owner_ids: set[int]) -> dict[int, str]:
+    stmt = (
+        select(OwnerUnit.owner_id, Unit.code)
+        .join(Unit, Unit.id == OwnerUnit.unit_id)
+        .where(col(OwnerUnit.owner_id).in_(owner_ids))
+        .order_by(col(Unit.code))
+    )
+    flats: dict[int, list[str]] = {}
+    for owner_id, code in session.exec(stmt):
+        flats.setdefault(owner_id, []).append(code)
+    return {owner_id: " / ".join(codes) for owner_id, codes in flats.items()}
 
 
 def _minutes(start: datetime, end: datetime | None) -> str:
@@ -58,15 +85,19 @@ def write_tickets(session: Session, month: Month, *, config: DeskConfig, out: Te
     )
     writer = csv.writer(out)
     writer.writerow([t(lang, c) for c in COLUMNS])
+    found = list(session.exec(stmt))
+    flats = _flats_of_owners(session, {owner.id for _, _, owner, _ in found if owner})
     rows = 0
-    for ticket, unit, owner, survey in session.exec(stmt):
+    for ticket, unit, owner, survey in found:
         writer.writerow(
             [
                 ticket.id,
                 kind_label(ticket.kind, lang),
                 category_label(ticket.category, lang) if ticket.category else "",
-                unit.code if unit else "",
-                owner.name if owner else "",
+                unit.code if unit else flats.get(owner.id, "") if owner else "",
+                cell(owner.name) if owner else "",
+                owner.phone if owner else "",
+                cell(ticket.description.strip()),
                 t(lang, STATUS_LABEL.get(ticket.status, ticket.status)),
                 ticket.assignee_name or "",
                 local_time(ticket.created_at, tz, TIME),

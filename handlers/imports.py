@@ -1,177 +1,258 @@
-"""Loading the owner register and bills from CSV.
+"""Loading the owner register and bills from the office's files (CSV or .xlsx).
 
-Every row is checked on its own: a bad row is reported with its line number
-and reason and the good rows still load. Re-importing updates, never
-duplicates (owners by phone, bills by unit + period + item).
+Every row is checked first (handlers/register_values.py reads values the way
+Excel writes them); a bad row is reported with its line and reason. Then the
+file loads in one transaction: completely, or not at all when a row was
+rejected (`partial=True` loads the good rows anyway). `dry_run=True` counts
+what would change and writes nothing. Re-importing updates, never duplicates
+(owners by phone, bills by unit + period + item).
+
+Owners with `replace=True`: the file is authoritative for the flats it lists,
+so an owner no longer listed for such a flat moves out (storage/owners.py).
+Bills: a flat the register does not have is a typo, rejected with its line,
+unless `allow_new_units=True`.
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
+from handlers import register_values as values
 from handlers.phones import normalise_phone
+from handlers.spreadsheets import Row, TableError, read_table
 from nlu.entities import normalise_unit
 from storage import bills as bill_store
 from storage import owners as owner_store
 from storage.db import session_scope
+from storage.types import ADDED, UNCHANGED, UPDATED
 
-BILL_ITEMS = ("property_fee", "water", "electricity", "heating", "parking", "other")
 OWNER_COLUMNS = ("unit", "name", "phone")
 BILL_COLUMNS = ("unit", "period", "item", "amount", "due_date", "paid")
-TRUE = {"true", "1", "yes", "y", "是", "已缴", "paid"}
-FALSE = {"false", "0", "no", "n", "否", "未缴", "unpaid", ""}
 BATCH = 500
+REPLACED_BY = "import --replace"
 
 
 class RowError(ValueError):
-    """A row that cannot be loaded; the message says why."""
+    """A row (or, for line 1, the whole file) that cannot be loaded; says why."""
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back."""
 
 
 @dataclass
 class ImportReport:
-    created: int = 0
+    added: int = 0
     updated: int = 0
+    unchanged: int = 0
+    removed: int = 0  # owner-flat links ended by --replace
     errors: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+    written: bool = False  # False: a dry run, or refused whole for its rejected rows
 
     @property
     def loaded(self) -> int:
-        return self.created + self.updated
+        return self.added + self.updated + self.unchanged
+
+    def count(self, state: str) -> None:
+        if state == ADDED:
+            self.added += 1
+        elif state == UPDATED:
+            self.updated += 1
+        else:
+            assert state == UNCHANGED
+            self.unchanged += 1
 
 
-def _unit(raw: str) -> str:
-    code = normalise_unit(raw or "")
+def _unit(cell: Any) -> str:
+    raw = values.text(cell)
+    code = normalise_unit(raw)
     if code is None:
         raise RowError(f"unit {raw!r} is not building-entrance-room (like 3-2-502)")
     return code
 
 
-def _owner_row(row: dict[str, str]) -> dict:
-    name = (row.get("name") or "").strip()
+def _field(column: str, parse: Callable[[Any], Any], cell: Any) -> Any:
+    try:
+        return parse(cell)
+    except ValueError as exc:
+        raise RowError(f"{column} {exc}") from None
+
+
+def _owner_row(row: Row, report: ImportReport) -> dict:
+    name = values.text(row.values.get("name"))
     if not name:
         raise RowError("name is empty")
-    phone = normalise_phone(row.get("phone") or "")
+    phone = normalise_phone(values.text(row.values.get("phone")))
     if phone is None:
-        raise RowError(f"phone {row.get('phone')!r} is not a valid phone number")
-    language = (row.get("language") or "").strip().lower() or None
-    if language not in (None, "zh", "en"):
-        raise RowError(f"language {language!r} must be zh or en")
+        raise RowError(f"phone {values.text(row.values.get('phone'))!r} is not a phone number")
+    try:
+        language = values.parse_language(row.values.get("language"))
+    except ValueError as exc:
+        report.warnings.append((row.line, f"language {exc}: the default language is used"))
+        language = None
     return {
-        "unit_code": _unit(row.get("unit", "")),
+        "unit_code": _unit(row.values.get("unit")),
         "name": name,
         "phone": phone,
         "language": language,
     }
 
 
-def _bill_row(row: dict[str, str]) -> dict:
-    item = (row.get("item") or "").strip()
-    if item not in BILL_ITEMS:
-        raise RowError(f"item {item!r} is not one of {', '.join(BILL_ITEMS)}")
-    period = (row.get("period") or "").strip()
-    if not period:
-        raise RowError("period is empty")
-    try:
-        amount = Decimal((row.get("amount") or "").strip())
-    except InvalidOperation:
-        raise RowError(f"amount {row.get('amount')!r} is not a number") from None
-    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise RowError(f"amount {row.get('amount')!r} must be positive with at most 2 decimals")
-    try:
-        due = date.fromisoformat((row.get("due_date") or "").strip())
-    except ValueError:
-        raise RowError(
-            f"due_date {row.get('due_date')!r} is not an ISO date (2026-11-30)"
-        ) from None
-    paid = (row.get("paid") or "").strip().lower()
-    if paid not in TRUE | FALSE:
-        raise RowError(f"paid {row.get('paid')!r} must be true or false")
+def _bill_row(row: Row, report: ImportReport) -> dict:
+    cells = row.values
     return {
-        "unit_code": _unit(row.get("unit", "")),
-        "period": period,
-        "item": item,
-        "amount_fen": int(amount * 100),
-        "due_date": due,
-        "paid": paid in TRUE,
+        "unit_code": _unit(cells.get("unit")),
+        "period": _field("period", values.parse_period, cells.get("period")),
+        "item": _field("item", values.parse_item, cells.get("item")),
+        "amount_fen": _field("amount", values.parse_amount_fen, cells.get("amount")),
+        "due_date": _field("due_date", values.parse_date, cells.get("due_date")),
+        "paid": _field("paid", values.parse_paid, cells.get("paid")),
     }
 
 
-def _rows(path: Path, required: Iterable[str]) -> list[tuple[int, dict[str, str]]]:
-    """(line number, row) pairs; raises RowError (line 1) for a bad header."""
-    with open(path, newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
-        header = [h.strip() for h in reader.fieldnames or []]
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise RowError(f"line 1: the header lacks column(s) {', '.join(missing)}")
-        reader.fieldnames = header
-        # DictReader puts surplus fields under the key None: that row is malformed too.
-        return [
-            (
-                reader.line_num,
-                {k: v for k, v in row.items() if k} if None not in row else {"unit": None},
-            )
-            for row in reader
-        ]
+def _checked(
+    path: Path,
+    columns: tuple[str, ...],
+    check: Callable[[Row, ImportReport], dict],
+    report: ImportReport,
+    encoding: str | None,
+) -> list[tuple[int, dict]]:
+    try:
+        _, rows = read_table(path, columns, encoding=encoding)
+    except TableError as exc:
+        raise RowError(str(exc)) from None
+    good = []
+    for row in rows:
+        try:
+            if not row.width_ok:
+                raise RowError("wrong number of columns")
+            good.append((row.line, check(row, report)))
+        except RowError as exc:
+            report.errors.append((row.line, str(exc)))
+    return good
 
 
 def _load(
     engine: Engine,
-    path: Path,
+    rows: list[tuple[int, dict]],
+    report: ImportReport,
     *,
-    columns: tuple[str, ...],
-    check: Callable[[dict[str, str]], dict],
-    save: Callable,
+    save: Callable[[Session, list[tuple[int, dict]]], list[str | None]],
+    finish: Callable[[Session], None] | None = None,
+    dry_run: bool,
+    partial: bool,
     progress: Callable[[int], None] | None,
 ) -> ImportReport:
-    report = ImportReport()
-    rows = _rows(path, columns)
-    for start in range(0, len(rows), BATCH):
+    """Write the checked rows in one transaction (SQLite: the write lock is taken up
+    front, storage/db.py), or roll back for a dry run or a refused file."""
+    try:
         with session_scope(engine) as session:
-            for line, row in rows[start : start + BATCH]:
-                try:
-                    if None in row.values():
-                        raise RowError("wrong number of columns")
-                    values = check(row)
-                except RowError as exc:
-                    report.errors.append((line, str(exc)))
-                    continue
-                with session.begin_nested():
-                    created = save(session, values)
-                report.created += created
-                report.updated += not created
-        if progress is not None:
-            progress(min(start + BATCH, len(rows)))
+            for start in range(0, len(rows), BATCH):
+                for state in save(session, rows[start : start + BATCH]):
+                    if state is not None:
+                        report.count(state)
+                if progress is not None:
+                    progress(min(start + BATCH, len(rows)))
+            if finish is not None:
+                finish(session)
+            if dry_run or (report.errors and not partial):
+                raise _DryRun
+    except _DryRun:
+        return report
+    report.written = True
     return report
 
 
-def count_rows(path: Path) -> int:
-    with open(path, newline="", encoding="utf-8-sig") as f:
-        return max(sum(1 for _ in csv.reader(f)) - 1, 0)
-
-
 def import_owners(
-    engine: Engine, path: Path, *, progress: Callable[[int], None] | None = None
+    engine: Engine,
+    path: Path,
+    *,
+    replace: bool = False,
+    dry_run: bool = False,
+    partial: bool = False,
+    encoding: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    def save(session, values: dict) -> bool:
-        return owner_store.upsert_owner(session, **values)[1]
+    """Load the owner register (unit, name, phone[, language]). Raises RowError when
+    the file cannot be read or lacks a column; bad rows are in the report."""
+    report = ImportReport()
+    rows = _checked(path, OWNER_COLUMNS, _owner_row, report, encoding)
+    listed: dict[str, set[str]] = {}
+    for _, row in rows:
+        listed.setdefault(row["unit_code"], set()).add(row["phone"])
+
+    def save(session: Session, batch: list[tuple[int, dict]]) -> list[str | None]:
+        return list(owner_store.upsert_owners(session, [row for _, row in batch]))
+
+    def move_outs(session: Session) -> None:
+        for code, phones in listed.items():
+            unit = owner_store.unit_by_code(session, code)
+            for owner in owner_store.owners_of(session, unit.id):
+                if owner.phone not in phones:
+                    owner_store.move_out(session, owner, unit, source=REPLACED_BY)
+                    report.removed += 1
 
     return _load(
-        engine, path, columns=OWNER_COLUMNS, check=_owner_row, save=save, progress=progress
+        engine,
+        rows,
+        report,
+        save=save,
+        finish=move_outs if replace else None,
+        dry_run=dry_run,
+        partial=partial,
+        progress=progress,
     )
 
 
 def import_bills(
-    engine: Engine, path: Path, *, progress: Callable[[int], None] | None = None
+    engine: Engine,
+    path: Path,
+    *,
+    allow_new_units: bool = False,
+    dry_run: bool = False,
+    partial: bool = False,
+    encoding: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    def save(session, values: dict) -> bool:
-        unit = owner_store.upsert_unit(session, values.pop("unit_code"))
-        return bill_store.upsert(session, unit_id=unit.id, **values)[1]
+    """Load bills (unit, period, item, amount, due_date, paid). Raises RowError when the
+    file cannot be read or lacks a column; bad rows (a flat not in the register
+    among them, unless `allow_new_units`) are in the report."""
+    report = ImportReport()
+    rows = _checked(path, BILL_COLUMNS, _bill_row, report, encoding)
 
-    return _load(engine, path, columns=BILL_COLUMNS, check=_bill_row, save=save, progress=progress)
+    def save(session: Session, batch: list[tuple[int, dict]]) -> list[str | None]:
+        codes = {row["unit_code"] for _, row in batch}
+        units = owner_store.units_by_code(session, codes)
+        known = []
+        for line, row in batch:
+            code = row["unit_code"]
+            if code not in units and not allow_new_units:
+                report.errors.append(
+                    (line, f"unit {code} is not in the owner register (a typo? --allow-new-units)")
+                )
+                continue
+            unit = units.get(code) or owner_store.upsert_unit(session, code)
+            units[code] = unit
+            known.append({k: v for k, v in row.items() if k != "unit_code"} | {"unit_id": unit.id})
+        return list(bill_store.upsert_many(session, known))
+
+    report_sorted = _load(
+        engine, rows, report, save=save, dry_run=dry_run, partial=partial, progress=progress
+    )
+    report_sorted.errors.sort()
+    return report_sorted
+
+
+def count_rows(path: Path) -> int:
+    """Data rows in a file, for a progress bar (0 when it cannot be read)."""
+    try:
+        return len(read_table(path, ())[1])
+    except TableError:
+        return 0

@@ -12,6 +12,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 MAX_CALLBACK_BYTES = 64
+# Kinds of message besides text, photos and contact cards, as the adapters
+# name them; each gets an answer (handlers/media.py).
+MEDIA_KINDS = (
+    "voice",
+    "audio",
+    "video",
+    "video_note",
+    "animation",
+    "sticker",
+    "location",
+    "document",
+    "photo_document",
+    "poll",
+    "dice",
+    "other",
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,12 @@ class Inbound:
     in_staff_chat: bool = False
     is_staff: bool = False
     username: str | None = None  # the sender's @handle, if any (staff roster for /assign)
+    # What else the message carried: one of MEDIA_KINDS (text and photos aside), the
+    # message's own id (for copyMessage) and a shared location (lat, lon).
+    media: str | None = None
+    message_id: int | None = None
+    location: tuple[float, float] | None = None
+    thread_id: int | None = None  # the forum topic it was typed in (None: General)
 
 
 @dataclass(frozen=True)
@@ -75,6 +97,9 @@ class Reply:
     `edit_message_id` edits that message instead of sending a new one.
     `ticket_id` marks a staff message relayed to the owner: the sender records
     the delivered message id so the owner's reply finds the ticket.
+    `copy_from` (chat_id, message_id) is a message (a staff member's photo, voice
+    note, file...) copied to the chat (copyMessage) with `text` as its caption
+    ("" drops the caption it had).
     `key`, `priority`, `expires_at` are for the outbox (handlers/outbox.py): a
     scheduled message's idempotency key (once per chat), its priority when it is
     not the desk's own, and when it goes stale unsent.
@@ -89,6 +114,7 @@ class Reply:
     photo: str | None = None
     edit_message_id: int | None = None
     ticket_id: int | None = None
+    copy_from: tuple[int, int] | None = None
     key: str | None = None
     priority: int | None = None
     expires_at: datetime | None = None
@@ -101,6 +127,9 @@ class StaffNotice:
 
     `edit_message_id` edits that message in place (a card, or a paged list).
     `image` is a PNG (the monthly chart) sent as a photo right after the text.
+    `copy_from` (chat_id, message_id) is an owner's message (a voice message, a
+    video, a file...) copied right after the text (copyMessage), as a reply to it.
+    `thread_id` posts it in that forum topic (an answer to a command typed there).
     `key`, `priority`, `expires_at`: as for `Reply`.
     """
 
@@ -114,6 +143,8 @@ class StaffNotice:
     chat_id: int | None = None
     edit_message_id: int | None = None
     image: bytes | None = None
+    copy_from: tuple[int, int] | None = None
+    thread_id: int | None = None  # the forum topic to post in (None: General)
     key: str | None = None
     priority: int | None = None
     expires_at: datetime | None = None

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from handlers import kpi
 from handlers.calendar import Calendar
-from handlers.i18n import N_, t
+from handlers.i18n import N_, t, tn
 from handlers.messages import Outcome, StaffNotice
 from handlers.text import local_time
 from handlers.tickets import CATEGORY_LABEL, KIND_LABEL
@@ -78,17 +78,19 @@ def report_text(k: kpi.Kpis, lang: str) -> str:
         "  " + _breakdown(k.resolved_by_kind, kind_label, lang, KIND_ORDER),
         "  " + _breakdown(k.resolved_by_category, category_label, lang),
         "",
-        t(
+        tn(
             lang,
+            "First staff response ({n} ticket): median {p50}, 90th percentile {p90}",
             "First staff response ({n} tickets): median {p50}, 90th percentile {p90}",
-            n=k.first_response.count,
+            k.first_response.count,
             p50=duration(k.first_response.p50, lang),
             p90=duration(k.first_response.p90, lang),
         ),
-        t(
+        tn(
             lang,
+            "Resolution ({n} ticket): median {p50}, 90th percentile {p90}",
             "Resolution ({n} tickets): median {p50}, 90th percentile {p90}",
-            n=k.resolution.count,
+            k.resolution.count,
             p50=duration(k.resolution.p50, lang),
             p90=duration(k.resolution.p90, lang),
         ),
@@ -140,7 +142,7 @@ def monthly_report(
     if chart:
         from handlers.report_chart import render_png  # matplotlib loads only when needed
 
-        image = render_png(figures, lang=config.language)
+        image = render_png(figures, lang=config.language, font=config.chart_font)
     return Outcome(staff=[StaffNotice(text=report_text(figures, config.language), image=image)])
 
 
@@ -148,19 +150,20 @@ REPORT_TIME = time(9, 30)
 REPORT_KEY = "report:"  # the outbox key of a scheduled report: report:YYYY-MM
 
 
-def first_working_day(year: int, month: int, is_holiday: Callable[[date], bool]) -> date:
-    """The first weekday of the month that is not a public holiday."""
+def first_working_day(year: int, month: int, is_working_day: Callable[[date], bool]) -> date:
+    """The first working day of the month (`Calendar.is_working_day`: a make-up
+    Sunday such as 4 January 2026 counts)."""
     day = date(year, month, 1)
-    while day.weekday() >= 5 or is_holiday(day):
+    while not is_working_day(day):
         day += timedelta(days=1)
     return day
 
 
-def report_due(local_now: datetime, is_holiday: Callable[[date], bool]) -> kpi.Month | None:
+def report_due(local_now: datetime, is_working_day: Callable[[date], bool]) -> kpi.Month | None:
     """The month whose report is due at this local moment: the last full month, from
     09:30 on the first working day; None on any other day."""
     today = local_now.date()
-    if today != first_working_day(today.year, today.month, is_holiday):
+    if today != first_working_day(today.year, today.month, is_working_day):
         return None
     if local_now.time() < REPORT_TIME:
         return None
@@ -175,7 +178,7 @@ def post_due(
     missed while the service was down is not made up (`/report` gives it any time)."""
     if config.staff_chat_id is None:
         return Outcome()
-    month = report_due(calendar.local(now), calendar.is_holiday)
+    month = report_due(calendar.local(now), calendar.is_working_day)
     if month is None:
         return Outcome()
     key = f"{REPORT_KEY}{month}"
@@ -186,7 +189,7 @@ def post_due(
     figures = kpi.compute(session, month, config=config, now=now)
     notice = StaffNotice(
         report_text(figures, config.language),
-        image=render_png(figures, lang=config.language),
+        image=render_png(figures, lang=config.language, font=config.chart_font),
         key=key,
         priority=outbox.SCHEDULED,
         expires_at=calendar.next_midnight(now),

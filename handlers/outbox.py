@@ -14,8 +14,11 @@ Rules decided here:
   that row's message (`ref_id`), whether or not it has been sent yet, and a
   notice about a ticket whose card is still queued goes under the card once
   it is posted;
-- photos and an image (the monthly chart) are rows of their own, under the
-  text they belong to.
+- photos, an image (the monthly chart) and a copied message (an owner's
+  voice note) are rows of their own, under the text they belong to; a reply
+  that copies a message (a staff member's photo to the owner) is a `copy` row
+  with the reply's text as its caption;
+- a notice's forum topic (`thread_id`) is in its payload.
 """
 
 from __future__ import annotations
@@ -74,6 +77,8 @@ def reply_row(reply: Reply, *, priority: int, now: datetime) -> dict[str, Any]:
     row.update(key=reply.key, expires_at=reply.expires_at)
     if reply.edit_message_id is not None:
         row["kind"] = "edit"
+    elif reply.copy_from is not None:
+        row["kind"] = "copy"
     if reply.ticket_id is not None:
         row.update(role="relay", ticket_id=reply.ticket_id)
     return row
@@ -91,6 +96,8 @@ def _notice(
     payload: dict[str, Any] = {"text": notice.text}
     if notice.buttons:
         payload["buttons"] = encode_keyboard(notice.buttons)
+    if notice.thread_id is not None:
+        payload["thread_id"] = notice.thread_id
     row = _row(channel, address, payload, level, now=now)
     row.update(ticket_id=notice.ticket_id, key=notice.key, expires_at=notice.expires_at)
     card = outbox.card_of(session, notice.ticket_id) if notice.ticket_id is not None else None
@@ -113,13 +120,15 @@ def _notice(
     if row_id is None:
         return 0
     caption = f"📷 #{notice.ticket_id}" if notice.ticket_id else "📷"
-    under = [{"photo": file_id, "caption": caption} for file_id in notice.photos]
+    under = [("photo", {"photo": file_id, "caption": caption}) for file_id in notice.photos]
+    if notice.copy_from is not None:  # an owner's voice message, video, file... (caption kept)
+        under.append(("copy", {"copy_from": list(notice.copy_from)}))
     if notice.image is not None:
         image = base64.b64encode(notice.image).decode()
-        under.append({"image": image, "caption": notice.text.split("\n", 1)[0]})
-    for media in under:
+        under.append(("photo", {"image": image, "caption": notice.text.split("\n", 1)[0]}))
+    for kind, media in under:
         photo = _row(channel, address, media, level, now=now)
-        photo.update(kind="photo", ref_id=row_id, ticket_id=notice.ticket_id)
+        photo.update(kind=kind, ref_id=row_id, ticket_id=notice.ticket_id)
         photo["expires_at"] = notice.expires_at
         outbox.add(session, photo)
     return 1 + len(under)
@@ -135,6 +144,8 @@ def _reply_payload(reply: Reply) -> dict[str, Any]:
         payload["photo"] = reply.photo
     if reply.edit_message_id is not None:
         payload["message_id"] = reply.edit_message_id
+    if reply.copy_from is not None:
+        payload["copy_from"] = list(reply.copy_from)  # `text` is the copy's caption
     return payload
 
 

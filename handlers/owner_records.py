@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from handlers.bills import ITEM_LABEL
 from handlers.i18n import t
+from handlers.render import render
 from handlers.text import esc, local_time, money
 from handlers.tickets import KIND_ICON, STATUS_LABEL
 from handlers.turn import DeskConfig
@@ -46,7 +47,7 @@ def lookup(session: Session, query: str, *, config: DeskConfig, now: datetime) -
     if len(owners) > 1:
         lines = [t(lang, "{n} owners match; be more precise:", n=min(len(owners), MAX_LIST))]
         for owner in owners[:MAX_LIST]:
-            units = ", ".join(u.code for u in owner_store.units_of(session, owner.id)) or "—"
+            units = esc(", ".join(u.code for u in owner_store.units_of(session, owner.id)) or "—")
             lines.append(f"• {esc(owner.name)} · {units} · {esc(owner.phone)}")
         return "\n".join(lines)
     return record(session, owners[0], config=config)
@@ -57,17 +58,20 @@ def record(session: Session, owner: Owner, *, config: DeskConfig) -> str:
     units = owner_store.units_of(session, owner.id)
     lines = [
         f"👤 <b>{esc(owner.name)}</b> · {esc(owner.phone)}",
-        t(lang, "Flats: {units}", units=", ".join(u.code for u in units) or "—"),
+        render(lang, "Flats: {units}", units=", ".join(u.code for u in units) or "—"),
     ]
     bindings = list(session.exec(select(Binding).where(Binding.owner_id == owner.id)))
     if not bindings:
         lines.append(t(lang, "Telegram: not bound"))
     for b in bindings:
-        state = (
-            t(lang, "bound {when}", when=local_time(b.bound_at, tz, "%Y-%m-%d"))
-            if b.reachable
-            else t(lang, "unreachable (blocked the bot)")
-        )
+        if b.ended_at is not None:
+            state = t(
+                lang, "link ended {when} (moved out)", when=local_time(b.ended_at, tz, "%Y-%m-%d")
+            )
+        elif b.reachable:
+            state = t(lang, "bound {when}", when=local_time(b.bound_at, tz, "%Y-%m-%d"))
+        else:
+            state = t(lang, "unreachable (blocked the bot)")
         lines.append(t(lang, "Telegram: {state}", state=state))
 
     open_tickets = ticket_store.open_for_user(
@@ -92,7 +96,7 @@ def record(session: Session, owner: Owner, *, config: DeskConfig) -> str:
     )
     for bill in unpaid[:MAX_LIST]:
         lines.append(
-            f"• {codes.get(bill.unit_id, '?')} {esc(bill.period)} "
+            f"• {esc(codes.get(bill.unit_id, '?'))} {esc(bill.period)} "
             f"{t(lang, ITEM_LABEL.get(bill.item, 'Other'))} {money(bill.amount_fen, lang)}"
             f" · {t(lang, 'due {date}', date=bill.due_date.isoformat())}"
         )

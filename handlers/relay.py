@@ -22,13 +22,17 @@ Everything anyone typed is escaped before it reaches Telegram HTML.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from sqlmodel import Session
 
 from handlers import tickets
 from handlers.i18n import t
+from handlers.media import copy_ref, media_label
 from handlers.messages import Outcome, Reply
+from handlers.render import render
 from handlers.text import esc, excerpt
 from handlers.turn import DeskConfig, Turn
 from storage import conversations
@@ -37,6 +41,21 @@ from storage import tickets as ticket_store
 from storage.models import Ticket
 
 CLOSED = ("resolved", "closed")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A staff member's photo, video, voice note, file or sticker: `kind` (a photo is
+    "photo", the rest as handlers/messages.Inbound.media names them) and the message to
+    copy, (chat_id, message_id)."""
+
+    kind: str
+    message: tuple[int, int]
+
+
+# Kinds Telegram lets carry a caption: the signature goes on the media itself.
+CAPTIONED = frozenset({"photo", "video", "voice", "audio", "document", "photo_document"})
+MAX_CAPTION = 1000  # under Telegram's 1,024
 
 
 def staff_to_owner(
@@ -48,8 +67,10 @@ def staff_to_owner(
     staff_id: int,
     staff_name: str,
     now: datetime,
+    attachment: Attachment | None = None,
 ) -> Outcome:
-    """Send a staff member's words to the ticket's owner and record them."""
+    """Send a staff member's words (and photo, voice note, file...) to the ticket's owner,
+    signed like every staff message, and record them."""
     text = text.strip()
     tickets.staff_event(
         session,
@@ -58,7 +79,7 @@ def staff_to_owner(
         staff_id=staff_id,
         staff_name=staff_name,
         now=now,
-        detail=text,
+        detail=" ".join(filter(None, [f"[{attachment.kind}]" if attachment else "", text])),
     )
     if ticket.first_response_at is None:
         ticket.first_response_at = now
@@ -70,23 +91,22 @@ def staff_to_owner(
         if conv.handoff_ticket_id is None:
             conv.handoff_ticket_id = ticket.id
             conversations.set_state(conv, None)
-    body = t(
-        ticket.language,
-        "<b>Service centre · {name}</b>: {text}",
-        name=esc(staff_name),
-        text=esc(text),
+    body = render(
+        ticket.language, "<b>Service centre · {name}</b>: {text}", name=staff_name, text=text
     )
-    return Outcome(
-        replies=[
-            Reply(
-                chat_id=ticket.chat_id,
-                channel=ticket.channel,
-                text=body,
-                language=ticket.language,
-                ticket_id=ticket.id,
-            )
-        ]
+    to_owner = partial(
+        Reply,
+        chat_id=ticket.chat_id,
+        channel=ticket.channel,
+        language=ticket.language,
+        ticket_id=ticket.id,
     )
+    if attachment is None:
+        return Outcome(replies=[to_owner(text=body)])
+    if attachment.kind in CAPTIONED and len(body) <= MAX_CAPTION:
+        return Outcome(replies=[to_owner(text=body, copy_from=attachment.message)])
+    # a sticker or video note takes no caption; a long text does not fit in one
+    return Outcome(replies=[to_owner(text=body), to_owner(text="", copy_from=attachment.message)])
 
 
 def owner_to_staff(turn: Turn, ticket: Ticket) -> None:
@@ -97,9 +117,18 @@ def owner_to_staff(turn: Turn, ticket: Ticket) -> None:
     head = f"💬 #{ticket.id} {esc(who)}"
     if ticket.status in CLOSED:
         head += " · " + t(turn.config.language, "(ticket resolved)")
-    notice = f"{head}: {excerpt(text) if text else '📷'}"
+    what = media_label(turn)
+    notice = f"{head}: {excerpt(text) if text else what}"
     photos = turn.inbound.photos
-    tickets.owner_event(turn, ticket, "message_in", text or None, notice=notice, photos=photos)
+    tickets.owner_event(
+        turn,
+        ticket,
+        "message_in",
+        text or what,
+        notice=notice,
+        photos=photos,
+        copy_from=copy_ref(turn),
+    )
     for file_id in photos:
         ticket_store.add_photo(turn.session, ticket, file_id)
 

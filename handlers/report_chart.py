@@ -3,25 +3,32 @@
 Four panels on a 1200×800 px image: tickets opened and resolved by kind,
 tickets opened by category, first-response and resolution times (median and
 90th percentile, in hours), and the four rates. Labels follow
-PROPDESK_LANGUAGE when a CJK-capable font is installed; without one, Chinese
-would render as empty boxes, so the chart is labelled in English.
+PROPDESK_LANGUAGE. Chinese is drawn with the font file PROPDESK_CHART_FONT
+names, else Noto Sans SC (SIL OFL), which comes with the product's own
+dependencies (the `pylopdf-fonts-zh-cn` package), else an installed CJK
+family. The file is registered with matplotlib's font manager in this process
+(`addfont`), so no font cache has to be rebuilt. Only when no font can draw
+Chinese is the chart labelled in English, and the log says so.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import textwrap
 from functools import cache
+from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from handlers import kpi
-from handlers.i18n import t
+from handlers.i18n import N_, t
 from handlers.monthly import KIND_ORDER, category_label, duration, kind_label
 
 WIDTH_PX, HEIGHT_PX, DPI = 1200, 800, 100
@@ -37,38 +44,67 @@ CJK_FAMILIES = (
     "AR PL UMing CN",
 )
 OPENED, RESOLVED, P50, P90, RATE = "#4C72B0", "#55A868", "#8172B2", "#C44E52", "#DD8452"
+MEDIAN, PERCENTILE_90 = N_("Median"), N_("90th percentile")
+# Bars reach at most 1/HEADROOM of a panel's height: the legend's row sits above them.
+HEADROOM = 1.6
+log = logging.getLogger(__name__)
+
+
+def bundled_font() -> Path | None:
+    """Noto Sans SC from the `pylopdf-fonts-zh-cn` dependency, if it is installed."""
+    try:
+        import pylopdf_fonts_zh_cn
+    except ImportError:
+        return None
+    path = pylopdf_fonts_zh_cn.sans_path()
+    return path if path.is_file() else None
 
 
 @cache
-def cjk_font() -> str | None:
-    """The first installed font family able to draw Chinese, if any."""
+def cjk_font(path: str | None = None) -> str | None:
+    """The family name of a font able to draw Chinese: the file `path`
+    (PROPDESK_CHART_FONT), else the bundled Noto Sans SC, else an installed CJK family;
+    None when there is none."""
+    for candidate in (path, bundled_font()):
+        if candidate:
+            font_manager.fontManager.addfont(str(candidate))
+            return font_manager.FontProperties(fname=str(candidate)).get_name()
     installed = {f.name for f in font_manager.fontManager.ttflist}
     return next((family for family in CJK_FAMILIES if family in installed), None)
 
 
-def render_png(k: kpi.Kpis, *, lang: str = "zh") -> bytes:
-    font = cjk_font()
-    if lang != "en" and font is None:
+def render_png(k: kpi.Kpis, *, lang: str = "zh", font: str | None = None) -> bytes:
+    """The chart as PNG bytes, 1200×800; `font` is a font file for Chinese (optional)."""
+    fig = figure(k, lang=lang, font=font)
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=DPI)  # no bbox_inches: the size stays exact
+    return out.getvalue()
+
+
+def figure(k: kpi.Kpis, *, lang: str = "zh", font: str | None = None) -> Figure:
+    """The chart's matplotlib Figure (drawn, so its texts have their final places)."""
+    family = cjk_font(font)
+    if lang != "en" and family is None:
+        log.warning("no font can draw Chinese (set PROPDESK_CHART_FONT): the chart is in English")
         lang = "en"
-    rc = {"font.family": [font, "DejaVu Sans"]} if font else {}
+    rc = {"font.family": [family, "DejaVu Sans"]} if family else {}
     with matplotlib.rc_context(rc):
         fig = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
+        FigureCanvasAgg(fig)
         axes = fig.subplots(2, 2)
         fig.suptitle(
             t(lang, "Service KPIs {month}", month=str(k.month))
             + "  ·  "
             + t(lang, "Overdue at month end: {n}", n=len(k.overdue)),
-            fontsize=15,
-            fontweight="bold",
+            fontsize=15,  # regular weight: the bundled Noto Sans SC has no bold
         )
         _by_kind(axes[0][0], k, lang)
         _by_category(axes[0][1], k, lang)
         _times(axes[1][0], k, lang)
         _rates(axes[1][1], k, lang)
         fig.subplots_adjust(left=0.08, right=0.97, top=0.9, bottom=0.08, hspace=0.38, wspace=0.4)
-        out = io.BytesIO()
-        fig.savefig(out, format="png", dpi=DPI)  # no bbox_inches: the size stays exact
-    return out.getvalue()
+        fig.canvas.draw()  # inside the font context: texts are laid out with its font
+    return fig
 
 
 def _by_kind(ax, k: kpi.Kpis, lang: str) -> None:
@@ -82,8 +118,8 @@ def _by_kind(ax, k: kpi.Kpis, lang: str) -> None:
     ax.bar_label(bars2, padding=2)
     ax.set_xticks(list(xs), [textwrap.fill(kind_label(x, lang), 12) for x in kinds])
     ax.set_title(t(lang, "Tickets by kind (opened {o}, resolved {r})", o=k.opened, r=k.resolved))
-    ax.legend(loc="upper right")
-    ax.set_ylim(0, max([*opened, *resolved, 1]) * 1.25)
+    ax.legend(loc="upper center", ncols=2, frameon=False)
+    ax.set_ylim(0, max([*opened, *resolved, 1]) * HEADROOM)
     ax.yaxis.get_major_locator().set_params(integer=True)
 
 
@@ -108,7 +144,8 @@ def _times(ax, k: kpi.Kpis, lang: str) -> None:
     ]
     ax.set_title(t(lang, "Time taken, hours (median and 90th percentile)"))
     xs = range(len(groups))
-    for offset, attr, colour, label in ((-0.2, "p50", P50, "p50"), (0.2, "p90", P90, "p90")):
+    series = ((-0.2, "p50", P50, t(lang, MEDIAN)), (0.2, "p90", P90, t(lang, PERCENTILE_90)))
+    for offset, attr, colour, label in series:
         values = [getattr(spread, attr) for _, spread in groups]
         bars = ax.bar(
             [x + offset for x in xs],
@@ -122,10 +159,11 @@ def _times(ax, k: kpi.Kpis, lang: str) -> None:
     hours = [v / 60 for _, s in groups for v in (s.p50, s.p90) if v]
     if hours and max(hours) / min(hours) > 20:  # minutes and days on one chart: log scale
         ax.set_yscale("log")
-        ax.set_ylim(min(hours) / 2, max(hours) * 4)
+        low = min(hours) / 2
+        ax.set_ylim(low, low * (max(hours) / low) ** HEADROOM)
     else:
-        ax.set_ylim(0, max([*hours, 1]) * 1.25)
-    ax.legend(loc="upper left")
+        ax.set_ylim(0, max([*hours, 1]) * HEADROOM)
+    ax.legend(loc="upper center", ncols=2, frameon=False)
 
 
 def _rates(ax, k: kpi.Kpis, lang: str) -> None:

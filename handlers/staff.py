@@ -5,7 +5,8 @@ In the staff chat:
 - a command (`/tickets`, `/ticket 12`, `/reply 12 …` — see COMMANDS and
   handlers/staff_commands.py) runs for members and is refused for anyone else;
 - a plain reply to any message about a ticket (its card, an owner message
-  relayed there, a history) goes to that ticket's owner (handlers/relay.py);
+  relayed there, a history) goes to that ticket's owner (handlers/relay.py),
+  a photo, video, voice note, file or sticker included;
 - anything else is colleagues talking among themselves: not for the desk.
 
 To add a command, add one line to COMMANDS: `"name": function(ctx, args) -> Outcome`.
@@ -14,19 +15,22 @@ To add a command, add one line to COMMANDS: `"name": function(ctx, args) -> Outc
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from sqlmodel import Session
 
 from handlers import announce, relay, staff_commands, tickets
 from handlers.i18n import t
-from handlers.messages import Inbound, Outcome
+from handlers.messages import Inbound, Outcome, StaffNotice
+from handlers.payloads import strict_int
 from handlers.staff_commands import StaffContext
 from handlers.turn import DeskConfig
 from storage import relay as relay_store
 from storage import tickets as ticket_store
 from storage.models import Ticket
 
-ACTIONS = {"tk": tickets.take, "rs": tickets.resolve}
+# Card buttons: take, resolve, and confirm an owner's withdrawal (handlers/cancel.py).
+ACTIONS = {"tk": tickets.take, "rs": tickets.resolve, "wc": tickets.withdraw}
 
 COMMANDS: dict[str, Callable[[StaffContext, str], Outcome]] = {
     "tickets": staff_commands.list_tickets,
@@ -41,6 +45,7 @@ COMMANDS: dict[str, Callable[[StaffContext, str], Outcome]] = {
     "announce": announce.staff_command,
     "help": staff_commands.show_help,
     "start": staff_commands.show_help,
+    "handback": staff_commands.handback,
 }
 
 
@@ -69,7 +74,8 @@ def button(session: Session, inbound: Inbound, *, config: DeskConfig, now) -> Ou
     if not _verified(session, inbound, now):
         return Outcome(callback_answer=_refused(lang))
     prefix, _, raw_id = inbound.callback.data.partition(":")
-    ticket = session.get(Ticket, int(raw_id)) if raw_id.isdigit() else None
+    number = strict_int(raw_id)
+    ticket = session.get(Ticket, number) if number is not None else None
     if prefix not in ACTIONS or ticket is None:
         return Outcome(callback_answer=t(lang, "This button is no longer valid."))
     return ACTIONS[prefix](
@@ -91,6 +97,34 @@ def page(session: Session, inbound: Inbound, *, config: DeskConfig, now) -> Outc
     return staff_commands.turn_page(ctx, inbound.callback.data)
 
 
+def welcome_back(session: Session, *, config: DeskConfig, now, channel: str) -> Outcome:
+    """The bot was added back to the staff chat: say what staff missed while it was out —
+    the open tickets, as `/tickets` lists them (their cards could not be posted)."""
+    assert config.staff_chat_id is not None
+    nobody = Inbound(channel=channel, chat_id=config.staff_chat_id, user_id=0)
+    ctx = StaffContext(session=session, inbound=nobody, config=config, now=now)
+    listing = staff_commands.tickets_page(ctx, staff_commands.TicketFilter(), 0)
+    back = t(
+        config.language,
+        "I'm back in this chat. While I was out, nothing could be posted here; "
+        "these tickets are open:",
+    )
+    return Outcome(staff=[replace(listing, text=f"{back}\n{listing.text}")])
+
+
+def in_thread(outcome: Outcome, thread_id: int, chat_id: int) -> Outcome:
+    """Staff messages answering something typed in a forum topic of `chat_id` go to that
+    topic; edits stay where they are, and a reply lands where the message it replies to is."""
+
+    def placed(notice: StaffNotice) -> StaffNotice:
+        elsewhere = notice.chat_id not in (None, chat_id)
+        if elsewhere or notice.edit_message_id or notice.reply_to_message_id:
+            return notice
+        return replace(notice, thread_id=thread_id)
+
+    return replace(outcome, staff=[placed(notice) for notice in outcome.staff])
+
+
 def on_message(
     session: Session,
     inbound: Inbound,
@@ -103,8 +137,9 @@ def on_message(
     text = inbound.text.strip()
     command, args = _command(text)
     ticket = None
+    attached = bool(inbound.photos or inbound.media) and inbound.message_id is not None
     if command is None:
-        if inbound.reply_to_message_id is None or not text:
+        if inbound.reply_to_message_id is None or not (text or attached):
             return Outcome()  # colleagues talking among themselves
         ticket = ticket_store.ticket_for_staff_message(
             session, chat_id=inbound.chat_id, message_id=inbound.reply_to_message_id
@@ -131,8 +166,15 @@ def on_message(
             staff_id=inbound.user_id,
             staff_name=ctx.staff_name,
             now=now,
+            attachment=_attachment(inbound) if attached else None,
         )
     return COMMANDS[command](ctx, args)
+
+
+def _attachment(inbound: Inbound) -> relay.Attachment:
+    assert inbound.message_id is not None
+    kind = "photo" if inbound.photos else inbound.media or "other"
+    return relay.Attachment(kind, (inbound.chat_id, inbound.message_id))
 
 
 def _command(text: str) -> tuple[str | None, str]:

@@ -34,10 +34,12 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from handlers import kpi, owner_records, relay, tickets
+from handlers import handoff, kpi, owner_records, relay, tickets
 from handlers.i18n import LANGUAGES, N_, t
 from handlers.messages import Button, Inbound, Keyboard, Outcome, StaffNotice
 from handlers.monthly import monthly_report
+from handlers.payloads import USER_ID_MAX, strict_int
+from handlers.render import Html, render
 from handlers.text import esc, excerpt, local_time
 from handlers.tickets import CATEGORY_LABEL, KIND_ICON, KIND_LABEL, STATUS_LABEL
 from handlers.turn import DeskConfig
@@ -68,8 +70,9 @@ class StaffContext:
     def staff_name(self) -> str:
         return self.inbound.user_name or str(self.inbound.user_id)
 
-    def tr(self, msgid: str, /, **values: object) -> str:
-        return t(self.lang, msgid, **values)
+    def tr(self, msgid: str, /, **values: object) -> Html:
+        """`msgid` in the staff language as Telegram HTML, every value escaped."""
+        return render(self.lang, msgid, **values)
 
 
 def say(text: str, *, ticket_id: int | None = None, buttons: Keyboard = ()) -> Outcome:
@@ -82,10 +85,10 @@ def _ticket(
 ) -> tuple[Ticket | None, str, Outcome | None]:
     """`N rest…` -> (ticket, rest, None), or (None, "", a message saying what is wrong)."""
     head, _, rest = args.partition(" ")
-    number = head.lstrip("#")
-    if not number.isdigit():
+    number = strict_int(head.lstrip("#"))
+    if number is None:
         return None, "", say(ctx.tr("Usage: {usage}", usage=usage))
-    ticket = ctx.session.get(Ticket, int(number))
+    ticket = ctx.session.get(Ticket, number)
     if ticket is None:
         return None, "", say(ctx.tr("There is no ticket #{number}.", number=number))
     if text_required and not rest.strip():
@@ -95,8 +98,8 @@ def _ticket(
 
 def _as_message(outcome: Outcome, ticket: Ticket) -> Outcome:
     """A transition's button answer becomes a one-line receipt in the chat."""
-    if outcome.callback_answer:
-        outcome.staff.append(StaffNotice(text=outcome.callback_answer, ticket_id=ticket.id))
+    if outcome.callback_answer:  # plain text, as a button's answer is: escaped for HTML
+        outcome.staff.append(StaffNotice(text=esc(outcome.callback_answer), ticket_id=ticket.id))
         outcome.callback_answer = None
     return outcome
 
@@ -176,9 +179,9 @@ class TicketFilter:
         return cls(
             kind=kind if kind in KIND_LABEL else None,
             category=category if category in CATEGORY_LABEL else None,
-            building=building if building.isdigit() else None,
+            building=building if strict_int(building, high=10**6) else None,
             overdue=overdue == "1",
-            assignee=int(assignee) if assignee.isdigit() else None,
+            assignee=strict_int(assignee, high=USER_ID_MAX),
         )
 
     def describe(self, lang: str) -> str:
@@ -219,7 +222,7 @@ def _line(session: Session, ticket: Ticket, lang: str, *, late: bool) -> str:
         state = esc(ticket.assignee_name)
     summary = ticket.description.strip().replace("\n", " ")
     return (
-        f"{KIND_ICON.get(ticket.kind, '•')} <b>#{ticket.id}</b> {unit.code if unit else '—'}"
+        f"{KIND_ICON.get(ticket.kind, '•')} <b>#{ticket.id}</b> {esc(unit.code if unit else '—')}"
         f" · {what} · {state}{' ⏰' if late else ''}\n   {excerpt(summary, SUMMARY)}"
     )
 
@@ -265,9 +268,10 @@ def turn_page(ctx: StaffContext, data: str) -> Outcome:
     _, _, rest = data.partition(":")
     raw_page, _, spec = rest.partition(":")
     callback = ctx.inbound.callback
-    if not raw_page.isdigit() or callback is None or callback.message_id is None:
+    page = strict_int(raw_page, low=0, high=10**6)
+    if page is None or callback is None or callback.message_id is None:
         return Outcome(callback_answer=ctx.tr("This button is no longer valid."))
-    notice = tickets_page(ctx, TicketFilter.decode(spec), int(raw_page))
+    notice = tickets_page(ctx, TicketFilter.decode(spec), page)
     edited = StaffNotice(
         text=notice.text,
         buttons=notice.buttons,
@@ -390,9 +394,11 @@ def assign(ctx: StaffContext, args: str) -> Outcome:
     if problem is not None:
         return problem
     if not who:
-        known = ", ".join(
-            esc(m.name) + (f" @{esc(m.username)}" if m.username else "") + f" ({m.user_id})"
-            for m in relay_store.roster(ctx.session)
+        known = Html(
+            ", ".join(
+                esc(m.name) + (f" @{esc(m.username)}" if m.username else "") + f" ({m.user_id})"
+                for m in relay_store.roster(ctx.session)
+            )
         )
         text = ctx.tr("Usage: {usage}", usage=usage)
         return say(text + ("\n" + ctx.tr("Staff I know: {names}", names=known) if known else ""))
@@ -402,8 +408,8 @@ def assign(ctx: StaffContext, args: str) -> Outcome:
         member = relay_store.find_staff(ctx.session, who)
         if member is not None:
             target_id, target_name = member.user_id, member.name
-        elif who.isdigit():
-            target_id, target_name = int(who), who
+        elif strict_int(who, high=USER_ID_MAX) is not None:
+            target_id, target_name = strict_int(who, high=USER_ID_MAX), who
         else:
             return say(
                 ctx.tr(
@@ -451,6 +457,16 @@ def _transition(
     return _as_message(outcome, ticket)
 
 
+def handback(ctx: StaffContext, args: str) -> Outcome:
+    """`/handback N`: the owner of ticket N goes back to the bot."""
+    ticket, _, problem = _ticket(ctx, args, "/handback N")
+    if problem is not None:
+        return problem
+    return handoff.hand_back(
+        ctx.session, ticket, config=ctx.config, staff_name=ctx.staff_name, now=ctx.now
+    )
+
+
 # --- records and reports ------------------------------------------------------------------
 
 
@@ -479,6 +495,7 @@ HELP = N_(
     "/note N text — internal note, never sent to the owner\n"
     "/assign N @name|user id|me — give the ticket to a colleague\n"
     "/resolve N · /reopen N [reason]\n"
+    "/handback N — the owner goes back to the bot\n"
     "/owner 3-2-502|name|phone — the owner's record\n"
     "/report [YYYY-MM] — the monthly service report\n"
     "/announce [--building B] [--at 2026-12-01T09:00] text — a notice to the owners"

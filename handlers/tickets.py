@@ -14,10 +14,11 @@ from sqlmodel import Session, select
 from handlers.i18n import N_, t
 from handlers.messages import Button, Keyboard, Outcome, Reply, StaffNotice
 from handlers.phones import mask_phone
+from handlers.render import render
 from handlers.text import esc, excerpt, local_time
 from handlers.turn import DeskConfig, Turn
 from storage import tickets as ticket_store
-from storage.models import Conversation, Owner, Ticket, Unit
+from storage.models import Conversation, Owner, Ticket, TicketEvent, Unit
 from storage.types import utcnow
 
 # Channels the desk answers only within a turn (a Rasa assistant calls its action
@@ -26,6 +27,11 @@ ONE_WAY_CHANNELS = frozenset({"rasa"})
 ONE_WAY_NOTE = N_(
     "📞 Came through the company assistant: messages from here do not reach the owner, "
     "please call them."
+)
+ONE_WAY_UNBOUND_NOTE = N_(
+    "📞 Came through the company assistant from someone not linked to a flat: messages "
+    "from here do not reach them. They were asked for a phone number; it arrives under "
+    "this card."
 )
 KIND_ICON = {"repair": "🔧", "complaint": "📣", "emergency": "🚨", "consultation": "👤"}
 KIND_LABEL = {
@@ -139,6 +145,22 @@ def open_for_owner(
     return ticket
 
 
+def _who(session: Session, ticket: Ticket, owner: Owner | None, lang: str) -> str:
+    """The owner and their phone: masked where staff can write back, in full (Telegram
+    makes it tappable) where they can only call or must call back at once (an
+    emergency); unbound, the conversation's name."""
+    if owner is not None:
+        full = ticket.channel in ONE_WAY_CHANNELS or ticket.kind == "emergency"
+        return f"{esc(owner.name)} {owner.phone if full else mask_phone(owner.phone)}"
+    if ticket.channel not in ONE_WAY_CHANNELS:
+        return t(lang, "unbound user")
+    opened = session.exec(
+        select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)
+    ).first()
+    name = opened.actor_name if opened and opened.actor_name else "—"
+    return t(lang, "unbound user") + f" ({esc(name)})"
+
+
 def card_text(session: Session, ticket: Ticket, *, config: DeskConfig) -> str:
     """The staff card: kind, number, flat, owner, what they said, where it stands."""
     lang = config.language
@@ -151,10 +173,10 @@ def card_text(session: Session, ticket: Ticket, *, config: DeskConfig) -> str:
         head += f" · {t(lang, CATEGORY_LABEL.get(ticket.category, 'Other'))}"
     if ticket.parent_id:
         head += " · " + t(lang, "follow-up of #{number}", number=ticket.parent_id)
-    who = esc(owner.name) + " " + mask_phone(owner.phone) if owner else t(lang, "unbound user")
+    who = _who(session, ticket, owner, lang)
     lines = [
         head,
-        t(lang, "Flat: {unit}", unit=unit.code if unit else "—") + " · " + who,
+        render(lang, "Flat: {unit}", unit=unit.code if unit else "—") + " · " + who,
         t(lang, "Opened: {when}", when=local_time(ticket.created_at, config.timezone)),
         "",
         excerpt(ticket.description),
@@ -162,17 +184,19 @@ def card_text(session: Session, ticket: Ticket, *, config: DeskConfig) -> str:
         t(lang, "Status: {status}", status=t(lang, STATUS_LABEL[ticket.status])),
     ]
     if ticket.channel in ONE_WAY_CHANNELS:
-        lines.append(t(lang, ONE_WAY_NOTE))
+        lines.append(t(lang, ONE_WAY_NOTE if owner else ONE_WAY_UNBOUND_NOTE))
     if ticket.assignee_name and ticket.taken_at:
         lines.append(
-            t(
+            render(
                 lang,
                 "Taken by {name} at {when}",
-                name=esc(ticket.assignee_name),
+                name=ticket.assignee_name,
                 when=local_time(ticket.taken_at, config.timezone),
             )
         )
-    if ticket.resolved_at and ticket.status in ("resolved", "closed"):
+    if ticket.status == "closed" and ticket_store.was_withdrawn(session, ticket.id):
+        lines.append(t(lang, "Withdrawn by the owner"))
+    elif ticket.resolved_at and ticket.status in ("resolved", "closed"):
         lines.append(
             t(lang, "Resolved at {when}", when=local_time(ticket.resolved_at, config.timezone))
         )
@@ -228,9 +252,16 @@ def open_of(turn: Turn) -> list[Ticket]:
 
 
 def under_card(
-    ticket: Ticket, text: str, *, urgent: bool = False, photos: tuple[str, ...] = ()
+    ticket: Ticket,
+    text: str,
+    *,
+    urgent: bool = False,
+    photos: tuple[str, ...] = (),
+    copy_from: tuple[int, int] | None = None,
+    buttons: Keyboard = (),
 ) -> StaffNotice:
-    """A staff notice about the ticket, posted as a reply to its card (in the card's chat)."""
+    """A staff notice about the ticket, posted as a reply to its card (in the card's chat);
+    `copy_from` copies an owner's message (voice, video, file...) right under it."""
     return StaffNotice(
         text=text,
         ticket_id=ticket.id,
@@ -238,6 +269,8 @@ def under_card(
         photos=photos,
         chat_id=ticket.staff_chat_id,
         reply_to_message_id=ticket.staff_message_id,
+        copy_from=copy_from,
+        buttons=buttons,
     )
 
 
@@ -250,6 +283,8 @@ def owner_event(
     notice: str | None = None,
     urgent: bool = False,
     photos: tuple[str, ...] = (),
+    copy_from: tuple[int, int] | None = None,
+    buttons: Keyboard = (),
 ) -> None:
     """Record what the owner of this turn did on the ticket; with `notice`, tell staff
     under the ticket's card."""
@@ -264,7 +299,11 @@ def owner_event(
         at=turn.now,
     )
     if notice is not None:
-        turn.staff(under_card(ticket, notice, urgent=urgent, photos=photos))
+        turn.staff(
+            under_card(
+                ticket, notice, urgent=urgent, photos=photos, copy_from=copy_from, buttons=buttons
+            )
+        )
 
 
 def staff_event(
@@ -466,7 +505,7 @@ def assign(
         staff_name=staff_name,
         now=now,
         owner_text=owner_text,
-        answer=t(lang, "#{number} assigned to {name}", number=ticket.id, name=esc(assignee_name)),
+        answer=t(lang, "#{number} assigned to {name}", number=ticket.id, name=assignee_name),
         detail=f"{assignee_name} ({assignee_id})",
     )
 
@@ -517,5 +556,45 @@ def reopen(
         owner_text=owner_text,
         answer=t(lang, "#{number} reopened", number=ticket.id),
         detail=reason,
+        actor=actor,
+    )
+
+
+def withdraw(
+    session: Session,
+    ticket: Ticket,
+    *,
+    config: DeskConfig,
+    staff_id: int | None,
+    staff_name: str,
+    now: datetime | None = None,
+    actor: str = "staff",
+) -> Outcome:
+    """Close the ticket as withdrawn by its owner: card updated (no more buttons), the
+    owner told its number, any hand-off on it ended. Staff confirm this for a ticket
+    somebody has taken (the `wc:<id>` button); the owner's own withdrawal of an untaken
+    ticket runs it with actor "owner"."""
+    now = now or utcnow()
+    lang = config.language
+    if ticket.status not in ticket_store.OPEN_STATUSES:
+        return Outcome(callback_answer=t(lang, "This ticket is already resolved"))
+    ticket.status = "closed"
+    ticket.closed_at = now
+    ticket.chase_at = None
+    end_handoff(session, ticket)
+    return _changed(
+        session,
+        ticket,
+        "withdrawn",
+        config=config,
+        staff_id=staff_id,
+        staff_name=staff_name,
+        now=now,
+        owner_text=t(
+            ticket.language,
+            "Ticket #{number} is withdrawn; the service centre knows not to come.",
+            number=ticket.id,
+        ),
+        answer=t(lang, "#{number} withdrawn", number=ticket.id),
         actor=actor,
     )

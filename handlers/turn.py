@@ -8,11 +8,15 @@ from typing import Any, Protocol
 
 from sqlmodel import Session
 
-from handlers.i18n import t
 from handlers.messages import Inbound, Keyboard, Outcome, Reply, StaffNotice
+from handlers.render import Html, render
 from nlu.types import Parse
 from storage import conversations
 from storage.models import Binding, Conversation, Owner
+
+# Conversation data that outlives a step: the last messages (a hand-off's context), a
+# report set aside for a new request (handlers/report.py) and /start's deep-link payload.
+KEPT = ("recent", "parked", "deep_link")
 
 
 class Understands(Protocol):
@@ -42,6 +46,15 @@ class DeskConfig:
     chase_emergency_minutes: int = 10
     complaint_reply_hours: int = 24
     staff_channel: str = ""  # the channel of the staff chat ("": the inbound's own)
+    office_hours: str = "08:00-20:00"  # local "HH:MM-HH:MM" when a person answers hand-offs
+    handoff_idle_minutes: int = 30  # a hand-off no staff member answers returns to the bot
+    # Emergency numbers by service (police, fire, ambulance); China's by default.
+    emergency_numbers: tuple[tuple[str, str], ...] = (
+        ("police", "110"),
+        ("fire", "119"),
+        ("ambulance", "120"),
+    )
+    chart_font: str | None = None  # PROPDESK_CHART_FONT: a font file for the chart's Chinese
 
 
 @dataclass
@@ -58,8 +71,9 @@ class Turn:
     lang: str
     outcome: Outcome = field(default_factory=Outcome)
 
-    def tr(self, msgid: str, /, **values: object) -> str:
-        return t(self.lang, msgid, **values)
+    def tr(self, msgid: str, /, **values: object) -> Html:
+        """`msgid` in the owner's language as Telegram HTML, every value escaped."""
+        return render(self.lang, msgid, **values)
 
     def say(self, text: str, *, buttons: Keyboard = (), menu: str | None = None) -> None:
         self.outcome.replies.append(
@@ -81,10 +95,10 @@ class Turn:
         return conversations.get_data(self.conv)
 
     def set_step(self, step: str | None, data: dict[str, Any] | None = None) -> None:
-        """Move to `step` with `data`; without data only the recent-messages context stays."""
-        if data is None:
-            data = {k: v for k, v in self.data.items() if k == "recent"}
-        conversations.set_state(self.conv, step, data)
+        """Move to `step` with `data`; what outlives every step (KEPT: the recent
+        messages, a report set aside, the deep-link payload) stays unless `data` sets it."""
+        kept = {k: v for k, v in self.data.items() if k in KEPT}
+        conversations.set_state(self.conv, step, {**kept, **(data or {})})
 
     @property
     def compound(self) -> str:

@@ -21,7 +21,7 @@ class EmergencyCheck:
     """The outcome of the rule layer for one message."""
 
     fired: bool
-    hazard: str | None = None  # gas, fire, trapped, flood, electrical, injury, falling, intruder
+    hazard: str | None = None  # one of EMERGENCY_KINDS, or "mention" for an info-only frame
     suppressed_by: str | None = None  # negated, reference, hypothetical, info
 
     @property
@@ -41,6 +41,19 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "gas",
         _rx(
+            rf"{_GAS_ZH}(?:灶|表|管|管道|阀|阀门|热水器|罐)?.{{0,10}}(?:嘶嘶|呲呲|滋滋|有(?:一)?股(?:怪)?味|有味道|味道很?(?:大|重|冲))",
+            r"(?:smell|odou?r|whiff)\w*.{0,25}(?:like|of) gas|gas.{0,20}(?:smell|odou?r)",
+            r"臭鸡蛋(?:的)?(?:味|气味)",
+            rf"{_GAS_ZH}.{{0,6}}(?:管|管道|阀|表).{{0,6}}(?:钻破|挖断|挖破|打穿|弄破|破了|断了|裂了|嘶嘶|呲呲)",
+            rf"(?:钻破|挖断|挖破|打穿|弄破|挖到)了?.{{0,4}}{_GAS_ZH}",
+            rf"{_GAS_ZH}.{{0,8}}(?:有|一股|好大|很冲|冲鼻).{{0,2}}(?:味|气味)",
+            rf"{_GAS_ZH}.{{0,8}}(?:头晕|头疼|恶心)",
+            r"rotten[- ]eggs? (?:smell|odou?r)|smell(?:s|ing)? (?:of|like) rotten eggs?",
+            r"(?:drill(?:ed)?|dug|cut|hit|damaged|broke|punctured)\s+(?:through\s+|into\s+)?(?:a|the|our)\s+gas\s+(?:pipe|line|main)",
+            r"gas (?:pipe|line|main)\b.{0,30}(?:hiss|leak|smell|broken|burst|damaged|cut)",
+            r"gas meter\b.{0,30}(?:hiss|leak|smell)",
+            r"hissing.{0,20}gas|gas.{0,20}hissing",
+            r"carbon monoxide (?:detector|alarm)",
             rf"{_GAS_ZH}\s*(?:的)?\s*(?:味|臭|漏|泄|外泄|泄露|泄漏|跑气|报警器(?:一直|在)?响)",
             rf"(?:闻到|有|一股|好大的?|很大的?|好浓的?|浓浓的?)\s*{_GAS_ZH}",
             r"漏气(?!门|嘴)",
@@ -59,6 +72,12 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "fire",
         _rx(
+            r"大火|火很大|火势|烧得很厉害",
+            r"自燃",
+            r"(?:起火|着火)了?.{0,4}灭不(?:掉|了)",
+            r"(?:smoke|fire) alarm.{0,20}(?:scream|going off|won\'t stop).{0,40}(?:burn|smoke)|(?:burn|smoke).{0,40}alarm.{0,10}(?:scream|going off)",
+            r"thick smoke|black smoke|smoke (?:is\s+)?(?:pouring|billowing)",
+            r"(?:bin room|flat|car|bike|e-bike|scooter|kitchen|building)\s+(?:is\s+)?on fire",
             r"(?<![打点不没])着火",
             r"起火",
             r"失火",
@@ -96,6 +115,14 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "trapped",
         _rx(
+            rf"{_LIFT_ZH}.{{0,12}}(?:掉|坠|冲顶|蹲底|卡在.{{0,4}}中间).{{0,10}}(?:人|我|我们).{{0,4}}(?:在|还在)?里",
+            rf"{_LIFT_ZH}.{{0,12}}门.{{0,4}}(?:打不开|开不了).{{0,10}}(?:里面|里头).{{0,4}}(?:有|关着|还有)",
+            r"(?:锁|关|反锁)在.{1,6}(?:里|里面)?.{0,4}(?:出不去|出不来)",
+            r"(?:shut|locked|stuck|jammed) in (?:the |an? )?(?:lift|elevator|room|basement|bin room|storeroom|garage|stairwell)\b",
+            rf"{_LIFT_EN}.{{0,40}}(?:jammed|stuck|stopped|broke|dropped).{{0,30}}(?:we\'?re|i\'?m|we are|i am|people|someone|a man|a woman|kids?|child) (?:are |is )?(?:still )?inside",
+            rf"{_LIFT_EN}.{{0,30}}doors? (?:won\'?t|will not|don\'?t|can\'?t) open.{{0,30}}(?:someone|a man|a woman|people|kids?|child|my \w+|we|i) (?:is |are |am )?(?:inside|in there|in it)",
+            rf"(?:locked|shut|stuck)\s+inside\s+(?:the\s+)?{_LIFT_EN}",
+            r"(?:can\'?t|cannot) get out",
             rf"{_LIFT_ZH}.{{0,12}}(?:有人|里面有|关着|困|被关|出不来|下不来|人在里面|孩子在里面|老人在里面)",
             rf"(?:被?困|被?关|卡)(?:在|住在)?{_LIFT_ZH}",
             r"困电梯",
@@ -104,7 +131,6 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"困住",
             rf"(?:关|锁)在{_LIFT_ZH}",
             r"出不来了",
-            r"救命",
             rf"{_LIFT_ZH}.{{0,16}}(?:我们|我|人|孩子|老人|小孩).{{0,4}}(?:出不去|出不来|下不来)",
             rf"(?:stuck|trapped|locked)\s+(?:inside\s+|in\s+)(?:the\s+|a\s+|an\s+)?{_LIFT_EN}",
             r"(?:i'?m|we'?re|i am|we are|someone|somebody|people|person|kids?|child|children|"
@@ -114,14 +140,23 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\s+(?:is\s+|are\s+|got\s+|get\s+|has been\s+|have been\s+)?(?:stuck|trapped)\b",
             rf"{_LIFT_EN}.{{0,40}}(?:with (?:someone|people|me|us|my \w+|a \w+) (?:inside|in it)|people inside|someone inside|(?:are|is) (?:stuck|trapped) inside)",
             r"\btrapped\b",
-            r"\bhelp me\b",
-            r"^\s*help\s*!+",
-            r"\bsos\b",
         ),
     ),
     (
         "flood",
         _rx(
+            r"水管.{0,3}(?:裂|爆开|爆裂)",
+            r"(?:热|冷|自来)?水管(?:子)?(?:爆|炸)开",
+            r"水.{0,6}没过(?:脚|脚面|脚踝|膝盖)",
+            r"(?:家里|屋里|房间)进水了.{0,10}(?:泡|淹|全湿)",
+            r"(?:水从|水往).{0,8}(?:往下|下来).{0,4}(?:倒|灌|涌|冲)",
+            r"(?:总阀|水阀|阀门)(?:关不住|关不上|关不了|坏了).{0,10}水",
+            r"水越来越(?:多|深|大)",
+            r"under (?:a foot|\d+\s*(?:cm|inches)|knee-deep|ankle-deep)?\s*(?:of\s+)?water",
+            r"(?:a foot|inches|knee-deep|ankle-deep) of water",
+            r"(?:can\'?t|cannot) (?:shut|turn) (?:off )?the water.{0,20}(?:rising|everywhere|pouring|off)",
+            r"water (?:is )?(?:rising|pouring in|flooding in)",
+            r"pipe.{0,20}(?:burst|split|exploded)",
             r"水管(?:子)?(?:突然)?(?:爆|炸|裂开|断了|崩)",
             r"爆管",
             r"管子爆",
@@ -155,8 +190,17 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
-        "electrical",
+        "water_electric",
         _rx(
+            r"(?:漏|渗|流|进|喷|淋)(?:水)?(?:到|进|在)?.{0,8}(?:电箱|电表箱|配电箱|电闸|插座|开关|灯座|灯具)",
+            r"水.{0,8}(?:灯|吊灯|灯座|灯具|电箱|电表|插座|开关|配电箱).{0,6}(?:流|滴|渗|漏|进|泡)",
+            r"(?:灯|吊灯|灯座|灯具|电箱|电表|插座|开关|配电箱).{0,6}(?:进水|滴水|渗水|往下滴|流水|泡在水)",
+            r"冒火星|火星子",
+            r"(?:摸|碰).{0,6}(?:麻手|麻了|电了一下)|被电了",
+            r"(?:配电箱|电箱|电表箱|插座|开关).{0,8}(?:噼里啪啦|啪啪|滋滋)",
+            r"water.{0,30}(?:light fitting|light fixture|ceiling light|lamp|socket|outlet|fuse box|switch|meter box)|(?:light fitting|light fixture|ceiling light|socket|outlet|fuse box|switch) (?:is )?(?:full of|dripping|leaking) water",
+            r"got (?:a |an )?(?:electric )?shock",
+            r"crackling",
             r"(?:冒|打|出|有|闪)火花",
             r"火花",
             r"跳火",
@@ -181,8 +225,137 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "child_elderly",
+        _rx(
+            r"(?:lives|living) alone.{0,60}(?:not answer|hasn\'?t (?:answered|picked up|been seen)|no answer|isn\'?t answering|can\'?t reach|not picked up)",
+            r"(?:hasn\'?t (?:answered|picked up|been seen)|not answering|no answer|can\'?t reach).{0,60}(?:lives|living) alone",
+            r"(?:elderly|old|aged) (?:mother|father|mum|mom|dad|parent|neighbou?r|lady|man|woman).{0,40}(?:hasn\'?t (?:picked up|answered|been seen)|not picked up|not answering|no answer)",
+            r"独居.{0,12}?(?:联系不上|电话不接|不接电话|敲门不应|没动静)|(?:联系不上|电话不接|不接电话).{0,12}独居",
+            r"(?:孩子|小孩|宝宝|娃|儿童|小朋友).{0,8}(?:爬|站|坐|挂|翻).{0,4}(?:到|在|上|出)?.{0,6}(?:窗台|窗户|阳台|栏杆|护栏|外机|屋顶|楼顶|窗外|外面)",
+            r"(?:孩子|小孩|宝宝|娃|儿童|小朋友).{0,6}(?:反锁|锁|关)在.{0,4}车里",
+            r"(?:独居)?老人.{0,10}(?:好几天|几天|一直)(?:没|不)(?:动静|出门|开门|接电话|应)",
+            r"(?:老人|老太太|老大爷|老爷子|爷爷|奶奶|外婆|外公|姥姥|姥爷).{0,10}(?:摔倒|摔了|滑倒|跌倒).{0,6}(?:起不来|动不了|不动|昏)",
+            r"(?:child|kid|toddler|baby|boy|girl)\b.{0,20}(?:standing|sitting|climbing|hanging|on) (?:on |from )?(?:the |an? |open )*(?:window|windowsill|balcony|ledge|railing|roof)",
+            r"(?:child|kid|toddler|baby|boy|girl)\b.{0,10}(?:is )?(?:alone|left) (?:on|in) (?:the )?(?:roof|car|balcony)",
+            r"(?:old|elderly) (?:man|woman|lady|gentleman|neighbou?r|person).{0,40}(?:not answer|hasn\'?t answer|has not answer|no answer|unresponsive|not seen)",
+            r"(?:grandfather|grandmother|grandpa|grandma|granny|nan|elderly (?:father|mother|mum|dad)).{0,20}(?:fell|fallen|collapsed).{0,30}(?:can\'?t get up|cannot get up|not moving)",
+            r"(?:孩子|小孩|宝宝|娃|儿童).{0,8}(?:爬上|站在|坐在|挂在|翻出|悬在).{0,6}(?:窗|阳台|栏杆|护栏|窗台|外面)",
+            r"(?:孩子|小孩|宝宝|娃|儿童|小朋友).{0,8}在?(?:窗台|阳台|栏杆|护栏|外机|屋顶|楼顶|窗外).{0,4}(?:坐|站|爬|挂|玩)",
+            r"(?:孩子|小孩|宝宝|娃|儿童).{0,6}(?:反锁|锁)在.{0,6}(?:家|屋|车|房间)",
+            r"(?:老人|老太太|老大爷|老爷子|爷爷|奶奶|外婆|外公).{0,8}(?:摔倒|倒在|叫不醒|不说话|没反应|没动静)",
+            r"(?:child|kid|toddler|baby|boy|girl).{0,20}(?:on|at|hanging from|climbing)\s+(?:the\s+)?(?:window|balcony|ledge|railing)",
+            r"(?:child|kid|toddler|baby).{0,20}(?:alone|locked in)",
+            r"(?:elderly|old) (?:man|woman|lady|neighbou?r|person).{0,20}(?:fallen|fell|not answering|unresponsive)",
+        ),
+    ),
+    (
+        "structure",
+        _rx(
+            r"(?:铁皮|彩钢瓦|瓦片|广告牌|招牌|树枝|大树|窗户|玻璃|空调外机|雨棚|脚手架).{0,8}(?:吹|刮)(?:下来|掉|倒|飞|落)",
+            r"(?:大风|台风|狂风).{0,12}(?:吹|刮)(?:下来|倒|掉|飞|落)",
+            r"(?:往下|往楼下|从楼上|从窗户|从阳台).{0,4}(?:扔|砸|丢|抛)(?:.{0,4})(?:砖|石头|酒瓶|花盆|刀|玻璃|铁)",
+            r"(?:throw|throwing|threw|dropping|dropped) (?:bricks|bottles|stones|things|objects|rubbish|glass)\b.{0,20}(?:off|from|out of|down)",
+            r"ceiling (?:just )?(?:fell in|came down|collapsed)|roof (?:just )?(?:fell in|came down)",
+            r"(?:blown|blew) (?:off|down)\b",
+            r"(?:pieces|chunks|bits) (?:are |keep )?(?:falling|coming off|dropping)",
+            r"(?:balcony|ceiling|wall|roof|facade).{0,20}cracking.{0,20}(?:falling|coming down|dropping)",
+            r"(?:花盆|水泥|混凝土|墙皮|石头|砖头?|栏杆|护栏|广告牌|招牌|吊顶|天花板).{0,10}(?:掉下|砸下|往下(?:掉|砸)|快掉|要掉|掉块|塌)",
+            r"(?:天花板|吊顶|屋顶).{0,6}(?:往下掉|掉块|塌了|塌下)",
+            r"(?:阳台|栏杆|护栏).{0,6}(?:松动|松了).{0,10}(?:掉下去|要掉|会掉)",
+            r"(?:chunk|piece|lump|bits?) of (?:concrete|plaster|brick|masonry|ceiling).{0,20}(?:fell|falling|came down|dropped)",
+            r"(?:flower ?pot|plant pot|pot|brick|sign|railing).{0,30}(?:fell|falling|dropped|hanging by|coming loose|about to fall).{0,40}(?:hit|someone|on |bolt|could fall)",
+            r"ceiling (?:is )?(?:sagging|bulging|caving)",
+            r"bits (?:are )?falling (?:down|off)",
+            r"hanging by (?:a|one) (?:bolt|screw|thread)",
+            r"高空坠物",
+            r"高空抛物.{0,4}(?:砸|伤)",
+            r"玻璃.{0,8}(?:掉|坠|砸|飞)下",
+            r"玻璃.{0,6}(?:掉了|坠落|要掉|快掉|砸)",
+            r"(?:外墙|瓷砖|墙砖|墙皮|广告牌|窗户|空调外机|窗框).{0,6}(?:掉下|坠落|砸下|要掉|快掉|掉了下来|砸)",
+            r"掉下来.{0,6}(?:砸|差点)",
+            r"(?:楼|天花板|吊顶|屋顶|墙).{0,3}(?:塌了|要塌|坍塌|塌下来)",
+            r"塌方",
+            r"(?:glass|window|pane|tiles?|bricks?|debris|masonry|cladding|concrete|air ?con(?:ditioner)? unit)"
+            r"\s+(?:is\s+|are\s+|just\s+)?(?:falling|fell|dropping|dropped|about to fall|came down|crashing)",
+            r"falling (?:glass|tiles|debris|bricks|objects?)",
+            r"ceiling (?:has\s+)?(?:collapsed|caved in|fell|is falling|coming down)",
+            r"(?:roof|wall|balcony) (?:has\s+)?(?:collapsed|caved in)",
+            r"nearly hit (?:me|someone|a child)",
+        ),
+    ),
+    (
+        "violence",
+        _rx(
+            r"\b(?:attacking|assaulting|being attacked|beating (?:me|him|her|them|someone) up|hitting (?:me|my \w+))\b",
+            r"(?:strange|unknown) (?:man|woman|person|guy).{0,30}(?:crowbar|knife|weapon|trying)",
+            r"有人(?:打我|要打我|在打我|追我|跟踪我)",
+            r"(?:with|holding|carrying|waving) (?:a |an )?(?:knife|bat|baseball bat|machete|gun|weapon|axe|hammer|metal bar|crowbar|broken bottle)",
+            r"smash(?:ing|ed)? (?:car |the |my |our )?windows?",
+            r"\bstabb?(?:ed|ing)\b|been shot",
+            r"(?:拿着?|持|举着)(?:刀|棍|棍子|砍刀|铁棍|斧头|酒瓶|锤子|砖头)",
+            r"(?:跟着|尾随)我.{0,12}(?:敲|砸|踹|撬)?.{0,3}门",
+            r"(?:出去|出门|出国|旅游|旅行|不在家|没人住|空着|回老家).{0,14}(?:屋里|家里|房子里|里面|屋子里).{0,4}(?:有人|有动静|有声音|亮灯|灯亮)",
+            r"(?:away|on holiday|on vacation|abroad|empty|nobody (?:is )?home|not home).{0,50}(?:someone|somebody|people|a man|a woman|lights?|noises?) (?:is |are )?(?:inside|in there|moving|walking|on)",
+            r"(?:someone|somebody|people|a man|a woman) (?:is |are )?(?:inside|moving around|walking around).{0,40}(?:away|on holiday|abroad|nobody (?:is )?home)",
+            r"forc(?:e|ing)(?: open)? (?:my|our|the|a|his|her|their) (?:front )?(?:door|lock|window)",
+            r"(?:trying|tried) to (?:get in|break in|force (?:open|the|my|our))",
+            r"陌生人.{0,8}(?:在|进).{0,6}(?:屋|家|房)",
+            r"(?:屋|家|房)(?:里|里面|子里).{0,6}(?:有个?|有一个)?陌生人",
+            r"有人.{0,4}(?:正在|在)?(?:砸|踹|撬|踢)(?:我家|我们家|隔壁|对门|邻居)?.{0,4}(?:门|锁|窗)",
+            r"(?:撬|砸).{0,6}(?:门|锁|窗)",
+            r"(?:拿着?|持|举着)(?:刀|棍|棍子|砍刀|铁棍|斧头).{0,10}(?:打|追|砍|威胁|打架)",
+            r"(?:打架|打人|斗殴).{0,8}(?:出血|流血|见血|拿刀|动刀)",
+            r"家里进(?:人|贼)了",
+            r"(?:stranger|someone i don\'?t know|somebody i don\'?t know|a man i don\'?t know).{0,30}(?:in|inside) (?:my|our|the|his|her|their|my neighbou?r\'?s) (?:flat|apartment|home|house)",
+            r"(?:kicking|forcing|smashing|breaking) (?:my|our|the|a) (?:door|lock|window)|forcing the lock|kicking (?:my|the) door in",
+            r"fighting with (?:a )?(?:knife|knives|weapon|bat|stick)",
+            r"(?:knife|weapon|machete|bat)\b.{0,20}(?:chasing|attacking|threatening|fight)",
+            r"有人撬(?:门|锁)",
+            r"撬我家",
+            r"(?:有|遇到|抓到)小偷",
+            r"入室(?:盗窃|抢劫)",
+            r"有人闯进",
+            r"陌生人(?:进|闯)了?我家",
+            r"抢劫",
+            r"有人(?:拿刀|持刀|打人|打架.{0,4}(?:流血|受伤))",
+            r"break-?in\b(?!\s*insurance)",
+            r"breaking in",
+            r"broke into",
+            r"burglar",
+            r"intruder",
+            r"someone (?:is )?(?:trying to )?(?:get|break) in",
+            r"robbery",
+            r"being robbed",
+            r"(?:has|with) a knife",
+        ),
+    ),
+    (
         "injury",
         _rx(
+            r"中风|脑梗|心梗|心脏病(?:犯了|发作)|休克|过敏.{0,6}(?:肿|喘|呼吸)|羊水破|要生了|早产|嘴歪了|说不出话",
+            r"(?:不会|不能|没法)动了|动不了了|磕到头|撞到头|头破了",
+            r"\b(?:stroke|anaphyla\w*|allergic reaction|in labou?r|waters? (?:have |has )?broken|overdos\w*)\b",
+            r"there\'?s blood|hit (?:his|her|my|their|its) head|(?:is|she\'?s|he\'?s) confused and",
+            r"fell (?:down|off|from)\b.{0,30}(?:blood|bleeding|hit|unconscious|not moving|hurt)",
+            r"(?:he|she|someone|somebody|a man|a woman|an? (?:old|elderly) \w+|my \w+|a person|they)(?:\'s| is| are)? lying (?:in|on|at) the \w+",
+            r"\b(?:stabbed|shot|choking|choked|swallowed something|can\'?t breathe)\b",
+            r"噎住|卡住喉咙|喘不过气|被捅|被砍",
+            r"(?:叫|喊|拍|推)(?:他|她|人|了半天)?(?:也|都)?(?:不应|叫不醒|喊不醒|没反应|没有反应|不动)",
+            r"(?:躺|倒)着?(?:一个)?人.{0,10}(?:不应|叫不醒|没反应|不动)",
+            r"(?:won\'?t|doesn\'?t|does not|isn\'?t) (?:wake up|respond|responding)",
+            r"(?:腿|胳膊|手臂|手|脚|脖子|腰).{0,4}(?:动不了|弯了|断了|不能动)",
+            r"(?:躺|倒)在地上.{0,6}(?:一动不动|不动|没反应|叫不醒)",
+            r"一动不动",
+            r"血(?:止不住|流不止)|满地是血|全是血",
+            r"抽搐|抽筋倒地|口吐白沫",
+            r"喘不上气|呼吸困难|透不过气",
+            r"(?:摔|滑|跌)(?:下来|倒).{0,10}(?:流血|动不了|起不来|头破|骨折|弯了)",
+            r"(?:can\'?t|cannot) move (?:his|her|my|their) (?:leg|arm|neck|back)",
+            r"lying (?:on the (?:floor|ground)|motionless).{0,30}(?:not moving|unresponsive|still)|not moving",
+            r"blood everywhere|won\'?t stop bleeding|cut (?:his|her|my) \w+ badly",
+            r"seizure|convuls|can\'?t breathe|struggling to breathe",
+            r"(?:arm|leg|wrist|ankle) (?:looks|is) broken",
+            r"fell (?:off|from|down)\b.{0,30}(?:can\'?t|cannot|won\'?t) (?:move|get up|stand)",
             r"晕倒",
             r"昏倒",
             r"昏迷",
@@ -219,52 +392,11 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"is hurt",
         ),
     ),
-    (
-        "falling",
-        _rx(
-            r"高空坠物",
-            r"高空抛物.{0,4}(?:砸|伤)",
-            r"玻璃.{0,8}(?:掉|坠|砸|飞)下",
-            r"玻璃.{0,6}(?:掉了|坠落|要掉|快掉|砸)",
-            r"(?:外墙|瓷砖|墙砖|墙皮|广告牌|窗户|空调外机|窗框).{0,6}(?:掉下|坠落|砸下|要掉|快掉|掉了下来|砸)",
-            r"掉下来.{0,6}(?:砸|差点)",
-            r"(?:楼|天花板|吊顶|屋顶|墙).{0,3}(?:塌了|要塌|坍塌|塌下来)",
-            r"塌方",
-            r"(?:glass|window|pane|tiles?|bricks?|debris|masonry|cladding|concrete|air ?con(?:ditioner)? unit)"
-            r"\s+(?:is\s+|are\s+|just\s+)?(?:falling|fell|dropping|dropped|about to fall|came down|crashing)",
-            r"falling (?:glass|tiles|debris|bricks|objects?)",
-            r"ceiling (?:has\s+)?(?:collapsed|caved in|fell|is falling|coming down)",
-            r"(?:roof|wall|balcony) (?:has\s+)?(?:collapsed|caved in)",
-            r"nearly hit (?:me|someone|a child)",
-        ),
-    ),
-    (
-        "intruder",
-        _rx(
-            r"有人撬(?:门|锁)",
-            r"撬我家",
-            r"(?:有|遇到|抓到)小偷",
-            r"入室(?:盗窃|抢劫)",
-            r"有人闯进",
-            r"陌生人(?:进|闯)了?我家",
-            r"抢劫",
-            r"有人(?:拿刀|持刀|打人|打架.{0,4}(?:流血|受伤))",
-            r"break-?in\b(?!\s*insurance)",
-            r"breaking in",
-            r"broke into",
-            r"burglar",
-            r"intruder",
-            r"someone (?:is )?(?:trying to )?(?:get|break) in",
-            r"robbery",
-            r"being robbed",
-            r"(?:has|with) a knife",
-        ),
-    ),
 )
 
 # A negation right before the hazard phrase ("没有煤气味了", "no gas smell").
 _NEG_BEFORE_ZH = re.compile(
-    r"(?:没有|没|不是|并没有?|无|不再有?|已经没有?|没再|不用|并非|别|不会|没发现|没闻到|闻不到|"
+    r"(?:(?<!有)没有?|(?<!是)不是|并没有?|无|不再有?|已经没有?|没再|不用|并非|别|不会|没发现|没闻到|闻不到|"
     r"不存在|防止|预防|避免|杜绝)\s*\S{0,3}$"
 )
 _NEG_BEFORE_EN = re.compile(
@@ -273,11 +405,11 @@ _NEG_BEFORE_EN = re.compile(
 )
 _NEG_AFTER = re.compile(
     r"^\S{0,6}(?:没了|没有了|散了|消失了|不见了|停了|已经?(?:好|修好|处理好|解决|灭|关)了|"
-    r"\s*(?:(?:has|have|is|are|was|were|now|all|just|finally|been)\s+){0,3}"
+    r"\s*(?:(?:has|have|is|are|was|were|now|just|finally|been)\s+){0,3}"
     r"(?:gone|stopped|fixed|over|resolved|fine now|sorted|cleared)\b)"
 )
 # A negation inside the matched phrase ("电梯里没人被困").
-_NEG_INSIDE = re.compile(r"没有?人|无人|没有?被|不是")
+_NEG_INSIDE = re.compile(r"(?<!有)没有?人(?!应|开门|接|回)|无人|(?<!有)没有?被|(?<!是)不是")
 # Reference to an earlier incident or an existing ticket.
 _REFERENCE = re.compile(
     r"上次|上回|之前|前几天|前天|前阵子|上周|上个月|去年|那次|那天|报修的|报过的?|报了的|报的|报了(?!警)|反映的|反映过|投诉的|"
@@ -292,7 +424,7 @@ _INFO = re.compile(
     r"如果|万一|假如|要是|假设|演习|演练|灭火器|消防栓|消防通道|消防设施|消防检查|安全知识|安全培训|"
     r"培训|讲座|宣传|怎么预防|如何预防|预防|防范|注意事项|保险|应急预案|应急演|电影|电视剧|新闻|"
     r"消防器材|烟感|防火门|逃生|安全出口|"
-    r"\bif\b|\bin case\b|\bdrill\b|extinguisher|hydrant|fire exit|fire escape|fire door|"
+    r"\bif\b|\bin case\b|during a fire|in a fire\b|when there'?s a fire|\bdrill\b|extinguisher|hydrant|fire exit|fire escape|fire door|"
     r"training|insurance|\bmovie\b|\bnews\b|safety (?:tips|rules|check|inspection)|what should i do when|"
     r"how (?:do|to|can) (?:i |we )?(?:prevent|avoid|use)|fire alarm test|smoke detector|smoke alarm battery"
 )
@@ -301,31 +433,106 @@ _HAZARD_WORD = re.compile(
 )
 # Complaints about neighbours' smoking are not fires.
 _NOT_FIRE = re.compile(
-    r"抽烟|吸烟|烟头|烟味从|二手烟|smoking (?:in|on|near|neighbour|neighbor)|cigarette|smokes"
+    r"抽烟|吸烟|烟头|烟味从|二手烟|烟瘾|smoking (?:in|on|near|neighbour|neighbor)|cigarette|smokes|"
+    r"(?:people|someone|somebody|he|she|they|neighbou?rs?|guys?|men|workers|guards?) "
+    r"(?:keep |keeps |still |always |are |is )?smok(?:e|es|ing)\b"
 )
 
 
-def check(text: str) -> EmergencyCheck:
-    """Run the rule layer on one message."""
+# Common misspellings of hazard words (homophones, slips of the pinyin keyboard).
+_TYPOS: tuple[tuple[str, str], ...] = (
+    ("煤汽", "煤气"),
+    ("燃汽", "燃气"),
+    ("天燃气", "天然气"),
+    ("然气", "燃气"),
+    ("漏汽", "漏气"),
+    ("着伙", "着火"),
+    ("起伙", "起火"),
+    ("电悌", "电梯"),
+    ("电体", "电梯"),
+    ("被捆", "被困"),
+    ("淹掉", "淹了"),
+    ("gaz", "gas"),
+    ("elevater", "elevator"),
+    ("elavator", "elevator"),
+    ("flodding", "flooding"),
+    ("fier", "fire"),
+    ("smokey", "smoky"),
+    ("traped", "trapped"),
+)
+
+# "Not urgent" makes a fault a repair, unless a life hazard is named outright.
+_NOT_URGENT = re.compile(
+    r"不急|不着急|不用急|不紧急|不算急|慢慢来|有空(?:再|的时候)|方便的时候|"
+    r"not urgent|no rush|no hurry|whenever (?:you|it'?s convenient)|when you (?:get|have) (?:a )?(?:chance|time)"
+)
+_NOW = re.compile(r"现在|正在|快来|救命|马上|赶紧|right now|now\b|hurry|quick")
+_LIFE_HAZARDS = frozenset({"gas", "fire", "trapped", "injury", "violence", "child_elderly"})
+
+
+def _unmistype(text: str) -> str:
     t = fold(text or "")
+    for wrong, right in _TYPOS:
+        t = t.replace(wrong, right)
+    return t
+
+
+def check(text: str) -> EmergencyCheck:
+    """Run the rule layer on one message.
+
+    Returns whether a rule fired and the hazard kind (one of
+    `nlu.types.EMERGENCY_KINDS`); when a hazard is named but not happening now,
+    `suppressed_by` says why (negated, reference, hypothetical, info, not_urgent).
+    """
+    t = _unmistype(text)
+    not_urgent = bool(_NOT_URGENT.search(t))
     first_suppressed: EmergencyCheck | None = None
     for hazard, pattern in HAZARDS:
         for m in pattern.finditer(t):
             before, after = t[: m.start()], t[m.end() :]
             reason = _suppression(hazard, t, before, after, m.group(0))
+            if reason is None and not_urgent and hazard not in _LIFE_HAZARDS:
+                reason = "not_urgent"
             if reason is None:
                 return EmergencyCheck(True, hazard)
             if first_suppressed is None:
                 first_suppressed = EmergencyCheck(False, hazard, reason)
+    if first_suppressed is None:
+        m = _GENERIC.search(t)
+        if m and _suppression("generic", t, t[: m.start()], t[m.end() :], m.group(0)) is None:
+            return EmergencyCheck(True, kind_of(t))
     if first_suppressed is None and _HAZARD_WORD.search(t) and _INFO.search(t):
         # Hazard vocabulary in an informational frame ("fire drill next week").
         return EmergencyCheck(False, "mention", "hypothetical")
+    if first_suppressed is None and not_urgent:
+        return EmergencyCheck(False, None, "not_urgent")
+    if first_suppressed is None and _NOT_FIRE.search(t):
+        # Someone smoking is a complaint, unless a hazard rule fired above.
+        return EmergencyCheck(False, "mention", "info")
     return first_suppressed or EmergencyCheck(False)
+
+
+_WHEN_AFTER = re.compile(r"^\s*(?:了)?\s*(?:的时候|时候|时(?!间|候))")
+# The owner says it was a false alarm or explains the cause away.
+_FALSE_ALARM = re.compile(
+    r"虚惊|误报|原来是|刚才说的|刚刚说的|刚才那个|是邻居在(?:煮|做|烧)|"
+    r"false alarm|turned out|it was (?:just|only)|nothing serious"
+)
+# A hazard that keeps happening is a complaint about it, not an emergency now.
+_RECURRING = re.compile(
+    r"一周|一个月|这个月|最近|经常|老是|总是|三天两头|好几次|[两三四五六七八九几]次"
+)
 
 
 def _suppression(hazard: str, t: str, before: str, after: str, phrase: str) -> str | None:
     if _NEG_INSIDE.search(phrase):
         return "negated"
+    if _WHEN_AFTER.search(after):
+        return "hypothetical"
+    if _FALSE_ALARM.search(t):
+        return "negated"
+    if _RECURRING.search(t) and not _NOW.search(t):
+        return "reference"
     window = before[-8:]
     if _NEG_BEFORE_ZH.search(window) or _NEG_BEFORE_EN.search(before[-30:]):
         return "negated"
@@ -338,6 +545,62 @@ def _suppression(hazard: str, t: str, before: str, after: str, phrase: str) -> s
     if _REFERENCE.search(t):
         return "reference"
     return None
+
+
+# A cry for help that names no hazard ("救命", "SOS"): an emergency whose kind
+# comes from the rest of the message, or is unknown.
+_GENERIC = re.compile(
+    r"救命|救救我|\bsos\b|"
+    r"^\W*(?:please\s+|someone\s+|somebody\s+)?help(?: me| us)?"
+    r"(?:[\s,]*(?:please|quick(?:ly)?|now|someone|somebody|anyone|fast|urgent))*\W*$|"
+    r"(?:^|[.!?,]\s*)(?:please\s+)?help(?: me| us)?\s*!+|"
+    r"(?:someone|somebody|anyone) (?:please )?help(?: me| us)?\b(?!\s+(?:with|to|find|get|check))"
+)
+
+# When no hazard rule names the kind (the model alone decided, or a bare cry for
+# help), these looser cues pick one; injury and medical is the fallback because
+# calling for medical help is the safe default.
+_KIND_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("gas", re.compile(r"煤|燃气|天然气|气味|臭鸡蛋|gas|propane|rotten egg")),
+    ("fire", re.compile(r"火|烟|烧|焦|fire|smoke|burn|flame")),
+    ("water_electric", re.compile(r"电|插座|spark|electric|socket|wire|shock")),
+    ("flood", re.compile(r"水|淹|漫|water|flood|pipe|leak")),
+    ("trapped", re.compile(r"困|关在|锁在|出不来|电梯|stuck|trapped|locked in|lift|elevator")),
+    ("violence", re.compile(r"打|刀|撬|小偷|陌生|抢|偷|fight|knife|stranger|thief|break|attack")),
+    ("child_elderly", re.compile(r"孩子|小孩|宝宝|老人|child|kid|baby|toddler|elderly")),
+    ("structure", re.compile(r"塌|掉下|坠|砸|裂|collapse|fall|crack")),
+    (
+        "injury",
+        re.compile(
+            r"血|晕|倒|摔|伤|疼|痛|呼吸|喘|昏|抽搐|救护|120|不动|叫不醒|"
+            r"hurt|blood|bleed|fell|unconscious|breath|ambulance|faint|injur|pain|not moving"
+        ),
+    ),
+)
+FALLBACK_KIND = "injury"
+
+
+def has_hazard_cue(text: str) -> bool:
+    """True when any hazard word, however loose, is in `text` (the model alone may
+    call a message an emergency only then)."""
+    t = _unmistype(text)
+    return any(cue.search(t) for _, cue in _KIND_CUES) or bool(_GENERIC.search(t))
+
+
+def kind_of(text: str) -> str:
+    """The hazard kind of an emergency message, one of `nlu.types.EMERGENCY_KINDS`.
+
+    The kind a hazard rule names when one matches (negated or not), else the
+    first loose cue that matches, else `FALLBACK_KIND`.
+    """
+    t = _unmistype(text)
+    for hazard, pattern in HAZARDS:
+        if pattern.search(t):
+            return hazard
+    for kind, cue in _KIND_CUES:
+        if cue.search(t):
+            return kind
+    return FALLBACK_KIND
 
 
 def is_emergency(text: str) -> bool:

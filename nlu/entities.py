@@ -406,16 +406,24 @@ _LEXICON = _compile_lexicon()
 
 def repair_category(text: str) -> str | None:
     """The repair category evident in `text`, or None when nothing is evident."""
+    found = category_entity(text)
+    return found.value if found else None
+
+
+def category_entity(text: str) -> Entity | None:
+    """`repair_category` with the offsets in `text` of the word that shows it, or None."""
     folded = fold(text)
-    best: tuple[int, int, int, str] | None = None
+    best: tuple[tuple[int, int, int, str], re.Match[str]] | None = None
     for pat, category, weight in _LEXICON:
         m = pat.search(folded)
         if not m:
             continue
         key = (weight, -_PRIORITY.get(category, 99), -m.start(), category)
-        if best is None or key > best:
-            best = key
-    return best[3] if best else None
+        if best is None or key > best[0]:
+            best = (key, m)
+    if best is None:
+        return None
+    return Entity("repair_category", best[0][3], best[1].start(), best[1].end())
 
 
 def extract(text: str, *, with_category: bool) -> tuple[Entity, ...]:

@@ -66,9 +66,11 @@ class EvalReport:
             for k, v in sorted(self.accuracy_by_language.items())
         )
         console.print(f"examples: {self.n}   accuracy: {self.accuracy:.3f}   by language: {langs}")
+        oos = self.per_intent.get("out_of_scope")
         console.print(
             f"emergency precision {self.emergency_precision:.3f}"
             f"  recall {self.emergency_recall:.3f}"
+            f"   out_of_scope recall {oos.recall if oos else 0.0:.3f}"
             f"   below confidence threshold: {self.below_threshold_share:.1%}"
             f" (accuracy above it: {self.accuracy_above_threshold:.3f})"
         )
@@ -138,5 +140,73 @@ def evaluate(nlu, examples: list[tuple[str, str]], *, top_confusions: int = 10) 
         emergency_recall=em.recall if em.support else 1.0,
         below_threshold_share=_safe_div(n - len(above), n),
         accuracy_above_threshold=_safe_div(sum(above), len(above)),
+        errors=errors,
+    )
+
+
+@dataclass
+class FaqReport:
+    """FAQ retrieval on a labelled FAQ file (`paraphrases: [{id, text}]`, `uncovered: [text]`).
+
+    `top1` counts the retrieval alone (`Nlu.faq_match`); `top1_end_to_end` also needs
+    the message to be understood as `faq`. `no_answer` is the share of uncovered
+    questions given no entry (retrieval alone, and end to end: no `faq_id` given).
+    """
+
+    n_covered: int
+    n_uncovered: int
+    top1: float
+    top1_end_to_end: float
+    no_answer: float
+    no_answer_end_to_end: float
+    errors: list[tuple[str, str, str | None]] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "n_covered": self.n_covered,
+            "n_uncovered": self.n_uncovered,
+            "top1": self.top1,
+            "top1_end_to_end": self.top1_end_to_end,
+            "no_answer": self.no_answer,
+            "no_answer_end_to_end": self.no_answer_end_to_end,
+            "errors": [{"text": t, "expected": e, "got": g} for t, e, g in self.errors],
+        }
+
+    def format(self, *, max_errors: int = 0) -> str:
+        lines = [
+            f"FAQ top-1: {self.top1:.3f} (n={self.n_covered}; as faq intent too:"
+            f" {self.top1_end_to_end:.3f})   no answer: {self.no_answer:.3f}"
+            f" (n={self.n_uncovered}; end to end: {self.no_answer_end_to_end:.3f})"
+        ]
+        lines += [f"  {e or '(none)':>20} -> {g or '(none)':<20} {t}" for t, e, g in self.errors]
+        return "\n".join(lines[: 1 + max_errors]) + "\n"
+
+
+def evaluate_faq(nlu, doc: dict) -> FaqReport:
+    """Score FAQ retrieval on a labelled FAQ document (see `FaqReport`)."""
+    covered = [(str(i["text"]), str(i["id"])) for i in doc.get("paraphrases") or []]
+    uncovered = [str(t) for t in doc.get("uncovered") or []]
+    hit = hit_e2e = none = none_e2e = 0
+    errors: list[tuple[str, str, str | None]] = []
+    for text, gold in covered:
+        got, _ = nlu.faq_match(text)
+        hit += got == gold
+        p = nlu.parse(text)
+        hit_e2e += p.intent == "faq" and p.faq_id == gold
+        if got != gold:
+            errors.append((text, gold, got))
+    for text in uncovered:
+        got, _ = nlu.faq_match(text)
+        none += got is None
+        none_e2e += nlu.parse(text).faq_id is None
+        if got is not None:
+            errors.append((text, "", got))
+    return FaqReport(
+        n_covered=len(covered),
+        n_uncovered=len(uncovered),
+        top1=_safe_div(hit, len(covered)),
+        top1_end_to_end=_safe_div(hit_e2e, len(covered)),
+        no_answer=_safe_div(none, len(uncovered)),
+        no_answer_end_to_end=_safe_div(none_e2e, len(uncovered)),
         errors=errors,
     )

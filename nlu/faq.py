@@ -29,13 +29,29 @@ from nlu.text import fold
 FAQ_THRESHOLD = 0.36
 
 
+# A close call: the runner-up is within this score of the best entry, so the
+# desk offers the top entries as buttons instead of guessing.
+CLOSE_MARGIN = 0.05
+
+
 @dataclass(frozen=True)
 class FaqEntry:
+    """One knowledge-base entry. `questions_zh`/`questions_en` hold every wording of
+    the question (the first is `question_zh`/`question_en`)."""
+
     id: str
     question_zh: str
     question_en: str
     answer_zh: str
     answer_en: str
+    questions_zh: tuple[str, ...] = ()
+    questions_en: tuple[str, ...] = ()
+
+    def question(self, lang: str) -> str:
+        """The entry's main question in `lang`, falling back to the other language."""
+        if lang == "en":
+            return self.question_en or self.question_zh
+        return self.question_zh or self.question_en
 
 
 class FaqBase:
@@ -48,8 +64,10 @@ class FaqBase:
         compound_zh: str = "",
         compound_en: str = "",
         emergency_phone: str | None = None,
+        synonyms: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.entries = list(entries)
+        self.synonyms = dict(synonyms or {})
         self.compound_zh = compound_zh
         self.compound_en = compound_en
         self._by_id = {e.id: e for e in self.entries}
@@ -97,19 +115,30 @@ class FaqBase:
             if eid in seen:
                 raise ValueError(f"{source}: duplicate id {eid!r}")
             seen.add(eid)
-            fields = {k: str(raw.get(k) or "").strip() for k in (
-                "question_zh", "question_en", "answer_zh", "answer_en")}  # fmt: skip
-            if not (fields["question_zh"] or fields["question_en"]):
+            fields = {k: str(raw.get(k) or "").strip() for k in ("answer_zh", "answer_en")}
+            questions = {lang: _questions(raw, lang, f"{source}: entry {eid!r}")
+                         for lang in ("zh", "en")}  # fmt: skip
+            if not (questions["zh"] or questions["en"]):
                 raise ValueError(f"{source}: entry {eid!r} has no question_zh or question_en")
             if not (fields["answer_zh"] or fields["answer_en"]):
                 raise ValueError(f"{source}: entry {eid!r} has no answer_zh or answer_en")
-            entries.append(FaqEntry(id=eid, **fields))
+            entries.append(
+                FaqEntry(
+                    id=eid,
+                    question_zh=questions["zh"][0] if questions["zh"] else "",
+                    question_en=questions["en"][0] if questions["en"] else "",
+                    questions_zh=questions["zh"],
+                    questions_en=questions["en"],
+                    **fields,
+                )
+            )
         phone = doc.get("emergency_phone")
         return cls(
             entries,
             compound_zh=str(compound.get("name_zh") or ""),
             compound_en=str(compound.get("name_en") or ""),
             emergency_phone=str(phone).strip() if phone else None,
+            synonyms=_synonyms(doc.get("synonyms"), source),
         )
 
     def get(self, entry_id: str) -> FaqEntry | None:
@@ -126,6 +155,25 @@ class FaqBase:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+
+def _questions(raw: dict, lang: str, where: str) -> tuple[str, ...]:
+    """`question_<lang>` then the `questions_<lang>` list, blanks and repeats dropped."""
+    extra = raw.get(f"questions_{lang}") or []
+    if not isinstance(extra, list):
+        raise ValueError(f"{where}: `questions_{lang}` must be a list of questions")
+    out = [str(raw.get(f"question_{lang}") or "").strip(), *(str(q).strip() for q in extra)]
+    return tuple(dict.fromkeys(q for q in out if q))
+
+
+def _synonyms(raw: object, source: str) -> dict[str, tuple[str, ...]]:
+    """`synonyms: {term: [word the owners use, ...]}`: each word is read as the term."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(isinstance(v, list) for v in raw.values()):
+        raise ValueError(f"{source}: `synonyms` must map a term to a list of words")
+    return {str(k).strip(): tuple(str(w).strip() for w in v if str(w).strip())
+            for k, v in raw.items() if str(k).strip()}  # fmt: skip
 
 
 # Bilingual concepts: any listed term (zh or en) adds the concept token.
@@ -267,6 +315,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "door card",
         "entry card",
         "card",
+        "补办",
+        "fob",
     ),
     "visitor": (
         "访客",
@@ -281,6 +331,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "guests",
         "friends visiting",
         "visiting",
+        "朋友",
+        "开车来",
+        "外来车",
+        "进小区",
     ),
     "register": ("登记", "报备", "register", "registration", "sign in"),
     "parking": (
@@ -323,6 +377,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "per hour",
         "an hour",
         "short stay",
+        "一小时",
+        "停一小时",
+        "外面的车",
+        "外来车辆",
     ),
     "ev": (
         "充电桩",
@@ -356,6 +414,14 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "construction",
         "decorating",
         "fit-out",
+        "builders",
+        "builder",
+        "contractors",
+        "contractor",
+        "drilling",
+        "电钻",
+        "砸墙",
+        "打孔",
     ),
     "permit": (
         "手续",
@@ -605,6 +671,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "facade",
         "grilles",
         "security bars",
+        "防盗窗",
+        "窗户护栏",
+        "装窗",
     ),
     "repair": (
         "维修",
@@ -666,14 +735,14 @@ def _char_text(text: str) -> str:
 
 
 def _rows(*matrices):
-    """Feature-major copy (features x entries) of stacked entry matrices: dense when small
-    (fastest row lookups), CSR when a large base would make a dense copy costly."""
+    """Feature-major copy (features x rows) of stacked row matrices: dense float32 when
+    small (fastest row lookups, at most 2 MB), CSR otherwise (memory: NLU RSS target)."""
     from scipy.sparse import hstack
 
     stacked = hstack([m.T for m in matrices]).tocsr()
-    if stacked.shape[0] * stacked.shape[1] <= 4_000_000:
-        return np.asarray(stacked.todense(), dtype=np.float64)
-    return stacked
+    if stacked.shape[0] * stacked.shape[1] <= 500_000:
+        return np.asarray(stacked.todense(), dtype=np.float32)
+    return stacked.astype(np.float32)
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
@@ -685,8 +754,24 @@ def _dot(values: np.ndarray, rows, idx: np.ndarray) -> np.ndarray:
     return np.asarray(values @ rows[idx]).ravel()
 
 
+_CLAUSE = re.compile(r"[。；;！？!?，,\n]+|(?<=[a-z0-9])\.\s+")
+
+
+def answer_clauses(answer: str) -> list[str]:
+    """The clauses of an answer (split at sentence and comma punctuation), each searchable."""
+    return [c.strip() for c in _CLAUSE.split(answer or "") if len(c.strip()) >= 4]
+
+
+def _group_max(values: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
+    out = np.zeros(n)
+    if len(values):
+        np.maximum.at(out, groups, values)
+    return out
+
+
 class FaqIndex:
-    """Retrieval over one FaqBase."""
+    """Retrieval over one FaqBase: every question wording and every answer clause is a row;
+    an entry scores its best row."""
 
     def __init__(self, base: FaqBase, threshold: float = FAQ_THRESHOLD) -> None:
         self.base = base
@@ -697,43 +782,63 @@ class FaqIndex:
             self._empty = True
             return
         self._empty = False
-        questions = [e.question_zh for e in base.entries] + [e.question_en for e in base.entries]
-        answers = [f"{e.answer_zh} {e.answer_en}" for e in base.entries]
+        self._syn = [
+            (term, re.compile("|".join(re.escape(fold(w)) for w in words)))
+            for term, words in base.synonyms.items()
+            if words
+        ]
+        q_rows = [
+            (i, q) for i, e in enumerate(base.entries) for q in e.questions_zh + e.questions_en
+        ]
+        a_rows = [
+            (i, c)
+            for i, e in enumerate(base.entries)
+            for c in answer_clauses(e.answer_zh) + answer_clauses(e.answer_en)
+        ]
+        self._q_entry = np.array([i for i, _ in q_rows], dtype=np.intp)
+        self._a_entry = np.array([i for i, _ in a_rows], dtype=np.intp)
+        texts = [self._expand(t) for _, t in q_rows + a_rows]
         self.char = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, dtype=np.float32
         )
-        self.char.fit([_char_text(t) for t in questions + answers])
-        q = self.char.transform([_char_text(t) for t in questions])
-        self.q_zh, self.q_en = q[:n], q[n:]
-        self.ans = self.char.transform([_char_text(t) for t in answers])
+        rows = self.char.fit_transform([_char_text(t) for t in texts])
         self.concept = TfidfVectorizer(
             analyzer=lambda doc: doc, sublinear_tf=True, dtype=np.float32, norm=None
         )
         # An entry's concepts: from its questions (counted twice) and its answers (once).
-        entry_concepts = [
-            concepts(e.question_zh) * 2 + concepts(e.question_en) * 2 + concepts(answers[i])
-            for i, e in enumerate(base.entries)
-        ]
+        entry_concepts: list[list[str]] = [[] for _ in range(n)]
+        self.q_concepts: list[list[set[str]]] = [[] for _ in range(n)]
+        for i, q in q_rows:
+            cs = concepts(self._expand(q))
+            entry_concepts[i] += cs * 2
+            self.q_concepts[i].append(set(cs))
+        for i, e in enumerate(base.entries):
+            entry_concepts[i] += concepts(self._expand(f"{e.answer_zh} {e.answer_en}"))
         self.concept.fit([*entry_concepts, []])
-        # The concepts each question names (zh, en): used for a Jaccard agreement term.
-        self.q_concepts = [
-            (set(concepts(e.question_zh)), set(concepts(e.question_en))) for e in base.entries
-        ]
         self.c = normalize(self.concept.transform(entry_concepts))
         self._fast_char = FastTfidf(self.char)
         self._fast_con = FastTfidf(self.concept)
-        self._qt = _rows(self.q_zh, self.q_en, self.ans)
+        self._qt = _rows(rows)
+        self._nq = len(q_rows)
         self._ct = _rows(self.c)
+
+    def _expand(self, text: str) -> str:
+        """`text` with each synonym's term added where the owners' word appears."""
+        t = fold(text)
+        extra = [term for term, pat in self._syn if pat.search(t)]
+        return f"{text} {' '.join(extra)}" if extra else text
 
     def scores(self, text: str) -> np.ndarray:
         """Similarity of `text` to every entry (0..1)."""
         if self._empty:
             return np.zeros(0)
         n = len(self.ids)
+        text = self._expand(text)
         idx, val = self._fast_char.transform_one(_char_text(text))
-        sims = _dot(val, self._qt, idx) if len(idx) else np.zeros(3 * n)
-        s_q = np.maximum(sims[:n], sims[n : 2 * n])
-        s_char = np.maximum(s_q, 0.6 * sims[2 * n :])
+        sims = _dot(val, self._qt, idx) if len(idx) else np.zeros(self._qt.shape[1])
+        s_q = _group_max(sims[: self._nq], self._q_entry, n)
+        s_a = _group_max(sims[self._nq :], self._a_entry, n)
+        s_char = np.maximum(s_q, 0.6 * s_a)
         qc = concepts(text)
         s_con = np.zeros(n)
         if qc:
@@ -743,21 +848,45 @@ class FaqIndex:
                 s_con = _dot(cval / norm, self._ct, cidx)
         qset = set(qc)
         s_jac = np.fromiter(
-            (0.5 * (_jaccard(qset, zh) + _jaccard(qset, en)) for zh, en in self.q_concepts),
+            (max(_jaccard(qset, c) for c in cs) for cs in self.q_concepts),
             dtype=np.float64,
             count=n,
         )
         return 0.4 * s_char + 0.4 * s_con + 0.2 * s_jac + 0.2 * np.minimum(s_char, s_con)
 
     def ranked(self, text: str, k: int = 3) -> list[tuple[str, float]]:
-        s = self.scores(text)
-        order = np.argsort(-s)[:k]
-        return [(self.ids[i], float(s[i])) for i in order]
+        """The `k` best entries for `text` as (id, score), best first."""
+        return self.lookup(text, k).ranked
 
     def match(self, text: str) -> tuple[str | None, float]:
+        """The best entry id (None below the threshold) and its score."""
+        found = self.lookup(text)
+        return found.faq_id, found.score
+
+    def close_call(self, text: str, k: int = 3) -> tuple[str, ...]:
+        """The top 2-3 entry ids when the best is not clearly ahead, else ()."""
+        return self.lookup(text, k).alternatives
+
+    def lookup(self, text: str, k: int = 3) -> FaqLookup:
+        """Everything about `text` from one scoring pass (see `FaqLookup`)."""
         if self._empty:
-            return None, 0.0
+            return FaqLookup(None, 0.0, [], ())
         s = self.scores(text)
-        i = int(np.argmax(s))
-        score = float(s[i])
-        return (self.ids[i] if score >= self.threshold else None), score
+        order = np.argsort(-s)[:k]
+        top = [(self.ids[i], float(s[i])) for i in order]
+        best = top[0][1]
+        faq_id = top[0][0] if best >= self.threshold else None
+        close = [i for i, sc in top if sc >= self.threshold and best - sc <= CLOSE_MARGIN]
+        return FaqLookup(faq_id, best, top, tuple(close) if len(close) >= 2 else ())
+
+
+@dataclass(frozen=True)
+class FaqLookup:
+    """One message against the base: the answer (`faq_id`, None below the threshold),
+    its `score`, the `ranked` best entries, and `alternatives`: the top 2-3 ids when
+    the runner-up is within `CLOSE_MARGIN` of the best (a close call), else ()."""
+
+    faq_id: str | None
+    score: float
+    ranked: list[tuple[str, float]]
+    alternatives: tuple[str, ...]

@@ -33,10 +33,25 @@ REPAIR_CATEGORIES: tuple[str, ...] = (
     "other",
 )
 
+# The `emergency_kind` entity on every emergency parse: the hazard, so the desk
+# can give the right advice and numbers.
+EMERGENCY_KINDS: tuple[str, ...] = (
+    "gas",  # gas leak or smell, carbon monoxide
+    "fire",  # fire, smoke, burning
+    "water_electric",  # sparks, electric shock, water meeting electricity
+    "flood",  # burst pipe, flooding
+    "trapped",  # people shut in a lift or room
+    "injury",  # injury and medical
+    "violence",  # violence and intruders
+    "child_elderly",  # children or elderly people at risk
+    "structure",  # falling or collapsing structure
+)
+
 
 @dataclass(frozen=True)
 class Entity:
-    """One extracted value: `unit` (`3-2-502`), `repair_category` or `phone` (E.164)."""
+    """One extracted value: `unit` (`3-2-502`), `repair_category`, `phone` (E.164) or
+    `emergency_kind` (one of `EMERGENCY_KINDS`)."""
 
     entity: str
     value: str
@@ -53,6 +68,8 @@ class Parse:
     intents with their probabilities, best first. `faq_id` is set only for the
     `faq` intent and is None when the knowledge base has no answer.
     `rule` names the rule that decided the intent (e.g. `emergency`), if any.
+    `faq_alternatives` holds the top 2-3 entry ids when the best FAQ entry is a
+    close call (the desk offers them instead of guessing), else ().
     """
 
     text: str
@@ -62,6 +79,7 @@ class Parse:
     entities: tuple[Entity, ...] = ()
     faq_id: str | None = None
     faq_score: float = 0.0
+    faq_alternatives: tuple[str, ...] = ()
     ranking: tuple[tuple[str, float], ...] = field(default_factory=tuple)
     rule: str | None = None
 

@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from handlers import announce, chase, monthly, reminders, survey
+from handlers import announce, chase, handoff, monthly, reminders, survey
 from handlers.calendar import Calendar
 from handlers.messages import Outcome
 from handlers.turn import DeskConfig
@@ -82,6 +82,14 @@ def post_monthly_report(session: Session, config: JobConfig, now: datetime) -> O
     return monthly.post_due(session, calendar=config.calendar, config=config.desk, now=now)
 
 
+def return_idle_handoffs(session: Session, config: JobConfig, now: datetime) -> Outcome:
+    """Hand-offs nobody answered for PROPDESK_HANDOFF_IDLE_MINUTES go back to the bot."""
+    returned = Outcome()
+    for outcome in handoff.return_idle(session, config.desk, now):
+        returned.extend(outcome)
+    return returned
+
+
 def forget_old_updates(session: Session, config: JobConfig, now: datetime) -> Outcome:
     """Telegram keeps an unconfirmed update 24 hours: older ids need no memory."""
     conversations.forget_updates(session, before=now - timedelta(hours=24))
@@ -90,11 +98,13 @@ def forget_old_updates(session: Session, config: JobConfig, now: datetime) -> Ou
 
 # The jobs and how often they run, in seconds: surveys, announcements and chasing
 # every second (so a broadcast starts within a second of its time); bill
-# reminders and the monthly report once a minute; forgetting old update ids hourly.
+# reminders and the monthly report once a minute; idle hand-offs every half minute;
+# forgetting old update ids hourly.
 JOBS: dict[str, tuple[Job, float]] = {
     "surveys": (send_due_surveys, 1.0),
     "announcements": (deliver_announcements, 1.0),
     "chasing": (chase_unpicked, 1.0),
+    "handoff_idle": (return_idle_handoffs, 30.0),
     "bills": (remind_bills, 60.0),
     "monthly_report": (post_monthly_report, 60.0),
     "forget_updates": (forget_old_updates, 3600.0),

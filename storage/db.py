@@ -28,18 +28,30 @@ def make_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets WAL with `synchronous=NORMAL` (a commit survives
     a crash of the process; only a power cut can lose the last ones, never corrupt
     the file), a busy timeout and foreign keys. PostgreSQL's pool is not pinged
-    before each unit of work: a dead connection is replaced when it fails."""
+    before each unit of work: a dead connection is replaced when it fails.
+
+    On SQLite every transaction is `BEGIN IMMEDIATE`: it takes the write lock up
+    front, waiting (SQLite's busy handler retries for up to `busy_timeout`) while
+    another process writes. A deferred transaction that reads and then writes
+    would instead fail at once with "database is locked" when an import from the
+    CLI commits while the service runs (SQLAlchemy's pysqlite transaction recipe).
+    """
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:
+            dbapi_conn.isolation_level = None  # the driver begins nothing; "begin" below does
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _take_the_write_lock(conn) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_size=5, max_overflow=5)

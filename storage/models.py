@@ -56,6 +56,16 @@ class OwnerUnit(SQLModel, table=True):
     unit_id: int = Field(foreign_key="unit.id", primary_key=True, index=True)
 
 
+class MoveOut(SQLModel, table=True):
+    """An owner unbound from a flat (a sale, a tenancy ended): the register's history."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner_id: int = Field(foreign_key="owner.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    at: datetime = _created()
+    source: str = Field(max_length=40)  # "import --replace" | "owners remove"
+
+
 class Binding(SQLModel, table=True):
     """A chat bound to an owner by a shared contact; `reachable` turns off on a 403."""
 
@@ -70,6 +80,8 @@ class Binding(SQLModel, table=True):
     reachable: bool = True
     bound_at: datetime = _created()
     unreachable_at: datetime | None = _when()
+    # Set when the owner moved out (no flat left): the chat is told once, then unbound.
+    ended_at: datetime | None = _when()
 
 
 class Conversation(SQLModel, table=True):
@@ -232,7 +244,8 @@ class Outbox(SQLModel, table=True):
 
     `address` is the channel's own id for the destination, as a string.
     `kind`: `send` (a new message), `edit` (the message of row `ref_id`, or
-    payload `message_id`), `photo` (under row `ref_id`'s message).
+    payload `message_id`), `photo` (under row `ref_id`'s message), `copy` (a copy
+    of message payload `copy_from`, under row `ref_id`'s message if any).
     `payload` is channel-neutral JSON (text, buttons, menu, language, …) that
     the channel's renderer turns into its own format. `priority`: lower goes
     first (storage/outbox.py names them). `role` says what a delivered
@@ -279,6 +292,18 @@ class ProcessedUpdate(SQLModel, table=True):
         primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False}
     )
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
+
+
+class ChatMigration(SQLModel, table=True):
+    """A group Telegram upgraded to a supergroup: its old id now means the new one.
+
+    Kept so the switch outlives restarts and a `.env` still naming the old id."""
+
+    old_chat_id: int = Field(
+        primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False}
+    )
+    new_chat_id: int = _tg_id()
+    migrated_at: datetime = _created()
 
 
 class LabelledExample(SQLModel, table=True):

@@ -195,6 +195,21 @@ def release(session: Session, row_id: int, *, not_before: datetime, error: str) 
     return row.status
 
 
+def move_address(session: Session, channel: str, *, old: str, new: str) -> int:
+    """Rows still to send to `old` go to `new` (a group that became a supergroup has a new
+    id); returns how many."""
+    stmt = (
+        update(Outbox)
+        .where(
+            col(Outbox.channel) == channel,
+            col(Outbox.address) == old,
+            col(Outbox.status).in_(OUTSTANDING),
+        )
+        .values(address=new)
+    )
+    return session.execute(stmt).rowcount or 0
+
+
 IN_FLIGHT_AGAIN = "in flight when the service stopped: sent again"
 
 

@@ -1,18 +1,29 @@
-"""Owners, their flats and the chats bound to them."""
+"""Owners, their flats and the chats bound to them.
+
+A register row is an owner (known by phone) linked to a flat. A move-out
+unlinks them (recorded in MoveOut, tickets and bills keep their history); an
+owner left with no flat has their chat bindings ended: the chat is told once
+that the flat is no longer linked (handlers/binding.py), then it is unbound.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from storage.models import Binding, Owner, OwnerUnit, Unit
-from storage.types import utcnow
+from storage.models import Binding, MoveOut, Owner, OwnerUnit, Unit
+from storage.types import ADDED, UNCHANGED, UPDATED, utcnow
 
 
 def unit_by_code(session: Session, code: str) -> Unit | None:
     return session.exec(select(Unit).where(Unit.code == code)).first()
+
+
+def units_by_code(session: Session, codes: set[str]) -> dict[str, Unit]:
+    """The flats among `codes` that exist, by code."""
+    return {u.code: u for u in session.exec(select(Unit).where(col(Unit.code).in_(codes)))}
 
 
 def upsert_unit(session: Session, code: str) -> Unit:
@@ -30,22 +41,91 @@ def owner_by_phone(session: Session, phone: str) -> Owner | None:
 
 def upsert_owner(
     session: Session, *, unit_code: str, name: str, phone: str, language: str | None
-) -> tuple[Owner, bool]:
-    """Add or update the register row (phone is the owner's identity); True if new."""
-    unit = upsert_unit(session, unit_code)
-    owner = owner_by_phone(session, phone)
-    created = owner is None
-    if owner is None:
-        owner = Owner(name=name, phone=phone, language=language)
-        session.add(owner)
-        session.flush()
-    else:
-        owner.name = name
-        owner.language = language or owner.language
-        owner.updated_at = utcnow()
-    if session.get(OwnerUnit, (owner.id, unit.id)) is None:
-        session.add(OwnerUnit(owner_id=owner.id, unit_id=unit.id))
-    return owner, created
+) -> tuple[Owner, str]:
+    """Add or update one register row (phone is the owner's identity); see upsert_owners."""
+    row = {"unit_code": unit_code, "name": name, "phone": phone, "language": language}
+    state = upsert_owners(session, [row])[0]
+    return owner_by_phone(session, phone), state
+
+
+def upsert_owners(session: Session, rows: Sequence[dict]) -> list[str]:
+    """Add or update register rows (`unit_code`, `name`, `phone`, `language` each), in
+    order, with a few queries for the lot (imports of thousands of rows stay short).
+
+    Returns each row's ADDED (a new owner), UPDATED (name, language or a new flat)
+    or UNCHANGED. An ended binding of a returning owner stays ended until they
+    share their contact again.
+    """
+    codes = {row["unit_code"] for row in rows}
+    phones = {row["phone"] for row in rows}
+    units = units_by_code(session, codes)
+    owners = {o.phone: o for o in session.exec(select(Owner).where(col(Owner.phone).in_(phones)))}
+    states = []
+    with session.no_autoflush:
+        for code in sorted(codes - units.keys()):
+            units[code] = Unit(code=code, building=code.split("-", 1)[0])
+            session.add(units[code])
+        for row in rows:
+            owner = owners.get(row["phone"])
+            if owner is None:
+                owner = Owner(name=row["name"], phone=row["phone"], language=row["language"])
+                owners[row["phone"]] = owner
+                session.add(owner)
+                states.append(ADDED)
+            elif owner.name != row["name"] or (
+                row["language"] and owner.language != row["language"]
+            ):
+                owner.name = row["name"]
+                owner.language = row["language"] or owner.language
+                owner.updated_at = utcnow()
+                states.append(UPDATED)
+            else:
+                states.append(UNCHANGED)
+    session.flush()
+    ids = [o.id for o in owners.values()]
+    links = set(
+        session.exec(
+            select(OwnerUnit.owner_id, OwnerUnit.unit_id).where(col(OwnerUnit.owner_id).in_(ids))
+        )
+    )
+    for i, row in enumerate(rows):
+        link = (owners[row["phone"]].id, units[row["unit_code"]].id)
+        if link not in links:
+            links.add(link)
+            session.add(OwnerUnit(owner_id=link[0], unit_id=link[1]))
+            states[i] = ADDED if states[i] == ADDED else UPDATED
+    session.flush()
+    return states
+
+
+def owners_of(session: Session, unit_id: int) -> list[Owner]:
+    """The owners currently linked to a flat, by id."""
+    stmt = (
+        select(Owner)
+        .join(OwnerUnit, OwnerUnit.owner_id == Owner.id)
+        .where(OwnerUnit.unit_id == unit_id)
+        .order_by(Owner.id)
+    )
+    return list(session.exec(stmt))
+
+
+def move_out(session: Session, owner: Owner, unit: Unit, *, source: str) -> bool:
+    """Unlink `owner` from `unit` (history kept in MoveOut); an owner left with no flat
+    has their chat bindings ended. True if the owner had no flat left."""
+    link = session.get(OwnerUnit, (owner.id, unit.id))
+    if link is None:
+        return False
+    session.delete(link)
+    session.add(MoveOut(owner_id=owner.id, unit_id=unit.id, source=source))
+    session.flush()
+    if units_of(session, owner.id):
+        return False
+    now = utcnow()
+    for binding in session.exec(select(Binding).where(Binding.owner_id == owner.id)):
+        if binding.ended_at is None:
+            binding.ended_at = now
+            binding.reachable = False  # nothing scheduled reaches a former owner
+    return True
 
 
 def units_of(session: Session, owner_id: int) -> list[Unit]:
@@ -58,16 +138,32 @@ def units_of(session: Session, owner_id: int) -> list[Unit]:
     return list(session.exec(stmt))
 
 
-def binding_for(session: Session, channel: str, user_id: int) -> Binding | None:
+def _binding_row(session: Session, channel: str, user_id: int) -> Binding | None:
     stmt = select(Binding).where(Binding.channel == channel, Binding.user_id == user_id)
     return session.exec(stmt).first()
+
+
+def binding_for(session: Session, channel: str, user_id: int) -> Binding | None:
+    """The chat's current binding; None if unbound or the owner has moved out."""
+    binding = _binding_row(session, channel, user_id)
+    return binding if binding is not None and binding.ended_at is None else None
+
+
+def take_ended_binding(session: Session, channel: str, user_id: int) -> Binding | None:
+    """The chat's binding if it ended with a move-out, deleted so it is told only once."""
+    binding = _binding_row(session, channel, user_id)
+    if binding is None or binding.ended_at is None:
+        return None
+    session.delete(binding)
+    session.flush()
+    return binding
 
 
 def bind(
     session: Session, *, owner: Owner, channel: str, user_id: int, chat_id: int, language: str
 ) -> Binding:
     """Bind a chat to an owner; a re-bind moves it and makes it reachable again."""
-    binding = binding_for(session, channel, user_id)
+    binding = _binding_row(session, channel, user_id)
     if binding is None:
         binding = Binding(channel=channel, user_id=user_id, chat_id=chat_id, owner_id=owner.id)
         session.add(binding)
@@ -76,6 +172,7 @@ def bind(
     binding.language = language
     binding.reachable = True
     binding.unreachable_at = None
+    binding.ended_at = None
     binding.bound_at = utcnow()
     session.flush()
     return binding
@@ -88,7 +185,7 @@ def bound_recipients(
     stmt = (
         select(Binding, Owner)
         .join(Owner, Owner.id == Binding.owner_id)
-        .where(Binding.channel == channel, Binding.reachable)
+        .where(Binding.channel == channel, Binding.reachable, col(Binding.ended_at).is_(None))
         .order_by(Binding.id)
     )
     if building is not None:
@@ -106,6 +203,20 @@ def mark_unreachable(session: Session, *, channel: str, chat_id: int) -> None:
     for binding in session.exec(stmt):
         binding.reachable = False
         binding.unreachable_at = utcnow()
+
+
+def mark_reachable(session: Session, *, channel: str, user_id: int) -> None:
+    """The person wrote, pressed a button or unblocked the bot: their chat is reachable.
+    A no-op (one indexed read) when it already is."""
+    stmt = select(Binding).where(
+        Binding.channel == channel,
+        Binding.user_id == user_id,
+        col(Binding.reachable).is_(False),
+        col(Binding.ended_at).is_(None),  # a moved-out owner's chat stays out of broadcasts
+    )
+    for binding in session.exec(stmt):
+        binding.reachable = True
+        binding.unreachable_at = None
 
 
 def search_owners(session: Session, query: str, *, limit: int = 10) -> list[Owner]:

@@ -7,6 +7,9 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+# What an upsert did to a row (imports count them).
+ADDED, UPDATED, UNCHANGED = "added", "updated", "unchanged"
+
 
 def utcnow() -> datetime:
     """Now, as an aware UTC datetime (a default factory, never evaluated at import)."""

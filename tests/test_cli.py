@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from storage.db import make_engine
+from storage.db import make_engine, session_scope
 
 PROPDESK = str(Path(sys.executable).parent / "propdesk")
 
@@ -73,8 +76,28 @@ def test_the_token_never_reaches_the_output(env, tmp_path):
     }
     result = propdesk("run", env=env, cwd=tmp_path)
     assert result.returncode != 0
-    assert "Cannot reach the Bot API" in result.stderr
+    assert "Cannot reach the Bot API at http://127.0.0.1:9" in result.stderr
+    assert "PROPDESK_TELEGRAM_PROXY" in result.stderr  # the way out on a blocked network
     assert "SECRET-token" not in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) <= 4
+
+
+def test_every_path_fails_with_a_sentence_not_a_traceback(env, tmp_path):
+    missing = tmp_path / "no-such-folder"
+    chart = propdesk("report", "--month", "2026-11", "--png", str(missing / "k.png"), env=env)
+    export = propdesk("export", "tickets", "--month", "2026-11", str(missing / "t.csv"), env=env)
+    unreachable = {**env, "PROPDESK_DATABASE_URL": "postgresql+psycopg://u:pw@127.0.0.1:9/x"}
+    upgrade = propdesk("db", "upgrade", env=unreachable)
+    imported = propdesk("import", "bills", str(tmp_path / "nope.xlsx"), env=env)
+    for result, sentence in (
+        (chart, f"Cannot write {missing / 'k.png'}: the folder {missing} does not exist"),
+        (export, f"Cannot write {missing / 't.csv'}: the folder {missing} does not exist"),
+        (upgrade, "Cannot use the database at postgresql+psycopg://u:***@127.0.0.1:9/x"),
+        (imported, "No such file"),
+    ):
+        assert result.returncode != 0
+        assert sentence in result.stderr
+        assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) <= 2
 
 
 def test_chat_demo_reads_a_conversation_from_a_pipe(env, tmp_path):
@@ -88,16 +111,103 @@ def test_chat_demo_reads_a_conversation_from_a_pipe(env, tmp_path):
     assert "ticket #1" in result.stdout
 
 
-def test_import_reports_bad_lines_and_loads_the_rest(env, tmp_path):
+def test_first_chat_says_the_model_is_being_prepared(env, tmp_path):
+    fresh = {**env, "PROPDESK_MODEL_PATH": str(tmp_path / "new" / "nlu.joblib")}
+    result = propdesk("chat", "--demo", env=fresh, cwd=tmp_path, stdin="你好\n")
+    assert result.returncode == 0, result.stderr
+    assert "Preparing the language model" in result.stderr
+    again = propdesk("chat", env=fresh, cwd=tmp_path, stdin="你好\n")
+    assert "Preparing" not in again.stderr
+
+
+def test_import_reports_bad_lines_loads_nothing_then_the_rest_with_partial(env, tmp_path):
     owners = tmp_path / "owners.csv"
     owners.write_text(
         "unit,name,phone\n3-2-502,刘洋,13800138000\n3-2-503,坏号码,123\n3-2-504,王芳,13900139000\n",
         encoding="utf-8",
     )
-    result = propdesk("import", "owners", str(owners), env=env)
+    refused = propdesk("import", "owners", str(owners), env=env)
+    assert refused.returncode == 1
+    assert f"{owners}:3:" in refused.stderr and "phone" in refused.stderr
+    assert "nothing loaded" in refused.stderr and "Traceback" not in refused.stderr
+    dry = propdesk("import", "owners", str(owners), "--dry-run", "--partial", env=env)
+    assert "dry run, nothing written): 2 added, 0 updated, 0 unchanged, 1 rejected" in dry.stdout
+    result = propdesk("import", "owners", str(owners), "--partial", env=env)
     assert result.returncode == 0
-    assert f"{owners}:3:" in result.stderr and "phone" in result.stderr
-    assert "2 added, 0 updated, 1 rejected" in result.stdout
-    again = propdesk("import", "owners", str(owners), "--strict", env=env)
+    assert "2 added, 0 updated, 0 unchanged, 1 rejected" in result.stdout
+    again = propdesk("import", "owners", str(owners), "--partial", "--strict", env=env)
     assert again.returncode == 1
-    assert "0 added, 2 updated, 1 rejected" in again.stdout
+    assert "0 added, 0 updated, 2 unchanged, 1 rejected" in again.stdout
+
+
+def test_owners_remove_by_flat_or_phone(env, tmp_path):
+    owners = tmp_path / "owners.xlsx"
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in (
+        ["房号", "姓名", "手机号"],
+        ["3-2-502", "刘洋", 13800138000],
+        ["5-1-101", "刘洋", 13800138000],
+        ["3-2-503", "王芳", 13900139000],
+    ):
+        book.active.append(row)
+    book.save(owners)
+    assert propdesk("import", "owners", str(owners), env=env).returncode == 0
+    flat = propdesk("owners", "remove", "3栋2单元503室", env=env)
+    assert flat.returncode == 0, flat.stderr
+    assert "王芳 (+8613900139000) no longer linked to 3-2-503" in flat.stdout
+    phone = propdesk("owners", "remove", "138 0013 8000", env=env)
+    assert phone.stdout.count("no longer linked") == 2
+    missing = propdesk("owners", "remove", "3-2-503", env=env)
+    assert missing.returncode == 1 and "has no owner" in missing.stderr
+
+
+def test_run_goes_through_the_telegram_proxy(env, tmp_path):
+    """PROPDESK_TELEGRAM_PROXY: the Bot API is asked through it (here a proxy that refuses)."""
+    seen: list[bytes] = []
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+
+    def proxy() -> None:
+        conn, _ = server.accept()
+        with conn:
+            seen.append(conn.recv(4096).split(b"\r\n", 1)[0])
+            conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+
+    thread = threading.Thread(target=proxy, daemon=True)
+    thread.start()
+    env = {
+        **env,
+        "PROPDESK_TELEGRAM_TOKEN": "1:x",
+        "PROPDESK_STAFF_CHAT_ID": "-100",
+        "PROPDESK_TELEGRAM_API_URL": "http://api.telegram.invalid",
+        "PROPDESK_TELEGRAM_PROXY": f"http://127.0.0.1:{port}",
+    }
+    result = propdesk("run", env=env, cwd=tmp_path)
+    thread.join(5)
+    server.close()
+    assert result.returncode != 0
+    assert seen and seen[0].startswith(b"POST http://api.telegram.invalid/bot1:x/getMe")
+    assert "Traceback" not in result.stderr
+
+
+def test_announce_wait_returns_at_once_with_nothing_to_send(env):
+    started = time.monotonic()
+    result = propdesk("announce", "停水通知", "--wait", env=env, timeout=20)
+    assert result.returncode == 0
+    assert "Nothing to send" in result.stdout
+    assert time.monotonic() - started < 10
+
+
+def test_announce_wait_says_when_no_service_picks_it_up(env, settings):
+    from tests.factories import bound_owner
+
+    engine = make_engine(settings.database_url)
+    with session_scope(engine) as session:
+        bound_owner(session, user_id=501, unit="3-2-502", name="刘洋")
+    engine.dispose()
+    result = propdesk("announce", "停水通知", "--wait", env=env, timeout=30)
+    assert result.returncode == 1
+    assert "No running service picked #1 up within 5 seconds" in result.stderr
+    assert "stays scheduled" in result.stderr

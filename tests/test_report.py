@@ -11,6 +11,7 @@ import csv
 import struct
 from collections import Counter
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -265,14 +266,15 @@ def test_cli_report_and_export(engine, fixture_month, database_url, tmp_path, mo
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs for Chinese
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
-    assert rows[0][:3] == ["Number", "Kind", "Category"]
+    assert rows[0][:7] == ["Number", "Kind", "Category", "Flat", "Owner", "Phone", "Description"]
+    assert rows[0][9:12] == ["Opened at", "Taken at", "Resolved at"]
     assert [int(r[0]) for r in rows[1:]] == [11, 1, 14, 2, 3, 4, 13, 6, 7, 5, 8, 9]
     by_number = {int(r[0]): r for r in rows[1:]}
     one = by_number[1]
-    assert one[1:3] == ["Repair", "Plumbing"] and one[6] == "李师傅"
-    assert one[7:10] == ["2026-03-02 09:00", "2026-03-02 09:20", "2026-03-02 15:00"]
-    assert one[10:] == ["20", "360", "5"]
-    assert by_number[5][10:] == ["", "", ""]
+    assert one[1:3] == ["Repair", "Plumbing"] and one[8] == "李师傅"
+    assert one[9:12] == ["2026-03-02 09:00", "2026-03-02 09:20", "2026-03-02 15:00"]
+    assert one[12:] == ["20", "360", "5"]
+    assert by_number[5][12:] == ["", "", ""]
 
 
 def test_the_report_month_by_default_is_the_last_full_one(engine, fixture_month):
@@ -281,3 +283,67 @@ def test_the_report_month_by_default_is_the_last_full_one(engine, fixture_month)
             session, None, CONFIG, now=datetime(2026, 4, 1, 9, 30, tzinfo=SH), chart=False
         )
     assert "2026-03" in outcome.staff[0].text and outcome.staff[0].image is None
+
+
+def test_the_export_says_what_a_ticket_was_about_and_whom_to_call(engine):
+    import io
+
+    from handlers.export import write_tickets
+    from storage import owners as owner_store
+
+    with session_scope(engine) as session:
+        owner, _ = owner_store.upsert_owner(
+            session, unit_code="3-2-502", name="刘洋", phone="+8613800138000", language="zh"
+        )
+        session.add(
+            Ticket(
+                kind="emergency",
+                category="gas",
+                channel="telegram",
+                chat_id=501,
+                user_id=501,
+                owner_id=owner.id,
+                description='=HYPERLINK("http://x","煤气味")\n很浓',
+                created_at=L(3, 20, 3),
+            )
+        )
+    out = io.StringIO()
+    with session_scope(engine) as session:
+        write_tickets(session, MARCH, config=CONFIG, out=out)
+    header, row = list(csv.reader(io.StringIO(out.getvalue())))
+    exported = dict(zip(header, row, strict=True))
+    assert exported["Flat"] == "3-2-502"  # the emergency came without a flat: the owner's
+    assert exported["Phone"] == "+8613800138000"
+    assert exported["Description"] == '\'=HYPERLINK("http://x","煤气味")\n很浓'  # never a formula
+    assert exported["Resolved at"] == ""
+
+
+def test_the_chinese_chart_draws_chinese_and_no_legend_covers_a_label(engine, fixture_month):
+    import warnings
+
+    from matplotlib import font_manager
+
+    from handlers.report_chart import figure
+
+    with session_scope(engine) as session:
+        figures = kpi.compute(session, MARCH, config=CONFIG, now=AFTER)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig = figure(figures, lang="zh")
+    assert not [w for w in caught if "missing from font" in str(w.message)]
+    assert "服务指标" in fig.texts[0].get_text()  # the title, in Chinese
+    used = font_manager.findfont(fig.texts[0].get_fontproperties(), fallback_to_default=False)
+    assert "NotoSansSC" in Path(used).name  # the font that comes with the dependencies
+    by_kind = fig.axes[0]
+    legend_labels = [text.get_text() for text in by_kind.get_legend().get_texts()]
+    assert legend_labels == ["新建", "已解决"]
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        box = legend.get_window_extent(renderer)
+        for label in ax.texts:  # the numbers over the bars
+            assert not box.overlaps(label.get_window_extent(renderer)), label.get_text()
+        for bar in ax.patches:
+            assert not box.overlaps(bar.get_window_extent(renderer))

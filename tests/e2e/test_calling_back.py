@@ -205,18 +205,18 @@ async def test_quiet_hours_and_a_holiday_push_the_survey_to_the_next_allowed_tim
     number = await resolved_ticket(desk)
     assert survey_of(desk, number).due_at == local(2026, 9, 30, 21, 30)
 
-    clock.set(local(2026, 9, 30, 21, 30))  # due, but in quiet hours, then 1-3 October
+    clock.set(local(2026, 9, 30, 21, 30))  # due, but in quiet hours, then the 1-7 October break
     mark = desk.api.mark()
     await calling.tick()
-    assert survey_of(desk, number).due_at == local(2026, 10, 4, 8, 0)
-    clock.set(local(2026, 10, 2, 10, 0))
+    assert survey_of(desk, number).due_at == local(2026, 10, 8, 8, 0)
+    clock.set(local(2026, 10, 4, 10, 0))  # a Sunday inside the break
     await calling.tick()
-    clock.set(local(2026, 10, 4, 7, 59))
+    clock.set(local(2026, 10, 8, 7, 59))
     await calling.tick()
     await desk.api.assert_not_sent(OWNER, since=mark, within=0.2)
     assert survey_of(desk, number).status == "pending"
 
-    clock.set(local(2026, 10, 4, 8, 0))
+    clock.set(local(2026, 10, 8, 8, 0))
     await calling.tick()
     await desk.api.wait_sent(OWNER, contains="回访", since=mark)
 

@@ -227,3 +227,25 @@ async def test_english_owner_gets_english_replies_and_repeated_updates_are_dropp
     desk.api.push_duplicate()
     await desk.api.assert_not_sent(OWNER, since=mark, within=0.5)
     assert desk.ticket(2) is None
+
+
+async def test_a_close_faq_call_offers_the_entries_and_a_person(desk):
+    desk.register(OWNER, phone=PHONE, unit="3-2-502")
+    await desk.bind(OWNER)
+    offer = await desk.say(OWNER, "暖气什么时候开 多少钱")
+    assert "哪一个" in offer["text"]
+    buttons = [b["callback_data"] for row in offer["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons == ["faq:heating_season", "faq:heating_fee", "handoff"]
+    mark = desk.api.mark()
+    await desk.press(OWNER, offer, "faq:heating_fee")
+    answer = await desk.api.wait_sent(OWNER, since=mark)
+    assert "22 元/平方米" in answer["text"]
+
+
+async def test_a_question_the_base_cannot_answer_offers_a_person(desk):
+    desk.register(OWNER, phone=PHONE, unit="3-2-502")
+    await desk.bind(OWNER)
+    reply = await desk.say(OWNER, "小区有没有游泳馆")
+    assert "答不上来" in reply["text"]
+    buttons = [b["callback_data"] for row in reply["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons == ["handoff"]

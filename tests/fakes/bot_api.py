@@ -18,8 +18,11 @@ is the same server on a private loop in a thread, for sync callers.
 
 Users and chats: ``add_user(user_id, first_name="Owner", username=None, language_code="zh")``
 (also creates the private chat), ``add_group(chat_id, title="Staff", members={user_id: status})``
-(-100… is a supergroup), ``set_member(chat_id, user_id, status)``; statuses are Telegram's
-("creator", "administrator", "member", "left", "kicked"); anything unknown reads as "left".
+(-100… is a supergroup; ``is_forum=True`` makes it a forum), ``set_member(chat_id, user_id,
+status)``; statuses are Telegram's ("creator", "administrator", "member", "left", "kicked");
+anything unknown reads as "left". Chats over time — ``migrate_group``, ``set_bot_status``
+(removed / added back / promoted, with ``my_chat_member``), ``block``/``unblock``, forum topics
+(``create_topic``, createForumTopic, closeForumTopic) — are in ``telegram_groups``.
 
 State (plain dicts in Telegram's JSON shape):
     ``api.messages[chat_id][message_id]`` the current version of every message (after edits);
@@ -30,7 +33,12 @@ State (plain dicts in Telegram's JSON shape):
 Updates (each gets the next update_id from a random base ≥ 100000):
     ``push_text(user_id, text, chat_id=None, reply_to=None) -> message``;
     ``push_contact(user_id, phone_number, contact_user_id=<sender>, first_name=None) -> message``;
-    ``push_photo(user_id, caption=None, chat_id=None) -> message``;
+    ``push_photo(user_id, caption=None, chat_id=None, reply_to=None) -> message``;
+    ``push_album(user_id, count, caption=None, chat_id=None) -> [message]`` (one update per
+    photo, one ``media_group_id``); ``push_media(user_id, kind, caption=None, chat_id=None,
+    reply_to=None, **fields)`` for a voice, audio, video, video note, animation, sticker,
+    document, location, someone else's contact, poll or dice; ``push_text(..., thread_id=N)``
+    writes in a forum topic;
     ``push_callback(user_id, message, data) -> callback_query``; ``push_raw(update) -> update``;
     ``push_duplicate(update_or_id=None)`` re-sends an update with the SAME update_id (last pushed
     by default), delivered once even if the bot already confirmed it.
@@ -43,7 +51,7 @@ Waiting (async; on timeout an AssertionError lists the last 20 calls):
     ``await assert_not_sent(chat_id, since, within=0.3)``.
 
 Misbehaviour on demand:
-    ``block(user_id)`` → 403 "Forbidden: bot was blocked by the user";
+    ``block(user_id)`` → 403 "Forbidden: bot was blocked by the user" (and ``my_chat_member``);
     ``fail_next(method, status, description, retry_after=None, count=1)``;
     ``response_delay`` seconds slept after a call was recorded and delivered, before answering;
     ``Limits(...)`` / ``Limits.unlimited()`` for the flood limits (see ``telegram_limits``).
@@ -76,6 +84,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tests.fakes import telegram_markup, telegram_wire
+from tests.fakes.telegram_groups import GroupLife
 from tests.fakes.telegram_limits import FloodControl, Limits
 from tests.fakes.telegram_markup import MarkupError, utf16_len
 from tests.fakes.telegram_wire import ApiError, bad, names
@@ -107,6 +116,7 @@ class Call:
     status: int  # HTTP status answered
     result_or_error: Any  # "result" on success, else the error description
     message: dict[str, Any] | None = None  # the message a successful send delivered
+    album: list[dict[str, Any]] | None = None  # all of them, for sendMediaGroup
 
     @property
     def ok(self) -> bool:
@@ -142,7 +152,29 @@ class _QuietServer(uvicorn.Server):
         yield
 
 
-class FakeBotApi:
+# What push_media puts in a message of each file kind: (FileStore kind, fixed fields).
+_MEDIA_FILES: dict[str, tuple[str, dict[str, Any]]] = {
+    "voice": ("voice", {"duration": 3, "mime_type": "audio/ogg"}),
+    "audio": ("audio", {"duration": 180, "mime_type": "audio/mpeg", "title": "song"}),
+    "video": ("video", {"duration": 5, "width": 640, "height": 360, "mime_type": "video/mp4"}),
+    "video_note": ("video_note", {"duration": 4, "length": 240}),
+    "animation": ("animation", {"duration": 2, "width": 320, "height": 240}),
+    "sticker": (
+        "sticker",
+        {
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "😀",
+        },
+    ),
+    "document": ("document", {"file_name": "file.pdf", "mime_type": "application/pdf"}),
+}
+
+
+class FakeBotApi(GroupLife):
     def __init__(
         self,
         token: str = "123:ABC",
@@ -169,6 +201,8 @@ class FakeBotApi:
         self.chats: dict[int, dict[str, Any]] = {}
         self.members: dict[int, dict[int, str]] = {}
         self.blocked: set[int] = set()
+        self.migrated: dict[int, int] = {}
+        self.topics: dict[int, dict[int, dict[str, Any]]] = {}
         self.messages: dict[int, dict[int, dict[str, Any]]] = {}
         self.calls: list[Call] = []
         self.delivered: list[tuple[int, str, float]] = []
@@ -291,24 +325,32 @@ class FakeBotApi:
         return user
 
     def add_group(
-        self, chat_id: int, title: str = "Staff", members: dict[int, str] | None = None
+        self,
+        chat_id: int,
+        title: str = "Staff",
+        members: dict[int, str] | None = None,
+        *,
+        is_forum: bool = False,
     ) -> dict[str, Any]:
         kind = "supergroup" if str(chat_id).startswith("-100") else "group"
-        chat = {"id": chat_id, "type": kind, "title": title}
+        chat: dict[str, Any] = {"id": chat_id, "type": kind, "title": title}
+        if is_forum:
+            if kind != "supergroup":
+                raise ValueError("only a supergroup can be a forum")
+            chat["is_forum"] = True
         with self._lock:
             self.chats[chat_id] = chat
             self.members[chat_id] = dict(members or {})
         return chat
 
     def set_member(self, chat_id: int, user_id: int, status: str) -> None:
+        """A person's status in a group changes: a ``chat_member`` update (delivered only to
+        bots that ask for it in allowed_updates, as Telegram does)."""
         with self._lock:
-            self.members.setdefault(chat_id, {})[user_id] = status
-
-    def block(self, user_id: int) -> None:
-        self.blocked.add(user_id)
-
-    def unblock(self, user_id: int) -> None:
-        self.blocked.discard(user_id)
+            old = self.members.setdefault(chat_id, {}).get(user_id, "left")
+            self.members[chat_id][user_id] = status
+        if old != status and user_id != self.bot_user["id"] and user_id in self.users:
+            self._chat_member_update("chat_member", chat_id, user_id, user_id, old, status)
 
     def fail_next(
         self,
@@ -345,14 +387,19 @@ class FakeBotApi:
         return update
 
     def push_text(
-        self, user_id: int, text: str, chat_id: int | None = None, reply_to: int | None = None
+        self,
+        user_id: int,
+        text: str,
+        chat_id: int | None = None,
+        reply_to: int | None = None,
+        thread_id: int | None = None,
     ) -> dict[str, Any]:
         fields: dict[str, Any] = {"text": text}
         command = re.match(r"/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{3,32})?", text)
         if command:
             length = utf16_len(command.group())
             fields["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
-        return self._push_message(user_id, chat_id, fields, reply_to)
+        return self._push_message(user_id, chat_id, fields, reply_to, thread_id)
 
     def push_contact(
         self,
@@ -370,7 +417,12 @@ class FakeBotApi:
         return self._push_message(user_id, None, {"contact": contact}, None)
 
     def push_photo(
-        self, user_id: int, caption: str | None = None, chat_id: int | None = None
+        self,
+        user_id: int,
+        caption: str | None = None,
+        chat_id: int | None = None,
+        reply_to: int | None = None,
+        media_group_id: str | None = None,
     ) -> dict[str, Any]:
         sizes = []
         for width, height in ((90, 67), (320, 240), (1280, 960)):
@@ -379,7 +431,64 @@ class FakeBotApi:
         fields: dict[str, Any] = {"photo": sizes}
         if caption is not None:
             fields["caption"] = caption
-        return self._push_message(user_id, chat_id, fields, None)
+        if media_group_id is not None:
+            fields["media_group_id"] = media_group_id
+        return self._push_message(user_id, chat_id, fields, reply_to)
+
+    def push_album(
+        self, user_id: int, count: int, caption: str | None = None, chat_id: int | None = None
+    ) -> list[dict[str, Any]]:
+        """An album of ``count`` photos: one update per photo, all with the same
+        ``media_group_id``, the caption on the first only (as Telegram delivers them)."""
+        group_id = str(random.randrange(10**17, 10**18))
+        return [
+            self.push_photo(user_id, caption if i == 0 else None, chat_id, None, group_id)
+            for i in range(count)
+        ]
+
+    def push_media(
+        self,
+        user_id: int,
+        kind: str,
+        caption: str | None = None,
+        chat_id: int | None = None,
+        reply_to: int | None = None,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        """A message of another kind, shaped as Telegram sends it: `voice`, `audio`,
+        `video`, `video_note`, `animation` (Telegram also sets `document`), `sticker`,
+        `document` (`mime_type=` picks the type), `location` (`latitude=`, `longitude=`),
+        `contact` (someone else's card), `poll` or `dice`; `extra` overrides fields of
+        the object. A caption goes on those that take one (not stickers, polls, dice)."""
+        fields: dict[str, Any] = {}
+        if kind in _MEDIA_FILES:
+            file_kind, defaults = _MEDIA_FILES[kind]
+            content = random.randbytes(64)
+            fields[kind] = {**self._files.new(file_kind, content), **defaults, **extra}
+            if kind == "animation":
+                fields["document"] = {**fields[kind], "mime_type": "video/mp4"}
+        elif kind == "location":
+            fields["location"] = {"latitude": 31.2304, "longitude": 121.4737, **extra}
+        elif kind == "contact":
+            fields["contact"] = {"phone_number": "+8613900000000", "first_name": "某人", **extra}
+        elif kind == "poll":
+            options = [
+                {"text": o, "voter_count": 0, "persistent_id": str(i)}
+                for i, o in enumerate(("是", "否"))
+            ]
+            poll = {"id": str(random.randrange(10**17, 10**18)), "question": "?"}
+            fields["poll"] = {**poll, "options": options, "total_voter_count": 0, **extra}
+            fields["poll"].update(is_closed=False, is_anonymous=True, type="regular")
+            fields["poll"].update(
+                allows_multiple_answers=False, allows_revoting=True, members_only=False
+            )
+        elif kind == "dice":
+            fields["dice"] = {"emoji": "🎲", "value": random.randint(1, 6), **extra}
+        else:
+            raise ValueError(f"unknown message kind {kind!r}")
+        if caption is not None and kind not in ("sticker", "poll", "dice", "location"):
+            fields["caption"] = caption
+        return self._push_message(user_id, chat_id, fields, reply_to)
 
     def push_callback(self, user_id: int, message: dict[str, Any], data: str) -> dict[str, Any]:
         chat_id, message_id = message["chat"]["id"], message["message_id"]
@@ -397,16 +506,30 @@ class FakeBotApi:
         return query
 
     def _push_message(
-        self, user_id: int, chat_id: int | None, fields: dict[str, Any], reply_to: int | None
+        self,
+        user_id: int,
+        chat_id: int | None,
+        fields: dict[str, Any],
+        reply_to: int | None,
+        thread_id: int | None = None,
     ) -> dict[str, Any]:
         with self._lock:
             sender = self._user(user_id)
             chat = self.chats.get(user_id if chat_id is None else chat_id)
             if chat is None:
                 raise KeyError(f"unknown chat {chat_id}: add_group() it first")
-            if reply_to is not None:
-                fields["reply_to_message"] = self.messages[chat["id"]][reply_to]
-            message = self._store_message(chat, sender, fields)
+            if chat["id"] in self.migrated or self.bot_status(chat["id"]) in ("left", "kicked"):
+                if chat["type"] != "private":
+                    raise KeyError(f"the bot receives nothing from chat {chat['id']}")
+                self.unblock(user_id)  # writing to a bot one blocked unblocks it first
+            if "forum_topic_created" in fields:
+                message = self._new_topic(chat, sender, fields)
+            else:
+                replied = self.messages[chat["id"]][reply_to] if reply_to is not None else None
+                fields = {**fields, **self._thread_fields(chat, thread_id, replied)}
+                if replied is not None:
+                    fields["reply_to_message"] = replied
+                message = self._store_message(chat, sender, fields)
         self.push_raw({"message": message})
         return message
 
@@ -426,11 +549,12 @@ class FakeBotApi:
     ) -> list[dict[str, Any]]:
         """Messages delivered by successful sends, oldest first, optionally filtered."""
         return [
-            call.message
+            message
             for call in self.calls[since:]
             if call.message is not None
-            and (chat_id is None or call.message["chat"]["id"] == chat_id)
             and (method is None or call.method.lower() == method.lower())
+            for message in call.album or [call.message]
+            if chat_id is None or message["chat"]["id"] == chat_id
         ]
 
     async def wait_for(
@@ -499,6 +623,7 @@ class FakeBotApi:
         canonical, handler = self._methods.get(method.lower(), (method, None))
         params: dict[str, Any] = {}
         message: dict[str, Any] | None = None
+        album: list[dict[str, Any]] | None = None
         try:
             if token != self.token:
                 raise ApiError(401, "Unauthorized")
@@ -512,7 +637,7 @@ class FakeBotApi:
                 with self._lock:
                     result = handler(params)
             if isinstance(result, _Delivered):
-                message, result = result.message, result.result
+                message, album, result = result.message, result.album, result.result
             status, body = 200, {"ok": True, "result": result}
         except MarkupError as error:  # text or reply_markup Telegram refuses
             status, body, result = 400, {"ok": False, "error_code": 400}, error.description
@@ -521,7 +646,7 @@ class FakeBotApi:
             status, body, result = error.status, telegram_wire.error_body(error), error.description
             if status == 429:
                 self.count_429 += 1
-        self.calls.append(Call(canonical, params, self.clock(), status, result, message))
+        self.calls.append(Call(canonical, params, self.clock(), status, result, message, album))
         if status == 200 and canonical != "getUpdates" and self.response_delay > 0:
             await asyncio.sleep(self.response_delay)
         return telegram_wire.json_response(body, status)
@@ -609,6 +734,7 @@ class FakeBotApi:
         chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
         if chat is None:
             raise bad("chat not found" if chat_id not in (None, "") else "chat_id is empty")
+        self._check_reachable(chat)
         return chat
 
     def _writable_chat(self, chat_id: Any) -> dict[str, Any]:
@@ -665,15 +791,30 @@ class FakeBotApi:
 
     def _deliver(self, chat: dict[str, Any], p: dict[str, Any], fields: dict[str, Any]) -> Any:
         """Rate-check, then store a bot message in ``chat``; returns it for the response."""
-        markup = telegram_markup.reply_markup(p.get("reply_markup"))
-        fields = {**self._reply_to(chat, p), **fields}
-        if markup:
-            fields["reply_markup"] = markup
-        self._flood.admit(chat)
-        message = self._store_message(chat, self.bot_user, fields)
-        text = message.get("text") or message.get("caption") or ""
-        self.delivered.append((chat["id"], text, self.clock()))
+        message = self._deliver_all(chat, p, [fields])[0]
         return _Delivered(message, message)
+
+    def _deliver_all(
+        self, chat: dict[str, Any], p: dict[str, Any], each: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Store bot messages in ``chat`` (reply, topic and markup from ``p``), all counted
+        against the flood limits at once, or none."""
+        markup = telegram_markup.reply_markup(p.get("reply_markup"))
+        replied = self._reply_to(chat, p)
+        thread = p.get("message_thread_id")
+        topic = self._thread_fields(chat, thread, replied.get("reply_to_message"))
+        self._check_topic_open(chat, topic.get("message_thread_id"))
+        self._flood.admit(chat, len(each))
+        messages = []
+        for fields in each:
+            fields = {**topic, **replied, **fields}
+            if markup:
+                fields["reply_markup"] = markup
+            message = self._store_message(chat, self.bot_user, fields)
+            text = message.get("text") or message.get("caption") or ""
+            self.delivered.append((chat["id"], text, self.clock()))
+            messages.append(message)
+        return messages
 
     # --- methods: names after "_m_" are the Bot API's, matched case-insensitively ------------
 
@@ -763,11 +904,15 @@ class FakeBotApi:
         fields = self._caption_fields(p)
         if p.get("photo") in (None, ""):
             raise bad("there is no photo in the request")
-        meta = self._files.input_file(p["photo"], "photo")
+        fields["photo"] = self._photo_sizes(p["photo"])
+        return self._deliver(chat, p, fields)
+
+    def _photo_sizes(self, value: Any) -> list[dict[str, Any]]:
+        """The PhotoSize list Telegram makes of a sent photo (upload, file_id or URL)."""
+        meta = self._files.input_file(value, "photo")
         meta.pop("file_name", None)
         small = {**meta, "file_unique_id": meta["file_unique_id"] + "s", "width": 90}
-        fields["photo"] = [{**small, "height": 67}, {**meta, "width": 1280, "height": 960}]
-        return self._deliver(chat, p, fields)
+        return [{**small, "height": 67}, {**meta, "width": 1280, "height": 960}]
 
     def _m_sendDocument(self, p: dict[str, Any]) -> Any:
         chat = self._writable_chat(p.get("chat_id"))
@@ -776,6 +921,32 @@ class FakeBotApi:
             raise bad("there is no document in the request")
         fields["document"] = self._files.input_file(p["document"], "document")
         return self._deliver(chat, p, fields)
+
+    def _m_sendMediaGroup(self, p: dict[str, Any]) -> Any:
+        """2-10 photos/videos/documents/audios as one album: a list of messages sharing a
+        ``media_group_id``; each counts against the flood limits."""
+        chat = self._writable_chat(p.get("chat_id"))
+        media = p.get("media")
+        if not media or not isinstance(media, list):
+            raise bad("media to send are not specified")
+        if len(media) > 10:
+            raise bad("too much messages to send as an album")
+        group_id = str(random.randrange(10**17, 10**18))
+        each = []
+        for item in media:
+            kind, value = item.get("type"), item.get("media")
+            if kind not in ("photo", "video", "document", "audio"):
+                raise bad("can't parse InputMedia: unsupported media type")
+            if isinstance(value, str) and value.startswith("attach://"):
+                value = p.get(value[len("attach://") :])
+            fields = {**self._caption_fields(item), "media_group_id": group_id}
+            if kind == "photo":
+                fields[kind] = self._photo_sizes(value)
+            else:
+                fields[kind] = self._files.input_file(value, kind)
+            each.append(fields)
+        album = self._deliver_all(chat, p, each)
+        return _Delivered(album[0], album, album)
 
     def _m_sendChatAction(self, p: dict[str, Any]) -> Any:
         self._writable_chat(p.get("chat_id"))
@@ -866,7 +1037,7 @@ class FakeBotApi:
         chat = self._chat(p.get("chat_id"))
         user_id = p.get("user_id")
         if user_id == self.bot_user["id"]:
-            user, status = self.bot_user, "administrator"
+            user, status = self.bot_user, self.bot_status(chat["id"])
         elif user_id in self.users or user_id in self.members.get(chat["id"], {}):
             user = self.users.get(user_id) or {"id": user_id, "is_bot": False, "first_name": "?"}
             if chat["type"] == "private":
@@ -891,6 +1062,7 @@ class FakeBotApi:
 class _Delivered:
     message: dict[str, Any]
     result: Any
+    album: list[dict[str, Any]] | None = None
 
 
 _NOT_COPIED = frozenset(

@@ -42,32 +42,40 @@ class FloodControl:
         self._groups: dict[int, collections.deque[float]] = {}
         self._privates: dict[int, _Bucket] = {}
 
-    def admit(self, chat: dict[str, Any]) -> None:
-        """Count one send to ``chat`` or raise a 429; nothing is counted when refused."""
+    def admit(self, chat: dict[str, Any], count: int = 1) -> None:
+        """Count ``count`` sends to ``chat`` or raise a 429; nothing is counted when refused."""
         now, lim = self.clock(), self.limits
-        waits = [_window_wait(self._global, lim.global_max, lim.global_window, now)]
+        waits = [_window_wait(self._global, lim.global_max, lim.global_window, now, count)]
         group = bucket = None
         if chat["type"] == "private":
             bucket = self._privates.setdefault(chat["id"], _Bucket(lim.private_burst, now))
             elapsed = now - bucket.at
             bucket.tokens = min(lim.private_burst, bucket.tokens + elapsed * lim.private_rate)
             bucket.at = now
-            waits.append((1 - bucket.tokens) / lim.private_rate if bucket.tokens < 1 else 0)
+            short = count - bucket.tokens
+            waits.append(short / lim.private_rate if short > 0 else 0)
         else:
             group = self._groups.setdefault(chat["id"], collections.deque())
-            waits.append(_window_wait(group, lim.group_max, lim.group_window, now))
+            waits.append(_window_wait(group, lim.group_max, lim.group_window, now, count))
         if max(waits) > 0:
             retry = max(1, math.ceil(max(waits)))
             raise ApiError(429, f"Too Many Requests: retry after {retry}", retry_after=retry)
-        self._global.append(now)
+        self._global.extend([now] * count)
         if group is not None:
-            group.append(now)
+            group.extend([now] * count)
         if bucket is not None:
-            bucket.tokens -= 1
+            bucket.tokens -= count
 
 
-def _window_wait(sends: collections.deque[float], most: int, window: float, now: float) -> float:
-    """Seconds until a sliding window of past ``sends`` has room for one more (0: now)."""
+def _window_wait(
+    sends: collections.deque[float], most: int, window: float, now: float, count: int = 1
+) -> float:
+    """Seconds until a sliding window of past ``sends`` has room for ``count`` more (0: now)."""
     while sends and sends[0] <= now - window:
         sends.popleft()
-    return max(1e-9, sends[0] + window - now) if len(sends) >= most else 0.0
+    over = len(sends) + count - most
+    if over <= 0:
+        return 0.0
+    if over > len(sends):
+        return window  # more than the window ever holds
+    return max(1e-9, sends[over - 1] + window - now)

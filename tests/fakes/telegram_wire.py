@@ -27,7 +27,7 @@ def names(text: str) -> frozenset[str]:
 
 INT_PARAMS = names(
     "chat_id from_chat_id message_id user_id offset limit timeout reply_to_message_id "
-    "message_thread_id cache_time max_connections"
+    "message_thread_id cache_time max_connections icon_color"
 )
 BOOL_PARAMS = names(
     "disable_notification protect_content show_alert drop_pending_updates has_spoiler "
@@ -53,9 +53,16 @@ _RESTRICTED_RIGHTS = names(
 class ApiError(Exception):
     """An error answer: HTTP ``status`` and the Bot API's ``description``."""
 
-    def __init__(self, status: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        description: str,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
+    ) -> None:
         super().__init__(description)
         self.status, self.description, self.retry_after = status, description, retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
 
 def bad(description: str) -> ApiError:
@@ -153,8 +160,10 @@ def chat_full_info(chat: dict[str, Any]) -> dict[str, Any]:
 def error_body(error: ApiError) -> dict[str, Any]:
     body: dict[str, Any] = {"ok": False, "error_code": error.status}
     body["description"] = error.description
-    if error.retry_after is not None:
-        body["parameters"] = {"retry_after": error.retry_after}
+    parameters = {"retry_after": error.retry_after, "migrate_to_chat_id": error.migrate_to_chat_id}
+    parameters = {k: v for k, v in parameters.items() if v is not None}
+    if parameters:  # ResponseParameters, as Telegram sends them
+        body["parameters"] = parameters
     return body
 
 
@@ -189,6 +198,9 @@ class FileStore:
             name = value["filename"]
             return self.new(kind, value["content"], **({"file_name": name} if name else {}))
         if isinstance(value, str) and value in self.meta:
+            stored = self.meta[value]["file_path"].split("s/", 1)[0]
+            if kind == "photo" and stored != "photo":  # Telegram: a document is not a photo
+                raise bad("type of file mismatch")
             return {k: v for k, v in self.meta[value].items() if k != "file_path"}
         if isinstance(value, str) and re.match(r"https?://", value):
             return self.new(kind, value.encode())

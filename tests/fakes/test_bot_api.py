@@ -367,3 +367,192 @@ async def test_other_methods_return_objects_ptb_can_parse(api, bot):
     await bot.set_my_commands([("start", "开始"), ("help", "帮助")])
     assert [c.command for c in await bot.get_my_commands()] == ["start", "help"]
     assert await bot.send_chat_action(OWNER, "typing")
+
+
+async def test_other_kinds_of_message_parse_and_copy_to_a_group(api, bot):
+    kinds = ("voice", "audio", "video", "video_note", "animation", "sticker", "document")
+    pushed = [api.push_media(OWNER, kind) for kind in kinds]
+    api.push_media(OWNER, "document", mime_type="image/jpeg", file_name="leak.jpg")
+    api.push_media(OWNER, "location", latitude=31.2, longitude=121.5)
+    api.push_media(OWNER, "contact", phone_number="+8613911112222", first_name="邻居")
+    api.push_media(OWNER, "poll")
+    api.push_media(OWNER, "dice")
+    messages = [u.message for u in await bot.get_updates(timeout=5)]
+    for kind, message in zip(kinds, messages, strict=False):
+        assert getattr(message, kind) is not None, kind
+    assert messages[4].document is not None  # Telegram sends an animation as a document too
+    assert messages[7].document.mime_type == "image/jpeg"
+    assert messages[8].location.latitude == 31.2
+    assert messages[9].contact.user_id is None and messages[9].contact.first_name == "邻居"
+    assert messages[10].poll.options[0].text == "是" and 1 <= messages[11].dice.value <= 6
+    copied = await bot.copy_message(GROUP, OWNER, pushed[0]["message_id"])
+    assert api.messages[GROUP][copied.message_id]["voice"] == pushed[0]["voice"]
+    # A file sent as a document is not a photo: Telegram refuses its id in sendPhoto.
+    with pytest.raises(BadRequest, match="Type of file mismatch"):
+        await bot.send_photo(GROUP, messages[7].document.file_id)
+
+
+# --- chats over time: migration, removal, blocking, albums, topics ---------------------------
+
+OLD_GROUP, NEW_SUPERGROUP = -4001, -1004001
+
+
+async def test_a_group_upgraded_to_a_supergroup_moves_and_old_sends_get_migrate_to(api, bot):
+    api.add_group(OLD_GROUP, title="Staff", members={STAFF: "creator"})
+    api.migrate_group(OLD_GROUP, NEW_SUPERGROUP, by=STAFF)
+    updates = await bot.get_updates(timeout=1)
+    assert updates[0].message.migrate_to_chat_id == NEW_SUPERGROUP
+    assert updates[0].message.chat.id == OLD_GROUP
+    assert updates[1].message.migrate_from_chat_id == OLD_GROUP
+    assert (updates[1].message.chat.id, updates[1].message.chat.type) == (
+        NEW_SUPERGROUP,
+        "supergroup",
+    )
+    with pytest.raises(telegram.error.ChatMigrated) as caught:
+        await bot.send_message(OLD_GROUP, "#1 待接单")
+    assert caught.value.new_chat_id == NEW_SUPERGROUP
+    refused = api.calls[-1]
+    assert refused.status == 400
+    assert refused.result_or_error == "Bad Request: group chat was upgraded to a supergroup chat"
+    assert (await bot.send_message(NEW_SUPERGROUP, "#1 待接单")).chat.id == NEW_SUPERGROUP
+    assert (await bot.get_chat_member(NEW_SUPERGROUP, STAFF)).status == "creator"
+    with pytest.raises(KeyError):
+        api.push_text(STAFF, "/tickets", chat_id=OLD_GROUP)  # nobody writes there any more
+
+
+async def test_a_removed_bot_gets_403_and_my_chat_member_then_is_added_back(api, bot):
+    api.add_group(OLD_GROUP, title="Staff", members={STAFF: "creator"})
+    api.set_bot_status(GROUP, "kicked", by=STAFF)
+    api.set_bot_status(OLD_GROUP, "left", by=STAFF)
+    for chat_id, text in (
+        (GROUP, "Forbidden: bot was kicked from the supergroup chat"),
+        (OLD_GROUP, "Forbidden: bot is not a member of the group chat"),
+    ):
+        with pytest.raises(Forbidden) as caught:
+            await bot.send_message(chat_id, "🚨 煤气泄漏")
+        assert api.calls[-1].result_or_error == text and caught.value.message
+    with pytest.raises(KeyError):
+        api.push_text(STAFF, "/tickets", chat_id=GROUP)  # the bot no longer hears the group
+    api.set_bot_status(GROUP, "member", by=STAFF)
+    api.set_bot_status(GROUP, "administrator", by=STAFF)
+    updates = await bot.get_updates(timeout=1)
+    changes = [
+        (u.my_chat_member.old_chat_member.status, u.my_chat_member.new_chat_member.status)
+        for u in updates
+        if u.my_chat_member
+    ]
+    assert changes == [
+        ("administrator", "kicked"),
+        ("administrator", "left"),
+        ("kicked", "member"),
+        ("member", "administrator"),
+    ]
+    assert all(
+        u.my_chat_member.new_chat_member.user.id == 123 for u in updates if u.my_chat_member
+    )
+    assert updates[0].my_chat_member.from_user.id == STAFF
+    added = next(u.message for u in updates if u.message)
+    assert [m.id for m in added.new_chat_members] == [123]
+    assert (await bot.send_message(GROUP, "我回来了")).chat.id == GROUP
+
+
+async def test_blocking_and_writing_again_are_told_as_my_chat_member(api, bot):
+    api.block(OWNER)
+    with pytest.raises(Forbidden, match="bot was blocked by the user"):
+        await bot.send_message(OWNER, "账单")
+    api.push_text(OWNER, "我又来了")  # the client unblocks before it sends
+    updates = await bot.get_updates(timeout=1)
+    kinds = [
+        (u.my_chat_member.new_chat_member.status if u.my_chat_member else u.message.text)
+        for u in updates
+    ]
+    assert kinds == ["kicked", "member", "我又来了"]
+    assert updates[0].my_chat_member.chat.type == "private"
+    assert (await bot.send_message(OWNER, "欢迎回来")).text == "欢迎回来"
+
+
+async def test_an_album_arrives_as_one_update_per_photo_and_goes_out_in_one_call(api, bot):
+    album = api.push_album(OWNER, 3, caption="卫生间漏水")
+    updates = await bot.get_updates(timeout=1)
+    assert len(updates) == 3
+    assert len({u.message.media_group_id for u in updates}) == 1
+    assert [u.message.caption for u in updates] == ["卫生间漏水", None, None]
+    ids = [m["photo"][-1]["file_id"] for m in album]
+    sent = await bot.send_media_group(
+        GROUP,
+        [
+            telegram.InputMediaPhoto(i, caption="<b>#1</b>" if not n else None, parse_mode="HTML")
+            for n, i in enumerate(ids)
+        ]
+        + [telegram.InputMediaPhoto(b"\xff\xd8\xff\xe0upload")],
+    )
+    assert len(sent) == 4 and len({m.media_group_id for m in sent}) == 1
+    assert sent[0].caption == "#1" and sent[1].photo[-1].file_id == ids[1]
+    assert [m["message_id"] for m in api.sent(GROUP)] == [m.message_id for m in sent]
+    with pytest.raises(BadRequest, match="Too much messages"):
+        await bot.send_media_group(GROUP, [telegram.InputMediaPhoto(ids[0])] * 11)
+
+
+async def test_an_album_counts_each_photo_against_the_group_limit():
+    async with FakeBotApi(token=TOKEN, limits=Limits(group_max=4)) as api, make_bot(api) as bot:
+        api.add_user(OWNER)
+        api.add_group(GROUP)
+        photo = api.push_photo(OWNER)["photo"][-1]["file_id"]
+        await bot.send_media_group(GROUP, [telegram.InputMediaPhoto(photo)] * 3)
+        with pytest.raises(RetryAfter):
+            await bot.send_media_group(GROUP, [telegram.InputMediaPhoto(photo)] * 2)
+        assert len(api.sent(GROUP)) == 3  # all or nothing
+        await bot.send_message(GROUP, "one more fits")
+
+
+async def test_forum_topics_thread_messages_and_close(api, bot):
+    forum = -1005005
+    api.add_group(forum, title="服务中心", members={STAFF: "administrator"}, is_forum=True)
+    assert (await bot.get_chat(forum)).is_forum
+    thread = api.create_topic(forum, "3号楼", by=STAFF)
+    typed = api.push_text(STAFF, "/tickets", chat_id=forum, thread_id=thread)
+    update = (await bot.get_updates(timeout=1))[-1]
+    assert update.message.message_thread_id == thread and update.message.is_topic_message
+    assert update.message.reply_to_message.forum_topic_created.name == "3号楼"
+    answer = await bot.send_message(forum, "列表", message_thread_id=thread)
+    assert answer.message_thread_id == thread and answer.is_topic_message
+    reply = await bot.send_message(
+        forum, "回复", reply_parameters=ReplyParameters(typed["message_id"])
+    )
+    assert reply.message_thread_id == thread  # a reply lands in the replied message's topic
+    general = await bot.send_message(forum, "General")
+    assert general.message_thread_id is None and not general.is_topic_message
+    with pytest.raises(BadRequest, match="Message thread not found"):
+        await bot.send_message(forum, "x", message_thread_id=99999)
+    topic = await bot.create_forum_topic(forum, "#12 厨房漏水")
+    assert topic.name == "#12 厨房漏水" and topic.message_thread_id != thread
+    card = await bot.send_message(forum, "#12", message_thread_id=topic.message_thread_id)
+    assert card.message_thread_id == topic.message_thread_id
+    assert await bot.close_forum_topic(forum, topic.message_thread_id)
+    api.set_member(forum, 123, "member")  # only administrators still write in a closed topic
+    with pytest.raises(BadRequest, match="Topic_closed"):
+        await bot.send_message(forum, "x", message_thread_id=topic.message_thread_id)
+    with pytest.raises(BadRequest, match="The chat is not a forum"):
+        await bot.create_forum_topic(GROUP, "x")
+
+
+async def test_copy_message_returns_a_message_id_and_keeps_the_media(api, bot):
+    voice = api.push_media(STAFF, "voice", chat_id=GROUP)
+    photo = api.push_photo(STAFF, caption="师傅拍的", chat_id=GROUP)
+    copied = await bot.copy_message(OWNER, GROUP, voice["message_id"])
+    assert isinstance(copied, telegram.MessageId)
+    assert api.sent(OWNER)[-1]["voice"]["file_id"] == voice["voice"]["file_id"]
+    await bot.copy_message(
+        OWNER, GROUP, photo["message_id"], caption="客服 <b>李</b>：", parse_mode="HTML"
+    )
+    assert api.sent(OWNER)[-1]["caption"] == "客服 李："
+    assert api.sent(OWNER)[-1]["photo"] == photo["photo"]
+
+
+async def test_a_member_leaving_is_a_chat_member_update_only_for_bots_that_ask(api, bot):
+    api.set_member(GROUP, STAFF, "left")
+    assert await bot.get_updates(timeout=0) == ()  # not in the default allowed_updates
+    api.set_member(GROUP, STAFF, "member")
+    updates = await bot.get_updates(timeout=1, allowed_updates=["message", "chat_member"])
+    assert [u.chat_member.new_chat_member.status for u in updates] == ["member"]
+    assert updates[0].chat_member.new_chat_member.user.id == STAFF

@@ -30,7 +30,7 @@ def nlu(nlu_model_file, shared_faq) -> Nlu:
 
 @pytest.fixture(scope="session")
 def test_examples() -> list[tuple[str, str]]:
-    return rasa_yaml.load(DATA / "test.yml").examples
+    return rasa_yaml.load(DATA / "dev.yml").examples
 
 
 @pytest.fixture(scope="session")

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from bot.cli_nlu import nlu_app
-from nlu import CONFIDENCE_THRESHOLD, Nlu, Parse
+from nlu import CONFIDENCE_THRESHOLD, Nlu, Parse, rasa_yaml
 from nlu.core import default_model_path
+from storage.db import make_engine, session_scope
+from storage.models import LabelledExample
 
 from .conftest import DATA, REFERENCE_FAQ
 
@@ -57,7 +58,7 @@ def test_parse_bad_faq_exits_nonzero(tmp_path, nlu_model_file, nlu):
 
 
 def test_eval_text_and_json(nlu_model_file, nlu):
-    args = ["eval", str(DATA / "test.yml"), "--faq", str(REFERENCE_FAQ)]
+    args = ["eval", str(DATA / "dev.yml"), "--faq", str(REFERENCE_FAQ)]
     result = runner.invoke(nlu_app, [*args, "--model", str(nlu_model_file)])
     assert result.exit_code == 0, result.output
     assert "accuracy" in result.output and "complaint" in result.output
@@ -67,7 +68,7 @@ def test_eval_text_and_json(nlu_model_file, nlu):
     assert set(report["per_intent"]) >= {"repair", "emergency", "faq"}
 
 
-def test_train_command(tmp_path):
+def _small_training(tmp_path) -> Path:
     training = tmp_path / "small.yml"
     lines = ['version: "3.1"', "nlu:"]
     for intent, words in {
@@ -76,6 +77,11 @@ def test_train_command(tmp_path):
     }.items():
         lines += [f"- intent: {intent}", "  examples: |", *[f"    - {w}" for w in words]]
     training.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return training
+
+
+def test_train_command(tmp_path):
+    training = _small_training(tmp_path)
     model = tmp_path / "out" / "m.joblib"
     result = runner.invoke(nlu_app, ["train", str(training), "--model", str(model)])
     assert result.exit_code == 0, result.output
@@ -88,11 +94,8 @@ def test_missing_model_trains_then_second_load_reads_it(tmp_path, shared_faq):
     path = tmp_path / "deep" / "dir" / "nlu.joblib"
     first = Nlu.load(model_path=path, faq=shared_faq)
     assert first.trained_now and path.is_file()
-    t0 = time.perf_counter()
     second = Nlu.load(model_path=path, faq=shared_faq)
-    load_seconds = time.perf_counter() - t0
-    assert not second.trained_now
-    assert load_seconds < 1.0
+    assert not second.trained_now  # read from the file, not trained again (bench: ~0.3 s)
     text = "厨房水管漏水了"
     assert second.parse(text) == first.parse(text)
 
@@ -146,17 +149,22 @@ def test_parse_is_thread_safe(nlu):
     assert all(r == expected for r in results)
 
 
-def test_parse_latency(nlu):
-    """A regression guard, robust to a busy CI machine: the best p99 of three runs."""
-    texts = ["我家12号楼2单元803暖气不热了 麻烦派人来看看 电话13812345678", "怎么交物业费"] * 100
-    nlu.parse(texts[0])
-    p99s = []
-    for _ in range(3):
-        times = []
-        for t in texts:
-            t0 = time.perf_counter()
-            nlu.parse(t)
-            times.append(time.perf_counter() - t0)
-        times.sort()
-        p99s.append(times[int(len(times) * 0.99) - 1])
-    assert min(p99s) < 0.010  # the bench reports the real figure (target p99 < 5 ms)
+def test_train_with_the_labelled_examples_the_desk_collected(tmp_path, database_url):
+    engine = make_engine(database_url)
+    picked = "the thingy by the door beeps all night"
+    with session_scope(engine) as session:
+        for text, intent in [(picked, "repair"), (picked, "repair"), ("hmm", "no_such_intent")]:
+            session.add(LabelledExample(text=text, intent=intent))
+    engine.dispose()
+    db = ["--database-url", database_url]
+    out = tmp_path / "labelled.yml"
+    result = runner.invoke(nlu_app, ["export-labelled", str(out), *db])
+    assert result.exit_code == 0, result.output
+    assert (picked, "repair") in rasa_yaml.load(out).examples
+    model = tmp_path / "m.joblib"
+    args = ["train", str(_small_training(tmp_path)), "--model", str(model), "--with-labelled"]
+    result = runner.invoke(nlu_app, [*args, *db])
+    assert result.exit_code == 0, result.output
+    assert "labelled examples added: 1 of 2" in result.output
+    trained = Nlu.load(model_path=model)
+    assert trained.model.meta["counts"]["repair"] == 7

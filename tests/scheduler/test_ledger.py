@@ -134,7 +134,7 @@ def test_upgrading_moves_the_delivery_ledger_into_the_outbox(tmp_path):
     from storage.db import alembic_config, make_engine, upgrade
 
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    command.upgrade(alembic_config(engine), "0001")
+    command.upgrade(alembic_config(engine), "0002_office")  # main's head before the outbox
     with engine.begin() as conn:
         conn.execute(
             text(

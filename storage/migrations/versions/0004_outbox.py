@@ -1,7 +1,7 @@
 """the transactional outbox replaces the delivery ledger
 
 Revision ID: 0004_outbox
-Revises: 0001
+Revises: 0002_office
 Create Date: 2026-11-29 15:40:00
 
 Every message to send becomes an `outbox` row (channel, string address, JSON
@@ -20,7 +20,7 @@ from alembic import op
 import storage.types
 
 revision = "0004_outbox"
-down_revision = "0001"
+down_revision = "0002_office"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,61 @@
+"""An album is one event: Telegram's one-update-per-photo parts become one ticket, one
+answer and one card, and nobody else waits while they are collected (issue 12, fault 3,
+receive side)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+import pytest
+
+from bot.albums import Albums
+from handlers.messages import Inbound
+from storage.db import session_scope
+from storage.models import Ticket, TicketPhoto
+from tests.e2e.conftest import STAFF_CHAT
+
+pytestmark = pytest.mark.e2e
+
+OWNER, NEIGHBOUR = 1501, 1502
+
+
+async def test_a_ten_photo_album_is_one_ticket_and_an_emergency_meanwhile_is_not_held(desk):
+    desk.register(OWNER, phone="13800138000", unit="3-2-502", name="刘洋")
+    desk.register(NEIGHBOUR, phone="13900139000", unit="5-1-101", name="陈静")
+    await desk.bind(OWNER)
+    await desk.bind(NEIGHBOUR)
+    mark = desk.api.mark()
+    started = asyncio.get_running_loop().time()
+    desk.api.push_album(OWNER, 10, caption="卫生间天花板漏水，很严重")
+    desk.api.push_text(NEIGHBOUR, "楼道里有很大的煤气味")
+    alert = await desk.api.wait_sent(STAFF_CHAT, "煤气", since=mark)
+    assert asyncio.get_running_loop().time() - started < 1.5  # not behind the album
+    assert "#1" in alert["text"]  # the emergency was first: the album is collected still
+
+    answer = await desk.api.wait_sent(OWNER, since=mark)
+    assert "#2" in answer["text"]
+    await asyncio.sleep(1.0)
+    assert len(desk.api.sent(OWNER, since=mark)) == 1  # one answer, not ten
+    with session_scope(desk.runtime.engine) as session:
+        assert session.query(Ticket).count() == 2
+        assert session.query(TicketPhoto).filter_by(ticket_id=2).count() == 10
+    posted = desk.api.sent(STAFF_CHAT, since=mark)
+    cards = [m for m in posted if "卫生间天花板漏水" in m.get("text", "")]
+    assert len(cards) == 1
+    assert len([m for m in posted if "photo" in m]) == 10
+
+
+async def test_an_album_being_collected_at_shutdown_is_handed_on_whole_at_once():
+    got = []
+
+    async def handle(inbound: Inbound, update_id: int) -> None:
+        got.append((inbound.photos, inbound.text, update_id))
+
+    albums = Albums(handle, quiet=30)
+    for i in range(3):
+        part = Inbound(channel="telegram", chat_id=5, user_id=5, photos=(f"p{i}",), text="")
+        albums.add("g1", replace(part, text="漏水") if i == 1 else part, 100 + i)
+    albums.add("g2", Inbound(channel="telegram", chat_id=5, user_id=5, photos=("q",)), 200)
+    await asyncio.wait_for(albums.drain(), 2)
+    assert sorted(got) == [(("p0", "p1", "p2"), "漏水", 100), (("q",), "", 200)]
