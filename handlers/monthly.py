@@ -16,11 +16,13 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session
 
 from handlers import kpi
+from handlers.calendar import Calendar
 from handlers.i18n import N_, t, tn
 from handlers.messages import Outcome, StaffNotice
 from handlers.text import local_time
 from handlers.tickets import CATEGORY_LABEL, KIND_LABEL
 from handlers.turn import DeskConfig
+from storage import outbox
 from storage.types import utcnow
 
 KIND_ORDER = ("repair", "complaint", "emergency", "consultation")
@@ -145,7 +147,7 @@ def monthly_report(
 
 
 REPORT_TIME = time(9, 30)
-REPORT_KEY = "report:"  # the Delivery key of a scheduled report: report:YYYY-MM
+REPORT_KEY = "report:"  # the outbox key of a scheduled report: report:YYYY-MM
 
 
 def first_working_day(year: int, month: int, is_working_day: Callable[[date], bool]) -> date:
@@ -168,9 +170,28 @@ def report_due(local_now: datetime, is_working_day: Callable[[date], bool]) -> k
     return kpi.Month(today.year, today.month).shift(-1)
 
 
-def chart_png(session: Session, month: str, config: DeskConfig, *, now: datetime) -> bytes:
-    """The chart of one month (the scheduled report sends it under its text)."""
-    from handlers.report_chart import render_png
+def post_due(
+    session: Session, *, calendar: Calendar, config: DeskConfig, now: datetime
+) -> Outcome:
+    """Last month's report in the staff chat, from 09:30 on the first working day, once,
+    with its chart under it. The outbox key makes it once, across restarts too; a day
+    missed while the service was down is not made up (`/report` gives it any time)."""
+    if config.staff_chat_id is None:
+        return Outcome()
+    month = report_due(calendar.local(now), calendar.is_working_day)
+    if month is None:
+        return Outcome()
+    key = f"{REPORT_KEY}{month}"
+    if outbox.for_key(session, key):
+        return Outcome()
+    from handlers.report_chart import render_png  # matplotlib: only when a report is due
 
-    figures = kpi.compute(session, kpi.Month.parse(month), config=config, now=now)
-    return render_png(figures, lang=config.language, font=config.chart_font)
+    figures = kpi.compute(session, month, config=config, now=now)
+    notice = StaffNotice(
+        report_text(figures, config.language),
+        image=render_png(figures, lang=config.language, font=config.chart_font),
+        key=key,
+        priority=outbox.SCHEDULED,
+        expires_at=calendar.next_midnight(now),
+    )
+    return Outcome(staff=[notice])
