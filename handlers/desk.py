@@ -145,17 +145,15 @@ class Step:
     `answer` takes the reply. A confident message of an intent in `interrupts` is
     never an answer here: it is served as a new request, and `set_aside` keeps or
     drops the question with a word. `is_new` spots a new request among messages of
-    the step's own intents (a second complete report).
+    the step's own intents (a second complete report). A step that is no longer `alive`
+    (an emergency's follow-up window has passed) is ended and the message read afresh.
     """
 
     answer: Callable[[Turn, Parse | None], None]
     interrupts: frozenset[str]
     set_aside: Callable[[Turn], None]
     is_new: Callable[[Turn, Parse | None], bool] = lambda turn, parse: False
-
-
-def _drop_step(turn: Turn) -> None:
-    turn.set_step(None)
+    alive: Callable[[Turn], bool] = lambda turn: True
 
 
 _ELSEWHERE = frozenset({"emergency", "cancel", "human", "bill_query", "ticket_status", "faq"})
@@ -167,7 +165,14 @@ STEPS: dict[str, Step] = {
     ),
     # "师傅走了以后还是在漏水" after a low rating reads like a status question: it is a comment.
     survey.STEP: Step(survey.on_comment, _ELSEWHERE - {"ticket_status"}, survey.stop_waiting),
-    emergency.STEP: Step(emergency.on_follow_up, _ELSEWHERE, _drop_step),
+    # what follows an emergency goes on its ticket; a new request leaves the window open
+    emergency.STEP: Step(
+        emergency.on_follow_up,
+        _ELSEWHERE,
+        lambda turn: None,
+        is_new=emergency.is_new_request,
+        alive=emergency.is_following,
+    ),
 }
 
 
@@ -408,6 +413,9 @@ class Desk:
     def _emergency(self, turn: Turn, said: Said) -> bool:
         if said.intent != "emergency":
             return False
+        step = STEPS.get(turn.conv.step or "")
+        if step is not None and turn.conv.step != emergency.STEP:
+            step.set_aside(turn)  # a report being written is kept and offered back afterwards
         emergency.raise_alarm(turn, said.parse)
         return True
 
@@ -435,6 +443,9 @@ class Desk:
     def _step(self, turn: Turn, said: Said) -> bool:
         step = STEPS.get(turn.conv.step or "")
         if step is None or (turn.inbound.media is not None and turn.conv.step != report.STEP):
+            return False
+        if not step.alive(turn):
+            turn.set_step(None)
             return False
         interrupting = said.label is not None or (
             said.confident and said.intent in step.interrupts

@@ -239,12 +239,14 @@ def park(turn: Turn) -> None:
 
 
 def offer_parked(turn: Turn) -> None:
-    """After a turn that left no question open: offer the report set aside, once."""
+    """After a turn that left no question open (an emergency whose flat is known asks
+    none): offer the report set aside, once."""
     draft = turn.data.get("parked")
-    if turn.conv.step is not None or not draft or draft.get("offered"):
+    asking = turn.conv.step is not None and not turn.data.get("placed")
+    if asking or not draft or draft.get("offered"):
         return
     draft["offered"] = True
-    turn.set_step(None, {"parked": draft})
+    turn.set_step(turn.conv.step, {**turn.data, "parked": draft})
     what = excerpt(draft.get("description") or "", 40)
     question = (
         turn.tr(

@@ -303,3 +303,62 @@ def test_in_a_handoff_a_question_for_the_person_is_relayed_not_answered(runtime)
     assert "✓ 已转给服务中心（#1）" in after(text, "灯修好了吗")
     assert "✓ 已转给服务中心（#1）" in after(text, "我的报修怎么样了")
     assert "业主已回到自助服务" not in text
+
+
+# After the first tester's 400 messages ---------------------------------------------------
+
+
+def test_what_follows_an_emergency_reaches_staff_on_its_ticket(runtime):
+    desk = demo(runtime)
+    text = run(desk, "厨房着火了", "1", "我们已经跑到楼下了", "消防车来了吗", "我老公还在里面")
+    for line in ("我们已经跑到楼下了", "消防车来了吗", "我老公还在里面"):
+        assert f"[to staff] 🚨 #1: {line}" in after(text, line)
+        assert "已转告值班人员（#1）" in after(text, line)
+    english = run(
+        desk,
+        "someone is stuck in the lift",
+        "1",
+        "he says he can hardly breathe",
+        "hurry please",
+        user_id=2,
+    )
+    assert "[to staff] 🚨 #2: he says he can hardly breathe" in english
+    assert "[to staff] 🚨 #2: hurry please" in english
+    assert "not sure" not in english.lower()
+    assert [t.kind for t in tickets_of(desk)] == ["emergency", "emergency"]
+
+
+def test_the_emergency_window_closes_after_half_an_hour_or_when_resolved(runtime):
+    desk = demo(runtime)
+    run(desk, "fire in the kitchen", "1")
+    desk.clock = lambda: AT_TEN + timedelta(minutes=31)
+    late = run(desk, "my husband is still inside!!")
+    assert "[to staff] 🚨 #1" not in late
+
+
+def test_the_same_emergency_twice_joins_the_open_one(runtime):
+    desk = demo(runtime)
+    text = run(desk, "有人被困电梯", "有人被困电梯")
+    again = after(text.split("you> 有人被困电梯\n", 1)[1], "有人被困电梯")
+    assert "[to staff] 🚨 #1: 有人被困电梯" in again and "值班人员已收到" in again
+    assert len(tickets_of(desk)) == 1
+
+
+def test_a_flat_typed_after_an_emergency_places_it(runtime):
+    desk = demo(runtime)
+    text = run(desk, "有煤气味", "我在201", "1-2-201")
+    assert "1-2-201（#1）" in after(text, "我在201")
+    [ticket] = tickets_of(desk)
+    assert ticket.kind == "emergency"
+    with session_scope(desk.engine) as session:
+        assert session.get(Ticket, ticket.id).unit_id is not None
+    assert "1-2-201" in after(text, "1-2-201") and "#2" not in text
+
+
+def test_an_emergency_keeps_the_report_it_interrupted_and_offers_it_back(runtime):
+    desk = demo(runtime)
+    text = run(desk, "卫生间漏水", "有煤气味！！", "1", "1", "1")
+    assert "您刚才的报修（卫生间漏水）还没提交，要继续吗？" in text
+    emergency, leak = tickets_of(desk)
+    assert emergency.kind == "emergency" and leak.kind == "repair"
+    assert leak.description == "卫生间漏水"
