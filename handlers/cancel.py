@@ -10,6 +10,8 @@ and none named, the desk asks which.
 
 from __future__ import annotations
 
+import re
+
 from handlers import report, tickets
 from handlers.i18n import t
 from handlers.payloads import Payload, strict_int
@@ -19,6 +21,15 @@ from storage.models import Ticket
 
 WITHDRAW = Payload("wd")  # the owner picks the ticket to withdraw
 CONFIRM = Payload("wc")  # staff confirm calling off a taken ticket
+# "算了还是报修吧，…", "cancel that, my bill please": cancel words, then a separator or a
+# "rather" word, then a request of its own (what follows is read as a message).
+_CANCEL_THEN = re.compile(
+    r"(算了|不用了|不要了|不修了|不报修了|不投诉了|取消了?|撤销了?|"
+    r"\bcancel(?: that| it)?\b|\bnever ?mind\b|\bforget (?:it|that)\b)[吧了]?"
+    r"(?:\s*[，,。.;；!！、]+\s*|\s+|(?=还是|改成|换成))",
+    re.IGNORECASE,
+)
+_RATHER = re.compile(r"^(?:还是|改成|换成|instead|actually)[\s,，]*", re.IGNORECASE)
 _TICKET_WORDS = ("报修", "投诉", "工单", "修", "单", "ticket", "repair", "complaint", "request")
 
 
@@ -52,6 +63,27 @@ def cancel(turn: Turn) -> None:
         turn.say(turn.tr("Which ticket should I withdraw?"), buttons=buttons)
     else:
         turn.say(turn.tr("OK. Anything else I can do?"), menu=turn.main_menu)
+
+
+def request_after(text: str) -> str | None:
+    """What follows the cancel words of `text` when a separator or "还是" parts them
+    ("算了还是报修吧，楼道灯坏了" -> "报修吧，楼道灯坏了"); None without cancel words."""
+    matches = list(_CANCEL_THEN.finditer(text))
+    if not matches:
+        return None
+    last = matches[-1]
+    rest = _RATHER.sub("", text[last.end() :].strip())
+    return rest or None
+
+
+def drop_pending(turn: Turn) -> None:
+    """Cancel what the desk was waiting for (a question, a report set aside), with a word
+    when there was something; the rest of the message is served after it."""
+    had = turn.conv.step is not None
+    if had:
+        turn.set_step(None)
+    if report.drop_parked(turn) or had:
+        turn.say(turn.tr("OK, cancelled; nothing was sent."))
 
 
 def on_pick(turn: Turn) -> None:

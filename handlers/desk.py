@@ -156,6 +156,8 @@ class Step:
     alive: Callable[[Turn], bool] = lambda turn: True
 
 
+# What can follow cancel words as a request of its own.
+_REQUESTS = frozenset({"repair", "complaint", "bill_query", "ticket_status", "faq", "human"})
 _ELSEWHERE = frozenset({"emergency", "cancel", "human", "bill_query", "ticket_status", "faq"})
 
 # The steps table: each half-finished conversation step, what answers it, what does not.
@@ -333,6 +335,7 @@ class Desk:
     def _route(self, turn: Turn) -> None:
         """Walk FLOWS in order; the first that takes the message answers it."""
         said = self._understand(turn)
+        said = self._cancel_then(turn, said)
         for flow in FLOWS:
             if flow(self, turn, said):
                 break
@@ -355,6 +358,22 @@ class Desk:
         return Said(
             text=text, command=command or None, args=args.strip(), label=label, parse=parse
         )
+
+    def _cancel_then(self, turn: Turn, said: Said) -> Said:
+        """Cancel words followed by a request of its own ("算了还是报修吧，楼道灯坏了",
+        "cancel that, my bill please"): cancel what was pending, then serve the request."""
+        rest = cancel.request_after(said.text) if said.parse is not None else None
+        if rest is None:
+            return said
+        parse = self.nlu.parse(rest)
+        request = Said(text=rest, command=None, args="", label=None, parse=parse)
+        if not request.confident or parse.intent not in _REQUESTS:
+            return said
+        if parse.intent in report.KINDS and not report.has_content(rest, parse):
+            return said
+        cancel.drop_pending(turn)
+        turn.inbound = replace(turn.inbound, text=rest)
+        return request
 
     # --- the flows, in their order of precedence (FLOWS below) ---------------------------
 

@@ -362,3 +362,25 @@ def test_an_emergency_keeps_the_report_it_interrupted_and_offers_it_back(runtime
     emergency, leak = tickets_of(desk)
     assert emergency.kind == "emergency" and leak.kind == "repair"
     assert leak.description == "卫生间漏水"
+
+
+def test_cancel_followed_by_a_new_request_serves_the_request(runtime):
+    desk = demo(runtime)
+    text = run(desk, "📣 投诉", "算了还是报修吧，楼道灯坏了", "1")
+    assert "已取消" in after(text, "算了还是报修吧，楼道灯坏了")
+    [repair] = tickets_of(desk)
+    assert repair.kind == "repair" and "楼道灯坏了" in repair.description
+
+
+def test_cancel_a_report_then_complain_files_the_complaint(runtime):
+    desk = demo(runtime)
+    run(desk, "卫生间漏水", "算了不报修了，我要投诉你们效率太低", "1")
+    [complaint] = tickets_of(desk)
+    assert complaint.kind == "complaint" and "效率太低" in complaint.description
+
+
+def test_cancel_that_then_my_bill_shows_the_bill_and_files_nothing(runtime):
+    desk = demo(runtime)
+    text = run(desk, "I need to report a repair", "not sure, actually cancel that, my bill please")
+    assert "Property fee" in after(text, "not sure, actually cancel that, my bill please")
+    assert tickets_of(desk) == []
