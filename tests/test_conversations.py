@@ -16,7 +16,7 @@ from handlers.desk import Desk
 from handlers.messages import Callback, Inbound
 from storage import tickets as ticket_store
 from storage.db import session_scope
-from storage.models import Conversation, Survey, Ticket
+from storage.models import Conversation, Survey, Ticket, Unit
 
 AT_NIGHT = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)  # 22:00 in Shanghai
 AT_TEN = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
@@ -384,3 +384,48 @@ def test_cancel_that_then_my_bill_shows_the_bill_and_files_nothing(runtime):
     text = run(desk, "I need to report a repair", "not sure, actually cancel that, my bill please")
     assert "Property fee" in after(text, "not sure, actually cancel that, my bill please")
     assert tickets_of(desk) == []
+
+
+def unit_of(desk: Desk, number: int) -> str | None:
+    with session_scope(desk.engine) as session:
+        ticket = session.get(Ticket, number)
+        unit = session.get(Unit, ticket.unit_id) if ticket.unit_id else None
+        return unit.code if unit else None
+
+
+def test_which_flat_takes_a_room_number_or_the_place_in_the_list(runtime):
+    desk = demo(runtime)
+    run(desk, "卫生间漏水", "101室")
+    run(desk, "厨房水管漏水", "201那套")
+    run(desk, "the tap in my kitchen is leaking", "the second one")
+    run(desk, "客厅灯不亮了", "第一套")
+    codes = {1: "1-1-101", 2: "1-2-201", 3: "1-2-201", 4: "1-1-101"}
+    assert {number: unit_of(desk, number) for number in codes} == codes
+
+
+def test_a_wrong_flat_answer_says_what_is_wrong_and_common_area_files_without_a_flat(runtime):
+    desk = demo(runtime)
+    text = run(desk, "楼上天天半夜装修", "3")
+    missed = after(text, "3")
+    assert "1-1-101 和 1-2-201 都不是“3”" in missed and "[1] 1-1-101" in missed
+    text = run(desk, "楼道灯坏了", "3", user_id=1)
+    assert "公共区域" in after(text, "楼道灯坏了")
+    light = tickets_of(desk)[-1]
+    assert light.description == "楼道灯坏了" and light.unit_id is None
+    assert "不是您名下的房屋。请问" in run(desk, "3栋2单元502室 卫生间漏水")  # no stray space
+
+
+def test_the_flat_is_taken_from_the_description_and_two_flats_are_asked(runtime):
+    desk = demo(runtime)
+    run(desk, "101卫生间天花板渗水")
+    assert unit_of(desk, 1) == "1-1-101"
+    for line in ("1-1-101和1-2-201都停电了", "101厨房漏水 201客厅灯也坏了"):
+        text = run(desk, line)
+        assert "不止一套房屋" in text and "[2] 1-2-201" in text
+    assert len(tickets_of(desk)) == 1
+
+
+def test_a_report_set_aside_without_words_never_shows_empty_brackets(runtime):
+    desk = demo(runtime)
+    text = run(desk, "我要报修", "我家物业费交了吗")
+    assert "您刚才的报修还没提交，要继续吗？" in text and "（）" not in text
