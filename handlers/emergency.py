@@ -32,6 +32,7 @@ SERVICES = ("police", "fire", "ambulance")
 WHERE = Payload("eu", ("ticket", "unit"))  # the flat of an emergency just raised
 FOLLOW_UP = timedelta(minutes=30)
 NEW_REQUEST_CONFIDENCE = 0.8  # a repair or complaint this sure is not about the emergency
+_BARE_WORDS = 3  # "thank you so much": a thanks with nothing to pass on
 
 # What to do in the next minute, by hazard; {police}, {fire}, {ambulance} are the numbers.
 ADVICE = {
@@ -136,13 +137,13 @@ def is_following(turn: Turn) -> bool:
 
 
 def is_new_request(turn: Turn, parse: Parse | None) -> bool:
-    """During the follow-up: a confident repair or complaint of its own is a new request."""
-    return (
-        parse is not None
-        and parse.intent in ("repair", "complaint")
-        and parse.confidence >= NEW_REQUEST_CONFIDENCE
-        and parse.entity("unit") is None
-    )
+    """During the follow-up: a confident repair or complaint of its own is a new request,
+    and a bare thanks or goodbye ("谢谢", "再见") is answered, not relayed."""
+    if parse is None or parse.confidence < NEW_REQUEST_CONFIDENCE:
+        return False
+    if parse.intent in ("thanks", "greet"):
+        return len(turn.inbound.text.split()) <= _BARE_WORDS and len(turn.inbound.text) <= 12
+    return parse.intent in ("repair", "complaint") and parse.entity("unit") is None
 
 
 def raise_alarm(turn: Turn, parse: Parse | None) -> None:
