@@ -54,8 +54,9 @@ ADVICE = {
         "can reach it dry, and keep everyone away. If there are flames, call {fire}."
     ),
     "lift": N_(
-        "Press the alarm button in the lift and stay calm; do not try to force the doors. "
-        "Staff are on their way. If someone is hurt, call {ambulance}."
+        "Whoever is in the lift: press its alarm button, stay calm and do not force the "
+        "doors; talk to them through the door. Staff are on their way. If someone is hurt "
+        "or cannot breathe well, call {ambulance}."
     ),
     "trapped": N_(
         "Stay calm and where you are safe; staff are on their way. If anyone is in danger, "
@@ -70,8 +71,21 @@ ADVICE = {
         "room and stay on the phone."
     ),
     "child_elderly": N_(
-        "If a child or an elderly person is in danger, call {police} now (or {ambulance} "
-        "if they are unwell). Staff are on their way."
+        "If they are unwell or hurt, call {ambulance} now; if a child or an elderly person "
+        "is missing or threatened, call {police}. Stay with them; staff are on their way."
+    ),
+    "child_window": N_(
+        "Keep calm and do not shout at the child. Lift the child down from inside, then "
+        "close and lock the window. If you cannot reach them or they fall, call {police} "
+        "and {ambulance}."
+    ),
+    "collapse": N_(
+        "Call {ambulance} now. Check that they are breathing and keep them lying on their "
+        "side; do not give food or water. Open the door for the ambulance."
+    ),
+    "smoke_outside": N_(
+        "Call {fire} now. Do not go into a smoky stairwell or corridor: stay in the flat with "
+        "the door shut, seal the gaps with wet towels, and signal from a window."
     ),
     "structure": N_(
         "Keep everyone away from the damaged part and leave the flat if you hear cracking. "
@@ -82,7 +96,53 @@ ADVICE = {
         "ambulance {ambulance}."
     ),
 }
-_LIFT_WORDS = ("电梯", "lift", "elevator")
+_COLLAPSE_WORDS = (
+    "晕倒",
+    "昏倒",
+    "倒地",
+    "叫不醒",
+    "没反应",
+    "不省人事",
+    "没有呼吸",
+    "没呼吸",
+    "昏迷",
+    "collapsed",
+    "unconscious",
+    "unresponsive",
+    "not responding",
+    "not breathing",
+    "fainted",
+)
+# (the NLU's kinds, word groups that must each be present, the ADVICE entry)
+REFINED = (
+    (("trapped",), (("电梯", "lift", "elevator"),), "lift"),
+    (
+        ("fire",),
+        (("烟", "smoke"), ("楼道", "楼梯", "走廊", "stair", "corridor", "hall")),
+        "smoke_outside",
+    ),
+    (
+        ("flood", "structure"),
+        (
+            (
+                "灯",
+                "插座",
+                "电线",
+                "电箱",
+                "开关",
+                "light",
+                "lamp",
+                "socket",
+                "outlet",
+                "switch",
+                "wiring",
+            ),
+        ),
+        "water_electric",
+    ),
+    (("child_elderly",), (("窗", "阳台", "window", "ledge", "balcony"),), "child_window"),
+    (("child_elderly", "injury"), (_COLLAPSE_WORDS,), "collapse"),
+)
 
 
 def parse_numbers(text: str) -> tuple[tuple[str, str], ...]:
@@ -109,11 +169,14 @@ def parse_numbers(text: str) -> tuple[tuple[str, str], ...]:
 
 
 def advice_key(parse: Parse | None, text: str) -> str:
-    """The ADVICE entry for this emergency: the NLU's hazard kind; a person trapped
-    gets the lift's advice only when it is a lift."""
+    """The ADVICE entry for this emergency: the NLU's hazard kind, made exact by what the
+    message says (REFINED: a person trapped in a lift, smoke outside the flat, water
+    through a light fitting, a child at a window, a person collapsed)."""
     kind = parse.entity("emergency_kind") if parse is not None else None
-    if kind == "trapped" and any(w in text.lower() for w in _LIFT_WORDS):
-        return "lift"
+    said = text.lower()
+    for kinds, word_groups, key in REFINED:
+        if kind in kinds and all(any(w in said for w in group) for group in word_groups):
+            return key
     return kind if kind in ADVICE else "general"
 
 

@@ -429,3 +429,25 @@ def test_a_report_set_aside_without_words_never_shows_empty_brackets(runtime):
     desk = demo(runtime)
     text = run(desk, "我要报修", "我家物业费交了吗")
     assert "您刚才的报修还没提交，要继续吗？" in text and "（）" not in text
+
+
+def advice(text: str) -> str:
+    """The advice paragraph of an emergency reply (between the alert and the duty phone)."""
+    return text.split("）。", 1)[1].split("值班电话", 1)[0].split("duty phone", 1)[0]
+
+
+def test_advice_fits_the_hazard_of_the_whole_kind(runtime):
+    desk = demo(runtime)
+    collapsed = advice(run(desk, "老人晕倒了 叫不醒", user_id=2))
+    assert "120" in collapsed and "110" not in collapsed
+    english = run(desk, "my grandmother collapsed and is not responding", user_id=3)
+    assert "Call 120 now" in english
+    window = run(desk, "孩子爬到窗台上了", user_id=4)
+    assert "抱下来" in window and "锁上窗户" in window
+    assert window.index("抱下来") < window.index("110")
+    stairs = run(desk, "楼道里全是烟", user_id=5)
+    assert "不要进入有烟的楼梯间" in stairs and "走楼梯撤离" not in stairs and "119" in stairs
+    light = run(desk, "water is coming through the ceiling light", user_id=6)
+    assert "Do not touch it" in light and "main breaker" in light
+    neighbour = run(desk, "someone is stuck in the lift", user_id=7)
+    assert "talk to them through the door" in neighbour and "120" in neighbour
