@@ -444,6 +444,12 @@ class Desk:
 
     def _handoff(self, turn: Turn, said: Said) -> bool:
         ticket = handoff.open_ticket(turn)
+        if said.parse is not None and handoff.declines(said.text):
+            if ticket is not None:
+                handoff.owner_ends(turn)
+            else:  # never open a hand-off for "I don't want a person"
+                _how_can_i_help(turn)
+            return True
         if ticket is None:
             return False
         if said.intent == "cancel":

@@ -451,3 +451,16 @@ def test_advice_fits_the_hazard_of_the_whole_kind(runtime):
     assert "Do not touch it" in light and "main breaker" in light
     neighbour = run(desk, "someone is stuck in the lift", user_id=7)
     assert "talk to them through the door" in neighbour and "120" in neighbour
+
+
+def test_i_do_not_want_a_person_returns_to_the_bot_and_never_opens_a_handoff(runtime):
+    desk = demo(runtime)
+    text = run(desk, "转人工", "我不要人工了", "📋 我的工单")
+    assert "业主已回到自助服务" in after(text, "我不要人工了")
+    assert "已转给服务中心" not in after(text, "我不要人工了")
+    assert "没有未完成的工单" in after(text, "📋 我的工单")
+    for line in ("回到机器人", "back to the bot", "我不要人工了"):
+        assert "[to staff]" not in run(desk, line, user_id=1)
+    assert len(tickets_of(desk)) == 1
+    with session_scope(desk.engine) as session:
+        assert session.exec(select(Conversation)).one().handoff_ticket_id is None
