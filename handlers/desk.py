@@ -352,7 +352,7 @@ class Desk:
         parse = None
         if text and not command and label is None and inbound.callback is None:
             parse = self.nlu.parse(text)
-            if parse.language in ("zh", "en") and _has_letters(text):
+            if _says_language(text, parse.language, turn.conv.language):
                 turn.lang = turn.conv.language = parse.language
             handoff.remember(turn, text)
         return Said(
@@ -632,5 +632,17 @@ class Said:
         return parse is not None and (parse.confidence >= CONFIDENCE_THRESHOLD or bool(parse.rule))
 
 
-def _has_letters(text: str) -> bool:
-    return any(ch.isalpha() for ch in text)
+_TAG = re.compile(r"<[^>]*>")
+_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _says_language(text: str, language: str, current: str | None) -> bool:
+    """True if `text` is enough to switch the conversation to `language`: Chinese needs a
+    Chinese character; once a conversation has a language, English needs two words
+    ("OK", "👍", "１２３" or markup like `<b>&</b>` keep the conversation's language)."""
+    if language == "zh":
+        return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    if language != "en":
+        return False
+    words = _WORD.findall(_TAG.sub(" ", text))
+    return len(words) >= (2 if current else 1)

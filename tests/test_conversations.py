@@ -464,3 +464,13 @@ def test_i_do_not_want_a_person_returns_to_the_bot_and_never_opens_a_handoff(run
     assert len(tickets_of(desk)) == 1
     with session_scope(desk.engine) as session:
         assert session.exec(select(Conversation)).one().handoff_ticket_id is None
+
+
+def test_text_without_words_keeps_the_conversation_language(runtime):
+    desk = demo(runtime)
+    text = run(desk, "你好", "１２３", "<b>&</b> _*[]", "👍", "OK", "my bill please")
+    for line in ("１２３", "<b>&</b> _*[]", "👍", "OK"):
+        answer = after(text, line)
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in answer), (line, answer)
+        assert "menu:" not in answer
+    assert "Property fee" in after(text, "my bill please")  # real English still switches
