@@ -17,7 +17,7 @@ ITEM_LABEL = {
     "property_fee": N_("Property fee"),
     "water": N_("Water"),
     "electricity": N_("Electricity"),
-    "heating": N_("Heating"),
+    "heating": N_("Heating fee"),
     "parking": N_("Parking"),
     "other": N_("Other"),
 }

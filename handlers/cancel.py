@@ -11,6 +11,7 @@ and none named, the desk asks which.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from handlers import report, tickets
 from handlers.i18n import t
@@ -19,6 +20,7 @@ from handlers.text import esc
 from handlers.turn import Turn
 from storage.models import Ticket
 
+JUST_FILED = timedelta(minutes=30)  # a bare "算了" this soon after filing is about that ticket
 WITHDRAW = Payload("wd")  # the owner picks the ticket to withdraw
 CONFIRM = Payload("wc")  # staff confirm calling off a taken ticket
 # "算了还是报修吧，…", "cancel that, my bill please": cancel words, then a separator or a
@@ -61,8 +63,22 @@ def cancel(turn: Turn) -> None:
     elif refers and own:
         buttons = tuple((WITHDRAW.button(f"#{t.id} {t.description[:30]}", t.id),) for t in own[:8])
         turn.say(turn.tr("Which ticket should I withdraw?"), buttons=buttons)
+    elif own and turn.now - _aware(own[0].created_at, turn) <= JUST_FILED:
+        # "算了不用了" right after filing: say the ticket stays open, and how to withdraw it
+        turn.say(
+            turn.tr(
+                "Ticket #{number} is still open. To withdraw it, tap below.", number=own[0].id
+            ),
+            buttons=(
+                (WITHDRAW.button(turn.tr("Withdraw #{number}", number=own[0].id), own[0].id),),
+            ),
+        )
     else:
         turn.say(turn.tr("OK. Anything else I can do?"), menu=turn.main_menu)
+
+
+def _aware(when, turn: Turn):
+    return when if when.tzinfo is not None else when.replace(tzinfo=turn.now.tzinfo)
 
 
 def request_after(text: str) -> str | None:

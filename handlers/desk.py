@@ -509,9 +509,9 @@ class Desk:
             return False
         turn.say(
             turn.tr(
-                "Yes, I am the service centre's automatic assistant. I can take repairs and "
-                "complaints, answer questions and show your bills and tickets. To talk to a "
-                "person, tap “👤 Talk to a person”."
+                "I am the service centre's automatic assistant, not a person. I can take "
+                "repairs and complaints, answer questions and show your bills and tickets. To "
+                "talk to a person, tap “👤 Talk to a person”."
             ),
             menu=turn.main_menu,
         )
@@ -528,8 +528,13 @@ class Desk:
                 ),
                 menu=turn.main_menu,
             )
-        elif any(ch in _GLAD for ch in said.text):
+        elif "🙏" in said.text:
             _thanks(turn, said.parse)
+        elif any(ch in _GLAD for ch in said.text):  # a smile is not a thank-you
+            turn.say(
+                turn.tr("😊 How can I help? Tell me in your own words or use the menu below."),
+                menu=turn.main_menu,
+            )
         else:
             _how_can_i_help(turn)
         return True

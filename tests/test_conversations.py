@@ -474,3 +474,23 @@ def test_text_without_words_keeps_the_conversation_language(runtime):
         assert any("\u4e00" <= ch <= "\u9fff" for ch in answer), (line, answer)
         assert "menu:" not in answer
     assert "Property fee" in after(text, "my bill please")  # real English still switches
+
+
+def test_labels_and_wording_say_what_they_mean(runtime):
+    desk = demo(runtime)
+    text = run(desk, "暖气片不热了", "1")
+    assert "供暖" in after(text, "1") and "采暖费" not in text
+    text = run(desk, "楼上天天半夜装修", "1", "撤销工单2", "#2怎么样了", "😀😀")
+    assert "已撤回" in after(text, "撤销工单2") and "上门" not in after(text, "撤销工单2")
+    assert "#2：已撤销" in after(text, "#2怎么样了")
+    assert "不客气" not in after(text, "😀😀")
+    real = run(desk, "are you a real person?")
+    assert "automatic assistant, not a person" in real and "Yes" not in real
+
+
+def test_never_mind_right_after_filing_says_the_ticket_is_still_open(runtime):
+    desk = demo(runtime)
+    text = run(desk, "卫生间漏水", "1", "算了不用了", "1")
+    assert "#1 仍在处理中，并未撤销" in after(text, "算了不用了")
+    [leak] = tickets_of(desk)
+    assert leak.status == "closed"  # the button withdrew it
