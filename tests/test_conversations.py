@@ -494,3 +494,16 @@ def test_never_mind_right_after_filing_says_the_ticket_is_still_open(runtime):
     assert "#1 仍在处理中，并未撤销" in after(text, "算了不用了")
     [leak] = tickets_of(desk)
     assert leak.status == "closed"  # the button withdrew it
+
+
+def test_a_bill_question_naming_a_flat_or_item_shows_that_and_a_dispute_offers_a_person(runtime):
+    desk = demo(runtime)
+    text = run(desk, "101的水费多少", "上个月电费交了没", "水费算错了吧", "1")
+    water = after(text, "101的水费多少")
+    assert "1-1-101 2026-10 水费" in water and "1-2-201" not in water and "物业费" not in water
+    power = after(text, "上个月电费交了没")
+    assert "电费" in power and "水费" not in power and "停车费" not in power
+    dispute = after(text, "水费算错了吧")
+    assert "水费" in dispute and "[1] 👤 请工作人员核实" in dispute
+    assert "[to staff] 👤 转人工 #1" in after(text, "1")
+    assert [t.kind for t in tickets_of(desk)] == ["consultation"]
