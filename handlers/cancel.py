@@ -10,6 +10,9 @@ and none named, the desk asks which.
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 from handlers import report, tickets
 from handlers.i18n import t
 from handlers.payloads import Payload, strict_int
@@ -17,8 +20,18 @@ from handlers.text import esc
 from handlers.turn import Turn
 from storage.models import Ticket
 
+JUST_FILED = timedelta(minutes=30)  # a bare "算了" this soon after filing is about that ticket
 WITHDRAW = Payload("wd")  # the owner picks the ticket to withdraw
 CONFIRM = Payload("wc")  # staff confirm calling off a taken ticket
+# "算了还是报修吧，…", "cancel that, my bill please": cancel words, then a separator or a
+# "rather" word, then a request of its own (what follows is read as a message).
+_CANCEL_THEN = re.compile(
+    r"(算了|不用了|不要了|不修了|不报修了|不投诉了|取消了?|撤销了?|"
+    r"\bcancel(?: that| it)?\b|\bnever ?mind\b|\bforget (?:it|that)\b)[吧了]?"
+    r"(?:\s*[，,。.;；!！、]+\s*|\s+|(?=还是|改成|换成))",
+    re.IGNORECASE,
+)
+_RATHER = re.compile(r"^(?:还是|改成|换成|instead|actually)[\s,，]*", re.IGNORECASE)
 _TICKET_WORDS = ("报修", "投诉", "工单", "修", "单", "ticket", "repair", "complaint", "request")
 
 
@@ -50,8 +63,43 @@ def cancel(turn: Turn) -> None:
     elif refers and own:
         buttons = tuple((WITHDRAW.button(f"#{t.id} {t.description[:30]}", t.id),) for t in own[:8])
         turn.say(turn.tr("Which ticket should I withdraw?"), buttons=buttons)
+    elif own and turn.now - _aware(own[0].created_at, turn) <= JUST_FILED:
+        # "算了不用了" right after filing: say the ticket stays open, and how to withdraw it
+        turn.say(
+            turn.tr(
+                "Ticket #{number} is still open. To withdraw it, tap below.", number=own[0].id
+            ),
+            buttons=(
+                (WITHDRAW.button(turn.tr("Withdraw #{number}", number=own[0].id), own[0].id),),
+            ),
+        )
     else:
         turn.say(turn.tr("OK. Anything else I can do?"), menu=turn.main_menu)
+
+
+def _aware(when, turn: Turn):
+    return when if when.tzinfo is not None else when.replace(tzinfo=turn.now.tzinfo)
+
+
+def request_after(text: str) -> str | None:
+    """What follows the cancel words of `text` when a separator or "还是" parts them
+    ("算了还是报修吧，楼道灯坏了" -> "报修吧，楼道灯坏了"); None without cancel words."""
+    matches = list(_CANCEL_THEN.finditer(text))
+    if not matches:
+        return None
+    last = matches[-1]
+    rest = _RATHER.sub("", text[last.end() :].strip())
+    return rest or None
+
+
+def drop_pending(turn: Turn) -> None:
+    """Cancel what the desk was waiting for (a question, a report set aside), with a word
+    when there was something; the rest of the message is served after it."""
+    had = turn.conv.step is not None
+    if had:
+        turn.set_step(None)
+    if report.drop_parked(turn) or had:
+        turn.say(turn.tr("OK, cancelled; nothing was sent."))
 
 
 def on_pick(turn: Turn) -> None:

@@ -145,19 +145,19 @@ class Step:
     `answer` takes the reply. A confident message of an intent in `interrupts` is
     never an answer here: it is served as a new request, and `set_aside` keeps or
     drops the question with a word. `is_new` spots a new request among messages of
-    the step's own intents (a second complete report).
+    the step's own intents (a second complete report). A step that is no longer `alive`
+    (an emergency's follow-up window has passed) is ended and the message read afresh.
     """
 
     answer: Callable[[Turn, Parse | None], None]
     interrupts: frozenset[str]
     set_aside: Callable[[Turn], None]
     is_new: Callable[[Turn, Parse | None], bool] = lambda turn, parse: False
+    alive: Callable[[Turn], bool] = lambda turn: True
 
 
-def _drop_step(turn: Turn) -> None:
-    turn.set_step(None)
-
-
+# What can follow cancel words as a request of its own.
+_REQUESTS = frozenset({"repair", "complaint", "bill_query", "ticket_status", "faq", "human"})
 _ELSEWHERE = frozenset({"emergency", "cancel", "human", "bill_query", "ticket_status", "faq"})
 
 # The steps table: each half-finished conversation step, what answers it, what does not.
@@ -167,7 +167,14 @@ STEPS: dict[str, Step] = {
     ),
     # "师傅走了以后还是在漏水" after a low rating reads like a status question: it is a comment.
     survey.STEP: Step(survey.on_comment, _ELSEWHERE - {"ticket_status"}, survey.stop_waiting),
-    emergency.STEP: Step(emergency.on_follow_up, _ELSEWHERE, _drop_step),
+    # what follows an emergency goes on its ticket; a new request leaves the window open
+    emergency.STEP: Step(
+        emergency.on_follow_up,
+        _ELSEWHERE,
+        lambda turn: None,
+        is_new=emergency.is_new_request,
+        alive=emergency.is_following,
+    ),
 }
 
 
@@ -351,6 +358,7 @@ class Desk:
     def _route(self, turn: Turn) -> None:
         """Walk FLOWS in order; the first that takes the message answers it."""
         said = self._understand(turn)
+        said = self._cancel_then(turn, said)
         for flow in FLOWS:
             if flow(self, turn, said):
                 break
@@ -367,12 +375,28 @@ class Desk:
         parse = None
         if text and not command and label is None and inbound.callback is None:
             parse = self.nlu.parse(text)
-            if parse.language in ("zh", "en") and _has_letters(text):
+            if _says_language(text, parse.language, turn.conv.language):
                 turn.lang = turn.conv.language = parse.language
             handoff.remember(turn, text)
         return Said(
             text=text, command=command or None, args=args.strip(), label=label, parse=parse
         )
+
+    def _cancel_then(self, turn: Turn, said: Said) -> Said:
+        """Cancel words followed by a request of its own ("算了还是报修吧，楼道灯坏了",
+        "cancel that, my bill please"): cancel what was pending, then serve the request."""
+        rest = cancel.request_after(said.text) if said.parse is not None else None
+        if rest is None:
+            return said
+        parse = self.nlu.parse(rest)
+        request = Said(text=rest, command=None, args="", label=None, parse=parse)
+        if not request.confident or parse.intent not in _REQUESTS:
+            return said
+        if parse.intent in report.KINDS and not report.has_content(rest, parse):
+            return said
+        cancel.drop_pending(turn)
+        turn.inbound = replace(turn.inbound, text=rest)
+        return request
 
     # --- the flows, in their order of precedence (FLOWS below) ---------------------------
 
@@ -431,6 +455,9 @@ class Desk:
     def _emergency(self, turn: Turn, said: Said) -> bool:
         if said.intent != "emergency":
             return False
+        step = STEPS.get(turn.conv.step or "")
+        if step is not None and turn.conv.step != emergency.STEP:
+            step.set_aside(turn)  # a report being written is kept and offered back afterwards
         emergency.raise_alarm(turn, said.parse)
         return True
 
@@ -440,6 +467,12 @@ class Desk:
 
     def _handoff(self, turn: Turn, said: Said) -> bool:
         ticket = handoff.open_ticket(turn)
+        if said.parse is not None and handoff.declines(said.text):
+            if ticket is not None:
+                handoff.owner_ends(turn)
+            else:  # never open a hand-off for "I don't want a person"
+                _how_can_i_help(turn)
+            return True
         if ticket is None:
             return False
         if said.intent == "cancel":
@@ -458,6 +491,9 @@ class Desk:
     def _step(self, turn: Turn, said: Said) -> bool:
         step = STEPS.get(turn.conv.step or "")
         if step is None or (turn.inbound.media is not None and turn.conv.step != report.STEP):
+            return False
+        if not step.alive(turn):
+            turn.set_step(None)
             return False
         interrupting = said.label is not None or (
             said.confident and said.intent in step.interrupts
@@ -496,9 +532,9 @@ class Desk:
             return False
         turn.say(
             turn.tr(
-                "Yes, I am the service centre's automatic assistant. I can take repairs and "
-                "complaints, answer questions and show your bills and tickets. To talk to a "
-                "person, tap “👤 Talk to a person”."
+                "I am the service centre's automatic assistant, not a person. I can take "
+                "repairs and complaints, answer questions and show your bills and tickets. To "
+                "talk to a person, tap “👤 Talk to a person”."
             ),
             menu=turn.main_menu,
         )
@@ -515,8 +551,13 @@ class Desk:
                 ),
                 menu=turn.main_menu,
             )
-        elif any(ch in _GLAD for ch in said.text):
+        elif "🙏" in said.text:
             _thanks(turn, said.parse)
+        elif any(ch in _GLAD for ch in said.text):  # a smile is not a thank-you
+            turn.say(
+                turn.tr("😊 How can I help? Tell me in your own words or use the menu below."),
+                menu=turn.main_menu,
+            )
         else:
             _how_can_i_help(turn)
         return True
@@ -619,5 +660,17 @@ class Said:
         return parse is not None and (parse.confidence >= CONFIDENCE_THRESHOLD or bool(parse.rule))
 
 
-def _has_letters(text: str) -> bool:
-    return any(ch.isalpha() for ch in text)
+_TAG = re.compile(r"<[^>]*>")
+_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _says_language(text: str, language: str, current: str | None) -> bool:
+    """True if `text` is enough to switch the conversation to `language`: Chinese needs a
+    Chinese character; once a conversation has a language, English needs two words
+    ("OK", "👍", "１２３" or markup like `<b>&</b>` keep the conversation's language)."""
+    if language == "zh":
+        return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    if language != "en":
+        return False
+    words = _WORD.findall(_TAG.sub(" ", text))
+    return len(words) >= (2 if current else 1)

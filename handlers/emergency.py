@@ -8,12 +8,16 @@ Security / National Health Commission) — and PROPDESK_EMERGENCY_NUMBERS
 (`police=999,fire=999,ambulance=999`) sets another country's.
 
 After the alert (never before it) an owner with several flats, or someone not
-linked to a flat, is asked where; the answer updates the staff card.
+linked to a flat, is asked where; the answer updates the staff card. For FOLLOW_UP
+after the alert (or until staff resolve it) what the owner says next goes to staff on
+the same ticket, and the same hazard reported again joins it rather than opening another.
 """
 
 from __future__ import annotations
 
-from handlers import binding, tickets
+from datetime import timedelta
+
+from handlers import binding, flats, tickets
 from handlers.i18n import N_
 from handlers.payloads import Payload
 from handlers.text import esc, excerpt
@@ -26,6 +30,9 @@ from storage.models import Ticket, Unit
 STEP = "emergency"
 SERVICES = ("police", "fire", "ambulance")
 WHERE = Payload("eu", ("ticket", "unit"))  # the flat of an emergency just raised
+FOLLOW_UP = timedelta(minutes=30)
+NEW_REQUEST_CONFIDENCE = 0.8  # a repair or complaint this sure is not about the emergency
+_BARE_WORDS = 3  # "thank you so much": a thanks with nothing to pass on
 
 # What to do in the next minute, by hazard; {police}, {fire}, {ambulance} are the numbers.
 ADVICE = {
@@ -47,8 +54,9 @@ ADVICE = {
         "can reach it dry, and keep everyone away. If there are flames, call {fire}."
     ),
     "lift": N_(
-        "Press the alarm button in the lift and stay calm; do not try to force the doors. "
-        "Staff are on their way. If someone is hurt, call {ambulance}."
+        "Whoever is in the lift: press its alarm button, stay calm and do not force the "
+        "doors; talk to them through the door. Staff are on their way. If someone is hurt "
+        "or cannot breathe well, call {ambulance}."
     ),
     "trapped": N_(
         "Stay calm and where you are safe; staff are on their way. If anyone is in danger, "
@@ -63,8 +71,21 @@ ADVICE = {
         "room and stay on the phone."
     ),
     "child_elderly": N_(
-        "If a child or an elderly person is in danger, call {police} now (or {ambulance} "
-        "if they are unwell). Staff are on their way."
+        "If they are unwell or hurt, call {ambulance} now; if a child or an elderly person "
+        "is missing or threatened, call {police}. Stay with them; staff are on their way."
+    ),
+    "child_window": N_(
+        "Keep calm and do not shout at the child. Lift the child down from inside, then "
+        "close and lock the window. If you cannot reach them or they fall, call {police} "
+        "and {ambulance}."
+    ),
+    "collapse": N_(
+        "Call {ambulance} now. Check that they are breathing and keep them lying on their "
+        "side; do not give food or water. Open the door for the ambulance."
+    ),
+    "smoke_outside": N_(
+        "Call {fire} now. Do not go into a smoky stairwell or corridor: stay in the flat with "
+        "the door shut, seal the gaps with wet towels, and signal from a window."
     ),
     "structure": N_(
         "Keep everyone away from the damaged part and leave the flat if you hear cracking. "
@@ -75,7 +96,53 @@ ADVICE = {
         "ambulance {ambulance}."
     ),
 }
-_LIFT_WORDS = ("电梯", "lift", "elevator")
+_COLLAPSE_WORDS = (
+    "晕倒",
+    "昏倒",
+    "倒地",
+    "叫不醒",
+    "没反应",
+    "不省人事",
+    "没有呼吸",
+    "没呼吸",
+    "昏迷",
+    "collapsed",
+    "unconscious",
+    "unresponsive",
+    "not responding",
+    "not breathing",
+    "fainted",
+)
+# (the NLU's kinds, word groups that must each be present, the ADVICE entry)
+REFINED = (
+    (("trapped",), (("电梯", "lift", "elevator"),), "lift"),
+    (
+        ("fire",),
+        (("烟", "smoke"), ("楼道", "楼梯", "走廊", "stair", "corridor", "hall")),
+        "smoke_outside",
+    ),
+    (
+        ("flood", "structure"),
+        (
+            (
+                "灯",
+                "插座",
+                "电线",
+                "电箱",
+                "开关",
+                "light",
+                "lamp",
+                "socket",
+                "outlet",
+                "switch",
+                "wiring",
+            ),
+        ),
+        "water_electric",
+    ),
+    (("child_elderly",), (("窗", "阳台", "window", "ledge", "balcony"),), "child_window"),
+    (("child_elderly", "injury"), (_COLLAPSE_WORDS,), "collapse"),
+)
 
 
 def parse_numbers(text: str) -> tuple[tuple[str, str], ...]:
@@ -102,16 +169,54 @@ def parse_numbers(text: str) -> tuple[tuple[str, str], ...]:
 
 
 def advice_key(parse: Parse | None, text: str) -> str:
-    """The ADVICE entry for this emergency: the NLU's hazard kind; a person trapped
-    gets the lift's advice only when it is a lift."""
+    """The ADVICE entry for this emergency: the NLU's hazard kind, made exact by what the
+    message says (REFINED: a person trapped in a lift, smoke outside the flat, water
+    through a light fitting, a child at a window, a person collapsed)."""
     kind = parse.entity("emergency_kind") if parse is not None else None
-    if kind == "trapped" and any(w in text.lower() for w in _LIFT_WORDS):
-        return "lift"
+    said = text.lower()
+    for kinds, word_groups, key in REFINED:
+        if kind in kinds and all(any(w in said for w in group) for group in word_groups):
+            return key
     return kind if kind in ADVICE else "general"
+
+
+def current(turn: Turn) -> Ticket | None:
+    """The emergency this conversation is following: raised less than FOLLOW_UP ago and
+    not yet resolved by staff; None otherwise."""
+    if turn.conv.step != STEP:
+        return None
+    ticket = turn.session.get(Ticket, turn.data.get("ticket_id"))
+    if ticket is None or ticket.status not in ticket_store.OPEN_STATUSES:
+        return None
+    created = ticket.created_at
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=turn.now.tzinfo)
+    return ticket if turn.now - created <= FOLLOW_UP else None
+
+
+def is_following(turn: Turn) -> bool:
+    """True while what the owner writes belongs to the emergency just raised."""
+    return current(turn) is not None
+
+
+def is_new_request(turn: Turn, parse: Parse | None) -> bool:
+    """During the follow-up: a confident repair or complaint of its own is a new request,
+    and a bare thanks or goodbye ("谢谢", "再见") is answered, not relayed."""
+    if parse is None or parse.confidence < NEW_REQUEST_CONFIDENCE:
+        return False
+    if parse.intent in ("thanks", "greet"):
+        return len(turn.inbound.text.split()) <= _BARE_WORDS and len(turn.inbound.text) <= 12
+    return parse.intent in ("repair", "complaint") and parse.entity("unit") is None
 
 
 def raise_alarm(turn: Turn, parse: Parse | None) -> None:
     text = turn.inbound.text.strip() or turn.tr("(photo)")
+    key = advice_key(parse, text)
+    following = current(turn)
+    if following is not None and turn.data.get("kind") == key:
+        _relay(turn, following, text)  # the same hazard again: the same ticket
+        turn.say(turn.tr("Staff already have this emergency and are on their way."))
+        return
     units = owner_store.units_of(turn.session, turn.owner.id) if turn.owner else []
     hinted = parse.entity("unit") if parse else None
     unit = next((u for u in units if u.code == hinted), units[0] if len(units) == 1 else None)
@@ -125,12 +230,12 @@ def raise_alarm(turn: Turn, parse: Parse | None) -> None:
         category=parse.entity("repair_category") if parse else None,
         photos=turn.inbound.photos,
     )
-    turn.set_step(None)
+    turn.set_step(STEP, {"ticket_id": ticket.id, "kind": key, "placed": unit is not None})
     phone = turn.config.emergency_phone or turn.faq.emergency_phone
     numbers = dict(turn.config.emergency_numbers)
     lines = [
         turn.tr("🚨 Staff have been alerted right now (ticket #{number}).", number=ticket.id),
-        turn.tr(ADVICE[advice_key(parse, text)], **numbers),
+        turn.tr(ADVICE[key], **numbers),
     ]
     if phone:
         lines.append(turn.tr("24-hour duty phone: {phone}", phone=phone))
@@ -138,10 +243,8 @@ def raise_alarm(turn: Turn, parse: Parse | None) -> None:
     if unit is None and len(units) > 1:
         lines.append(turn.tr("Which flat is it? Tap it so staff come to the right door."))
         buttons = tuple((WHERE.button(u.code, ticket.id, u.id),) for u in units)
-        turn.set_step(STEP, {"ticket_id": ticket.id})
     elif unit is None:
         lines.append(turn.tr("Please tell me your building and flat number so we find you."))
-        turn.set_step(STEP, {"ticket_id": ticket.id})
     turn.say("\n\n".join(lines), buttons=buttons, menu=turn.main_menu)
 
 
@@ -159,7 +262,7 @@ def on_where(turn: Turn) -> None:
 
 def _place(turn: Turn, ticket: Ticket, unit: Unit) -> None:
     ticket.unit_id = unit.id
-    turn.set_step(None)
+    turn.set_step(STEP, {**turn.data, "placed": True})
     notice = f"🚨 #{ticket.id}: 📍 {esc(unit.code)}"
     tickets.owner_event(turn, ticket, "located", unit.code, notice=notice, urgent=True)
     turn.staff(tickets.card(turn.session, ticket, config=turn.config))
@@ -171,12 +274,13 @@ def _place(turn: Turn, ticket: Ticket, unit: Unit) -> None:
 
 
 def on_follow_up(turn: Turn, parse: Parse | None) -> None:
-    """What the owner adds right after an emergency (where they are) goes to staff at once."""
-    ticket = turn.session.get(Ticket, turn.data.get("ticket_id"))
+    """What the owner adds after an emergency (where they are, what is happening) goes to
+    staff on its ticket at once, with a short receipt."""
+    ticket = current(turn)
     text = turn.inbound.text.strip()
     photos = turn.inbound.photos
-    turn.set_step(None)
     if ticket is None:
+        turn.set_step(None)
         binding.welcome(turn)
         return
     if not text and photos:
@@ -189,12 +293,11 @@ def on_follow_up(turn: Turn, parse: Parse | None) -> None:
         )
         return
     if not text:
-        turn.set_step(STEP, {"ticket_id": ticket.id})
         turn.say(turn.tr("Please tell me your building and flat number so we find you."))
         return
-    code = parse.entity("unit") if parse else None
     units = owner_store.units_of(turn.session, turn.owner.id) if turn.owner else []
-    own = next((u for u in units if u.code == code), None)
+    code = parse.entity("unit") if parse else None
+    own = next((u for u in units if u.code == code), None) or flats.chosen(text, units)
     if own is not None and ticket.unit_id is None:
         _place(turn, ticket, own)
         return
@@ -202,6 +305,10 @@ def on_follow_up(turn: Turn, parse: Parse | None) -> None:
     if known is not None and ticket.unit_id is None:
         ticket.unit_id = known.id
         turn.staff(tickets.card(turn.session, ticket, config=turn.config))
+    _relay(turn, ticket, text)
+
+
+def _relay(turn: Turn, ticket: Ticket, text: str) -> None:
     notice = f"🚨 #{ticket.id}: {excerpt(text)}"
     tickets.owner_event(turn, ticket, "message_in", text, notice=notice, urgent=True)
     turn.say(turn.tr("Thank you, passed on to the staff on duty (#{number}).", number=ticket.id))

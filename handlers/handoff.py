@@ -32,6 +32,14 @@ from storage.models import Conversation, Ticket, TicketEvent
 CONTEXT_MESSAGES = 5
 DEFAULT_OFFICE_HOURS = "08:00-20:00"
 BACK = Payload("hb")  # the owner's "back to the bot" button, with the hand-off's ticket
+# "我不要人工了", "回到机器人", "back to the bot": the owner does not want (or no longer
+# wants) a person.
+_DECLINES = re.compile(
+    r"(不要|不用|不需要|不找|别)(转)?(人工|客服|真人)|回到?(机器人|自助)|"
+    r"\bback to (the )?(bot|robot|assistant)\b|\bno (more )?(human|person)\b|"
+    r"\bdon'?t (need|want) (a |to talk to a )?(person|human)\b",
+    re.IGNORECASE,
+)
 _HOURS = re.compile(r"(\d{1,2}):(\d{2})\s*[-–~至到]\s*(\d{1,2}):(\d{2})")
 
 
@@ -142,9 +150,16 @@ def passed_on(turn: Turn, ticket: Ticket) -> None:
     )
 
 
+def declines(text: str) -> bool:
+    """True if `text` says the owner does not want a person ("我不要人工了", "回到机器人",
+    "back to the bot")."""
+    return _DECLINES.search(text) is not None
+
+
 def owner_returns(turn: Turn) -> None:
     """The owner went back to the bot (menu, /start, the button, a question the desk
-    answers): staff are told; the caller answers the owner."""
+    answers): staff are told; the caller answers the owner. A hand-off nobody took is
+    closed, so it no longer shows among the owner's open tickets."""
     ticket = open_ticket(turn)
     turn.conv.handoff_ticket_id = None
     if ticket is not None:
@@ -152,6 +167,11 @@ def owner_returns(turn: Turn) -> None:
             turn.config.language, "💬 #{number}: the owner returned to the bot.", number=ticket.id
         )
         tickets.owner_event(turn, ticket, "handoff_ended", notice=notice)
+        if ticket.status == "open":
+            ticket.status = "closed"
+            ticket.closed_at = turn.now
+            ticket.chase_at = None
+            turn.staff(tickets.card(turn.session, ticket, config=turn.config))
 
 
 def owner_ends(turn: Turn) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from handlers import binding, tickets
+from handlers import binding, flats, tickets
 from handlers.media import copy_ref, media_label
 from handlers.messages import StaffNotice
 from handlers.payloads import Payload
@@ -29,7 +29,8 @@ from storage.models import Ticket, Unit
 
 STEP = "report"
 KINDS = ("repair", "complaint")
-UNIT = Payload("unit")  # the owner picks a flat for the report being written
+UNIT = Payload("unit", low=0)  # the owner picks a flat for the report (0: common area)
+COMMON_AREA = 0
 RESUME = Payload("rp", ("choice",), low=0, high=1)  # 1: continue the set-aside report, 0: drop
 # Words that only say "I want to report/complain", in either language: what is left
 # after them (and the unit) is the report's content.
@@ -136,21 +137,36 @@ def proceed(turn: Turn, draft: dict[str, Any]) -> None:
     units = owner_store.units_of(turn.session, turn.owner.id)
     if draft.get("unit_id") is None:
         hint = draft.get("unit_hint")
+        named = flats.named_in(draft["description"], units)
         hinted = next((u for u in units if u.code == hint), None)
+        if len(named) > 1:
+            _ask_unit(turn, draft, units, turn.tr("You named more than one of your flats."))
+            return
+        if hinted is None and not hint and named:
+            hinted = named[0]  # "101卫生间天花板渗水": the room number fits one flat
         if hinted is not None:
             draft["unit_id"] = hinted.id
         elif len(units) == 1 and not hint:
             draft["unit_id"] = units[0].id
         elif units:
-            turn.set_step(STEP, draft)
-            question = turn.tr("Which flat is it about?")
-            if hint:
-                question = (
-                    turn.tr("{unit} is not one of your flats.", unit=esc(hint)) + " " + question
-                )
-            turn.say(question, buttons=tuple((UNIT.button(u.code, u.id),) for u in units))
+            miss = turn.tr("{unit} is not one of your flats.", unit=esc(hint)) if hint else ""
+            _ask_unit(turn, draft, units, miss)
             return
     _open(turn, draft)
+
+
+def _ask_unit(turn: Turn, draft: dict[str, Any], units: list[Unit], why: str = "") -> None:
+    """Ask which flat, saying first what was wrong with the last answer (`why`); a repair
+    may be in a common area (corridor, car park, the building's lift): no flat."""
+    draft["asked_unit"] = True
+    turn.set_step(STEP, draft)
+    question = turn.tr("Which flat is it about?")
+    if why:
+        question = turn.tr("{why} Which flat is it about?", why=why)
+    buttons = tuple((UNIT.button(u.code, u.id),) for u in units)
+    if draft["kind"] == "repair":
+        buttons += ((UNIT.button(turn.tr("🏢 Common area (corridor, car park, lift)"), 0),),)
+    turn.say(question, buttons=buttons)
 
 
 def _open(turn: Turn, draft: dict[str, Any]) -> None:
@@ -177,9 +193,25 @@ def _open(turn: Turn, draft: dict[str, Any]) -> None:
             "Your repair request is ticket #{number} (flat {unit}). I will tell you as "
             "soon as a technician takes it.",
             number=ticket.id,
-            unit=unit.code if unit else "—",
+            unit=unit.code if unit else turn.tr("common area"),
         )
     turn.say(text, menu="main")
+
+
+def _answer_unit(turn: Turn, draft: dict[str, Any], text: str) -> None:
+    """A typed answer to "which flat?": a room number or code that fits one flat, or the
+    place in the list ("第二套"); otherwise say what is wrong and ask again."""
+    units = owner_store.units_of(turn.session, turn.owner.id)
+    unit = flats.chosen(text, units)
+    if unit is not None:
+        draft["unit_id"] = unit.id
+        proceed(turn, draft)
+        return
+    listed = turn.tr(" and ").join(u.code for u in units)
+    why = turn.tr(
+        "{flats}: none of them is “{answer}”.", flats=listed, answer=esc(excerpt(text, 20))
+    )
+    _ask_unit(turn, draft, units, why)
 
 
 def is_new_report(turn: Turn, parse: Parse | None) -> bool:
@@ -197,6 +229,8 @@ def on_step(turn: Turn, parse: Parse | None) -> None:
     if callback is not None:
         unpacked = UNIT.unpack(callback.data)
         owned = {u.id for u in owner_store.units_of(turn.session, turn.owner.id)}
+        if draft.get("kind") == "repair":
+            owned.add(COMMON_AREA)
         if unpacked is None or unpacked[0] not in owned:
             turn.outcome.callback_answer = turn.tr("This button is no longer valid.")
             return
@@ -212,6 +246,9 @@ def on_step(turn: Turn, parse: Parse | None) -> None:
     unit = parse.entity("unit") if parse is not None else None
     if unit:
         draft["unit_hint"] = unit
+    if draft.get("asked_unit") and draft.get("description") and text and not unit:
+        _answer_unit(turn, draft, text)
+        return
     if (
         parse is not None
         and parse.intent in KINDS
@@ -239,23 +276,31 @@ def park(turn: Turn) -> None:
 
 
 def offer_parked(turn: Turn) -> None:
-    """After a turn that left no question open: offer the report set aside, once."""
+    """After a turn that left no question open (an emergency whose flat is known asks
+    none): offer the report set aside, once."""
     draft = turn.data.get("parked")
-    if turn.conv.step is not None or not draft or draft.get("offered"):
+    asking = turn.conv.step is not None and not turn.data.get("placed")
+    if asking or not draft or draft.get("offered"):
         return
     draft["offered"] = True
-    turn.set_step(None, {"parked": draft})
+    turn.set_step(turn.conv.step, {**turn.data, "parked": draft})
     what = excerpt(draft.get("description") or "", 40)
-    question = (
-        turn.tr(
+    complaint = draft.get("kind") == "complaint"
+    if not what.strip():  # no words yet: name the kind, never "（）"
+        question = (
+            turn.tr("Your earlier complaint is not submitted yet. Continue with it?")
+            if complaint
+            else turn.tr("Your earlier repair report is not submitted yet. Continue with it?")
+        )
+    elif complaint:
+        question = turn.tr(
             "Your earlier complaint ({what}) is not submitted yet. Continue with it?", what=what
         )
-        if draft.get("kind") == "complaint"
-        else turn.tr(
+    else:
+        question = turn.tr(
             "Your earlier repair report ({what}) is not submitted yet. Continue with it?",
             what=what,
         )
-    )
     turn.say(
         question,
         buttons=(

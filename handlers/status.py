@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from handlers.i18n import t
@@ -23,6 +24,13 @@ def show(turn: Turn) -> None:
     if open_tickets and any(w in text for w in _NUDGE_WORDS):
         nudge(turn, open_tickets[0])
         return
+    named = _named_ticket(turn)
+    if named is not None and named not in open_tickets:  # "#1怎么样了" after #1 was withdrawn
+        withdrawn = ticket_store.was_withdrawn(turn.session, named.id)
+        status = turn.tr("Withdrawn") if withdrawn else turn.tr(STATUS_LABEL[named.status])
+        turn.say(turn.tr("#{number}: {status}.", number=named.id, status=status))
+        if not open_tickets:
+            return
     if not open_tickets:
         turn.say(
             turn.tr("You have no open tickets. Tell me if something needs fixing."),
@@ -42,6 +50,17 @@ def show(turn: Turn) -> None:
             f"   {esc(summary)}"
         )
     turn.say("\n".join(lines), menu=turn.main_menu)
+
+
+def _named_ticket(turn: Turn) -> Ticket | None:
+    """The owner's own ticket named by number in the message ("#1怎么样了"), or None."""
+    match = re.search(
+        r"#\s*([0-9]{1,9})|([0-9]{1,9})\s*号?工单|工单\s*#?([0-9]{1,9})", turn.inbound.text
+    )
+    if match is None or turn.owner is None:
+        return None
+    ticket = turn.session.get(Ticket, int(next(g for g in match.groups() if g)))
+    return ticket if ticket is not None and ticket.owner_id == turn.owner.id else None
 
 
 def nudge(turn: Turn, ticket: Ticket) -> None:

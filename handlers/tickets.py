@@ -592,7 +592,9 @@ def withdraw(
         now=now,
         owner_text=t(
             ticket.language,
-            "Ticket #{number} is withdrawn; the service centre knows not to come.",
+            "Ticket #{number} is withdrawn; the service centre knows not to come."
+            if ticket.kind in ("repair", "emergency")
+            else "Ticket #{number} is withdrawn; the service centre has been told.",
             number=ticket.id,
         ),
         answer=t(lang, "#{number} withdrawn", number=ticket.id),

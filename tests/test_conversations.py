@@ -16,7 +16,7 @@ from handlers.desk import Desk
 from handlers.messages import Callback, Inbound
 from storage import tickets as ticket_store
 from storage.db import session_scope
-from storage.models import Conversation, Survey, Ticket
+from storage.models import Conversation, Survey, Ticket, Unit
 
 AT_NIGHT = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)  # 22:00 in Shanghai
 AT_TEN = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
@@ -303,3 +303,207 @@ def test_in_a_handoff_a_question_for_the_person_is_relayed_not_answered(runtime)
     assert "✓ 已转给服务中心（#1）" in after(text, "灯修好了吗")
     assert "✓ 已转给服务中心（#1）" in after(text, "我的报修怎么样了")
     assert "业主已回到自助服务" not in text
+
+
+# After the first tester's 400 messages ---------------------------------------------------
+
+
+def test_what_follows_an_emergency_reaches_staff_on_its_ticket(runtime):
+    desk = demo(runtime)
+    text = run(desk, "厨房着火了", "1", "我们已经跑到楼下了", "消防车来了吗", "我老公还在里面")
+    for line in ("我们已经跑到楼下了", "消防车来了吗", "我老公还在里面"):
+        assert f"[to staff] 🚨 #1: {line}" in after(text, line)
+        assert "已转告值班人员（#1）" in after(text, line)
+    english = run(
+        desk,
+        "someone is stuck in the lift",
+        "1",
+        "he says he can hardly breathe",
+        "hurry please",
+        user_id=2,
+    )
+    assert "[to staff] 🚨 #2: he says he can hardly breathe" in english
+    assert "[to staff] 🚨 #2: hurry please" in english
+    assert "not sure" not in english.lower()
+    assert [t.kind for t in tickets_of(desk)] == ["emergency", "emergency"]
+
+
+def test_the_emergency_window_closes_after_half_an_hour_or_when_resolved(runtime):
+    desk = demo(runtime)
+    run(desk, "fire in the kitchen", "1")
+    desk.clock = lambda: AT_TEN + timedelta(minutes=31)
+    late = run(desk, "my husband is still inside!!")
+    assert "[to staff] 🚨 #1" not in late
+
+
+def test_the_same_emergency_twice_joins_the_open_one(runtime):
+    desk = demo(runtime)
+    text = run(desk, "有人被困电梯", "有人被困电梯")
+    again = after(text.split("you> 有人被困电梯\n", 1)[1], "有人被困电梯")
+    assert "[to staff] 🚨 #1: 有人被困电梯" in again and "值班人员已收到" in again
+    assert len(tickets_of(desk)) == 1
+
+
+def test_a_flat_typed_after_an_emergency_places_it(runtime):
+    desk = demo(runtime)
+    text = run(desk, "有煤气味", "我在201", "1-2-201")
+    assert "1-2-201（#1）" in after(text, "我在201")
+    [ticket] = tickets_of(desk)
+    assert ticket.kind == "emergency"
+    with session_scope(desk.engine) as session:
+        assert session.get(Ticket, ticket.id).unit_id is not None
+    assert "1-2-201" in after(text, "1-2-201") and "#2" not in text
+
+
+def test_an_emergency_keeps_the_report_it_interrupted_and_offers_it_back(runtime):
+    desk = demo(runtime)
+    text = run(desk, "卫生间漏水", "有煤气味！！", "1", "1", "1")
+    assert "您刚才的报修（卫生间漏水）还没提交，要继续吗？" in text
+    emergency, leak = tickets_of(desk)
+    assert emergency.kind == "emergency" and leak.kind == "repair"
+    assert leak.description == "卫生间漏水"
+
+
+def test_cancel_followed_by_a_new_request_serves_the_request(runtime):
+    desk = demo(runtime)
+    text = run(desk, "📣 投诉", "算了还是报修吧，楼道灯坏了", "1")
+    assert "已取消" in after(text, "算了还是报修吧，楼道灯坏了")
+    [repair] = tickets_of(desk)
+    assert repair.kind == "repair" and "楼道灯坏了" in repair.description
+
+
+def test_cancel_a_report_then_complain_files_the_complaint(runtime):
+    desk = demo(runtime)
+    run(desk, "卫生间漏水", "算了不报修了，我要投诉你们效率太低", "1")
+    [complaint] = tickets_of(desk)
+    assert complaint.kind == "complaint" and "效率太低" in complaint.description
+
+
+def test_cancel_that_then_my_bill_shows_the_bill_and_files_nothing(runtime):
+    desk = demo(runtime)
+    text = run(desk, "I need to report a repair", "not sure, actually cancel that, my bill please")
+    assert "Property fee" in after(text, "not sure, actually cancel that, my bill please")
+    assert tickets_of(desk) == []
+
+
+def unit_of(desk: Desk, number: int) -> str | None:
+    with session_scope(desk.engine) as session:
+        ticket = session.get(Ticket, number)
+        unit = session.get(Unit, ticket.unit_id) if ticket.unit_id else None
+        return unit.code if unit else None
+
+
+def test_which_flat_takes_a_room_number_or_the_place_in_the_list(runtime):
+    desk = demo(runtime)
+    run(desk, "卫生间漏水", "101室")
+    run(desk, "厨房水管漏水", "201那套")
+    run(desk, "the tap in my kitchen is leaking", "the second one")
+    run(desk, "客厅灯不亮了", "第一套")
+    codes = {1: "1-1-101", 2: "1-2-201", 3: "1-2-201", 4: "1-1-101"}
+    assert {number: unit_of(desk, number) for number in codes} == codes
+
+
+def test_a_wrong_flat_answer_says_what_is_wrong_and_common_area_files_without_a_flat(runtime):
+    desk = demo(runtime)
+    text = run(desk, "楼上天天半夜装修", "3")
+    missed = after(text, "3")
+    assert "1-1-101 和 1-2-201 都不是“3”" in missed and "[1] 1-1-101" in missed
+    text = run(desk, "楼道灯坏了", "3", user_id=1)
+    assert "公共区域" in after(text, "楼道灯坏了")
+    light = tickets_of(desk)[-1]
+    assert light.description == "楼道灯坏了" and light.unit_id is None
+    assert "不是您名下的房屋。请问" in run(desk, "3栋2单元502室 卫生间漏水")  # no stray space
+
+
+def test_the_flat_is_taken_from_the_description_and_two_flats_are_asked(runtime):
+    desk = demo(runtime)
+    run(desk, "101卫生间天花板渗水")
+    assert unit_of(desk, 1) == "1-1-101"
+    for line in ("1-1-101和1-2-201都停电了", "101厨房漏水 201客厅灯也坏了"):
+        text = run(desk, line)
+        assert "不止一套房屋" in text and "[2] 1-2-201" in text
+    assert len(tickets_of(desk)) == 1
+
+
+def test_a_report_set_aside_without_words_never_shows_empty_brackets(runtime):
+    desk = demo(runtime)
+    text = run(desk, "我要报修", "我家物业费交了吗")
+    assert "您刚才的报修还没提交，要继续吗？" in text and "（）" not in text
+
+
+def advice(text: str) -> str:
+    """The advice paragraph of an emergency reply (between the alert and the duty phone)."""
+    return text.split("）。", 1)[1].split("值班电话", 1)[0].split("duty phone", 1)[0]
+
+
+def test_advice_fits_the_hazard_of_the_whole_kind(runtime):
+    desk = demo(runtime)
+    collapsed = advice(run(desk, "老人晕倒了 叫不醒", user_id=2))
+    assert "120" in collapsed and "110" not in collapsed
+    english = run(desk, "my grandmother collapsed and is not responding", user_id=3)
+    assert "Call 120 now" in english
+    window = run(desk, "孩子爬到窗台上了", user_id=4)
+    assert "抱下来" in window and "锁上窗户" in window
+    assert window.index("抱下来") < window.index("110")
+    stairs = run(desk, "楼道里全是烟", user_id=5)
+    assert "不要进入有烟的楼梯间" in stairs and "走楼梯撤离" not in stairs and "119" in stairs
+    light = run(desk, "water is coming through the ceiling light", user_id=6)
+    assert "Do not touch it" in light and "main breaker" in light
+    neighbour = run(desk, "someone is stuck in the lift", user_id=7)
+    assert "talk to them through the door" in neighbour and "120" in neighbour
+
+
+def test_i_do_not_want_a_person_returns_to_the_bot_and_never_opens_a_handoff(runtime):
+    desk = demo(runtime)
+    text = run(desk, "转人工", "我不要人工了", "📋 我的工单")
+    assert "业主已回到自助服务" in after(text, "我不要人工了")
+    assert "已转给服务中心" not in after(text, "我不要人工了")
+    assert "没有未完成的工单" in after(text, "📋 我的工单")
+    for line in ("回到机器人", "back to the bot", "我不要人工了"):
+        assert "[to staff]" not in run(desk, line, user_id=1)
+    assert len(tickets_of(desk)) == 1
+    with session_scope(desk.engine) as session:
+        assert session.exec(select(Conversation)).one().handoff_ticket_id is None
+
+
+def test_text_without_words_keeps_the_conversation_language(runtime):
+    desk = demo(runtime)
+    text = run(desk, "你好", "１２３", "<b>&</b> _*[]", "👍", "OK", "my bill please")
+    for line in ("１２３", "<b>&</b> _*[]", "👍", "OK"):
+        answer = after(text, line)
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in answer), (line, answer)
+        assert "menu:" not in answer
+    assert "Property fee" in after(text, "my bill please")  # real English still switches
+
+
+def test_labels_and_wording_say_what_they_mean(runtime):
+    desk = demo(runtime)
+    text = run(desk, "暖气片不热了", "1")
+    assert "供暖" in after(text, "1") and "采暖费" not in text
+    text = run(desk, "楼上天天半夜装修", "1", "撤销工单2", "#2怎么样了", "😀😀")
+    assert "已撤回" in after(text, "撤销工单2") and "上门" not in after(text, "撤销工单2")
+    assert "#2：已撤销" in after(text, "#2怎么样了")
+    assert "不客气" not in after(text, "😀😀")
+    real = run(desk, "are you a real person?")
+    assert "automatic assistant, not a person" in real and "Yes" not in real
+
+
+def test_never_mind_right_after_filing_says_the_ticket_is_still_open(runtime):
+    desk = demo(runtime)
+    text = run(desk, "卫生间漏水", "1", "算了不用了", "1")
+    assert "#1 仍在处理中，并未撤销" in after(text, "算了不用了")
+    [leak] = tickets_of(desk)
+    assert leak.status == "closed"  # the button withdrew it
+
+
+def test_a_bill_question_naming_a_flat_or_item_shows_that_and_a_dispute_offers_a_person(runtime):
+    desk = demo(runtime)
+    text = run(desk, "101的水费多少", "上个月电费交了没", "水费算错了吧", "1")
+    water = after(text, "101的水费多少")
+    assert "1-1-101 2026-10 水费" in water and "1-2-201" not in water and "物业费" not in water
+    power = after(text, "上个月电费交了没")
+    assert "电费" in power and "水费" not in power and "停车费" not in power
+    dispute = after(text, "水费算错了吧")
+    assert "水费" in dispute and "[1] 👤 请工作人员核实" in dispute
+    assert "[to staff] 👤 转人工 #1" in after(text, "1")
+    assert [t.kind for t in tickets_of(desk)] == ["consultation"]

@@ -115,7 +115,8 @@ async def test_a_button_with_odd_digits_is_no_longer_valid_not_an_apology(desk):
     for data in ("unit:²", "unit:①", "unit:" + "9" * 20):
         answer = await desk.press(OWNER, question, data)
         assert answer.params["text"] == "这个按钮已失效。"
-    [first, _] = desk.keyboard(question)["inline_keyboard"]
+    [first, _, common_area] = desk.keyboard(question)["inline_keyboard"]
+    assert common_area[0]["text"].startswith("🏢 公共区域")
     mark = desk.api.mark()
     await desk.press(OWNER, question, first[0]["callback_data"])
     assert "工单号 #1" in (await desk.api.wait_sent(OWNER, since=mark))["text"]

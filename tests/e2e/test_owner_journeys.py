@@ -100,7 +100,11 @@ async def test_owner_with_two_flats_is_asked_which_one(desk):
     await desk.bind(OWNER)
     reply = await desk.say(OWNER, "卫生间马桶堵了")
     rows = reply["reply_markup"]["inline_keyboard"]
-    assert [row[0]["text"] for row in rows] == ["3-2-502", "5-1-1801"]
+    assert [row[0]["text"] for row in rows] == [
+        "3-2-502",
+        "5-1-1801",
+        "🏢 公共区域（楼道、车库、电梯等）",
+    ]
     mark = desk.api.mark()
     await desk.press(OWNER, reply, rows[1][0]["callback_data"])
     done = await desk.api.wait_sent(OWNER, since=mark)

@@ -76,7 +76,7 @@ def stub(kind: str | None, text: str = "x") -> Parse:
     [
         ("violence", "有人撬门", "{police}", "{fire}"),
         ("injury", "楼梯上摔倒了", "{ambulance}", "alarm button"),
-        ("trapped", "电梯里困人了", "alarm button in the lift", "{fire}"),
+        ("trapped", "电梯里困人了", "press its alarm button", "{fire}"),
         ("trapped", "被锁在阳台上了", "{fire}", "alarm button"),
         ("flood", "水管爆了", "main water valve", "{police}"),
         ("gas", "煤气味", "gas valve", "{police}"),
