@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console as RichConsole
 
 from bot.cli_announce import announce
@@ -44,9 +45,19 @@ def _settings(database_url: str | None = None) -> Settings:
     overrides = {"database_url": database_url} if database_url else {}
     try:
         return Settings(**overrides)
-    except ValueError as exc:
-        err.print(f"[red]Configuration error:[/red] {exc}")
+    except ValidationError as exc:
+        for problem in exc.errors():
+            err.print(f"[red]Configuration error:[/red] {_setting_problem(problem)}")
         raise typer.Exit(2) from exc
+
+
+def _setting_problem(problem: dict) -> str:
+    """One pydantic error as a sentence naming the variable (`PROPDESK_X`)."""
+    message = str(problem.get("msg", "")).removeprefix("Value error, ")
+    if message.startswith("PROPDESK_"):
+        return message
+    name = "PROPDESK_" + "_".join(str(part) for part in problem.get("loc", ())).upper()
+    return f"{name}={problem.get('input')!r}: {message}"
 
 
 def _engine(settings: Settings, *, create: bool = True):
@@ -70,6 +81,13 @@ def _database_errors(url: str) -> Iterator[None]:
     except (DBAPIError, ArgumentError) as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         err.print(f"[red]Cannot use the database at {_safe_url(url)}:[/red] {reason}")
+        raise typer.Exit(1) from exc
+    except ModuleNotFoundError as exc:
+        err.print(
+            f"[red]Cannot use the database at {_safe_url(url)}:[/red] its driver "
+            f"({exc.name}) is not installed; propdesk runs on PostgreSQL "
+            "(postgresql+psycopg://user:password@host/db) or SQLite (sqlite:///propdesk.db)."
+        )
         raise typer.Exit(1) from exc
 
 
@@ -95,10 +113,39 @@ def _require_telegram(settings: Settings) -> None:
     ]
     if missing:
         err.print(
-            f"[red]Cannot start:[/red] {' and '.join(missing)} not set. Put them in the "
-            "environment or a .env file (see README: Configuration)."
+            f"[red]Cannot start:[/red] {' and '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} not set. Put "
+            f"{'it' if len(missing) == 1 else 'them'} in the environment or a .env file "
+            "(see README: Configuration)."
         )
         raise typer.Exit(2)
+
+
+def _require_faq(settings: Settings, *, demo_faq: bool) -> None:
+    """Exit 2 unless the FAQ base is the compound's own (or the demo was asked for) and reads.
+
+    The bundled demo base carries a fictional compound's duty phone; served to a real
+    compound's owners it would send them to the wrong number in an emergency."""
+    if settings.faq_is_the_demo() and not (demo_faq or settings.demo_faq):
+        err.print(
+            "[red]Cannot start:[/red] PROPDESK_FAQ_PATH is not set, so owners would get the "
+            "demo compound's answers and duty phone. Write your compound's FAQ file (README: "
+            "The FAQ file), point PROPDESK_FAQ_PATH at it and set PROPDESK_EMERGENCY_PHONE; "
+            "or pass --demo-faq (PROPDESK_DEMO_FAQ=true) to try the demo."
+        )
+        raise typer.Exit(2)
+    _load_faq(settings)
+
+
+def _load_faq(settings: Settings) -> None:
+    """Exit 2 with one sentence (file, and line for YAML) when the FAQ file cannot be read."""
+    from nlu import FaqBase
+
+    try:
+        FaqBase.load(settings.faq_path)
+    except ValueError as exc:
+        err.print(f"[red]Cannot use the FAQ file (PROPDESK_FAQ_PATH):[/red] {exc}")
+        raise typer.Exit(2) from exc
 
 
 @contextmanager
@@ -132,10 +179,17 @@ def run(
     webhook_url: str = typer.Option(None, help="Serve a webhook at this public URL."),
     listen: str = typer.Option("0.0.0.0:8443", help="HOST:PORT for webhook mode."),
     database_url: str = DbOption,
+    demo_faq: bool = typer.Option(
+        False,
+        "--demo-faq",
+        help="Serve the bundled demo FAQ (a fictional compound's answers and duty phone) "
+        "when PROPDESK_FAQ_PATH is not set; for trying the product only.",
+    ),
 ) -> None:
     """Serve Telegram (long polling, or a webhook) and run the scheduler."""
     settings = _settings(database_url)
     _require_telegram(settings)
+    _require_faq(settings, demo_faq=demo_faq)
     from bot import logs
     from bot.service import serve
 
@@ -157,6 +211,7 @@ def chat(
     from nlu.core import model_ready
 
     settings = _settings(database_url)
+    _load_faq(settings)
     engine = _engine(settings)
     if demo:
         who = load_demo(engine, console_user_id=user_id)

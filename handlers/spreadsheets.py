@@ -25,6 +25,7 @@ from typing import Any
 
 import openpyxl
 from charset_normalizer import from_bytes
+from openpyxl.utils.exceptions import InvalidFileException
 
 # Each column's accepted header names, compared after NFKC, lower case, no spaces.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -39,6 +40,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "paid": ("paid", "已缴", "是否缴费", "缴费状态"),
 }
 CHINESE_ENCODINGS = ["gb18030", "big5", "utf_16"]
+OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # .xls, .doc: the compound-file header
 
 
 class TableError(ValueError):
@@ -94,12 +96,19 @@ def read_table(
     """(columns found, rows) of a CSV or .xlsx file; raises TableError for a file that
     cannot be read or lacks a required column (named in the message)."""
     try:
+        if path.read_bytes()[:8] == OLE_MAGIC:
+            raise TableError(
+                "this is an old Excel .xls (or another binary) file; "
+                "open it in Excel and save it as .xlsx or CSV UTF-8"
+            )
         if _is_xlsx(path):
             lines = _xlsx_lines(path)
         else:
             text = decode(path.read_bytes(), encoding)
             lines = [(n, row) for n, row in _csv_lines(text)]
-    except (OSError, csv.Error, zipfile.BadZipFile, KeyError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError) as exc:
+        raise TableError(f"not an .xlsx workbook ({exc}); save it as .xlsx or CSV UTF-8") from None
+    except (OSError, csv.Error) as exc:
         raise TableError(f"cannot read the file: {exc}") from None
     if not lines:
         raise TableError("line 1: the file is empty")
@@ -130,7 +139,8 @@ def _csv_lines(text: str):
 
 
 def _xlsx_lines(path: Path) -> list[tuple[int, list[Any]]]:
-    book = openpyxl.load_workbook(path, data_only=True)
+    with path.open("rb") as file:  # a file object: openpyxl then ignores the name's suffix
+        book = openpyxl.load_workbook(file, data_only=True)
     try:
         sheet = book.worksheets[0]
         return [

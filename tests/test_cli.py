@@ -211,3 +211,91 @@ def test_announce_wait_says_when_no_service_picks_it_up(env, settings):
     assert result.returncode == 1
     assert "No running service picked #1 up within 5 seconds" in result.stderr
     assert "stays scheduled" in result.stderr
+
+
+def test_run_refuses_the_demo_faq_unless_asked(env, tmp_path):
+    """Without PROPDESK_FAQ_PATH owners would get the demo compound's duty phone."""
+    env = {**env, "PROPDESK_TELEGRAM_TOKEN": "1:x", "PROPDESK_STAFF_CHAT_ID": "-100"}
+    del env["PROPDESK_FAQ_PATH"]
+    refused = propdesk("run", env=env, cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "PROPDESK_FAQ_PATH is not set" in refused.stderr
+    assert "PROPDESK_EMERGENCY_PHONE" in refused.stderr and "--demo-faq" in refused.stderr
+    env["PROPDESK_TELEGRAM_API_URL"] = "http://127.0.0.1:9"  # past the FAQ check: the network
+    for allowed in (
+        propdesk("run", "--demo-faq", env=env, cwd=tmp_path),
+        propdesk("run", env={**env, "PROPDESK_DEMO_FAQ": "true"}, cwd=tmp_path),
+    ):
+        assert "PROPDESK_FAQ_PATH is not set" not in allowed.stderr
+        assert "Cannot reach the Bot API" in allowed.stderr
+
+
+def test_faq_file_problems_are_one_sentence(env, tmp_path):
+    broken = tmp_path / "broken.yml"
+    broken.write_text("version: 1\nentries:\n  - id: a\n    answer_zh: [unclosed\n", "utf-8")
+    cases = {
+        tmp_path / "missing.yml": "no such FAQ file",
+        tmp_path: "is a folder",
+        broken: "not valid YAML at line 5",
+    }
+    for path, sentence in cases.items():
+        result = propdesk("chat", env={**env, "PROPDESK_FAQ_PATH": str(path)}, stdin="你好\n")
+        assert result.returncode == 2
+        assert f"{path}: {sentence}" in result.stderr
+        assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) <= 2
+
+
+def test_a_faq_file_saved_as_ansi_by_notepad_is_read(env, tmp_path):
+    gbk = tmp_path / "faq.yml"
+    gbk.write_bytes(
+        "version: 1\ncompound: {name_zh: 绿洲园, name_en: Oasis}\nentries:\n"
+        "  - id: office_hours\n    question_zh: 物业办公时间是几点？\n"
+        "    question_en: When is the office open?\n"
+        "    answer_zh: 物业办公室每天九点开门。\n    answer_en: Nine every day.\n".encode("gbk")
+    )
+    result = propdesk("chat", env={**env, "PROPDESK_FAQ_PATH": str(gbk)}, stdin="物业几点上班\n")
+    assert result.returncode == 0, result.stderr
+    assert "物业办公室每天九点开门" in result.stdout
+
+
+def test_bad_settings_and_drivers_are_one_sentence_each(env, tmp_path):
+    cases = (
+        ({"PROPDESK_TIMEZONE": "Beijing"}, ("db", "upgrade"), "no time zone called 'Beijing'"),
+        (
+            {"PROPDESK_STAFF_CHAT_ID": "staffgroup"},
+            ("db", "upgrade"),
+            "PROPDESK_STAFF_CHAT_ID must be the group's numeric chat id",
+        ),
+        ({}, ("db", "upgrade", "--database-url", "mysql://u:pw@db/x"), "driver (MySQLdb)"),
+    )
+    for extra, args, sentence in cases:
+        result = propdesk(*args, env={**env, **extra}, cwd=tmp_path)
+        assert result.returncode != 0
+        assert sentence in result.stderr
+        assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) <= 2
+        assert "pw" not in result.stderr
+
+
+def test_files_that_are_not_csv_or_xlsx_say_what_to_do(env, tmp_path):
+    import openpyxl
+
+    xls = tmp_path / "owners.xls"
+    xls.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 504)
+    renamed = tmp_path / "owners.csv"
+    book = openpyxl.Workbook()
+    book.active.append(["房号", "姓名", "手机号"])
+    book.active.append(["3-2-502", "刘洋", "13674768331"])
+    book.save(renamed)
+    ods = tmp_path / "owners.ods"
+    import zipfile
+
+    with zipfile.ZipFile(ods, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+    for path, sentence in ((xls, "save it as .xlsx or CSV UTF-8"), (ods, "save it as .xlsx")):
+        result = propdesk("import", "owners", str(path), env=env)
+        assert result.returncode != 0
+        assert sentence in result.stderr
+        assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) <= 2
+    loaded = propdesk("import", "owners", str(renamed), env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "1 added" in loaded.stdout
