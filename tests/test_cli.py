@@ -192,12 +192,54 @@ def test_run_goes_through_the_telegram_proxy(env, tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_announce_wait_returns_at_once_with_nothing_to_send(env):
+def test_announce_wait_returns_at_once_with_nothing_to_send(env, settings):
     started = time.monotonic()
     result = propdesk("announce", "停水通知", "--wait", env=env, timeout=20)
     assert result.returncode == 0
     assert "Nothing to send" in result.stdout
+    assert "#1 was cancelled" in result.stderr
     assert time.monotonic() - started < 10
+    engine = make_engine(settings.database_url)
+    with engine.connect() as conn:  # never delivered later to whoever binds
+        status = conn.execute(text("SELECT status FROM announcement")).scalar_one()
+    engine.dispose()
+    assert status == "cancelled"
+
+
+def _one_bound_owner(settings) -> None:
+    from tests.factories import bound_owner
+
+    engine = make_engine(settings.database_url)
+    with session_scope(engine) as session:
+        bound_owner(session, user_id=501, unit="3-2-502", name="刘洋")
+    engine.dispose()
+
+
+def test_announce_wait_in_quiet_hours_says_when_it_goes_out(env, settings):
+    """The service holds it until the quiet hours end: that is no failure to pick it up."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    _one_bound_owner(settings)
+    local = datetime.now(ZoneInfo("Asia/Shanghai"))
+    start, end = local - timedelta(hours=1), local + timedelta(hours=1)
+    quiet = f"{start:%H:%M}-{end:%H:%M}"
+    started = time.monotonic()
+    result = propdesk(
+        "announce", "停水通知", "--wait", env={**env, "PROPDESK_QUIET_HOURS": quiet}, timeout=30
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"#1 goes out at {end:%Y-%m-%d %H:%M} when the quiet hours" in result.stdout
+    assert "No running service" not in result.stderr
+    assert time.monotonic() - started < 5 + 10  # no pick-up wait
+
+
+def test_announce_wait_at_a_later_time_says_when_and_returns(env, settings):
+    _one_bound_owner(settings)
+    env = {**env, "PROPDESK_QUIET_HOURS": ""}
+    result = propdesk("announce", "停水通知", "--at", "2099-01-01T10:00", "--wait", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "#1 goes out at 2099-01-01 10:00; the running service" in result.stdout
 
 
 def test_announce_wait_says_when_no_service_picks_it_up(env, settings):
@@ -207,6 +249,7 @@ def test_announce_wait_says_when_no_service_picks_it_up(env, settings):
     with session_scope(engine) as session:
         bound_owner(session, user_id=501, unit="3-2-502", name="刘洋")
     engine.dispose()
+    env = {**env, "PROPDESK_QUIET_HOURS": ""}  # whatever the hour the test runs at
     result = propdesk("announce", "停水通知", "--wait", env=env, timeout=30)
     assert result.returncode == 1
     assert "No running service picked #1 up within 5 seconds" in result.stderr
