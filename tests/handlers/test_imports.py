@@ -258,3 +258,28 @@ def test_paid_bills_stay_listed(runtime, tmp_path):
     with session_scope(runtime.engine) as session:
         unit = owner_store.unit_by_code(session, "3-2-502")
         assert [b.paid for b in bill_store.for_units(session, [unit.id])] == [True]
+
+
+def test_excel_formula_amounts_are_rounded_to_the_fen_but_typed_decimals_are_not(
+    runtime, tmp_path
+):
+    """=ROUND-less formulas give 205.84999999999997 (Excel shows 205.85): one such cell
+    must not block the whole file; a third decimal typed by hand is still a typo."""
+    import_owners(runtime.engine, write(tmp_path, "o.csv", REGISTER))
+    bills = xlsx(
+        tmp_path,
+        "bills.xlsx",
+        [
+            ["房号", "账期", "项目", "金额", "到期日", "已缴"],
+            ["3-2-502", "2026-11", "水费", 205.84999999999997, "2026-12-01", "否"],
+            ["3-2-502", "2026-11", "电费", 0.1 + 0.2, "2026-12-01", "否"],  # 0.30000000000000004
+            ["3-2-503", "2026-11", "水费", 48.60000000000001, "2026-12-01", "否"],
+            ["3-2-503", "2026-11", "电费", "12.345", "2026-12-01", "否"],
+        ],
+    )
+    report = import_bills(runtime.engine, bills, partial=True)
+    assert report.added == 3
+    assert [line for line, _ in report.errors] == [5]
+    assert "at most 2 decimals" in report.errors[0][1]
+    amounts = sorted(fen for _, _, fen, _, _ in all_bills(runtime.engine))
+    assert amounts == [30, 4860, 20585]
