@@ -109,6 +109,23 @@ def owners_of(session: Session, unit_id: int) -> list[Owner]:
     return list(session.exec(stmt))
 
 
+def moved_out(session: Session, phones: set[str]) -> dict[tuple[str, str], MoveOut]:
+    """The last move-out of each (phone, flat code) among `phones` whose owner is not
+    linked to that flat again: {(phone, code): MoveOut}."""
+    stmt = (
+        select(Owner.phone, Unit.code, MoveOut)
+        .join(Owner, Owner.id == MoveOut.owner_id)
+        .join(Unit, Unit.id == MoveOut.unit_id)
+        .outerjoin(
+            OwnerUnit,
+            (OwnerUnit.owner_id == MoveOut.owner_id) & (OwnerUnit.unit_id == MoveOut.unit_id),
+        )
+        .where(col(Owner.phone).in_(phones), col(OwnerUnit.owner_id).is_(None))
+        .order_by(col(MoveOut.at), col(MoveOut.id))
+    )
+    return {(phone, code): record for phone, code, record in session.exec(stmt)}
+
+
 def move_out(session: Session, owner: Owner, unit: Unit, *, source: str) -> bool:
     """Unlink `owner` from `unit` (history kept in MoveOut); an owner left with no flat
     has their chat bindings ended. True if the owner had no flat left."""

@@ -283,3 +283,40 @@ def test_excel_formula_amounts_are_rounded_to_the_fen_but_typed_decimals_are_not
     assert "at most 2 decimals" in report.errors[0][1]
     amounts = sorted(fen for _, _, fen, _, _ in all_bills(runtime.engine))
     assert amounts == [30, 4860, 20585]
+
+
+def test_an_older_register_does_not_undo_a_move_out_unless_replace(runtime, tmp_path):
+    old = write(tmp_path, "old.csv", REGISTER)
+    import_owners(runtime.engine, old)
+    sold = write(tmp_path, "sold.csv", "unit,name,phone\n3-2-503,张三,13700137000\n")
+    import_owners(runtime.engine, sold, replace=True)  # 王芳 sold 3-2-503
+
+    again = import_owners(runtime.engine, old)  # last year's file, by habit
+    assert again.written and again.unchanged == 1
+    assert [line for line, _ in again.warnings] == [3]
+    assert "王芳 moved out of 3-2-503" in again.warnings[0][1]
+    assert flats_of(runtime.engine, "+8613900139000") == []
+
+    authoritative = import_owners(runtime.engine, old, replace=True)
+    assert authoritative.warnings == []
+    assert flats_of(runtime.engine, "+8613900139000") == ["3-2-503"]
+
+
+def test_one_phone_with_two_names_in_a_file_is_reported_with_both_lines(runtime, tmp_path):
+    path = write(
+        tmp_path,
+        "owners.csv",
+        "unit,name,phone\n3-2-502,刘洋,13800138000\n5-1-101,刘洋,13800138000\n"
+        "3-2-503,王芳,13800138000\n",
+    )
+    refused = import_owners(runtime.engine, path)
+    assert not refused.written
+    assert [line for line, _ in refused.errors] == [4]
+    assert "is 刘洋 on line 2 but 王芳 here" in refused.errors[0][1]
+    loaded = import_owners(runtime.engine, path, partial=True)
+    with session_scope(runtime.engine) as session:
+        assert [o.name for o in session.exec(select(Owner))] == ["刘洋"]
+    assert loaded.added == 1 and flats_of(runtime.engine, "+8613800138000") == [
+        "3-2-502",
+        "5-1-101",
+    ]
