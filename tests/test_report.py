@@ -313,9 +313,50 @@ def test_the_export_says_what_a_ticket_was_about_and_whom_to_call(engine):
     header, row = list(csv.reader(io.StringIO(out.getvalue())))
     exported = dict(zip(header, row, strict=True))
     assert exported["Flat"] == "3-2-502"  # the emergency came without a flat: the owner's
-    assert exported["Phone"] == "+8613800138000"
+    assert exported["Phone"] == "138 0013 8000"  # Excel keeps it as text, not 1.38001E+10
     assert exported["Description"] == '\'=HYPERLINK("http://x","煤气味")\n很浓'  # never a formula
     assert exported["Resolved at"] == ""
+
+
+def test_export_to_xlsx_writes_a_workbook_with_text_phones_and_no_formulas(
+    engine, fixture_month, database_url, tmp_path, monkeypatch
+):
+    """`export tickets … FILE.xlsx` wrote CSV text under an .xlsx name; Excel refused it."""
+    import openpyxl
+
+    from bot.cli import app
+    from storage import owners as owner_store
+
+    with session_scope(engine) as session:
+        owner, _ = owner_store.upsert_owner(
+            session, unit_code="3-2-502", name="=1+1", phone="+8613674768331", language="zh"
+        )
+        session.add(
+            Ticket(
+                kind="repair",
+                channel="telegram",
+                chat_id=502,
+                user_id=502,
+                owner_id=owner.id,
+                description="@SUM(A1)",
+                created_at=L(3, 20, 3),
+            )
+        )
+    monkeypatch.setenv("PROPDESK_LANGUAGE", "en")
+    out = tmp_path / "tickets.xlsx"
+    result = CliRunner().invoke(
+        app, ["export", "tickets", "--month", "2026-03", str(out), "--database-url", database_url]
+    )
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    mine_row = next(r for r in rows if r[header.index("Owner")] == "=1+1")
+    mine = dict(zip(header, mine_row, strict=True))
+    assert mine["Phone"] == "136 7476 8331" and mine["Description"] == "@SUM(A1)"
+    assert len(rows) == 1 + 13
+    types = {c.data_type for row in sheet.iter_rows() for c in row}
+    assert "f" not in types  # no formula anywhere
 
 
 def test_the_chinese_chart_draws_chinese_and_no_legend_covers_a_label(engine, fixture_month):
