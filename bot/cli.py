@@ -160,7 +160,7 @@ def _telegram_errors(settings: Settings) -> Iterator[None]:
         err.print("[red]Telegram refused the token[/red] (PROPDESK_TELEGRAM_TOKEN).")
         raise typer.Exit(2) from exc
     except TelegramError as exc:
-        reason = str(exc)
+        reason = _one_line_reason(str(exc))
         for secret in settings.secrets():
             reason = reason.replace(secret, "***")
         via = " through PROPDESK_TELEGRAM_PROXY" if settings.telegram_proxy else ""
@@ -169,6 +169,17 @@ def _telegram_errors(settings: Settings) -> Iterator[None]:
             + ("" if via else " (a network that blocks Telegram needs PROPDESK_TELEGRAM_PROXY)")
         )
         raise typer.Exit(1) from exc
+
+
+def _one_line_reason(reason: str, limit: int = 160) -> str:
+    """A Bot API error's text without the page a proxy or captive portal answered
+    (PTB quotes the body), cut to `limit` characters."""
+    portal = "a proxy or captive portal answered instead of Telegram"
+    head = reason.split(" Parsing the server response", 1)[0].split("<", 1)[0].strip()
+    if head != reason.strip() or reason.strip() == "Invalid server response":
+        head = f"{head.rstrip(':. ')} ({portal})"
+    head = " ".join(head.split())
+    return head if len(head) <= limit else head[: limit - 1] + "…"
 
 
 DbOption = typer.Option(None, "--database-url", help="Overrides PROPDESK_DATABASE_URL.")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+from contextlib import contextmanager
 
 from sqlalchemy import Engine
 from telegram import Update
@@ -58,6 +60,33 @@ def webhook_secret(token: str) -> str:
     return hashlib.sha256(f"propdesk-webhook:{token}".encode()).hexdigest()[:64]
 
 
+@contextmanager
+def _quiet_telegram_logs():
+    """PTB logs a failed start at ERROR (with the whole HTML page a proxy answered);
+    the caller says it in one sentence instead."""
+    logger = logging.getLogger("telegram")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def check_reachable(app: Application) -> None:
+    """Ask the Bot API who the bot is (getMe) before saying the desk serves. Raises
+    telegram.error.TelegramError (InvalidToken, NetworkError...) when it cannot."""
+
+    async def ask() -> None:
+        try:
+            await app.bot.initialize()  # getMe
+        finally:
+            await app.bot.shutdown()  # run_polling / run_webhook open their own client
+
+    with _quiet_telegram_logs():
+        asyncio.run(ask())
+
+
 def serve(settings: Settings, *, engine: Engine, webhook_url: str | None, listen: str) -> None:
     """Run until Ctrl-C or SIGTERM. Raises telegram.error.TelegramError (token
     scrubbed by the caller's logging) if Telegram cannot be reached at start."""
@@ -68,6 +97,7 @@ def serve(settings: Settings, *, engine: Engine, webhook_url: str | None, listen
     app = build_application(runtime, post_init=_start_background)
     app.post_stop = _stop_background  # before PTB closes the HTTP client: sends can finish
     app.bot_data["runtime"] = runtime
+    check_reachable(app)
     log.info("propdesk is serving (staff chat %s)", settings.staff_chat_id)
     if webhook_url:
         host, _, port = listen.rpartition(":")

@@ -342,3 +342,38 @@ def test_files_that_are_not_csv_or_xlsx_say_what_to_do(env, tmp_path):
     loaded = propdesk("import", "owners", str(renamed), env=env)
     assert loaded.returncode == 0, loaded.stderr
     assert "1 added" in loaded.stdout
+
+
+def test_run_against_a_captive_portal_says_so_in_one_short_line(env, tmp_path):
+    """A proxy or captive portal answers HTML: no 'serving', no PTB ERROR, no page."""
+    import http.server
+
+    page = b"<html><head><title>Login</title></head><body>" + b"x" * 3000 + b"</body></html>"
+
+    class Portal(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.send_response(502)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Portal)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env = {
+        **env,
+        "PROPDESK_TELEGRAM_TOKEN": "1:x",
+        "PROPDESK_STAFF_CHAT_ID": "-100",
+        "PROPDESK_TELEGRAM_API_URL": f"http://127.0.0.1:{server.server_port}",
+        "PROPDESK_HOLIDAYS": "",  # no calendar warning in the way
+    }
+    result = propdesk("run", env=env, cwd=tmp_path)
+    server.shutdown()
+    assert result.returncode == 1
+    assert "captive portal" in result.stderr
+    assert "is serving" not in result.stderr and "ERROR" not in result.stderr
+    assert "<html" not in result.stderr and "xxxxxxxx" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and len(result.stderr) < 400
