@@ -131,7 +131,8 @@ def test_import_reports_bad_lines_loads_nothing_then_the_rest_with_partial(env, 
     assert f"{owners}:3:" in refused.stderr and "phone" in refused.stderr
     assert "nothing loaded" in refused.stderr and "Traceback" not in refused.stderr
     dry = propdesk("import", "owners", str(owners), "--dry-run", "--partial", env=env)
-    assert "dry run, nothing written): 2 added, 0 updated, 0 unchanged, 1 rejected" in dry.stdout
+    assert "dry run, nothing written to " in dry.stdout
+    assert "2 added, 0 updated, 0 unchanged, 1 rejected" in dry.stdout
     result = propdesk("import", "owners", str(owners), "--partial", env=env)
     assert result.returncode == 0
     assert "2 added, 0 updated, 0 unchanged, 1 rejected" in result.stdout
@@ -377,3 +378,21 @@ def test_run_against_a_captive_portal_says_so_in_one_short_line(env, tmp_path):
     assert "is serving" not in result.stderr and "ERROR" not in result.stderr
     assert "<html" not in result.stderr and "xxxxxxxx" not in result.stderr
     assert len(result.stderr.splitlines()) == 1 and len(result.stderr) < 400
+
+
+def test_imports_name_their_database_and_a_dry_run_creates_none(env, tmp_path):
+    owners = tmp_path / "owners.csv"
+    owners.write_text("unit,name,phone\n3-2-502,刘洋,13800138000\n", encoding="utf-8")
+    elsewhere = tmp_path / "other-folder"
+    elsewhere.mkdir()
+    env = {**env, "PROPDESK_DATABASE_URL": "sqlite:///propdesk.db"}  # relative: the folder's
+
+    dry = propdesk("import", "owners", str(owners), "--dry-run", env=env, cwd=elsewhere)
+    assert dry.returncode == 0, dry.stderr
+    assert "1 added" in dry.stdout and "does not exist yet" in dry.stderr
+    assert not (elsewhere / "propdesk.db").exists()
+
+    real = propdesk("import", "owners", str(owners), env=env, cwd=elsewhere)
+    assert real.returncode == 0, real.stderr
+    assert f"Creating a new, empty database at {elsewhere / 'propdesk.db'}" in real.stderr
+    assert "owners written to sqlite:///propdesk.db: 1 added" in real.stdout
