@@ -320,3 +320,32 @@ def test_one_phone_with_two_names_in_a_file_is_reported_with_both_lines(runtime,
         "3-2-502",
         "5-1-101",
     ]
+
+
+def test_a_title_row_above_the_header_and_the_first_sheet_that_has_it(runtime, tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "说明"
+    book.active.append(["本表由客服中心维护，请勿修改表头"])
+    sheet = book.create_sheet("业主名册")
+    sheet.append(["翠湖苑业主名册（2026年11月）"])
+    sheet.append([])
+    sheet.append(["房号", "姓名", "手机号"])
+    sheet.append(["3-2-502", "刘洋", "13800138000"])
+    sheet.append(["3-2-503", "王芳", "abc"])
+    path = tmp_path / "register.xlsx"
+    book.save(path)
+    report = import_owners(runtime.engine, path, partial=True)
+    assert report.added == 1
+    assert [line for line, _ in report.errors] == [5]  # the sheet's own line numbers
+    assert flats_of(runtime.engine, "+8613800138000") == ["3-2-502"]
+
+
+def test_excel_unicode_text_utf16_tab_separated_is_read(runtime, tmp_path):
+    text = (
+        "房号\t姓名\t手机号\r\n3-2-502\t刘洋\t13800138000\r\n3-2-503\t王芳, 女士\t13900139000\r\n"
+    )
+    path = tmp_path / "owners.txt"
+    path.write_bytes(text.encode("utf-16"))  # with the BOM, as Excel saves it
+    report = import_owners(runtime.engine, path)
+    assert (report.added, report.errors) == (2, [])
+    assert flats_of(runtime.engine, "+8613900139000") == ["3-2-503"]
