@@ -39,6 +39,9 @@ EncodingOption = typer.Option(
 def _run(kind: str, path: Path, database_url: str | None, strict: bool, **options) -> None:
     from bot.cli import _engine, _safe_url, _settings  # the CLI's own helpers
 
+    if path.is_dir():
+        err.print(f"[red]{path} is a folder;[/red] give the file in it to import.")
+        raise typer.Exit(2)
     if not path.is_file():
         err.print(f"[red]No such file:[/red] {path}")
         raise typer.Exit(2)
@@ -77,6 +80,9 @@ def _run(kind: str, path: Path, database_url: str | None, strict: bool, **option
         err.print(f"[yellow]{path}:{line}: warning:[/yellow] {reason}")
     for line, reason in report.errors:
         err.print(f"[yellow]{path}:{line}:[/yellow] {reason}")
+    if options.get("dry_run") or report.written:
+        for who in report.moved_out:
+            out.print(f"{'would move out' if options.get('dry_run') else 'moved out'}: {who}")
     counts = f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged"
     if kind == "owners" and options.get("replace"):
         counts += f", {report.removed} removed"

@@ -52,6 +52,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     removed: int = 0  # owner-flat links ended by --replace
+    moved_out: list[str] = field(default_factory=list)  # each: "王芳 (+86…) from 3-2-503"
     errors: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
     written: bool = False  # False: a dry run, or refused whole for its rejected rows
@@ -128,6 +129,8 @@ def _checked(
         _, rows = read_table(path, columns, encoding=encoding)
     except TableError as exc:
         raise RowError(str(exc)) from None
+    if not rows:
+        raise RowError("no rows below the header: nothing to import")
     good = []
     for row in rows:
         try:
@@ -200,6 +203,7 @@ def import_owners(
                 if owner.phone not in phones:
                     owner_store.move_out(session, owner, unit, source=REPLACED_BY)
                     report.removed += 1
+                    report.moved_out.append(f"{owner.name} ({owner.phone}) from {code}")
 
     return _load(
         engine,

@@ -128,7 +128,8 @@ def moved_out(session: Session, phones: set[str]) -> dict[tuple[str, str], MoveO
 
 def move_out(session: Session, owner: Owner, unit: Unit, *, source: str) -> bool:
     """Unlink `owner` from `unit` (history kept in MoveOut); an owner left with no flat
-    has their chat bindings ended. True if the owner had no flat left."""
+    has their chat bindings ended. True if a Telegram binding was ended (False for an
+    owner who still has a flat, or who never bound a chat)."""
     link = session.get(OwnerUnit, (owner.id, unit.id))
     if link is None:
         return False
@@ -137,12 +138,13 @@ def move_out(session: Session, owner: Owner, unit: Unit, *, source: str) -> bool
     session.flush()
     if units_of(session, owner.id):
         return False
-    now = utcnow()
+    now, ended = utcnow(), False
     for binding in session.exec(select(Binding).where(Binding.owner_id == owner.id)):
         if binding.ended_at is None:
             binding.ended_at = now
             binding.reachable = False  # nothing scheduled reaches a former owner
-    return True
+            ended = True
+    return ended
 
 
 def units_of(session: Session, owner_id: int) -> list[Unit]:

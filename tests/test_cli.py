@@ -396,3 +396,39 @@ def test_imports_name_their_database_and_a_dry_run_creates_none(env, tmp_path):
     assert real.returncode == 0, real.stderr
     assert f"Creating a new, empty database at {elsewhere / 'propdesk.db'}" in real.stderr
     assert "owners written to sqlite:///propdesk.db: 1 added" in real.stdout
+
+
+def test_small_import_and_move_out_messages_say_what_happened(env, settings, tmp_path):
+    from tests.factories import bound_owner
+
+    engine = make_engine(settings.database_url)
+    with session_scope(engine) as session:
+        bound_owner(session, user_id=501, unit="3-2-504", name="赵六")
+    engine.dispose()
+    register = tmp_path / "owners.csv"
+    register.write_text(
+        "unit,name,phone\n3-2-502,刘洋,13800138000\n3-2-503,王芳,13900139000\n", "utf-8"
+    )
+    assert propdesk("import", "owners", str(register), env=env).returncode == 0
+    sold = tmp_path / "sold.csv"
+    sold.write_text("unit,name,phone\n3-2-503,张三,13700137000\n", "utf-8")
+    dry = propdesk("import", "owners", str(sold), "--replace", "--dry-run", env=env)
+    assert "1 removed" in dry.stdout
+    assert "would move out: 王芳 (+8613900139000) from 3-2-503" in dry.stdout
+
+    never_bound = propdesk("owners", "remove", "3-2-502", env=env)
+    assert "刘洋 (+8613800138000) no longer linked to 3-2-502" in never_bound.stdout
+    assert "Telegram link has ended" not in never_bound.stdout
+    was_bound = propdesk("owners", "remove", "3-2-504", env=env)
+    assert "赵六" in was_bound.stdout and "their Telegram link has ended" in was_bound.stdout
+
+    headers_only = tmp_path / "empty.csv"
+    headers_only.write_text("房号,姓名,手机号\n", "utf-8")
+    empty = propdesk("import", "owners", str(headers_only), env=env)
+    assert empty.returncode == 1 and "no rows below the header" in empty.stderr
+    folder = propdesk("import", "owners", str(tmp_path), env=env)
+    assert folder.returncode == 2 and "is a folder" in folder.stderr
+    assert "No such file" not in folder.stderr
+
+    one_missing = propdesk("run", env={**env, "PROPDESK_TELEGRAM_TOKEN": "1:x"}, cwd=tmp_path)
+    assert "PROPDESK_STAFF_CHAT_ID is not set. Put it in" in one_missing.stderr

@@ -388,3 +388,15 @@ def test_the_chinese_chart_draws_chinese_and_no_legend_covers_a_label(engine, fi
             assert not box.overlaps(label.get_window_extent(renderer)), label.get_text()
         for bar in ax.patches:
             assert not box.overlaps(bar.get_window_extent(renderer))
+
+
+def test_the_chart_title_of_a_month_not_yet_over_says_overdue_as_of_now(engine, fixture_month):
+    from handlers.report_chart import figure
+
+    mid_march = L(3, 20, 14, 30)
+    with session_scope(engine) as session:
+        running = kpi.compute(session, MARCH, config=CONFIG, now=mid_march)
+        ended = kpi.compute(session, MARCH, config=CONFIG, now=AFTER)
+    now_title = figure(running, lang="zh").texts[0].get_text()
+    assert "月末" not in now_title and "截至 2026-03-20 14:30 超时工单" in now_title
+    assert "截至 2026-04-01 00:00 超时工单" in figure(ended, lang="zh").texts[0].get_text()
