@@ -285,28 +285,41 @@ def test_the_report_month_by_default_is_the_last_full_one(engine, fixture_month)
     assert "2026-03" in outcome.staff[0].text and outcome.staff[0].image is None
 
 
-def test_the_export_says_what_a_ticket_was_about_and_whom_to_call(engine):
-    import io
-
-    from handlers.export import write_tickets
+def _owner_ticket(engine, *, name: str, phone: str, description: str, kind: str, category=None):
+    """An owner of 3-2-502 and a ticket of theirs without a flat, opened 20 March."""
     from storage import owners as owner_store
 
     with session_scope(engine) as session:
         owner, _ = owner_store.upsert_owner(
-            session, unit_code="3-2-502", name="刘洋", phone="+8613800138000", language="zh"
+            session, unit_code="3-2-502", name=name, phone=phone, language="zh"
         )
         session.add(
             Ticket(
-                kind="emergency",
-                category="gas",
+                kind=kind,
+                category=category,
                 channel="telegram",
                 chat_id=501,
                 user_id=501,
                 owner_id=owner.id,
-                description='=HYPERLINK("http://x","煤气味")\n很浓',
+                description=description,
                 created_at=L(3, 20, 3),
             )
         )
+
+
+def test_the_export_says_what_a_ticket_was_about_and_whom_to_call(engine):
+    import io
+
+    from handlers.export import write_tickets
+
+    _owner_ticket(
+        engine,
+        name="刘洋",
+        phone="+8613800138000",
+        description='=HYPERLINK("http://x","煤气味")\n很浓',
+        kind="emergency",
+        category="gas",
+    )
     out = io.StringIO()
     with session_scope(engine) as session:
         write_tickets(session, MARCH, config=CONFIG, out=out)
@@ -325,23 +338,10 @@ def test_export_to_xlsx_writes_a_workbook_with_text_phones_and_no_formulas(
     import openpyxl
 
     from bot.cli import app
-    from storage import owners as owner_store
 
-    with session_scope(engine) as session:
-        owner, _ = owner_store.upsert_owner(
-            session, unit_code="3-2-502", name="=1+1", phone="+8613674768331", language="zh"
-        )
-        session.add(
-            Ticket(
-                kind="repair",
-                channel="telegram",
-                chat_id=502,
-                user_id=502,
-                owner_id=owner.id,
-                description="@SUM(A1)",
-                created_at=L(3, 20, 3),
-            )
-        )
+    _owner_ticket(
+        engine, name="=1+1", phone="+8613674768331", description="@SUM(A1)", kind="repair"
+    )
     monkeypatch.setenv("PROPDESK_LANGUAGE", "en")
     out = tmp_path / "tickets.xlsx"
     result = CliRunner().invoke(
