@@ -90,7 +90,7 @@ class Settings(BaseSettings):
             name = f"PROPDESK_{info.field_name.upper()}"
             raise ValueError(
                 f"{name} must be the group's numeric chat id, like -1001234567890, "
-                f"not {text!r} (README: Configuration says how to find it)"
+                f"not {text!r} (a negative number; README: Running it for real)"
             )
         return int(text)
 
