@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console as RichConsole
 
 from bot.cli_announce import announce
@@ -44,9 +45,19 @@ def _settings(database_url: str | None = None) -> Settings:
     overrides = {"database_url": database_url} if database_url else {}
     try:
         return Settings(**overrides)
-    except ValueError as exc:
-        err.print(f"[red]Configuration error:[/red] {exc}")
+    except ValidationError as exc:
+        for problem in exc.errors():
+            err.print(f"[red]Configuration error:[/red] {_setting_problem(problem)}")
         raise typer.Exit(2) from exc
+
+
+def _setting_problem(problem: dict) -> str:
+    """One pydantic error as a sentence naming the variable (`PROPDESK_X`)."""
+    message = str(problem.get("msg", "")).removeprefix("Value error, ")
+    if message.startswith("PROPDESK_"):
+        return message
+    name = "PROPDESK_" + "_".join(str(part) for part in problem.get("loc", ())).upper()
+    return f"{name}={problem.get('input')!r}: {message}"
 
 
 def _engine(settings: Settings, *, create: bool = True):
@@ -70,6 +81,13 @@ def _database_errors(url: str) -> Iterator[None]:
     except (DBAPIError, ArgumentError) as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         err.print(f"[red]Cannot use the database at {_safe_url(url)}:[/red] {reason}")
+        raise typer.Exit(1) from exc
+    except ModuleNotFoundError as exc:
+        err.print(
+            f"[red]Cannot use the database at {_safe_url(url)}:[/red] its driver "
+            f"({exc.name}) is not installed; propdesk runs on PostgreSQL "
+            "(postgresql+psycopg://user:password@host/db) or SQLite (sqlite:///propdesk.db)."
+        )
         raise typer.Exit(1) from exc
 
 
@@ -95,10 +113,40 @@ def _require_telegram(settings: Settings) -> None:
     ]
     if missing:
         err.print(
-            f"[red]Cannot start:[/red] {' and '.join(missing)} not set. Put them in the "
-            "environment or a .env file (see README: Configuration)."
+            f"[red]Cannot start:[/red] {' and '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} not set. Put "
+            f"{'it' if len(missing) == 1 else 'them'} in the environment or a .env file "
+            "(see README: Configuration)."
         )
         raise typer.Exit(2)
+
+
+def _require_faq(settings: Settings, *, demo_faq: bool) -> None:
+    """Warn unless the FAQ base is the compound's own (or the demo was asked for); exit 2
+    when the FAQ file does not read.
+
+    The bundled demo base carries a fictional compound's duty phone; served to a real
+    compound's owners it would send them to the wrong number in an emergency. It stays
+    the default (OPERATOR-CONTRACT.md), so this is said loudly rather than refused."""
+    if settings.faq_is_the_demo() and not (demo_faq or settings.demo_faq):
+        err.print(
+            "[yellow]Warning:[/yellow] PROPDESK_FAQ_PATH is not set, so owners get the "
+            "demo compound's answers and duty phone. Write your compound's FAQ file (README: "
+            "The FAQ file), point PROPDESK_FAQ_PATH at it and set PROPDESK_EMERGENCY_PHONE; "
+            "--demo-faq (PROPDESK_DEMO_FAQ=true) says the demo is meant."
+        )
+    _load_faq(settings)
+
+
+def _load_faq(settings: Settings) -> None:
+    """Exit 2 with one sentence (file, and line for YAML) when the FAQ file cannot be read."""
+    from nlu import FaqBase
+
+    try:
+        FaqBase.load(settings.faq_path)
+    except ValueError as exc:
+        err.print(f"[red]Cannot use the FAQ file (PROPDESK_FAQ_PATH):[/red] {exc}")
+        raise typer.Exit(2) from exc
 
 
 @contextmanager
@@ -113,7 +161,7 @@ def _telegram_errors(settings: Settings) -> Iterator[None]:
         err.print("[red]Telegram refused the token[/red] (PROPDESK_TELEGRAM_TOKEN).")
         raise typer.Exit(2) from exc
     except TelegramError as exc:
-        reason = str(exc)
+        reason = _one_line_reason(str(exc))
         for secret in settings.secrets():
             reason = reason.replace(secret, "***")
         via = " through PROPDESK_TELEGRAM_PROXY" if settings.telegram_proxy else ""
@@ -124,6 +172,17 @@ def _telegram_errors(settings: Settings) -> Iterator[None]:
         raise typer.Exit(1) from exc
 
 
+def _one_line_reason(reason: str, limit: int = 160) -> str:
+    """A Bot API error's text without the page a proxy or captive portal answered
+    (PTB quotes the body), cut to `limit` characters."""
+    portal = "a proxy or captive portal answered instead of Telegram"
+    head = reason.split(" Parsing the server response", 1)[0].split("<", 1)[0].strip()
+    if head != reason.strip() or reason.strip() == "Invalid server response":
+        head = f"{head.rstrip(':. ')} ({portal})"
+    head = " ".join(head.split())
+    return head if len(head) <= limit else head[: limit - 1] + "…"
+
+
 DbOption = typer.Option(None, "--database-url", help="Overrides PROPDESK_DATABASE_URL.")
 
 
@@ -132,10 +191,17 @@ def run(
     webhook_url: str = typer.Option(None, help="Serve a webhook at this public URL."),
     listen: str = typer.Option("0.0.0.0:8443", help="HOST:PORT for webhook mode."),
     database_url: str = DbOption,
+    demo_faq: bool = typer.Option(
+        False,
+        "--demo-faq",
+        help="Serve the bundled demo FAQ (a fictional compound's answers and duty phone) "
+        "when PROPDESK_FAQ_PATH is not set; for trying the product only.",
+    ),
 ) -> None:
     """Serve Telegram (long polling, or a webhook) and run the scheduler."""
     settings = _settings(database_url)
     _require_telegram(settings)
+    _require_faq(settings, demo_faq=demo_faq)
     from bot import logs
     from bot.service import serve
 
@@ -157,6 +223,7 @@ def chat(
     from nlu.core import model_ready
 
     settings = _settings(database_url)
+    _load_faq(settings)
     engine = _engine(settings)
     if demo:
         who = load_demo(engine, console_user_id=user_id)

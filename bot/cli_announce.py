@@ -5,7 +5,8 @@ the running service (`propdesk run`) delivers it and posts a summary to the
 staff chat. `--at` without an offset is the compound's local time
 (PROPDESK_TIMEZONE). `--wait` then follows the delivery from the database
 with a progress bar until it is done (Ctrl-C stops watching, not sending). It
-returns at once when nobody would receive it, and stops with a sentence
+returns at once when nobody would receive it (the announcement is cancelled),
+or when it goes out later (quiet hours, `--at`), saying when; and stops with a sentence
 (exit 1) when no running service has picked it up `PICKUP_SECONDS` after it
 was due: it stays scheduled for when `propdesk run` runs.
 """
@@ -13,13 +14,15 @@ was due: it stays scheduled for when `propdesk run` runs.
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import typer
 from rich.console import Console as RichConsole
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from handlers import announce as announcements
-from handlers.text import plain
+from handlers.calendar import Calendar
+from handlers.text import local_time, plain
 from storage import outbox
 from storage.db import session_scope
 from storage.models import Announcement
@@ -60,20 +63,37 @@ def announce(
                 send_at=send_at,
                 created_by="propdesk announce",
             )
+            if scheduled.recipients == 0:  # kept, it would go out to whoever binds later
+                scheduled.announcement.status = "cancelled"
     except announcements.AnnounceError as exc:
         err.print(f"[red]{exc.tr(lang)}[/red]")
         raise typer.Exit(1) from exc
+    number = scheduled.announcement.id
+    if scheduled.recipients == 0:
+        err.print(
+            f"[yellow]No bound owner would receive it, so #{number} was cancelled "
+            "rather than left scheduled.[/yellow]"
+        )
+        if wait:
+            out.print("Nothing to send, so nothing to wait for.")
+        return
     message = announcements.scheduled_text(
         scheduled, lang=lang, timezone=settings.timezone, now=now
     )
     out.print(plain(message), markup=False)
-    if scheduled.recipients == 0:
-        err.print("[yellow]No bound owner would receive it right now.[/yellow]")
-        if wait:
-            out.print("Nothing to send, so nothing to wait for.")
+    calendar = Calendar(timezone=settings.timezone, quiet_hours=settings.quiet_hours)
+    due = max(scheduled.announcement.send_at, now)
+    goes_out = calendar.next_allowed(due)
+    if goes_out > now + timedelta(seconds=PICKUP_SECONDS):
+        held = " when the quiet hours (PROPDESK_QUIET_HOURS) end" if goes_out > due else ""
+        out.print(
+            f"#{number} goes out at {local_time(goes_out, settings.timezone, '%Y-%m-%d %H:%M')}"
+            f"{held}; the running service (`propdesk run`) sends it then."
+            + (" Not waiting for it." if wait else "")
+        )
         return
     if wait:
-        _follow(engine, scheduled.announcement.id)
+        _follow(engine, number)
 
 
 def _follow(engine, announcement_id: int) -> None:

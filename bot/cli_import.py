@@ -37,12 +37,29 @@ EncodingOption = typer.Option(
 
 
 def _run(kind: str, path: Path, database_url: str | None, strict: bool, **options) -> None:
-    from bot.cli import _engine, _settings  # the CLI's own helpers (it imports this module)
+    from bot.cli import _engine, _safe_url, _settings  # the CLI's own helpers
 
+    if path.is_dir():
+        err.print(f"[red]{path} is a folder;[/red] give the file in it to import.")
+        raise typer.Exit(2)
     if not path.is_file():
         err.print(f"[red]No such file:[/red] {path}")
         raise typer.Exit(2)
-    engine = _engine(_settings(database_url))
+    settings = _settings(database_url)
+    where = _safe_url(settings.database_url)
+    new_file = _missing_sqlite_file(settings.database_url)
+    if new_file is not None and options.get("dry_run"):
+        err.print(
+            f"[yellow]{where} does not exist yet:[/yellow] the dry run checks the file "
+            "against an empty database and creates none."
+        )
+        settings = settings.model_copy(update={"database_url": "sqlite://"})  # in memory
+    elif new_file is not None:
+        err.print(
+            f"[yellow]Creating a new, empty database at {new_file.resolve()}[/yellow] "
+            "(if the service uses another one, set PROPDESK_DATABASE_URL or --database-url)."
+        )
+    engine = _engine(settings)
     loader = import_owners if kind == "owners" else import_bills
     with Progress(
         TextColumn(f"importing {kind}"),
@@ -63,14 +80,17 @@ def _run(kind: str, path: Path, database_url: str | None, strict: bool, **option
         err.print(f"[yellow]{path}:{line}: warning:[/yellow] {reason}")
     for line, reason in report.errors:
         err.print(f"[yellow]{path}:{line}:[/yellow] {reason}")
+    if options.get("dry_run") or report.written:
+        for who in report.moved_out:
+            out.print(f"{'would move out' if options.get('dry_run') else 'moved out'}: {who}")
     counts = f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged"
     if kind == "owners" and options.get("replace"):
         counts += f", {report.removed} removed"
     counts += f", {len(report.errors)} rejected"
     if options.get("dry_run"):
-        out.print(f"{kind} (dry run, nothing written): {counts}")
+        out.print(f"{kind} (dry run, nothing written to {where}): {counts}")
     elif report.written:
-        out.print(f"{kind}: {counts}")
+        out.print(f"{kind} written to {where}: {counts}")
     else:
         err.print(
             f"[red]{kind}: nothing loaded:[/red] {len(report.errors)} row(s) rejected "
@@ -79,6 +99,23 @@ def _run(kind: str, path: Path, database_url: str | None, strict: bool, **option
         raise typer.Exit(1)
     if report.errors and (strict or options.get("dry_run")):
         raise typer.Exit(1)
+
+
+def _missing_sqlite_file(url: str) -> Path | None:
+    """The SQLite file `url` names when it does not exist yet (an import from another
+    folder would otherwise quietly fill a new, empty propdesk.db); else None."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:":
+        return None
+    path = Path(name)
+    return None if path.exists() else path
 
 
 @import_app.command("owners")

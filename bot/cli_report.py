@@ -6,7 +6,8 @@ is the last full one, the month a report is read for. `--png` also writes
 the chart (1200×800).
 
 `propdesk export tickets --month YYYY-MM FILE.csv` writes the tickets opened
-that month, UTF-8 with a BOM so that Excel shows Chinese correctly.
+that month, UTF-8 with a BOM so that Excel shows Chinese correctly; a FILE
+ending in .xlsx gets a real Excel workbook instead.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ err = RichConsole(stderr=True, soft_wrap=True)
 DbOption = typer.Option(None, "--database-url", help="Overrides PROPDESK_DATABASE_URL.")
 MonthOption = typer.Option(None, "--month", help="YYYY-MM; default: the last full month.")
 PngOption = typer.Option(None, "--png", help="Also write the chart to this PNG file.")
-FileArgument = typer.Argument(..., help="The CSV file to write.")
+FileArgument = typer.Argument(..., help="The file to write: .csv, or .xlsx for a workbook.")
 RequiredMonth = typer.Option(..., "--month", help="YYYY-MM: tickets opened that month.")
 
 
@@ -90,16 +91,16 @@ def export_tickets(
     database_url: str = DbOption,
 ) -> None:
     """One row per ticket opened in the month (UTF-8 with BOM, for Excel)."""
-    from handlers.export import write_tickets
+    from handlers.export import write_tickets, write_tickets_xlsx
     from storage.db import session_scope
 
     config, chosen, engine = _open(database_url, month)
-    with (
-        _writing(file),
-        session_scope(engine) as session,
-        open(file, "w", encoding="utf-8-sig", newline="") as f,
-    ):
-        rows = write_tickets(session, chosen, config=config, out=f)
+    with _writing(file), session_scope(engine) as session:
+        if file.suffix.lower() == ".xlsx":
+            rows = write_tickets_xlsx(session, chosen, config=config, path=file)
+        else:
+            with open(file, "w", encoding="utf-8-sig", newline="") as f:
+                rows = write_tickets(session, chosen, config=config, out=f)
     err.print(f"{rows} tickets written to {file}")
 
 

@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     survey_delay_seconds: int = 86400
     survey_retry_seconds: int = 86400  # an unanswered survey is asked once more after this
     faq_path: Path = DEFAULT_FAQ
+    demo_faq: bool = False  # `run` may serve the bundled demo FAQ (翠湖苑's duty phone)
     emergency_phone: str | None = None
     model_path: Path | None = None
     chase_repair_minutes: int = 30
@@ -65,6 +66,34 @@ class Settings(BaseSettings):
             raise ValueError("PROPDESK_LOG_FORMAT must be text or json")
         return value.lower()
 
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"PROPDESK_TIMEZONE: no time zone called {value!r}; use an IANA name "
+                "like Asia/Shanghai"
+            ) from None
+        return value
+
+    @field_validator("staff_chat_id", "manager_chat_id", mode="before")
+    @classmethod
+    def _chat_id(cls, value: object, info) -> object:
+        text = str(value).strip() if value is not None else ""
+        if value is None or text == "":
+            return None
+        if not text.lstrip("-").isdigit():
+            name = f"PROPDESK_{info.field_name.upper()}"
+            raise ValueError(
+                f"{name} must be the group's numeric chat id, like -1001234567890, "
+                f"not {text!r} (a negative number; README: Running it for real)"
+            )
+        return int(text)
+
     @field_validator("telegram_proxy")
     @classmethod
     def _proxy(cls, value: str | None) -> str | None:
@@ -88,6 +117,10 @@ class Settings(BaseSettings):
         if value is not None and not value.is_file():
             raise ValueError(f"PROPDESK_CHART_FONT: no font file at {value}")
         return value
+
+    def faq_is_the_demo(self) -> bool:
+        """True when no FAQ file was configured: the bundled demo compound's would be used."""
+        return "faq_path" not in self.model_fields_set or self.faq_path == DEFAULT_FAQ
 
     def secrets(self) -> list[str]:
         """What never reaches a log line: the token, and a proxy's password."""

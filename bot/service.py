@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import logging
 import signal
+from contextlib import contextmanager
 
 from sqlalchemy import Engine
 from telegram.ext import Application
@@ -53,6 +54,19 @@ def webhook_secret(token: str) -> str:
     return hashlib.sha256(f"propdesk-webhook:{token}".encode()).hexdigest()[:64]
 
 
+@contextmanager
+def _quiet_telegram_logs():
+    """PTB logs a failed start at ERROR (with the whole HTML page a proxy answered);
+    the caller says it in one sentence instead."""
+    logger = logging.getLogger("telegram")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def serve(settings: Settings, *, engine: Engine, webhook_url: str | None, listen: str) -> None:
     """Run until Ctrl-C or SIGTERM. Raises telegram.error.TelegramError (token
     scrubbed by the caller's logging) if Telegram cannot be reached at start."""
@@ -62,7 +76,6 @@ def serve(settings: Settings, *, engine: Engine, webhook_url: str | None, listen
     calendar.check_years(this_year, this_year + 1)  # warns when the coming year is unknown
     app = build_application(runtime)
     app.bot_data["runtime"] = runtime
-    log.info("propdesk is serving (staff chat %s)", settings.staff_chat_id)
     asyncio.run(_serve(app, webhook_url=webhook_url, listen=listen))
     runtime.executor.shutdown(wait=True)
 
@@ -75,7 +88,9 @@ async def _serve(app: Application, *, webhook_url: str | None, listen: str) -> N
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await app.initialize()
+    with _quiet_telegram_logs():
+        await app.initialize()  # getMe: raises before anything says the desk serves
+    log.info("propdesk is serving (staff chat %s)", app.bot_data["runtime"].settings.staff_chat_id)
     try:
         await _start_background(app)
         intake = app.bot_data["intake"]

@@ -52,6 +52,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     removed: int = 0  # owner-flat links ended by --replace
+    moved_out: list[str] = field(default_factory=list)  # each: "王芳 (+86…) from 3-2-503"
     errors: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
     written: bool = False  # False: a dry run, or refused whole for its rejected rows
@@ -128,6 +129,8 @@ def _checked(
         _, rows = read_table(path, columns, encoding=encoding)
     except TableError as exc:
         raise RowError(str(exc)) from None
+    if not rows:
+        raise RowError("no rows below the header: nothing to import")
     good = []
     for row in rows:
         try:
@@ -183,12 +186,14 @@ def import_owners(
     """Load the owner register (unit, name, phone[, language]). Raises RowError when
     the file cannot be read or lacks a column; bad rows are in the report."""
     report = ImportReport()
-    rows = _checked(path, OWNER_COLUMNS, _owner_row, report, encoding)
+    rows = _one_name_per_phone(_checked(path, OWNER_COLUMNS, _owner_row, report, encoding), report)
     listed: dict[str, set[str]] = {}
     for _, row in rows:
         listed.setdefault(row["unit_code"], set()).add(row["phone"])
 
     def save(session: Session, batch: list[tuple[int, dict]]) -> list[str | None]:
+        if not replace:
+            batch = _without_moved_out(session, batch, report)
         return list(owner_store.upsert_owners(session, [row for _, row in batch]))
 
     def move_outs(session: Session) -> None:
@@ -198,6 +203,7 @@ def import_owners(
                 if owner.phone not in phones:
                     owner_store.move_out(session, owner, unit, source=REPLACED_BY)
                     report.removed += 1
+                    report.moved_out.append(f"{owner.name} ({owner.phone}) from {code}")
 
     return _load(
         engine,
@@ -209,6 +215,50 @@ def import_owners(
         partial=partial,
         progress=progress,
     )
+
+
+def _one_name_per_phone(rows: list[tuple[int, dict]], report: ImportReport):
+    """The rows, less those giving a phone already named otherwise earlier in the file
+    (each reported as an error naming both lines): a phone is one owner, and loading
+    both would silently rename them."""
+    first: dict[str, tuple[int, str]] = {}
+    kept = []
+    for line, row in rows:
+        seen = first.setdefault(row["phone"], (line, row["name"]))
+        if seen[1] != row["name"]:
+            report.errors.append(
+                (
+                    line,
+                    f"phone {row['phone']} is {seen[1]} on line {seen[0]} but {row['name']} "
+                    "here: one phone is one owner; correct one of the two lines",
+                )
+            )
+            continue
+        kept.append((line, row))
+    report.errors.sort()
+    return kept
+
+
+def _without_moved_out(session: Session, batch: list[tuple[int, dict]], report: ImportReport):
+    """The batch, less rows that would link an owner to a flat they moved out of (an
+    older register re-imported): each is a warning with its line. `--replace` (the
+    file is the current register) loads them instead."""
+    gone = owner_store.moved_out(session, {row["phone"] for _, row in batch})
+    kept = []
+    for line, row in batch:
+        record = gone.get((row["phone"], row["unit_code"]))
+        if record is None:
+            kept.append((line, row))
+            continue
+        report.warnings.append(
+            (
+                line,
+                f"{row['name']} moved out of {row['unit_code']} on {record.at:%Y-%m-%d} "
+                f"({record.source}); row skipped (an older register? --replace if this file "
+                "is the current one)",
+            )
+        )
+    return kept
 
 
 def import_bills(

@@ -28,3 +28,14 @@ def mask_phone(e164: str) -> str:
     if len(e164) < 8:
         return "****"
     return f"{e164[:-8]}****{e164[-4:]}"
+
+
+def dialled_phone(e164: str, *, region: str = "CN") -> str:
+    """The number as a clerk in `region` dials it, grouped by spaces: `136 7476 8331`,
+    `00 44 20 7946 0958`. No leading `+` or bare digits, so a spreadsheet keeps it as
+    text (never 8.61367E+12, never a formula). Unparsable input comes back unchanged."""
+    try:
+        number = phonenumbers.parse(e164, region)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_out_of_country_calling_number(number, region)

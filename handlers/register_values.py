@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from babel.numbers import NumberFormatError, parse_decimal
@@ -84,8 +84,15 @@ def parse_date(cell: Any) -> date:
         ) from None
 
 
+FEN_TOLERANCE = Decimal("0.000001")  # yuan: float noise of Excel formulas, never a real fen
+
+
 def parse_amount_fen(cell: Any) -> int:
-    """¥1,213.35, ￥48.6, 756 or an .xlsx number → fen (1/100 yuan); never negative."""
+    """¥1,213.35, ￥48.6, 756 or an .xlsx number → fen (1/100 yuan); never negative.
+
+    A value within `FEN_TOLERANCE` yuan of a whole fen is that fen (rounded half-up):
+    an Excel formula's binary float (205.84999999999997, shown as 205.85). Anything
+    further off (12.345) is rejected, ValueError, as a typo rather than guessed."""
     if isinstance(cell, int | float) and not isinstance(cell, bool):
         amount = Decimal(str(cell))
     else:
@@ -94,9 +101,10 @@ def parse_amount_fen(cell: Any) -> int:
             amount = parse_decimal(raw, locale="zh_CN", strict=True)
         except NumberFormatError:
             raise ValueError(f"{text(cell)!r} is not an amount (like 1,213.35)") from None
-    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+    fen = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if amount < 0 or abs(amount - fen) > FEN_TOLERANCE:
         raise ValueError(f"{text(cell)!r} must be positive with at most 2 decimals")
-    return int(amount * 100)
+    return int(fen * 100)
 
 
 def parse_item(cell: Any) -> str:

@@ -30,6 +30,7 @@ from matplotlib.figure import Figure
 from handlers import kpi
 from handlers.i18n import N_, t
 from handlers.monthly import KIND_ORDER, category_label, duration, kind_label
+from handlers.text import local_time
 
 WIDTH_PX, HEIGHT_PX, DPI = 1200, 800, 100
 CJK_FAMILIES = (
@@ -95,7 +96,13 @@ def figure(k: kpi.Kpis, *, lang: str = "zh", font: str | None = None) -> Figure:
         fig.suptitle(
             t(lang, "Service KPIs {month}", month=str(k.month))
             + "  ·  "
-            + t(lang, "Overdue at month end: {n}", n=len(k.overdue)),
+            # as of the month's end, or now for a month not yet over
+            + t(
+                lang,
+                "Overdue at {when}: {n}",
+                when=local_time(k.as_of, k.timezone, "%Y-%m-%d %H:%M"),
+                n=len(k.overdue),
+            ),
             fontsize=15,  # regular weight: the bundled Noto Sans SC has no bold
         )
         _by_kind(axes[0][0], k, lang)

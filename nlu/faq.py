@@ -56,6 +56,26 @@ class FaqEntry:
         return self.question_zh or self.question_en
 
 
+def _faq_text(path: Path) -> str:
+    """The FAQ file's text: UTF-8 (BOM or not), or GB18030 as Notepad's "ANSI" saves it
+    on Chinese Windows. Raises ValueError (one sentence naming the file) when it is
+    missing, a folder, or in neither encoding."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ValueError(f"{path}: no such FAQ file") from None
+    except IsADirectoryError:
+        raise ValueError(f"{path}: is a folder, not the FAQ file") from None
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read the FAQ file: {exc.strerror}") from None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValueError(f"{path}: cannot tell the FAQ file's encoding; save it as UTF-8")
+
+
 class FaqBase:
     """A loaded FAQ YAML file (OPERATOR-CONTRACT.md, FAQ knowledge base format)."""
 
@@ -88,9 +108,12 @@ class FaqBase:
     def load(cls, path: Path | str) -> FaqBase:
         path = Path(path)
         try:
-            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+            doc = yaml.safe_load(_faq_text(path))
         except yaml.YAMLError as exc:
-            raise ValueError(f"{path}: not valid YAML: {exc}") from exc
+            mark = getattr(exc, "problem_mark", None)
+            where = f"line {mark.line + 1}" if mark else "somewhere"
+            problem = getattr(exc, "problem", None) or "cannot be parsed"
+            raise ValueError(f"{path}: not valid YAML at {where}: {problem}") from None
         return cls.from_dict(doc, source=str(path))
 
     @classmethod

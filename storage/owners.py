@@ -109,9 +109,27 @@ def owners_of(session: Session, unit_id: int) -> list[Owner]:
     return list(session.exec(stmt))
 
 
+def moved_out(session: Session, phones: set[str]) -> dict[tuple[str, str], MoveOut]:
+    """The last move-out of each (phone, flat code) among `phones` whose owner is not
+    linked to that flat again: {(phone, code): MoveOut}."""
+    stmt = (
+        select(Owner.phone, Unit.code, MoveOut)
+        .join(Owner, Owner.id == MoveOut.owner_id)
+        .join(Unit, Unit.id == MoveOut.unit_id)
+        .outerjoin(
+            OwnerUnit,
+            (OwnerUnit.owner_id == MoveOut.owner_id) & (OwnerUnit.unit_id == MoveOut.unit_id),
+        )
+        .where(col(Owner.phone).in_(phones), col(OwnerUnit.owner_id).is_(None))
+        .order_by(col(MoveOut.at), col(MoveOut.id))
+    )
+    return {(phone, code): record for phone, code, record in session.exec(stmt)}
+
+
 def move_out(session: Session, owner: Owner, unit: Unit, *, source: str) -> bool:
     """Unlink `owner` from `unit` (history kept in MoveOut); an owner left with no flat
-    has their chat bindings ended. True if the owner had no flat left."""
+    has their chat bindings ended. True if a Telegram binding was ended (False for an
+    owner who still has a flat, or who never bound a chat)."""
     link = session.get(OwnerUnit, (owner.id, unit.id))
     if link is None:
         return False
@@ -120,12 +138,13 @@ def move_out(session: Session, owner: Owner, unit: Unit, *, source: str) -> bool
     session.flush()
     if units_of(session, owner.id):
         return False
-    now = utcnow()
+    now, ended = utcnow(), False
     for binding in session.exec(select(Binding).where(Binding.owner_id == owner.id)):
         if binding.ended_at is None:
             binding.ended_at = now
             binding.reachable = False  # nothing scheduled reaches a former owner
-    return True
+            ended = True
+    return ended
 
 
 def units_of(session: Session, owner_id: int) -> list[Unit]:

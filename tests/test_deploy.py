@@ -90,13 +90,32 @@ def test_the_image_runs_the_service_with_a_health_check():
 def test_the_compose_file_runs_propdesk_on_its_postgresql():
     compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"db", "propdesk"}
+    assert set(services) == {"db", "migrate", "propdesk"}
     desk = services["propdesk"]
     assert desk["env_file"] == ".env"
     assert desk["depends_on"]["db"]["condition"] == "service_healthy"
     url = desk["environment"]["PROPDESK_DATABASE_URL"]
-    assert url.startswith("postgresql+psycopg://propdesk:") and "@db:5432/propdesk" in url
+    assert url == "postgresql+psycopg://propdesk@db:5432/propdesk"
     assert "healthcheck" in services["db"]
+
+
+def test_compose_upgrades_the_schema_before_the_desk_starts():
+    """After an image upgrade the desk would stop on an older schema, again and again."""
+    services = yaml.safe_load((REPO / "docker-compose.yml").read_text())["services"]
+    assert services["migrate"]["command"] == ["db", "upgrade"]
+    condition = services["propdesk"]["depends_on"]["migrate"]["condition"]
+    assert condition == "service_completed_successfully"
+
+
+def test_compose_passes_the_password_apart_from_the_url_and_mounts_the_faq():
+    """A password with @ / : # in a URL breaks it; libpq reads PGPASSWORD as it is."""
+    services = yaml.safe_load((REPO / "docker-compose.yml").read_text())["services"]
+    for name in ("migrate", "propdesk"):
+        environment = services[name]["environment"]
+        assert "POSTGRES_PASSWORD" not in environment["PROPDESK_DATABASE_URL"]
+        assert environment["PGPASSWORD"].startswith("${POSTGRES_PASSWORD")
+        faq = environment["PROPDESK_FAQ_PATH"]
+        assert any(volume.endswith(f":{faq}:ro") for volume in services[name]["volumes"])
 
 
 def _compose_available() -> bool:

@@ -285,37 +285,78 @@ def test_the_report_month_by_default_is_the_last_full_one(engine, fixture_month)
     assert "2026-03" in outcome.staff[0].text and outcome.staff[0].image is None
 
 
-def test_the_export_says_what_a_ticket_was_about_and_whom_to_call(engine):
-    import io
-
-    from handlers.export import write_tickets
+def _owner_ticket(engine, *, name: str, phone: str, description: str, kind: str, category=None):
+    """An owner of 3-2-502 and a ticket of theirs without a flat, opened 20 March."""
     from storage import owners as owner_store
 
     with session_scope(engine) as session:
         owner, _ = owner_store.upsert_owner(
-            session, unit_code="3-2-502", name="刘洋", phone="+8613800138000", language="zh"
+            session, unit_code="3-2-502", name=name, phone=phone, language="zh"
         )
         session.add(
             Ticket(
-                kind="emergency",
-                category="gas",
+                kind=kind,
+                category=category,
                 channel="telegram",
                 chat_id=501,
                 user_id=501,
                 owner_id=owner.id,
-                description='=HYPERLINK("http://x","煤气味")\n很浓',
+                description=description,
                 created_at=L(3, 20, 3),
             )
         )
+
+
+def test_the_export_says_what_a_ticket_was_about_and_whom_to_call(engine):
+    import io
+
+    from handlers.export import write_tickets
+
+    _owner_ticket(
+        engine,
+        name="刘洋",
+        phone="+8613800138000",
+        description='=HYPERLINK("http://x","煤气味")\n很浓',
+        kind="emergency",
+        category="gas",
+    )
     out = io.StringIO()
     with session_scope(engine) as session:
         write_tickets(session, MARCH, config=CONFIG, out=out)
     header, row = list(csv.reader(io.StringIO(out.getvalue())))
     exported = dict(zip(header, row, strict=True))
     assert exported["Flat"] == "3-2-502"  # the emergency came without a flat: the owner's
-    assert exported["Phone"] == "+8613800138000"
+    assert exported["Phone"] == "138 0013 8000"  # Excel keeps it as text, not 1.38001E+10
     assert exported["Description"] == '\'=HYPERLINK("http://x","煤气味")\n很浓'  # never a formula
     assert exported["Resolved at"] == ""
+
+
+def test_export_to_xlsx_writes_a_workbook_with_text_phones_and_no_formulas(
+    engine, fixture_month, database_url, tmp_path, monkeypatch
+):
+    """`export tickets … FILE.xlsx` wrote CSV text under an .xlsx name; Excel refused it."""
+    import openpyxl
+
+    from bot.cli import app
+
+    _owner_ticket(
+        engine, name="=1+1", phone="+8613674768331", description="@SUM(A1)", kind="repair"
+    )
+    monkeypatch.setenv("PROPDESK_LANGUAGE", "en")
+    out = tmp_path / "tickets.xlsx"
+    result = CliRunner().invoke(
+        app, ["export", "tickets", "--month", "2026-03", str(out), "--database-url", database_url]
+    )
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    mine_row = next(r for r in rows if r[header.index("Owner")] == "=1+1")
+    mine = dict(zip(header, mine_row, strict=True))
+    assert mine["Phone"] == "136 7476 8331" and mine["Description"] == "@SUM(A1)"
+    assert len(rows) == 1 + 13
+    types = {c.data_type for row in sheet.iter_rows() for c in row}
+    assert "f" not in types  # no formula anywhere
 
 
 def test_the_chinese_chart_draws_chinese_and_no_legend_covers_a_label(engine, fixture_month):
@@ -347,3 +388,15 @@ def test_the_chinese_chart_draws_chinese_and_no_legend_covers_a_label(engine, fi
             assert not box.overlaps(label.get_window_extent(renderer)), label.get_text()
         for bar in ax.patches:
             assert not box.overlaps(bar.get_window_extent(renderer))
+
+
+def test_the_chart_title_of_a_month_not_yet_over_says_overdue_as_of_now(engine, fixture_month):
+    from handlers.report_chart import figure
+
+    mid_march = L(3, 20, 14, 30)
+    with session_scope(engine) as session:
+        running = kpi.compute(session, MARCH, config=CONFIG, now=mid_march)
+        ended = kpi.compute(session, MARCH, config=CONFIG, now=AFTER)
+    now_title = figure(running, lang="zh").texts[0].get_text()
+    assert "月末" not in now_title and "截至 2026-03-20 14:30 超时工单" in now_title
+    assert "截至 2026-04-01 00:00 超时工单" in figure(ended, lang="zh").texts[0].get_text()

@@ -258,3 +258,94 @@ def test_paid_bills_stay_listed(runtime, tmp_path):
     with session_scope(runtime.engine) as session:
         unit = owner_store.unit_by_code(session, "3-2-502")
         assert [b.paid for b in bill_store.for_units(session, [unit.id])] == [True]
+
+
+def test_excel_formula_amounts_are_rounded_to_the_fen_but_typed_decimals_are_not(
+    runtime, tmp_path
+):
+    """=ROUND-less formulas give 205.84999999999997 (Excel shows 205.85): one such cell
+    must not block the whole file; a third decimal typed by hand is still a typo."""
+    import_owners(runtime.engine, write(tmp_path, "o.csv", REGISTER))
+    bills = xlsx(
+        tmp_path,
+        "bills.xlsx",
+        [
+            ["房号", "账期", "项目", "金额", "到期日", "已缴"],
+            ["3-2-502", "2026-11", "水费", 205.84999999999997, "2026-12-01", "否"],
+            ["3-2-502", "2026-11", "电费", 0.1 + 0.2, "2026-12-01", "否"],  # 0.30000000000000004
+            ["3-2-503", "2026-11", "水费", 48.60000000000001, "2026-12-01", "否"],
+            ["3-2-503", "2026-11", "电费", "12.345", "2026-12-01", "否"],
+        ],
+    )
+    report = import_bills(runtime.engine, bills, partial=True)
+    assert report.added == 3
+    assert [line for line, _ in report.errors] == [5]
+    assert "at most 2 decimals" in report.errors[0][1]
+    amounts = sorted(fen for _, _, fen, _, _ in all_bills(runtime.engine))
+    assert amounts == [30, 4860, 20585]
+
+
+def test_an_older_register_does_not_undo_a_move_out_unless_replace(runtime, tmp_path):
+    old = write(tmp_path, "old.csv", REGISTER)
+    import_owners(runtime.engine, old)
+    sold = write(tmp_path, "sold.csv", "unit,name,phone\n3-2-503,张三,13700137000\n")
+    import_owners(runtime.engine, sold, replace=True)  # 王芳 sold 3-2-503
+
+    again = import_owners(runtime.engine, old)  # last year's file, by habit
+    assert again.written and again.unchanged == 1
+    assert [line for line, _ in again.warnings] == [3]
+    assert "王芳 moved out of 3-2-503" in again.warnings[0][1]
+    assert flats_of(runtime.engine, "+8613900139000") == []
+
+    authoritative = import_owners(runtime.engine, old, replace=True)
+    assert authoritative.warnings == []
+    assert flats_of(runtime.engine, "+8613900139000") == ["3-2-503"]
+
+
+def test_one_phone_with_two_names_in_a_file_is_reported_with_both_lines(runtime, tmp_path):
+    path = write(
+        tmp_path,
+        "owners.csv",
+        "unit,name,phone\n3-2-502,刘洋,13800138000\n5-1-101,刘洋,13800138000\n"
+        "3-2-503,王芳,13800138000\n",
+    )
+    refused = import_owners(runtime.engine, path)
+    assert not refused.written
+    assert [line for line, _ in refused.errors] == [4]
+    assert "is 刘洋 on line 2 but 王芳 here" in refused.errors[0][1]
+    loaded = import_owners(runtime.engine, path, partial=True)
+    with session_scope(runtime.engine) as session:
+        assert [o.name for o in session.exec(select(Owner))] == ["刘洋"]
+    assert loaded.added == 1 and flats_of(runtime.engine, "+8613800138000") == [
+        "3-2-502",
+        "5-1-101",
+    ]
+
+
+def test_a_title_row_above_the_header_and_the_first_sheet_that_has_it(runtime, tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "说明"
+    book.active.append(["本表由客服中心维护，请勿修改表头"])
+    sheet = book.create_sheet("业主名册")
+    sheet.append(["翠湖苑业主名册（2026年11月）"])
+    sheet.append([])
+    sheet.append(["房号", "姓名", "手机号"])
+    sheet.append(["3-2-502", "刘洋", "13800138000"])
+    sheet.append(["3-2-503", "王芳", "abc"])
+    path = tmp_path / "register.xlsx"
+    book.save(path)
+    report = import_owners(runtime.engine, path, partial=True)
+    assert report.added == 1
+    assert [line for line, _ in report.errors] == [5]  # the sheet's own line numbers
+    assert flats_of(runtime.engine, "+8613800138000") == ["3-2-502"]
+
+
+def test_excel_unicode_text_utf16_tab_separated_is_read(runtime, tmp_path):
+    text = (
+        "房号\t姓名\t手机号\r\n3-2-502\t刘洋\t13800138000\r\n3-2-503\t王芳, 女士\t13900139000\r\n"
+    )
+    path = tmp_path / "owners.txt"
+    path.write_bytes(text.encode("utf-16"))  # with the BOM, as Excel saves it
+    report = import_owners(runtime.engine, path)
+    assert (report.added, report.errors) == (2, [])
+    assert flats_of(runtime.engine, "+8613900139000") == ["3-2-503"]
