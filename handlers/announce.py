@@ -28,7 +28,7 @@ from handlers.i18n import N_, t, tn
 from handlers.messages import Outcome, StaffNotice
 from handlers.text import esc, excerpt, local_time
 from storage import owners as owner_store
-from storage.models import Announcement, Unit
+from storage.models import DEFAULT_COMPOUND, Announcement, Unit
 
 STALE_AFTER = timedelta(hours=24)
 USAGE = N_("Usage: /announce [--building B] [--at 2026-12-01T09:00] text")
@@ -74,14 +74,17 @@ def schedule(
     building: str | None = None,
     send_at: datetime | None = None,
     created_by: str | None = None,
+    compound_id: str = DEFAULT_COMPOUND,
 ) -> Scheduled:
-    """Write the announcement (validated); the scheduler does the rest."""
+    """Write the announcement (validated) for the owners of one compound (of one building
+    of it); the scheduler does the rest."""
     text = text.strip()
     if not text:
         raise AnnounceError(N_("The announcement has no text."))
     if building is not None:
         building = building.strip()
-        if session.exec(select(Unit.id).where(Unit.building == building)).first() is None:
+        flats = select(Unit.id).where(Unit.compound_id == compound_id, Unit.building == building)
+        if session.exec(flats).first() is None:
             raise AnnounceError(
                 N_("There are no flats in building {building}."), building=building
             )
@@ -89,12 +92,25 @@ def schedule(
     if send_at < now - STALE_AFTER:
         raise AnnounceError(N_("That time is more than 24 hours ago."))
     announcement = Announcement(
-        text=text, building=building, send_at=send_at, created_by=created_by, created_at=now
+        compound_id=compound_id,
+        text=text,
+        building=building,
+        send_at=send_at,
+        created_by=created_by,
+        created_at=now,
     )
     session.add(announcement)
     session.flush()
-    recipients = len(owner_store.bound_recipients(session, building=building))
+    recipients = len(recipients_of(session, announcement))
     return Scheduled(announcement, recipients)
+
+
+def recipients_of(session: Session, announcement: Announcement):
+    """(binding, owner) of every reachable owner of the announcement's compound (and
+    building)."""
+    return owner_store.bound_recipients(
+        session, building=announcement.building, compound_id=announcement.compound_id
+    )
 
 
 def key(announcement_id: int) -> str:
@@ -204,6 +220,7 @@ def staff_command(ctx, args: str) -> Outcome:
             building=building,
             send_at=send_at,
             created_by=ctx.inbound.user_name or str(ctx.inbound.user_id),
+            compound_id=ctx.scope.compound_id or DEFAULT_COMPOUND,
         )
         answer = scheduled_text(scheduled, lang=lang, timezone=ctx.config.timezone, now=ctx.now)
     except AnnounceError as exc:

@@ -3,7 +3,7 @@ duty phone and what to do right now."""
 
 from __future__ import annotations
 
-from handlers import tickets
+from handlers import compounds, tickets
 from handlers.i18n import N_
 from handlers.text import excerpt
 from handlers.turn import Turn
@@ -73,7 +73,7 @@ def raise_alarm(turn: Turn, parse: Parse | None) -> None:
         photos=turn.inbound.photos,
     )
     turn.set_step(None)
-    phone = turn.config.emergency_phone or turn.faq.emergency_phone
+    phone = compounds.duty_phone(turn.config, ticket) or turn.faq.emergency_phone
     lines = [
         turn.tr("🚨 Staff have been alerted right now (ticket #{number}).", number=ticket.id),
         turn.tr(ADVICE[_advice_key(parse, text)]),

@@ -124,10 +124,12 @@ def monthly_report(
     *,
     now: datetime | None = None,
     chart: bool = True,
+    compound_id: str | None = None,
 ) -> Outcome:
     """The month's report for the staff chat: one message, then the chart as a photo.
 
-    `month` None means the last full month. For the scheduler: call it on the
+    `month` None means the last full month; `compound_id` limits it to one compound's
+    tickets (None: every compound). For the scheduler: call it on the
     first working day at 09:30 and send the Outcome through the outbound path.
     """
     now = now or utcnow()
@@ -135,7 +137,7 @@ def monthly_report(
         month = kpi.Month.previous(now, config.timezone)
     elif isinstance(month, str):
         month = kpi.Month.parse(month)
-    figures = kpi.compute(session, month, config=config, now=now)
+    figures = kpi.compute(session, month, config=config, now=now, compound_id=compound_id)
     image = None
     if chart:
         from handlers.report_chart import render_png  # matplotlib loads only when needed

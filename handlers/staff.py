@@ -19,7 +19,8 @@ from dataclasses import replace
 
 from sqlmodel import Session
 
-from handlers import announce, relay, staff_commands, tickets
+from handlers import announce, compounds, relay, staff_commands, tickets
+from handlers.compounds import Scope
 from handlers.i18n import t
 from handlers.messages import Inbound, Outcome
 from handlers.staff_commands import StaffContext
@@ -29,6 +30,8 @@ from storage import tickets as ticket_store
 from storage.models import Ticket
 
 ACTIONS = {"tk": tickets.take, "rs": tickets.resolve}
+# What the company managers' chat (read-only, every compound) may use.
+LOOKING = {"tickets", "ticket", "owner", "report", "help", "start"}
 
 COMMANDS: dict[str, Callable[[StaffContext, str], Outcome]] = {
     "tickets": staff_commands.list_tickets,
@@ -48,6 +51,18 @@ COMMANDS: dict[str, Callable[[StaffContext, str], Outcome]] = {
 
 def _refused(lang: str) -> str:
     return t(lang, "Only service-centre staff can do this.")
+
+
+def _read_only(lang: str) -> str:
+    return t(
+        lang,
+        "This chat sees every compound but changes nothing: "
+        "act from the compound's own staff group.",
+    )
+
+
+def _scope(config: DeskConfig, inbound: Inbound) -> Scope:
+    return compounds.staff_scope(config, inbound.chat_id) or Scope(None)
 
 
 def _verified(session: Session, inbound: Inbound, now) -> bool:
@@ -70,9 +85,12 @@ def button(session: Session, inbound: Inbound, *, config: DeskConfig, now) -> Ou
     lang = config.language
     if not _verified(session, inbound, now):
         return Outcome(callback_answer=_refused(lang))
+    scope = _scope(config, inbound)
+    if scope.read_only:
+        return Outcome(callback_answer=_read_only(lang))
     prefix, _, raw_id = inbound.callback.data.partition(":")
     ticket = session.get(Ticket, int(raw_id)) if raw_id.isdigit() else None
-    if prefix not in ACTIONS or ticket is None:
+    if prefix not in ACTIONS or ticket is None or not scope.sees(ticket.compound_id):
         return Outcome(callback_answer=t(lang, "This button is no longer valid."))
     return ACTIONS[prefix](
         session,
@@ -127,7 +145,7 @@ def on_message(
         ticket = ticket_store.ticket_for_staff_message(
             session, chat_id=inbound.chat_id, message_id=inbound.reply_to_message_id
         )
-        if ticket is None:
+        if ticket is None or not _scope(config, inbound).sees(ticket.compound_id):
             return Outcome()
     elif command not in COMMANDS:
         if not inbound.is_staff:
@@ -137,6 +155,8 @@ def on_message(
         )
     if not _verified(session, inbound, now):
         return staff_commands.say(_refused(config.language))
+    if _scope(config, inbound).read_only and (ticket is not None or command not in LOOKING):
+        return staff_commands.say(_read_only(config.language))
     ctx = StaffContext(
         session=session, inbound=inbound, config=config, now=now, is_member=is_member
     )

@@ -12,7 +12,7 @@ from handlers.messages import Inbound, Keyboard, Outcome, Reply, StaffNotice
 from handlers.render import Html, render
 from nlu.types import Parse
 from storage import conversations
-from storage.models import Binding, Conversation, Owner
+from storage.models import Binding, Compound, Conversation, Owner
 
 
 class Understands(Protocol):
@@ -42,6 +42,8 @@ class DeskConfig:
     chase_emergency_minutes: int = 10
     complaint_reply_hours: int = 24
     chart_font: str | None = None  # PROPDESK_CHART_FONT: a font file for the chart's Chinese
+    compounds: tuple[Compound, ...] = ()  # handlers/compounds.py; () is the single compound
+    company_chat_id: int | None = None  # PROPDESK_COMPANY_CHAT_ID: sees all, read-only
 
 
 @dataclass

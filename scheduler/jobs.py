@@ -30,14 +30,13 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from handlers import announce, chase, kpi, monthly, reminders
+from handlers import announce, chase, compounds, kpi, monthly, reminders
 from handlers import survey as surveys
 from handlers.calendar import Calendar
 from handlers.messages import Button, Keyboard
 from handlers.tickets import chase_delay
 from handlers.turn import DeskConfig
 from storage import deliveries
-from storage import owners as owner_store
 from storage import tickets as ticket_store
 from storage.models import Announcement, Binding, Delivery, Owner, Survey, Ticket
 
@@ -209,13 +208,13 @@ def _bindings(session: Session, owner: Owner) -> list[Binding]:
 
 def deliver_announcements(session: Session, config: JobConfig, now: datetime) -> int:
     """Expand due announcements into deliveries; summarise the finished ones."""
-    staff_chat = config.desk.staff_chat_id
     lang = config.desk.language
     queued = 0
     stmt = select(Announcement).where(
         Announcement.status == "scheduled", col(Announcement.send_at) <= now
     )
     for ann in session.exec(_claim(stmt.order_by(col(Announcement.id)))).all():
+        staff_chat = _staff_chat(config, ann.compound_id)
         if ann.send_at < now - announce.STALE_AFTER:
             ann.status = "stale"
             ann.finished_at = now
@@ -235,6 +234,7 @@ def deliver_announcements(session: Session, config: JobConfig, now: datetime) ->
             continue
         ann.status = "done"
         ann.finished_at = now
+        staff_chat = _staff_chat(config, ann.compound_id)
         if staff_chat is not None:
             text = announce.summary_text(ann, tally, lang=lang)
             queued += deliveries.enqueue(
@@ -243,10 +243,15 @@ def deliver_announcements(session: Session, config: JobConfig, now: datetime) ->
     return queued
 
 
+def _staff_chat(config: JobConfig, compound_id: str) -> int | None:
+    """The staff chat of a compound (the desk's own when it has none of its own)."""
+    return compounds.staff_chat_of(config.desk, compound_id) or config.desk.staff_chat_id
+
+
 def _expand(session: Session, ann: Announcement, config: JobConfig, now: datetime) -> int:
     rows, seen = [], set()
     expires = ann.send_at + announce.STALE_AFTER
-    for binding, owner in owner_store.bound_recipients(session, building=ann.building):
+    for binding, owner in announce.recipients_of(session, ann):
         if binding.chat_id in seen:
             continue
         seen.add(binding.chat_id)

@@ -13,23 +13,32 @@ from collections.abc import Sequence
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from storage.models import Binding, MoveOut, Owner, OwnerUnit, Unit
+from storage.models import DEFAULT_COMPOUND, Binding, MoveOut, Owner, OwnerUnit, Unit
 from storage.types import ADDED, UNCHANGED, UPDATED, utcnow
 
 
-def unit_by_code(session: Session, code: str) -> Unit | None:
-    return session.exec(select(Unit).where(Unit.code == code)).first()
+def unit_by_code(session: Session, code: str, compound_id: str = DEFAULT_COMPOUND) -> Unit | None:
+    """The flat `code` of one compound (every compound has its 1-1-101)."""
+    stmt = select(Unit).where(Unit.compound_id == compound_id, Unit.code == code)
+    return session.exec(stmt).first()
 
 
-def units_by_code(session: Session, codes: set[str]) -> dict[str, Unit]:
-    """The flats among `codes` that exist, by code."""
-    return {u.code: u for u in session.exec(select(Unit).where(col(Unit.code).in_(codes)))}
+def units_by_code(
+    session: Session, codes: set[str], compound_id: str = DEFAULT_COMPOUND
+) -> dict[str, Unit]:
+    """The flats of one compound among `codes` that exist, by code."""
+    stmt = select(Unit).where(Unit.compound_id == compound_id, col(Unit.code).in_(codes))
+    return {u.code: u for u in session.exec(stmt)}
 
 
-def upsert_unit(session: Session, code: str) -> Unit:
-    unit = unit_by_code(session, code)
+def _new_unit(code: str, compound_id: str) -> Unit:
+    return Unit(compound_id=compound_id, code=code, building=code.split("-", 1)[0])
+
+
+def upsert_unit(session: Session, code: str, compound_id: str = DEFAULT_COMPOUND) -> Unit:
+    unit = unit_by_code(session, code, compound_id)
     if unit is None:
-        unit = Unit(code=code, building=code.split("-", 1)[0])
+        unit = _new_unit(code, compound_id)
         session.add(unit)
         session.flush()
     return unit
@@ -49,22 +58,31 @@ def upsert_owner(
 
 
 def upsert_owners(session: Session, rows: Sequence[dict]) -> list[str]:
-    """Add or update register rows (`unit_code`, `name`, `phone`, `language` each), in
-    order, with a few queries for the lot (imports of thousands of rows stay short).
+    """Add or update register rows (`unit_code`, `name`, `phone`, `language` each, and
+    `compound_id`, default "default"), in order, with a few queries for the lot (imports
+    of thousands of rows stay short). One person (one phone) may own flats in several
+    compounds: the owner is one, each flat belongs to its compound.
 
     Returns each row's ADDED (a new owner), UPDATED (name, language or a new flat)
     or UNCHANGED. An ended binding of a returning owner stays ended until they
     share their contact again.
     """
-    codes = {row["unit_code"] for row in rows}
+    def flat(row: dict) -> tuple[str, str]:
+        return row.get("compound_id", DEFAULT_COMPOUND), row["unit_code"]
+
+    flats = {flat(row) for row in rows}
     phones = {row["phone"] for row in rows}
-    units = units_by_code(session, codes)
+    units = {}
+    for compound_id in {c for c, _ in flats}:
+        codes = {code for c, code in flats if c == compound_id}
+        found = units_by_code(session, codes, compound_id)
+        units.update({(compound_id, code): unit for code, unit in found.items()})
     owners = {o.phone: o for o in session.exec(select(Owner).where(col(Owner.phone).in_(phones)))}
     states = []
     with session.no_autoflush:
-        for code in sorted(codes - units.keys()):
-            units[code] = Unit(code=code, building=code.split("-", 1)[0])
-            session.add(units[code])
+        for compound_id, code in sorted(flats - units.keys()):
+            units[compound_id, code] = _new_unit(code, compound_id)
+            session.add(units[compound_id, code])
         for row in rows:
             owner = owners.get(row["phone"])
             if owner is None:
@@ -89,7 +107,7 @@ def upsert_owners(session: Session, rows: Sequence[dict]) -> list[str]:
         )
     )
     for i, row in enumerate(rows):
-        link = (owners[row["phone"]].id, units[row["unit_code"]].id)
+        link = (owners[row["phone"]].id, units[flat(row)].id)
         if link not in links:
             links.add(link)
             session.add(OwnerUnit(owner_id=link[0], unit_id=link[1]))
@@ -179,22 +197,27 @@ def bind(
 
 
 def bound_recipients(
-    session: Session, *, channel: str = "telegram", building: str | None = None
+    session: Session,
+    *,
+    channel: str = "telegram",
+    building: str | None = None,
+    compound_id: str | None = None,
 ) -> Sequence[tuple[Binding, Owner]]:
-    """Reachable bound chats, optionally only owners of flats in one building."""
+    """Reachable bound chats, optionally only owners of flats in one compound (None: all)
+    and in one building of it."""
     stmt = (
         select(Binding, Owner)
         .join(Owner, Owner.id == Binding.owner_id)
         .where(Binding.channel == channel, Binding.reachable, col(Binding.ended_at).is_(None))
         .order_by(Binding.id)
     )
-    if building is not None:
-        in_building = (
-            select(OwnerUnit.owner_id)
-            .join(Unit, Unit.id == OwnerUnit.unit_id)
-            .where(Unit.building == building)
-        )
-        stmt = stmt.where(Owner.id.in_(in_building))
+    if building is not None or compound_id is not None:
+        flats = select(OwnerUnit.owner_id).join(Unit, Unit.id == OwnerUnit.unit_id)
+        if building is not None:
+            flats = flats.where(Unit.building == building)
+        if compound_id is not None:
+            flats = flats.where(Unit.compound_id == compound_id)
+        stmt = stmt.where(Owner.id.in_(flats))
     return session.exec(stmt).all()
 
 
@@ -219,16 +242,27 @@ def mark_reachable(session: Session, *, channel: str, user_id: int) -> None:
         binding.unreachable_at = None
 
 
-def search_owners(session: Session, query: str, *, limit: int = 10) -> list[Owner]:
-    """Owners whose unit code, name or phone matches `query` (staff lookup)."""
+def search_owners(
+    session: Session, query: str, *, limit: int = 10, compound_id: str | None = None
+) -> list[Owner]:
+    """Owners whose unit code, name or phone matches `query` (staff lookup); with
+    `compound_id`, only owners of a flat in that compound, matched on its flats."""
     like = f"%{query}%"
     stmt = (
         select(Owner)
         .distinct()
-        .join(OwnerUnit, OwnerUnit.owner_id == Owner.id, isouter=True)
-        .join(Unit, Unit.id == OwnerUnit.unit_id, isouter=True)
+        .join(OwnerUnit, OwnerUnit.owner_id == Owner.id, isouter=compound_id is None)
+        .join(Unit, Unit.id == OwnerUnit.unit_id, isouter=compound_id is None)
         .where(or_(Unit.code == query, Owner.name.like(like), Owner.phone.like(like)))
         .order_by(Owner.id)
         .limit(limit)
     )
+    if compound_id is not None:
+        stmt = stmt.where(Unit.compound_id == compound_id)
     return list(session.exec(stmt))
+
+
+def units_in(session: Session, owner_id: int, compound_id: str | None) -> list[Unit]:
+    """The owner's flats in one compound (None: all of them), by code."""
+    units = units_of(session, owner_id)
+    return [u for u in units if compound_id is None or u.compound_id == compound_id]

@@ -1,0 +1,57 @@
+"""Which compound (项目) a chat, a flat or a ticket belongs to, and what staff there may do.
+
+A staff group sees and acts only on its own compound's owners, tickets and reports.
+The company managers' chat (PROPDESK_COMPANY_CHAT_ID) sees every compound, read-only.
+A desk configured with one staff chat and no compounds (the single-compound default,
+or a test) treats that chat as seeing everything, as before compounds existed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.turn import DeskConfig
+from storage.models import DEFAULT_COMPOUND, Compound, Ticket
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a staff chat may see: `compound_id` None is every compound; `read_only`
+    chats list and look but never change a ticket, write to an owner or announce."""
+
+    compound_id: str | None
+    read_only: bool = False
+
+    def sees(self, compound_id: str) -> bool:
+        return self.compound_id is None or self.compound_id == compound_id
+
+
+def compound(config: DeskConfig, compound_id: str) -> Compound | None:
+    return next((c for c in config.compounds if c.id == compound_id), None)
+
+
+def staff_scope(config: DeskConfig, chat_id: int) -> Scope | None:
+    """The scope of a staff chat; None for a chat that is no staff chat at all."""
+    for c in config.compounds:
+        if c.staff_chat_id == chat_id:
+            return Scope(c.id)
+    if config.company_chat_id is not None and chat_id == config.company_chat_id:
+        return Scope(None, read_only=True)
+    if config.staff_chat_id is not None and chat_id == config.staff_chat_id:
+        return Scope(None if len(config.compounds) <= 1 else DEFAULT_COMPOUND)
+    return None
+
+
+def staff_chat_of(config: DeskConfig, compound_id: str) -> int | None:
+    """Where a compound's tickets are posted; None: the desk's own staff chat (which
+    follows a group's upgrade to a supergroup)."""
+    found = compound(config, compound_id)
+    if found is None or found.staff_chat_id in (None, config.staff_chat_id):
+        return None
+    return found.staff_chat_id
+
+
+def duty_phone(config: DeskConfig, ticket: Ticket | None) -> str | None:
+    """The 24-hour duty phone of the ticket's compound, else the desk's."""
+    found = compound(config, ticket.compound_id) if ticket is not None else None
+    return (found.duty_phone if found else None) or config.emergency_phone
