@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     health_listen: str = ""  # HOST:PORT for GET /healthz (bot/health.py); empty: none
     log_format: str = "text"  # text | json (bot/logs.py)
     chart_font: Path | None = None  # a .ttf/.otf able to draw Chinese, for the chart
+    compounds_file: Path | None = None  # compounds.yml (bot/compounds.py)
+    company_chat_id: int | None = None  # the company managers' chat: every compound, read-only
 
     @field_validator("log_level")
     @classmethod
@@ -77,6 +79,13 @@ class Settings(BaseSettings):
         _host, sep, port = value.rpartition(":")
         if value and not (sep and port.isdigit() and 0 < int(port) < 65536):
             raise ValueError("PROPDESK_HEALTH_LISTEN must be HOST:PORT, like 0.0.0.0:8080")
+        return value
+
+    @field_validator("compounds_file")
+    @classmethod
+    def _compounds_file(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"PROPDESK_COMPOUNDS_FILE: no file at {value}")
         return value
 
     @field_validator("chart_font")
@@ -135,7 +144,13 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "telegram_token", "emergency_phone", "telegram_proxy", "chart_font", mode="before"
+        "telegram_token",
+        "emergency_phone",
+        "telegram_proxy",
+        "chart_font",
+        "compounds_file",
+        "company_chat_id",
+        mode="before",
     )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:

@@ -223,16 +223,18 @@ class DeliverySender:
             return
         month = delivery.key.removeprefix(monthly.REPORT_KEY)
         try:
-            png = await self.run_sync(self._chart, month)
+            png = await self.run_sync(self._chart, month, delivery.chat_id)
             await self.outbound.send_photo(
                 delivery.chat_id, png, caption=f"📊 {month}", reply_to=message_id
             )
         except Exception:
             log.exception("the chart of the %s report could not be sent", month)
 
-    def _chart(self, month: str) -> bytes:
+    def _chart(self, month: str, chat_id: int) -> bytes:
         with session_scope(self.engine) as session:
-            return monthly.chart_png(session, month, self.report_config, now=self.clock())
+            return monthly.chart_png(
+                session, month, self.report_config, now=self.clock(), chat_id=chat_id
+            )
 
     # --- storage (run off the event loop) --------------------------------------------------
 

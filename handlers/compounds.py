@@ -55,3 +55,16 @@ def duty_phone(config: DeskConfig, ticket: Ticket | None) -> str | None:
     """The 24-hour duty phone of the ticket's compound, else the desk's."""
     found = compound(config, ticket.compound_id) if ticket is not None else None
     return (found.duty_phone if found else None) or config.emergency_phone
+
+
+def staff_chats(config: DeskConfig) -> list[tuple[str | None, int]]:
+    """(compound id, its staff chat) for every compound with a staff group; without
+    compounds configured, (None: the whole desk, the desk's staff chat)."""
+    if not config.compounds:
+        return [(None, config.staff_chat_id)] if config.staff_chat_id is not None else []
+    found = []
+    for c in config.compounds:
+        chat = staff_chat_of(config, c.id) or (config.staff_chat_id if c.staff_chat_id else None)
+        if chat is not None:
+            found.append((c.id, chat))
+    return found

@@ -13,12 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
+from rich.cells import (
+    cell_len,
+    set_cell_size,
+)  # columns in a monospace font: CJK characters take two
 from sqlmodel import Session
 
-from handlers import kpi
+from handlers import compounds, kpi
 from handlers.i18n import N_, t, tn
 from handlers.messages import Outcome, StaffNotice
-from handlers.text import local_time
+from handlers.text import esc, local_time
 from handlers.tickets import CATEGORY_LABEL, KIND_LABEL
 from handlers.turn import DeskConfig
 from storage.types import utcnow
@@ -146,6 +150,55 @@ def monthly_report(
     return Outcome(staff=[StaffNotice(text=report_text(figures, config.language), image=image)])
 
 
+def company_summary(
+    session: Session, month: kpi.Month, config: DeskConfig, *, now: datetime
+) -> str:
+    """The company's table of compounds for a month (Telegram HTML, a <pre> block):
+    tickets opened, 回访率 (callback completion), 满意率 (ratings 4-5), 投诉解决率
+    (complaints resolved), and first-response and resolution p50/p90, one row per
+    compound and one for the whole company; handlers/kpi.py defines each figure."""
+    lang = config.language
+    rows = [
+        (c.id, kpi.compute(session, month, config=config, now=now, compound_id=c.id))
+        for c in config.compounds
+    ]
+    rows.append((t(lang, "Company"), kpi.compute(session, month, config=config, now=now)))
+    header = (
+        t(lang, "compound"),
+        t(lang, "tickets"),
+        t(lang, "callback"),
+        t(lang, "satisfied"),
+        t(lang, "complaints"),
+        t(lang, "response p50/p90"),
+        t(lang, "resolution p50/p90"),
+    )
+    table = [header] + [
+        (
+            name,
+            str(k.opened),
+            _share(k.survey_completion),
+            _share(k.satisfaction),
+            _share(k.complaint_resolution),
+            f"{duration(k.first_response.p50, lang)}/{duration(k.first_response.p90, lang)}",
+            f"{duration(k.resolution.p50, lang)}/{duration(k.resolution.p90, lang)}",
+        )
+        for name, k in rows
+    ]
+    widths = [max(cell_len(row[i]) for row in table) for i in range(len(header))]
+    lines = [
+        "  ".join(
+            set_cell_size(cell, width) for cell, width in zip(row, widths, strict=True)
+        ).rstrip()
+        for row in table
+    ]
+    title = t(lang, "🏢 <b>Company summary {month}</b>", month=str(month))
+    return title + "\n<pre>" + esc("\n".join(lines)) + "</pre>"
+
+
+def _share(rate: kpi.Rate) -> str:
+    return "—" if rate.value is None else f"{rate.value * 100:.0f}%"
+
+
 REPORT_TIME = time(9, 30)
 REPORT_KEY = "report:"  # the Delivery key of a scheduled report: report:YYYY-MM
 
@@ -170,9 +223,19 @@ def report_due(local_now: datetime, is_working_day: Callable[[date], bool]) -> k
     return kpi.Month(today.year, today.month).shift(-1)
 
 
-def chart_png(session: Session, month: str, config: DeskConfig, *, now: datetime) -> bytes:
-    """The chart of one month (the scheduled report sends it under its text)."""
+def chart_png(
+    session: Session, month: str, config: DeskConfig, *, now: datetime, chat_id: int | None = None
+) -> bytes:
+    """The chart of one month (the scheduled report sends it under its text), of the
+    compound whose staff chat `chat_id` is (the company chat, or None: every compound)."""
     from handlers.report_chart import render_png
 
-    figures = kpi.compute(session, kpi.Month.parse(month), config=config, now=now)
+    scope = compounds.staff_scope(config, chat_id) if chat_id is not None else None
+    figures = kpi.compute(
+        session,
+        kpi.Month.parse(month),
+        config=config,
+        now=now,
+        compound_id=scope.compound_id if scope else None,
+    )
     return render_png(figures, lang=config.language, font=config.chart_font)

@@ -37,6 +37,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "amount": ("amount", "金额", "应收金额", "应缴金额"),
     "due_date": ("due_date", "duedate", "due", "截止日期", "到期日", "缴费期限"),
     "paid": ("paid", "已缴", "是否缴费", "缴费状态"),
+    "compound": ("compound", "compound_id", "小区", "小区编号"),  # 项目 is a bill's item
 }
 CHINESE_ENCODINGS = ["gb18030", "big5", "utf_16"]
 

@@ -65,6 +65,16 @@ def _scope(config: DeskConfig, inbound: Inbound) -> Scope:
     return compounds.staff_scope(config, inbound.chat_id) or Scope(None)
 
 
+def _here(outcome: Outcome, inbound: Inbound) -> Outcome:
+    """Answers go to the staff chat they were asked in (each compound has its own);
+    a notice with its own chat (a ticket's card, under the card) stays where it is."""
+    outcome.staff = [
+        notice if notice.chat_id is not None else replace(notice, chat_id=inbound.chat_id)
+        for notice in outcome.staff
+    ]
+    return outcome
+
+
 def _verified(session: Session, inbound: Inbound, now) -> bool:
     """A member of the staff chat acting in it; remembered in the roster for /assign."""
     if not (inbound.is_staff and inbound.in_staff_chat):
@@ -108,7 +118,7 @@ def page(session: Session, inbound: Inbound, *, config: DeskConfig, now) -> Outc
     if not _verified(session, inbound, now):
         return Outcome(callback_answer=_refused(config.language))
     ctx = StaffContext(session=session, inbound=inbound, config=config, now=now)
-    return staff_commands.turn_page(ctx, inbound.callback.data)
+    return _here(staff_commands.turn_page(ctx, inbound.callback.data), inbound)
 
 
 def welcome_back(session: Session, *, config: DeskConfig, now) -> Outcome:
@@ -134,7 +144,21 @@ def on_message(
     now,
     is_member: Callable[[int], bool] | None = None,
 ) -> Outcome:
-    """A message in the staff chat: a command, a reply on a ticket's thread, or chatter."""
+    """A message in a staff chat: a command, a reply on a ticket's thread, or chatter;
+    answered in that chat."""
+    return _here(
+        _on_message(session, inbound, config=config, now=now, is_member=is_member), inbound
+    )
+
+
+def _on_message(
+    session: Session,
+    inbound: Inbound,
+    *,
+    config: DeskConfig,
+    now,
+    is_member: Callable[[int], bool] | None,
+) -> Outcome:
     text = inbound.text.strip()
     command, args = _command(text)
     ticket = None

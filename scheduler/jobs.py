@@ -340,28 +340,32 @@ def _escalate(session: Session, ticket: Ticket, config: JobConfig, now: datetime
 
 
 def post_monthly_report(session: Session, config: JobConfig, now: datetime) -> int:
-    """Last month's report in the staff chat, from 09:30 on the first working day, once.
+    """Last month's report in each compound's staff chat, and the company summary in the
+    company chat, from 09:30 on the first working day, once.
 
     The ledger's unique (key, chat) makes it once, across restarts too; the
     chart follows the text when it is sent (bot/delivery.py). A day missed
     while the service was down is not made up: `/report` gives it any time.
     """
     desk = config.desk
-    if desk.staff_chat_id is None:
-        return 0
     local_now = config.calendar.local(now)
     month = monthly.report_due(local_now, config.calendar.is_working_day)
     if month is None:
         return 0
     key = f"{monthly.REPORT_KEY}{month}"
-    if deliveries.for_key(session, key):
-        return 0
-    figures = kpi.compute(session, month, config=desk, now=now)
+    done = {d.chat_id for d in deliveries.for_key(session, key)}
     end_of_day = config.calendar.next_midnight(now)
-    text = monthly.report_text(figures, desk.language)
-    return deliveries.enqueue(
-        session, [row(key, desk.staff_chat_id, text, now=now, expires_at=end_of_day)]
-    )
+    rows = []
+    for compound_id, chat in compounds.staff_chats(desk):
+        if chat in done:
+            continue
+        figures = kpi.compute(session, month, config=desk, now=now, compound_id=compound_id)
+        text = monthly.report_text(figures, desk.language)
+        rows.append(row(key, chat, text, now=now, expires_at=end_of_day))
+    if desk.company_chat_id is not None and desk.company_chat_id not in done:
+        text = monthly.company_summary(session, month, desk, now=now)
+        rows.append(row(key, desk.company_chat_id, text, now=now, expires_at=end_of_day))
+    return deliveries.enqueue(session, rows)
 
 
 JOBS: dict[str, tuple[Job, float]] = {
