@@ -41,7 +41,12 @@ def _compound() -> Any:
     A plain id, not a foreign key: compounds are configuration (compounds.yml or
     `propdesk compound add`), and data imported for a compound not yet configured is
     kept, not refused."""
-    return Field(default=DEFAULT_COMPOUND, index=True, max_length=40)
+    return Field(
+        default=DEFAULT_COMPOUND,
+        index=True,
+        max_length=40,
+        sa_column_kwargs={"server_default": DEFAULT_COMPOUND},
+    )
 
 
 class Compound(SQLModel, table=True):
@@ -69,7 +74,7 @@ class Compound(SQLModel, table=True):
 class Unit(SQLModel, table=True):
     """A flat, `building-entrance-room`, unique within its compound."""
 
-    __table_args__ = (UniqueConstraint("compound_id", "code", name="uq_unit_compound_code"),)
+    __table_args__ = (Index("uq_unit_compound_code", "compound_id", "code", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     compound_id: str = _compound()

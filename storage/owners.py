@@ -49,10 +49,17 @@ def owner_by_phone(session: Session, phone: str) -> Owner | None:
 
 
 def upsert_owner(
-    session: Session, *, unit_code: str, name: str, phone: str, language: str | None
+    session: Session,
+    *,
+    unit_code: str,
+    name: str,
+    phone: str,
+    language: str | None,
+    compound_id: str = DEFAULT_COMPOUND,
 ) -> tuple[Owner, str]:
     """Add or update one register row (phone is the owner's identity); see upsert_owners."""
     row = {"unit_code": unit_code, "name": name, "phone": phone, "language": language}
+    row["compound_id"] = compound_id
     state = upsert_owners(session, [row])[0]
     return owner_by_phone(session, phone), state
 
@@ -67,6 +74,7 @@ def upsert_owners(session: Session, rows: Sequence[dict]) -> list[str]:
     or UNCHANGED. An ended binding of a returning owner stays ended until they
     share their contact again.
     """
+
     def flat(row: dict) -> tuple[str, str]:
         return row.get("compound_id", DEFAULT_COMPOUND), row["unit_code"]
 

@@ -1,7 +1,10 @@
 """compounds: the compound table, and flats, tickets and announcements belong to one
 
-Existing data (a single-compound desk) goes into the compound "default"; flat codes
-become unique within their compound (1-1-101 exists in every compound).
+Existing data (a single-compound desk) goes into the compound "default" (the columns'
+server default, kept: a row written by an older process still lands there); flat codes
+become unique within their compound (1-1-101 exists in every compound). Only columns and
+indexes are added or dropped, so SQLite never has to copy the unit table, which other
+tables' foreign keys point at.
 
 Revision ID: 0006_compounds
 Revises: 0002_office
@@ -49,19 +52,15 @@ def upgrade() -> None:
                 )
             )
             batch_op.create_index(f"ix_{table}_compound_id", ["compound_id"], unique=False)
-        with op.batch_alter_table(table) as batch_op:
-            batch_op.alter_column("compound_id", server_default=None)
-    with op.batch_alter_table("unit") as batch_op:
-        batch_op.drop_index("ix_unit_code")
-        batch_op.create_index("ix_unit_code", ["code"], unique=False)
-        batch_op.create_unique_constraint("uq_unit_compound_code", ["compound_id", "code"])
+    op.drop_index("ix_unit_code", table_name="unit")
+    op.create_index("ix_unit_code", "unit", ["code"], unique=False)
+    op.create_index("uq_unit_compound_code", "unit", ["compound_id", "code"], unique=True)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("unit") as batch_op:
-        batch_op.drop_constraint("uq_unit_compound_code", type_="unique")
-        batch_op.drop_index("ix_unit_code")
-        batch_op.create_index("ix_unit_code", ["code"], unique=True)
+    op.drop_index("uq_unit_compound_code", table_name="unit")
+    op.drop_index("ix_unit_code", table_name="unit")
+    op.create_index("ix_unit_code", "unit", ["code"], unique=True)
     for table in reversed(SCOPED):
         with op.batch_alter_table(table) as batch_op:
             batch_op.drop_index(f"ix_{table}_compound_id")
