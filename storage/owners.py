@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from storage.models import DEFAULT_COMPOUND, Binding, MoveOut, Owner, OwnerUnit, Unit
@@ -253,20 +253,26 @@ def mark_reachable(session: Session, *, channel: str, user_id: int) -> None:
 def search_owners(
     session: Session, query: str, *, limit: int = 10, compound_id: str | None = None
 ) -> list[Owner]:
-    """Owners whose unit code, name or phone matches `query` (staff lookup); with
-    `compound_id`, only owners of a flat in that compound, matched on its flats."""
+    """Owners whose unit code, name or phone matches `query` (staff lookup). With
+    `compound_id`, only owners with a flat in that compound now or before a move-out,
+    and flat codes of that compound."""
     like = f"%{query}%"
+    flat = Unit.code == query
     stmt = (
         select(Owner)
         .distinct()
-        .join(OwnerUnit, OwnerUnit.owner_id == Owner.id, isouter=compound_id is None)
-        .join(Unit, Unit.id == OwnerUnit.unit_id, isouter=compound_id is None)
-        .where(or_(Unit.code == query, Owner.name.like(like), Owner.phone.like(like)))
+        .join(OwnerUnit, OwnerUnit.owner_id == Owner.id, isouter=True)
+        .join(Unit, Unit.id == OwnerUnit.unit_id, isouter=True)
         .order_by(Owner.id)
         .limit(limit)
     )
     if compound_id is not None:
-        stmt = stmt.where(Unit.compound_id == compound_id)
+        flat = and_(flat, Unit.compound_id == compound_id)
+        flats_there = select(Unit.id).where(Unit.compound_id == compound_id)
+        now_there = select(OwnerUnit.owner_id).where(col(OwnerUnit.unit_id).in_(flats_there))
+        before = select(MoveOut.owner_id).where(col(MoveOut.unit_id).in_(flats_there))
+        stmt = stmt.where(or_(col(Owner.id).in_(now_there), col(Owner.id).in_(before)))
+    stmt = stmt.where(or_(flat, Owner.name.like(like), Owner.phone.like(like)))
     return list(session.exec(stmt))
 
 
