@@ -51,6 +51,16 @@ def staff_chat_of(config: DeskConfig, compound_id: str) -> int | None:
     return found.staff_chat_id
 
 
+def manager_chat_of(config: DeskConfig, compound_id: str, fallback: int | None) -> int | None:
+    """Where a compound's overdue complaints are escalated: its managers' chat. `fallback`
+    (PROPDESK_MANAGER_CHAT_ID) is the default compound's, and every ticket's when no
+    compounds are configured."""
+    found = compound(config, compound_id) if config.compounds else None
+    if found is not None and found.manager_chat_id is not None:
+        return found.manager_chat_id
+    return fallback if not config.compounds or compound_id == DEFAULT_COMPOUND else None
+
+
 def duty_phone(config: DeskConfig, ticket: Ticket | None) -> str | None:
     """The 24-hour duty phone of the ticket's compound, else the desk's."""
     found = compound(config, ticket.compound_id) if ticket is not None else None

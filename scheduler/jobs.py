@@ -278,7 +278,7 @@ def _expand(session: Session, ann: Announcement, config: JobConfig, now: datetim
 def chase_unpicked(session: Session, config: JobConfig, now: datetime) -> int:
     """Re-post untaken tickets to the staff chat; escalate what must go higher."""
     desk = config.desk
-    if desk.staff_chat_id is None:
+    if desk.staff_chat_id is None and not desk.compounds:
         return 0
     stmt = select(Ticket).where(
         col(Ticket.status).in_(("open", "reopened")),
@@ -312,15 +312,20 @@ def chase_unpicked(session: Session, config: JobConfig, now: datetime) -> int:
         if (
             ticket.chased_count >= chase.ESCALATE_AFTER_CHASES
             and ticket.escalated_at is None
-            and config.manager_chat_id is not None
+            and _managers(config, ticket) is not None
         ):
             rows.append(_escalate(session, ticket, config, now))
     return deliveries.enqueue(session, rows)
 
 
+def _managers(config: JobConfig, ticket: Ticket) -> int | None:
+    """The managers' chat of the ticket's compound, if it has one."""
+    return compounds.manager_chat_of(config.desk, ticket.compound_id, config.manager_chat_id)
+
+
 def _escalate(session: Session, ticket: Ticket, config: JobConfig, now: datetime) -> dict:
     staff_chat = ticket.staff_chat_id or config.desk.staff_chat_id
-    target = config.manager_chat_id or staff_chat
+    target = _managers(config, ticket) or staff_chat
     ticket.escalated_at = now
     ticket_store.add_event(session, ticket, actor="system", action="escalated", detail=str(target))
     return row(
