@@ -35,7 +35,7 @@ CompoundOption = typer.Option(
 )
 FaqOption = typer.Option(None, "--faq", help="Its FAQ base (YAML).")
 EmergencyOption = typer.Option(
-    [], "--emergency", help="LABEL=NUMBER, e.g. 燃气抢修=95158; repeatable."
+    [], "--emergency", help="SERVICE=NUMBER for police, fire and ambulance; repeatable."
 )
 
 
@@ -137,7 +137,7 @@ def add(
     for item in emergency:
         label, sep, number = item.partition("=")
         if not (sep and label.strip() and number.strip()):
-            err.print(f"[red]--emergency must be LABEL=NUMBER:[/red] {item!r}")
+            err.print(f"[red]--emergency must be SERVICE=NUMBER:[/red] {item!r}")
             raise typer.Exit(2)
         numbers[label.strip()] = number.strip()
     with compound_errors():
@@ -213,6 +213,4 @@ def show(
         ("bot", f"{c.bot} (token in {token_variable(c.bot)})"),
     ):
         out.print(f"{label}: {value if value is not None else '—'}")
-    out.print("emergency_numbers:" + ("" if c.emergency_numbers else " —"))
-    for line in (c.emergency_numbers or "").splitlines():
-        out.print(f"  {line}")
+    out.print(f"emergency_numbers: {c.emergency_numbers or '—'}")

@@ -11,7 +11,7 @@ Three sources, first found wins for a given compound id:
        timezone: Asia/Shanghai    # default
        faq: /etc/propdesk/emerald-faq.yml
        duty_phone: 021-6688-1200
-       emergency_numbers: {燃气抢修: "95158", 电梯维保: 021-5555-0101}
+       emergency_numbers: {police: "110", fire: "119", ambulance: "120"}  # all three
        office_hours: "08:00-20:00"
        staff_chat_id: -1001000000001
        manager_chat_id: -1001000000009
@@ -19,7 +19,8 @@ Three sources, first found wins for a given compound id:
    ```
 2. `propdesk compound add` (kept in the database's `compound` table);
 3. the single-compound environment (PROPDESK_STAFF_CHAT_ID, PROPDESK_TIMEZONE,
-   PROPDESK_FAQ_PATH, PROPDESK_EMERGENCY_PHONE, PROPDESK_MANAGER_CHAT_ID): the compound
+   PROPDESK_FAQ_PATH, PROPDESK_EMERGENCY_PHONE, PROPDESK_EMERGENCY_NUMBERS,
+   PROPDESK_OFFICE_HOURS, PROPDESK_MANAGER_CHAT_ID): the compound
    "default", which holds whatever was there before compounds existed. It is present
    when nothing else names "default" and either no other compound is configured or
    PROPDESK_STAFF_CHAT_ID is set.
@@ -28,6 +29,11 @@ A compound's `bot` names its Telegram bot: "default" is PROPDESK_TELEGRAM_TOKEN,
 name NAME is the token in PROPDESK_TELEGRAM_TOKEN_NAME (upper case). Tokens live only in
 the environment, never in the file or the database. Compounds naming the same bot share
 it: the owner's flat decides the compound.
+
+A compound's duty phone and public emergency numbers are what its owners are told in an
+emergency; its time zone, FAQ base and office hours are kept and shown (`compound show`)
+but the desk still answers with the deployment's own (PROPDESK_TIMEZONE, PROPDESK_FAQ_PATH,
+PROPDESK_OFFICE_HOURS) for now.
 """
 
 from __future__ import annotations
@@ -41,6 +47,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import Engine
 
 from bot.config import Settings
+from handlers.emergency import parse_numbers
+from handlers.handoff import parse_office_hours
 from storage import compounds as compound_store
 from storage.db import session_scope
 from storage.models import DEFAULT_COMPOUND, Compound
@@ -82,11 +90,20 @@ class CompoundSpec(BaseModel):
     @classmethod
     def _numbers_as_text(cls, value: object) -> object:
         if isinstance(value, dict):
-            return {str(k): str(v) for k, v in value.items()}
+            value = {str(k): str(v) for k, v in value.items()}
+            if value:
+                parse_numbers(_as_setting(value))  # raises ValueError with the reason
         return value
 
+    @field_validator("office_hours")
+    @classmethod
+    def _hours(cls, value: str | None) -> str | None:
+        if value:
+            parse_office_hours(value)  # raises ValueError with the reason
+        return value or None
+
     def row(self) -> Compound:
-        numbers = "\n".join(f"{label}: {n}" for label, n in self.emergency_numbers.items())
+        numbers = _as_setting(self.emergency_numbers)
         return Compound(
             id=self.id,
             name_zh=self.name_zh,
@@ -100,6 +117,11 @@ class CompoundSpec(BaseModel):
             manager_chat_id=self.manager_chat_id,
             bot=self.bot,
         )
+
+
+def _as_setting(numbers: dict[str, str]) -> str:
+    """{"police": "110", …} as PROPDESK_EMERGENCY_NUMBERS writes it: police=110,…"""
+    return ",".join(f"{service}={number}" for service, number in numbers.items())
 
 
 def spec(**values: object) -> CompoundSpec:
@@ -152,6 +174,8 @@ def default_compound(settings: Settings, *, name_zh: str = "", name_en: str = ""
         timezone=settings.timezone,
         faq_path=str(settings.faq_path),
         duty_phone=settings.emergency_phone,
+        emergency_numbers=settings.emergency_numbers,
+        office_hours=settings.office_hours,
         staff_chat_id=settings.staff_chat_id,
         manager_chat_id=settings.manager_chat_id,
     )

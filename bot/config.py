@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     chase_emergency_minutes: int = 10
     complaint_reply_hours: int = 24
     bill_reminder_days: str = "3,0,-3,-10,-30"
+    office_hours: str | None = None  # "08:00-20:00"; default: the FAQ base's, else that
+    handoff_idle_minutes: int = 30
+    emergency_numbers: str = "police=110,fire=119,ambulance=120"
     broadcast_rate: float = 29.0  # messages a second, all chats together (bot/pacing.py)
     telegram_proxy: str | None = None  # http://host:port or socks5://user:pass@host:port
     log_level: str = "INFO"
@@ -134,6 +137,30 @@ class Settings(BaseSettings):
             parse_days(value)
         except ValueError as exc:
             raise ValueError("PROPDESK_BILL_REMINDER_DAYS must look like 3,0,-3,-10,-30") from exc
+        return value
+
+    @field_validator("office_hours")
+    @classmethod
+    def _office_hours(cls, value: str | None) -> str | None:
+        from handlers.handoff import parse_office_hours
+
+        if value:
+            parse_office_hours(value)  # raises ValueError with the reason
+        return value or None
+
+    @field_validator("emergency_numbers")
+    @classmethod
+    def _emergency_numbers(cls, value: str) -> str:
+        from handlers.emergency import parse_numbers
+
+        parse_numbers(value)  # raises ValueError with the reason
+        return value
+
+    @field_validator("handoff_idle_minutes")
+    @classmethod
+    def _idle_minutes(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("PROPDESK_HANDOFF_IDLE_MINUTES must be at least 1")
         return value
 
     @field_validator("broadcast_rate")

@@ -15,12 +15,15 @@ from typing import TextIO
 from handlers.desk import Desk
 from handlers.i18n import t
 from handlers.menu import menu_rows
-from handlers.messages import Button, Callback, Contact, Inbound, Outcome
+from handlers.messages import MEDIA_KINDS, Button, Callback, Contact, Inbound, Outcome
+from handlers.payloads import strict_int
 from handlers.text import plain
 
 HELP = (
     "Type as an owner would. Commands: /contact PHONE shares your phone number, "
-    "/photo sends a photo, /quit leaves. Type a number to press a button."
+    "/photo sends a photo, /send voice|sticker|video|document|... sends another kind "
+    "of message, /location LAT LON shares a place, /quit leaves. "
+    "Type a number to press a button."
 )
 
 
@@ -46,8 +49,14 @@ class Console:
             self.photo_seq += 1
             caption = line.removeprefix("/photo").strip()
             return Inbound(**base, text=caption, photos=(f"console-photo-{self.photo_seq}",))
-        if line.isdigit() and 1 <= int(line) <= len(self.buttons):
-            pressed = self.buttons[int(line) - 1]
+        if line.startswith("/send ") and line.split()[1] in MEDIA_KINDS:
+            return Inbound(**base, media=line.split()[1])
+        if line.startswith("/location"):
+            lat, lon = (float(x) for x in (line.split()[1:3] or ("31.23", "121.47")))
+            return Inbound(**base, media="location", location=(lat, lon))
+        number = strict_int(line, high=len(self.buttons))
+        if number is not None:
+            pressed = self.buttons[number - 1]
             return Inbound(**base, callback=Callback(id="console", data=pressed.data))
         return Inbound(**base, text=line)
 

@@ -312,14 +312,29 @@ class Outbound:
             paced=True,
         )
 
-    async def copy(self, chat_id: int, copy_from: tuple[int, int], *, caption: str):
+    async def copy(
+        self,
+        chat_id: int,
+        copy_from: tuple[int, int],
+        *,
+        caption: str | None,
+        reply_to: int | None = None,
+    ):
         """Copy message (chat_id, message_id) `copy_from` to `chat_id` with `caption` (HTML)
-        in place of its own ("" drops it); returns the MessageId."""
+        in place of its own ("" drops it, None keeps it), as a reply to `reply_to` if given;
+        returns the MessageId."""
         from_chat, message_id = copy_from
+        params = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+        mode = ParseMode.HTML if caption is not None else None
         return await self._call(
             chat_id,
             lambda: self.bot.copy_message(
-                chat_id, from_chat, message_id, caption=caption, parse_mode=ParseMode.HTML
+                chat_id,
+                from_chat,
+                message_id,
+                caption=caption,
+                parse_mode=mode,
+                reply_parameters=params,
             ),
             paced=True,
         )
@@ -368,6 +383,8 @@ class Outbound:
         for file_id in notice.photos:
             caption = f"📷 #{notice.ticket_id}" if notice.ticket_id else "📷"
             await self.send_photo(chat_id, file_id, caption=caption, reply_to=message.message_id)
+        if notice.copy_from is not None:  # an owner's voice message, video, file...
+            await self.copy(chat_id, notice.copy_from, caption=None, reply_to=message.message_id)
         if notice.image is not None:
             caption = notice.text.split("\n", 1)[0]
             await self.send_photo(

@@ -36,7 +36,7 @@ from bot.pacing import Pacer
 from bot.runtime import Runtime
 from handlers import actions
 from handlers.messages import Button, Inbound, Outcome
-from handlers.report import is_description
+from handlers.report import has_content
 from handlers.text import plain
 from handlers.turn import Turn
 
@@ -194,7 +194,7 @@ class ValidateRepairForm(FormValidationAction):
         tracker.latest_message = {**tracker.latest_message, "text": seen["text"]}
         if not seen["linked"]:
             text = seen["text"]
-            kept = tracker.get_slot("description") or (text if is_description(text) else None)
+            kept = tracker.get_slot("description") or (text if has_content(text) else None)
             return [
                 SlotSet("unit", None),
                 SlotSet("description", kept),
@@ -233,13 +233,13 @@ class ValidateRepairForm(FormValidationAction):
         """The message that started the form describes the fault, if it says enough."""
         text = (tracker.latest_message.get("text") or "").strip()
         started = _intent(tracker) == "repair"
-        if tracker.get_slot("description") is None and started and is_description(text):
+        if tracker.get_slot("description") is None and started and has_content(text):
             return {"description": text}
         return {}
 
     async def validate_description(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         text = str(value or "").strip()
-        if is_description(text):
+        if has_content(text):
             return {"description": text}
         return {"description": None}  # the form asks again (utter_ask_description)
 

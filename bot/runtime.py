@@ -19,6 +19,8 @@ from bot import compounds
 from bot.config import Settings
 from handlers.calendar import Calendar
 from handlers.desk import Desk
+from handlers.emergency import parse_numbers
+from handlers.handoff import office_hours_of
 from handlers.reminders import parse_days
 from handlers.turn import DeskConfig
 from nlu import FaqBase, Nlu
@@ -91,6 +93,9 @@ def desk_config(
         chase_repair_minutes=settings.chase_repair_minutes,
         chase_emergency_minutes=settings.chase_emergency_minutes,
         complaint_reply_hours=settings.complaint_reply_hours,
+        office_hours=settings.office_hours or office_hours_of(faq),
+        handoff_idle_minutes=settings.handoff_idle_minutes,
+        emergency_numbers=parse_numbers(settings.emergency_numbers),
         chart_font=str(settings.chart_font) if settings.chart_font else None,
     )
 

@@ -55,10 +55,15 @@ def to_inbound(update: Update, *, staff_chats: Collection[int]) -> Inbound | Non
     user = update.effective_user
     chat = update.effective_chat
     if user is None or chat is None or user.is_bot:
+        log.info("update %s has no person behind it: not for the desk", update.update_id)
         return None
     in_staff_chat = chat.id in staff_chats
     if chat.type != chat.PRIVATE and not in_staff_chat:
-        return None  # the desk talks to owners one to one; other groups are ignored
+        # the desk talks to owners one to one; other groups are ignored
+        log.info(
+            "update %s from chat %s, not private nor staff: ignored", update.update_id, chat.id
+        )
+        return None
     name = user.full_name or (user.username or str(user.id))
     base = {
         "channel": "telegram",
@@ -77,6 +82,7 @@ def to_inbound(update: Update, *, staff_chats: Collection[int]) -> Inbound | Non
         return Inbound(**base, callback=callback, thread_id=_thread(pressed))
     message = update.message
     if message is None:
+        log.info("update %s is not a message or a button: not for the desk", update.update_id)
         return None
     contact = None
     if message.contact is not None:
@@ -86,6 +92,7 @@ def to_inbound(update: Update, *, staff_chats: Collection[int]) -> Inbound | Non
             first_name=message.contact.first_name,
         )
     photos = (message.photo[-1].file_id,) if message.photo else ()
+    location = message.location
     text = message.text or message.caption or ""
     return Inbound(
         **base,
@@ -96,6 +103,7 @@ def to_inbound(update: Update, *, staff_chats: Collection[int]) -> Inbound | Non
         media=_media_kind(message, has_text=bool(text or photos or contact)),
         message_id=message.message_id,
         thread_id=_thread(message),
+        location=(location.latitude, location.longitude) if location else None,
     )
 
 
@@ -196,7 +204,7 @@ class TelegramDesk:
         if inbound.in_staff_chat and acts:
             is_staff = await self.is_staff(inbound.user_id, inbound.chat_id)
             inbound = replace(inbound, is_staff=is_staff)
-        elif inbound.callback is not None and inbound.callback.data[:3] in ("tk:", "rs:"):
+        elif inbound.callback is not None and inbound.callback.data[:3] in ("tk:", "rs:", "wc:"):
             inbound = replace(inbound, is_staff=False)  # staff buttons work in the staff chat
         outcome = await self.runtime.run_sync(
             self.runtime.desk.handle,

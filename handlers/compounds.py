@@ -78,3 +78,10 @@ def staff_chats(config: DeskConfig) -> list[tuple[str | None, int]]:
         if chat is not None:
             found.append((c.id, chat))
     return found
+
+
+def emergency_numbers(config: DeskConfig, ticket: Ticket) -> str | None:
+    """The ticket's compound's own public emergency numbers (`police=110,fire=119,…`, as
+    PROPDESK_EMERGENCY_NUMBERS), if it has any."""
+    found = compound(config, ticket.compound_id)
+    return found.emergency_numbers if found else None

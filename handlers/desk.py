@@ -1,25 +1,45 @@
 """The desk: one entry point for everything a person does, whatever the channel.
 
 `Desk.handle(inbound)` runs one unit of work: it loads the conversation and
-binding, understands the message, dispatches through one explicit
-intent → function table and returns an `Outcome` for the adapter to send.
-It is synchronous and short; async adapters call it off their event loop.
+binding, understands the message (`Said`), walks FLOWS in their order of
+precedence — contact, command, button, emergency, reply to staff, hand-off,
+a pending question (the STEPS table: what answers it, what interrupts it),
+other kinds of message, photo, menu, questions about the bot, emoji, unsure,
+then the INTENTS table — and returns an `Outcome` for the adapter to send.
+A question left open is never lost silently: a report set aside for a new
+request is offered back afterwards. Synchronous and short; async adapters
+call it off their event loop.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Engine
 
 import handlers.survey as survey
-from handlers import bills, binding, emergency, faq, handoff, relay, report, staff, status
+from handlers import (
+    bills,
+    binding,
+    cancel,
+    emergency,
+    faq,
+    handoff,
+    media,
+    relay,
+    report,
+    staff,
+    status,
+)
 from handlers.clarify import CHOICES, ask_to_choose, chose
 from handlers.i18n import t
 from handlers.menu import intent_of_label
-from handlers.messages import Inbound, Outcome, Reply
+from handlers.messages import Button, Inbound, Outcome, Reply
+from handlers.text import clean
 from handlers.turn import DeskConfig, KnowledgeBase, Turn, Understands
 from nlu import CONFIDENCE_THRESHOLD
 from nlu.types import Parse
@@ -36,7 +56,13 @@ def _greet(turn: Turn, parse: Parse | None) -> None:
     binding.welcome(turn)
 
 
+_GOODBYES = ("bye", "再见", "拜拜", "回见", "88", "see you", "good night", "晚安")
+
+
 def _thanks(turn: Turn, parse: Parse | None) -> None:
+    if any(w in turn.inbound.text.lower() for w in _GOODBYES):
+        turn.say(turn.tr("Goodbye! Write any time you need me."), menu=turn.main_menu)
+        return
     turn.say(turn.tr("You're welcome! I'm here whenever you need me."), menu=turn.main_menu)
 
 
@@ -47,12 +73,17 @@ def _faq(turn: Turn, parse: Parse | None) -> None:
         faq.answer(turn, parse.faq_id, parse.faq_alternatives)
 
 
-def _cancel(turn: Turn, parse: Parse | None) -> None:
-    had_step = turn.conv.step is not None
-    turn.set_step(None)
+def _human(turn: Turn, parse: Parse | None) -> None:
+    """A person, unless the knowledge base answers the question ("客服中心在哪" is a
+    question about the service centre, not a request for one)."""
+    faq_id = turn.nlu.faq_match(turn.inbound.text)[0] if parse is not None else None
+    if faq_id is None:
+        handoff.start(turn)
+        return
+    faq.answer(turn, faq_id)
     turn.say(
-        turn.tr("OK, cancelled.") if had_step else turn.tr("OK. Anything else I can do?"),
-        menu=turn.main_menu,
+        turn.tr("Would you rather talk to a person?"),
+        buttons=((Button(turn.tr("👤 Yes, ask a person"), "handoff"),),),
     )
 
 
@@ -79,27 +110,64 @@ INTENTS: dict[str, Callable[[Turn, Parse | None], None]] = {
     "bill_query": lambda turn, parse: bills.show(turn),
     "ticket_status": lambda turn, parse: status.show(turn),
     "emergency": emergency.raise_alarm,
-    "human": lambda turn, parse: handoff.start(turn),
-    "cancel": _cancel,
+    "human": _human,
+    "cancel": lambda turn, parse: cancel.cancel(turn),
     "out_of_scope": _out_of_scope,
 }
-# Intents that break into a half-finished step instead of being read as its answer.
-INTERRUPTS = frozenset({"emergency", "cancel", "human"})
+# Intents the desk answers itself: asking one of these returns a hand-off to the bot.
+# (How a ticket is going stays with the person handling it.)
+ANSWERABLE = frozenset({"faq", "bill_query"})
+
+
+def _answerable(parse: Parse | None) -> bool:
+    """A question the desk answers itself: a FAQ only when the knowledge base has one clear
+    answer (not a close call between entries, "灯修好了吗")."""
+    if parse is None or parse.intent not in ANSWERABLE:
+        return False
+    return parse.intent != "faq" or (parse.faq_id is not None and not parse.faq_alternatives)
+
 
 # Buttons that are not part of an owner's conversation, by callback-data prefix:
 # each gets the session, the Inbound, and keyword arguments config and now.
 CALLBACKS: dict[str, Callable[..., Outcome]] = {
     "tk": staff.button,
     "rs": staff.button,
+    cancel.CONFIRM.prefix: staff.button,
     survey.PREFIX: survey.button,
     "pg": staff.page,
 }
 
-# Half-finished conversation steps: the owner's next message answers the question.
-STEPS: dict[str, Callable[[Turn, Parse | None], None]] = {
-    report.STEP: report.on_step,
-    survey.STEP: survey.on_comment,
-    emergency.STEP: emergency.on_follow_up,
+
+@dataclass(frozen=True)
+class Step:
+    """A question the desk is waiting for an answer to.
+
+    `answer` takes the reply. A confident message of an intent in `interrupts` is
+    never an answer here: it is served as a new request, and `set_aside` keeps or
+    drops the question with a word. `is_new` spots a new request among messages of
+    the step's own intents (a second complete report).
+    """
+
+    answer: Callable[[Turn, Parse | None], None]
+    interrupts: frozenset[str]
+    set_aside: Callable[[Turn], None]
+    is_new: Callable[[Turn, Parse | None], bool] = lambda turn, parse: False
+
+
+def _drop_step(turn: Turn) -> None:
+    turn.set_step(None)
+
+
+_ELSEWHERE = frozenset({"emergency", "cancel", "human", "bill_query", "ticket_status", "faq"})
+
+# The steps table: each half-finished conversation step, what answers it, what does not.
+STEPS: dict[str, Step] = {
+    report.STEP: Step(
+        report.on_step, _ELSEWHERE | {"greet"}, report.park, is_new=report.is_new_report
+    ),
+    # "师傅走了以后还是在漏水" after a low rating reads like a status question: it is a comment.
+    survey.STEP: Step(survey.on_comment, _ELSEWHERE - {"ticket_status"}, survey.stop_waiting),
+    emergency.STEP: Step(emergency.on_follow_up, _ELSEWHERE, _drop_step),
 }
 
 
@@ -258,77 +326,207 @@ class Desk:
         return self.config.language
 
     def _route(self, turn: Turn) -> None:
-        inbound = turn.inbound
-        text = inbound.text.strip()
-        if inbound.contact is not None:
-            if binding.contact(turn):
-                self._resume_after_binding(turn)
-            return
-        if text.split("@")[0] in ("/start", "/help", "/menu"):
-            turn.set_step(None)
-            binding.welcome(turn)
-            return
-        if inbound.callback is not None:
-            self._on_button(turn)
-            return
-        label_intent = intent_of_label(text) if text else None
-        parse = self.nlu.parse(text) if text and label_intent is None else None
-        if parse is not None and parse.language in ("zh", "en") and _has_letters(text):
-            turn.lang = parse.language
-            turn.conv.language = parse.language
-        handoff.remember(turn, text)
-        intent = label_intent or (parse.intent if parse else None)
-        if intent == "emergency":
-            emergency.raise_alarm(turn, parse)
-            return
-        if inbound.reply_to_message_id is not None and relay.owner_replied(turn):
-            return  # a reply to a message relayed from staff goes back on its ticket
-        if turn.conv.handoff_ticket_id is not None:
-            if intent == "cancel":
-                handoff.owner_ends(turn)
-                return
-            handoff.relay_from_owner(turn)
-            if turn.conv.handoff_ticket_id is not None:
-                return
-        if turn.conv.step in STEPS and intent not in INTERRUPTS and label_intent is None:
-            STEPS[turn.conv.step](turn, parse)
-            return
-        if not text and inbound.photos:
-            if not report.attach_photo(turn):
-                report.start(turn, "repair", None)
-            return
-        if label_intent is not None:
-            INTENTS[label_intent](turn, None)
-            return
-        if parse is None:
-            return
-        if parse.confidence < CONFIDENCE_THRESHOLD and parse.rule is None:
-            ask_to_choose(turn, text)
-            return
-        INTENTS[parse.intent](turn, parse)
+        """Walk FLOWS in order; the first that takes the message answers it."""
+        said = self._understand(turn)
+        for flow in FLOWS:
+            if flow(self, turn, said):
+                break
+        report.offer_parked(turn)
 
-    def _on_button(self, turn: Turn) -> None:
+    def _understand(self, turn: Turn) -> Said:
+        inbound = turn.inbound
+        text = clean(inbound.text)
+        if text != inbound.text:
+            turn.inbound = replace(inbound, text=text)
+        command, _, args = text.partition(" ") if text.startswith("/") else ("", "", "")
+        command = command[1:].split("@", 1)[0].lower()
+        label = intent_of_label(text) if text and not command else None
+        parse = None
+        if text and not command and label is None and inbound.callback is None:
+            parse = self.nlu.parse(text)
+            if parse.language in ("zh", "en") and _has_letters(text):
+                turn.lang = turn.conv.language = parse.language
+            handoff.remember(turn, text)
+        return Said(
+            text=text, command=command or None, args=args.strip(), label=label, parse=parse
+        )
+
+    # --- the flows, in their order of precedence (FLOWS below) ---------------------------
+
+    def _contact(self, turn: Turn, said: Said) -> bool:
+        if turn.inbound.contact is None:
+            return False
+        if binding.contact(turn):
+            self._resume_after_binding(turn)
+        return True
+
+    def _command(self, turn: Turn, said: Said) -> bool:
+        """The first word decides; a command is never read as free text (or an emergency)."""
+        if said.command is None:
+            return False
+        if said.command in ("start", "help", "menu"):
+            if said.command == "start" and said.args:
+                turn.set_step(None, {"deep_link": said.args[:64]})  # kept for later use
+            else:
+                turn.set_step(None)
+            handoff.owner_returns(turn)
+            binding.welcome(turn)
+        elif said.command in ("cancel", "stop"):
+            cancel.cancel(turn)
+        else:
+            turn.say(
+                turn.tr("I do not know that command. /start shows what I can do."),
+                menu=turn.main_menu,
+            )
+        return True
+
+    def _button(self, turn: Turn, said: Said) -> bool:
+        if turn.inbound.callback is None:
+            return False
         data = turn.inbound.callback.data
-        if data.startswith("unit:") and turn.conv.step == report.STEP:
+        if report.UNIT.matches(data) and turn.conv.step == report.STEP:
             report.on_step(turn, None)
+        elif report.RESUME.matches(data):
+            report.resume(turn)
+        elif handoff.BACK.matches(data):
+            handoff.owner_returns(turn)
+            binding.welcome(turn)
+        elif emergency.WHERE.matches(data):
+            emergency.on_where(turn)
+        elif cancel.WITHDRAW.matches(data):
+            cancel.on_pick(turn)
         elif data == "handoff":
             handoff.start(turn)
         elif data.startswith("faq:"):
             faq.chosen(turn, data[4:])
         elif data.startswith("pick:") and data[5:] in CHOICES:
-            intent, text = chose(turn, data[5:])
-            if text is None:
-                INTENTS[intent](turn, None)
-                return
-            parse = self.nlu.parse(text)
-            if intent == "faq":
-                faq_id, _ = self.nlu.faq_match(text)
-                faq.answer(turn, faq_id)
-            else:
-                turn.inbound = _with_text(turn.inbound, text)
-                INTENTS[intent](turn, parse)
+            self._chose(turn, data[5:])
         else:
             turn.outcome.callback_answer = turn.tr("This button is no longer valid.")
+        return True
+
+    def _emergency(self, turn: Turn, said: Said) -> bool:
+        if said.intent != "emergency":
+            return False
+        emergency.raise_alarm(turn, said.parse)
+        return True
+
+    def _relayed_reply(self, turn: Turn, said: Said) -> bool:
+        # a reply to a message relayed from staff goes back on its ticket
+        return turn.inbound.reply_to_message_id is not None and relay.owner_replied(turn)
+
+    def _handoff(self, turn: Turn, said: Said) -> bool:
+        ticket = handoff.open_ticket(turn)
+        if ticket is None:
+            return False
+        if said.intent == "cancel":
+            handoff.owner_ends(turn)
+            return True
+        if said.intent == "human":
+            handoff.start(turn)  # "a colleague already has your conversation"
+            return True
+        if said.label is not None or (said.confident and _answerable(said.parse)):
+            handoff.owner_returns(turn)  # the desk answers this itself: on to the next flows
+            return False
+        handoff.relay_from_owner(turn)
+        handoff.passed_on(turn, ticket)
+        return True
+
+    def _step(self, turn: Turn, said: Said) -> bool:
+        step = STEPS.get(turn.conv.step or "")
+        if step is None or (turn.inbound.media is not None and turn.conv.step != report.STEP):
+            return False
+        interrupting = said.label is not None or (
+            said.confident and said.intent in step.interrupts
+        )
+        if not interrupting and not step.is_new(turn, said.parse):
+            step.answer(turn, said.parse)
+            return True
+        if said.intent != "cancel":
+            step.set_aside(turn)
+        return False
+
+    def _media(self, turn: Turn, said: Said) -> bool:
+        kind = turn.inbound.media
+        if kind is None or (said.text and kind != "location"):
+            return False
+        if kind == "photo_document":
+            return self._photo(turn, said)
+        media.answer(turn)
+        return True
+
+    def _photo(self, turn: Turn, said: Said) -> bool:
+        if said.text or not (turn.inbound.photos or turn.inbound.media == "photo_document"):
+            return False
+        if not report.attach_photo(turn):
+            report.start(turn, "repair", None)
+        return True
+
+    def _label(self, turn: Turn, said: Said) -> bool:
+        if said.label is None:
+            return False
+        INTENTS[said.label](turn, None)
+        return True
+
+    def _about_me(self, turn: Turn, said: Said) -> bool:
+        if not _ABOUT_ME.search(said.text):
+            return False
+        turn.say(
+            turn.tr(
+                "Yes, I am the service centre's automatic assistant. I can take repairs and "
+                "complaints, answer questions and show your bills and tickets. To talk to a "
+                "person, tap “👤 Talk to a person”."
+            ),
+            menu=turn.main_menu,
+        )
+        return True
+
+    def _emoji_only(self, turn: Turn, said: Said) -> bool:
+        if not said.text or any(ch.isalnum() for ch in said.text):
+            return False
+        if any(ch in _UPSET for ch in said.text):
+            turn.say(
+                turn.tr(
+                    "I am sorry something is wrong. Tell me what happened and I will make "
+                    "sure the service centre hears it."
+                ),
+                menu=turn.main_menu,
+            )
+        elif any(ch in _GLAD for ch in said.text):
+            _thanks(turn, said.parse)
+        else:
+            _how_can_i_help(turn)
+        return True
+
+    def _unsure(self, turn: Turn, said: Said) -> bool:
+        if said.parse is None or said.confident:
+            return False
+        ask_to_choose(turn, said.text)
+        return True
+
+    def _intent(self, turn: Turn, said: Said) -> bool:
+        if said.intent is None:
+            log.info("nothing to answer in a message from chat %s", turn.inbound.chat_id)
+            turn.say(
+                turn.tr("How can I help? Tell me in your own words or use the menu below."),
+                menu=turn.main_menu,
+            )
+            return True
+        INTENTS[said.intent](turn, said.parse)
+        return True
+
+    def _chose(self, turn: Turn, choice: str) -> None:
+        intent, text = chose(turn, choice)
+        if text is None:
+            INTENTS[intent](turn, None)
+            return
+        parse = self.nlu.parse(text)
+        if intent == "faq":
+            faq_id, _ = self.nlu.faq_match(text)
+            faq.answer(turn, faq_id)
+        else:
+            turn.inbound = replace(turn.inbound, text=text, callback=None)
+            INTENTS[intent](turn, parse)
 
     def _resume_after_binding(self, turn: Turn) -> None:
         data = turn.data
@@ -341,11 +539,62 @@ class Desk:
             INTENTS[data["pending_intent"]](turn, None)
 
 
+# The order is the precedence: a shared contact, a command, a button, an emergency,
+# a reply to a staff message, a hand-off, a pending question (a report takes other
+# kinds of message too), other kinds of message, a photo, a menu label, questions
+# about the bot, emoji, unsure, then the intent.
+FLOWS: tuple[Callable[[Desk, Turn, Said], bool], ...] = (
+    Desk._contact,
+    Desk._command,
+    Desk._button,
+    Desk._emergency,
+    Desk._relayed_reply,
+    Desk._handoff,
+    Desk._step,
+    Desk._media,
+    Desk._photo,
+    Desk._label,
+    Desk._about_me,
+    Desk._emoji_only,
+    Desk._unsure,
+    Desk._intent,
+)
+_ABOUT_ME = re.compile(
+    r"(你|您)(是|是不是)(个|一个)?(机器人|真人|人工智能|AI|ai|bot)|"
+    r"\bare you (a |an )?(bot|robot|human|real person|ai)\b",
+    re.IGNORECASE,
+)
+_UPSET = frozenset("😡😠🤬😤😢😭💢👎😞😩😫😰😱🆘💔😣😖")
+_GLAD = frozenset("👍🙏😊😀😃😄🙂❤💯👌🤝🌹")
+
+
+def _how_can_i_help(turn: Turn) -> None:
+    turn.say(
+        turn.tr("How can I help? Tell me in your own words or use the menu below."),
+        menu=turn.main_menu,
+    )
+
+
+@dataclass(frozen=True)
+class Said:
+    """What the desk made of one message: cleaned text, a command (`start` for
+    `/start@bot payload`) and its arguments, a menu label's intent, the NLU's parse."""
+
+    text: str
+    command: str | None
+    args: str
+    label: str | None
+    parse: Parse | None
+
+    @property
+    def intent(self) -> str | None:
+        return self.label or (self.parse.intent if self.parse else None)
+
+    @property
+    def confident(self) -> bool:
+        parse = self.parse
+        return parse is not None and (parse.confidence >= CONFIDENCE_THRESHOLD or bool(parse.rule))
+
+
 def _has_letters(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
-
-
-def _with_text(inbound: Inbound, text: str) -> Inbound:
-    from dataclasses import replace
-
-    return replace(inbound, text=text, callback=None)

@@ -1,69 +1,122 @@
 """Emergencies skip every queue: staff are alerted at once, the owner gets the
-duty phone and what to do right now."""
+duty phone and what to do right now, by the kind of hazard.
+
+The NLU names the hazard (`emergency_kind`: gas, fire, water_electric, flood,
+trapped, injury, violence, child_elderly, structure). The public numbers are
+China's by default — 110 police, 119 fire, 120 ambulance (Ministry of Public
+Security / National Health Commission) — and PROPDESK_EMERGENCY_NUMBERS
+(`police=999,fire=999,ambulance=999`) sets another country's.
+
+After the alert (never before it) an owner with several flats, or someone not
+linked to a flat, is asked where; the answer updates the staff card.
+"""
 
 from __future__ import annotations
 
-from handlers import compounds, tickets
+from handlers import binding, compounds, tickets
 from handlers.i18n import N_
-from handlers.text import excerpt
+from handlers.payloads import Payload
+from handlers.text import esc, excerpt
 from handlers.turn import Turn
 from nlu.types import Parse
 from storage import owners as owner_store
-from storage.models import Ticket
+from storage import tickets as ticket_store
+from storage.models import Ticket, Unit
 
 STEP = "emergency"
+SERVICES = ("police", "fire", "ambulance")
+WHERE = Payload("eu", ("ticket", "unit"))  # the flat of an emergency just raised
 
-# What to do in the next minute, by what the message is about.
+# What to do in the next minute, by hazard; {police}, {fire}, {ambulance} are the numbers.
 ADVICE = {
     "gas": N_(
-        "Do not switch lights or appliances on or off and do not use a lighter. "
-        "Open the windows, close the gas valve if you can reach it safely, and leave the flat."
+        "Do not switch lights or appliances on or off and do not use a lighter or a phone "
+        "inside. Open the windows, close the gas valve if you can reach it safely, leave the "
+        "flat, and call {fire} from outside."
     ),
     "fire": N_(
-        "Leave at once by the stairs, never the lift, and call 119. "
-        "Close doors behind you; stay low under smoke."
+        "Call {fire} now. Leave at once by the stairs, never the lift; close doors behind "
+        "you and stay low under smoke."
     ),
-    "elevator": N_(
-        "Press the alarm button in the lift and stay calm; do not try to force "
-        "the doors. Staff are on their way; call 119 if someone is hurt."
+    "flood": N_(
+        "Close the main water valve (usually by the water meter) and switch off power in "
+        "wet rooms at the breaker if you can do so dry. Move valuables off the floor."
     ),
-    "plumbing": N_(
-        "Close the main water valve (usually by the meter) and switch off power "
-        "in wet rooms at the breaker. Move valuables off the floor."
+    "water_electric": N_(
+        "Do not touch it or stand in water near it. Switch off the main breaker only if you "
+        "can reach it dry, and keep everyone away. If there are flames, call {fire}."
     ),
-    "electrical": N_(
-        "Do not touch it. Switch off the main breaker if it is safe to reach, "
-        "and keep everyone away. If there is fire, call 119."
+    "lift": N_(
+        "Press the alarm button in the lift and stay calm; do not try to force the doors. "
+        "Staff are on their way. If someone is hurt, call {ambulance}."
+    ),
+    "trapped": N_(
+        "Stay calm and where you are safe; staff are on their way. If anyone is in danger, "
+        "call {fire} (rescue) or {ambulance} if someone is hurt."
+    ),
+    "injury": N_(
+        "Call {ambulance} now. Do not move someone with a head, neck or back injury unless "
+        "they are in danger; press on bleeding with a clean cloth."
+    ),
+    "violence": N_(
+        "Call the police on {police} now. Do not confront anyone: lock yourself in a safe "
+        "room and stay on the phone."
+    ),
+    "child_elderly": N_(
+        "If a child or an elderly person is in danger, call {police} now (or {ambulance} "
+        "if they are unwell). Staff are on their way."
+    ),
+    "structure": N_(
+        "Keep everyone away from the damaged part and leave the flat if you hear cracking. "
+        "If someone is trapped or hurt, call {fire} or {ambulance}."
     ),
     "general": N_(
-        "Keep yourself and others safe first. If anyone is in danger call "
-        "119 (fire) or 120 (ambulance)."
+        "Keep yourself and others safe first. Police {police} · fire {fire} · "
+        "ambulance {ambulance}."
     ),
 }
-_FIRE_WORDS = ("火", "烟", "fire", "smoke", "burn")
+_LIFT_WORDS = ("电梯", "lift", "elevator")
 
 
-def _advice_key(parse: Parse | None, text: str) -> str:
-    lowered = text.lower()
-    category = parse.entity("repair_category") if parse else None
-    if any(w in lowered for w in _FIRE_WORDS) and category != "electrical":
-        return "fire"
-    if category in ("gas", "elevator", "plumbing", "electrical"):
-        return category
-    if any(w in lowered for w in ("煤气", "燃气", "天然气", "gas")):
-        return "gas"
-    return "general"
+def parse_numbers(text: str) -> tuple[tuple[str, str], ...]:
+    """`"police=110,fire=119,ambulance=120"` -> pairs for every service; ValueError if one
+    is missing, unknown or not a phone-number-like string."""
+    pairs: dict[str, str] = {}
+    for item in text.split(","):
+        name, sep, number = (part.strip() for part in item.partition("="))
+        if (
+            not sep
+            or name not in SERVICES
+            or not number
+            or not set(number) <= set("0123456789+ -")
+        ):
+            raise ValueError(
+                f"PROPDESK_EMERGENCY_NUMBERS must look like police=110,fire=119,ambulance=120 "
+                f"(got {item.strip()!r})"
+            )
+        pairs[name] = number
+    missing = [s for s in SERVICES if s not in pairs]
+    if missing:
+        raise ValueError(f"PROPDESK_EMERGENCY_NUMBERS lacks {', '.join(missing)}")
+    return tuple((s, pairs[s]) for s in SERVICES)
+
+
+def advice_key(parse: Parse | None, text: str) -> str:
+    """The ADVICE entry for this emergency: the NLU's hazard kind; a person trapped
+    gets the lift's advice only when it is a lift."""
+    kind = parse.entity("emergency_kind") if parse is not None else None
+    if kind == "trapped" and any(w in text.lower() for w in _LIFT_WORDS):
+        return "lift"
+    return kind if kind in ADVICE else "general"
 
 
 def raise_alarm(turn: Turn, parse: Parse | None) -> None:
     text = turn.inbound.text.strip() or turn.tr("(photo)")
-    unit = None
-    if turn.owner is not None:
-        units = owner_store.units_of(turn.session, turn.owner.id)
-        hinted = parse.entity("unit") if parse else None
-        unit = next((u for u in units if u.code == hinted), units[0] if len(units) == 1 else None)
-    if unit is None and parse is not None and parse.entity("unit"):
-        unit = owner_store.unit_by_code(turn.session, parse.entity("unit"))
+    units = owner_store.units_of(turn.session, turn.owner.id) if turn.owner else []
+    hinted = parse.entity("unit") if parse else None
+    unit = next((u for u in units if u.code == hinted), units[0] if len(units) == 1 else None)
+    if unit is None and hinted:
+        unit = owner_store.unit_by_code(turn.session, hinted)
     ticket = tickets.open_for_owner(
         turn,
         kind="emergency",
@@ -74,29 +127,82 @@ def raise_alarm(turn: Turn, parse: Parse | None) -> None:
     )
     turn.set_step(None)
     phone = compounds.duty_phone(turn.config, ticket) or turn.faq.emergency_phone
+    own = compounds.emergency_numbers(turn.config, ticket)
+    numbers = dict(parse_numbers(own) if own else turn.config.emergency_numbers)
     lines = [
         turn.tr("🚨 Staff have been alerted right now (ticket #{number}).", number=ticket.id),
-        turn.tr(ADVICE[_advice_key(parse, text)]),
+        turn.tr(ADVICE[advice_key(parse, text)], **numbers),
     ]
     if phone:
         lines.append(turn.tr("24-hour duty phone: {phone}", phone=phone))
-    if turn.owner is None and unit is None:
+    buttons = ()
+    if unit is None and len(units) > 1:
+        lines.append(turn.tr("Which flat is it? Tap it so staff come to the right door."))
+        buttons = tuple((WHERE.button(u.code, ticket.id, u.id),) for u in units)
+        turn.set_step(STEP, {"ticket_id": ticket.id})
+    elif unit is None:
         lines.append(turn.tr("Please tell me your building and flat number so we find you."))
         turn.set_step(STEP, {"ticket_id": ticket.id})
-    turn.say("\n\n".join(lines), menu=turn.main_menu)
+    turn.say("\n\n".join(lines), buttons=buttons, menu=turn.main_menu)
+
+
+def on_where(turn: Turn) -> None:
+    """The owner tapped the flat of an emergency just raised: the staff card shows it."""
+    unpacked = WHERE.unpack(turn.inbound.callback.data)
+    ticket = turn.session.get(Ticket, unpacked[0]) if unpacked else None
+    units = owner_store.units_of(turn.session, turn.owner.id) if turn.owner else []
+    unit = next((u for u in units if unpacked and u.id == unpacked[1]), None)
+    if ticket is None or unit is None or ticket.owner_id != turn.owner.id:
+        turn.outcome.callback_answer = turn.tr("This button is no longer valid.")
+        return
+    _place(turn, ticket, unit)
+
+
+def _place(turn: Turn, ticket: Ticket, unit: Unit) -> None:
+    ticket.unit_id = unit.id
+    turn.set_step(None)
+    notice = f"🚨 #{ticket.id}: 📍 {esc(unit.code)}"
+    tickets.owner_event(turn, ticket, "located", unit.code, notice=notice, urgent=True)
+    turn.staff(tickets.card(turn.session, ticket, config=turn.config))
+    turn.say(
+        turn.tr(
+            "Thank you, staff know it is {unit} (#{number}).", unit=unit.code, number=ticket.id
+        )
+    )
 
 
 def on_follow_up(turn: Turn, parse: Parse | None) -> None:
     """What the owner adds right after an emergency (where they are) goes to staff at once."""
     ticket = turn.session.get(Ticket, turn.data.get("ticket_id"))
     text = turn.inbound.text.strip()
+    photos = turn.inbound.photos
     turn.set_step(None)
-    if ticket is None or not text:
+    if ticket is None:
+        binding.welcome(turn)
         return
-    unit = parse.entity("unit") if parse else None
-    known = owner_store.unit_by_code(turn.session, unit) if unit else None
+    if not text and photos:
+        for file_id in photos:
+            ticket_store.add_photo(turn.session, ticket, file_id)
+        notice = f"🚨 #{ticket.id}: 📷"
+        tickets.owner_event(turn, ticket, "message_in", notice=notice, urgent=True, photos=photos)
+        turn.say(
+            turn.tr("Thank you, passed on to the staff on duty (#{number}).", number=ticket.id)
+        )
+        return
+    if not text:
+        turn.set_step(STEP, {"ticket_id": ticket.id})
+        turn.say(turn.tr("Please tell me your building and flat number so we find you."))
+        return
+    code = parse.entity("unit") if parse else None
+    units = owner_store.units_of(turn.session, turn.owner.id) if turn.owner else []
+    own = next((u for u in units if u.code == code), None)
+    if own is not None and ticket.unit_id is None:
+        _place(turn, ticket, own)
+        return
+    known = owner_store.unit_by_code(turn.session, code) if code and not units else None
     if known is not None and ticket.unit_id is None:
         ticket.unit_id = known.id
+        turn.staff(tickets.card(turn.session, ticket, config=turn.config))
     notice = f"🚨 #{ticket.id}: {excerpt(text)}"
     tickets.owner_event(turn, ticket, "message_in", text, notice=notice, urgent=True)
     turn.say(turn.tr("Thank you, passed on to the staff on duty (#{number}).", number=ticket.id))

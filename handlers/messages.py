@@ -10,6 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 MAX_CALLBACK_BYTES = 64
+# Kinds of message besides text, photos and contact cards, as the adapters
+# name them; each gets an answer (handlers/media.py).
+MEDIA_KINDS = (
+    "voice",
+    "audio",
+    "video",
+    "video_note",
+    "animation",
+    "sticker",
+    "location",
+    "document",
+    "photo_document",
+    "poll",
+    "dice",
+    "other",
+)
 
 
 @dataclass(frozen=True)
@@ -47,10 +63,11 @@ class Inbound:
     in_staff_chat: bool = False
     is_staff: bool = False
     username: str | None = None  # the sender's @handle, if any (staff roster for /assign)
-    # What else the message carried (text and photos aside: "voice", "video", "document",
-    # "sticker"...) and the message's own id (for copyMessage).
+    # What else the message carried: one of MEDIA_KINDS (text and photos aside), the
+    # message's own id (for copyMessage) and a shared location (lat, lon).
     media: str | None = None
     message_id: int | None = None
+    location: tuple[float, float] | None = None
     thread_id: int | None = None  # the forum topic it was typed in (None: General)
 
 
@@ -102,6 +119,8 @@ class StaffNotice:
 
     `edit_message_id` edits that message in place (a card, or a paged list).
     `image` is a PNG (the monthly chart) sent as a photo right after the text.
+    `copy_from` (chat_id, message_id) is an owner's message (a voice message, a
+    video, a file...) copied right after the text (copyMessage), as a reply to it.
     `thread_id` posts it in that forum topic (an answer to a command typed there).
     """
 
@@ -115,6 +134,7 @@ class StaffNotice:
     chat_id: int | None = None
     edit_message_id: int | None = None
     image: bytes | None = None
+    copy_from: tuple[int, int] | None = None
     thread_id: int | None = None  # the forum topic to post in (None: General)
 
 

@@ -30,6 +30,7 @@ from sqlmodel import Session
 
 from handlers import tickets
 from handlers.i18n import t
+from handlers.media import copy_ref, media_label
 from handlers.messages import Outcome, Reply
 from handlers.render import render
 from handlers.text import esc, excerpt
@@ -116,9 +117,18 @@ def owner_to_staff(turn: Turn, ticket: Ticket) -> None:
     head = f"💬 #{ticket.id} {esc(who)}"
     if ticket.status in CLOSED:
         head += " · " + t(turn.config.language, "(ticket resolved)")
-    notice = f"{head}: {excerpt(text) if text else '📷'}"
+    what = media_label(turn)
+    notice = f"{head}: {excerpt(text) if text else what}"
     photos = turn.inbound.photos
-    tickets.owner_event(turn, ticket, "message_in", text or None, notice=notice, photos=photos)
+    tickets.owner_event(
+        turn,
+        ticket,
+        "message_in",
+        text or what,
+        notice=notice,
+        photos=photos,
+        copy_from=copy_ref(turn),
+    )
     for file_id in photos:
         ticket_store.add_photo(turn.session, ticket, file_id)
 

@@ -23,13 +23,15 @@ from handlers import announce, compounds, relay, staff_commands, tickets
 from handlers.compounds import Scope
 from handlers.i18n import t
 from handlers.messages import Inbound, Outcome
+from handlers.payloads import strict_int
 from handlers.staff_commands import StaffContext
 from handlers.turn import DeskConfig
 from storage import relay as relay_store
 from storage import tickets as ticket_store
 from storage.models import Ticket
 
-ACTIONS = {"tk": tickets.take, "rs": tickets.resolve}
+# Card buttons: take, resolve, and confirm an owner's withdrawal (handlers/cancel.py).
+ACTIONS = {"tk": tickets.take, "rs": tickets.resolve, "wc": tickets.withdraw}
 # What the company managers' chat (read-only, every compound) may use.
 LOOKING = {"tickets", "ticket", "owner", "report", "help", "start"}
 
@@ -46,6 +48,7 @@ COMMANDS: dict[str, Callable[[StaffContext, str], Outcome]] = {
     "announce": announce.staff_command,
     "help": staff_commands.show_help,
     "start": staff_commands.show_help,
+    "handback": staff_commands.handback,
 }
 
 
@@ -99,7 +102,8 @@ def button(session: Session, inbound: Inbound, *, config: DeskConfig, now) -> Ou
     if scope.read_only:
         return Outcome(callback_answer=_read_only(lang))
     prefix, _, raw_id = inbound.callback.data.partition(":")
-    ticket = session.get(Ticket, int(raw_id)) if raw_id.isdigit() else None
+    number = strict_int(raw_id)
+    ticket = session.get(Ticket, number) if number is not None else None
     if prefix not in ACTIONS or ticket is None or not scope.sees(ticket.compound_id):
         return Outcome(callback_answer=t(lang, "This button is no longer valid."))
     return ACTIONS[prefix](

@@ -34,11 +34,12 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from handlers import compounds, kpi, owner_records, relay, tickets
+from handlers import compounds, handoff, kpi, owner_records, relay, tickets
 from handlers.compounds import Scope
 from handlers.i18n import LANGUAGES, N_, t
 from handlers.messages import Button, Inbound, Keyboard, Outcome, StaffNotice
 from handlers.monthly import monthly_report
+from handlers.payloads import USER_ID_MAX, strict_int
 from handlers.render import Html, render
 from handlers.text import esc, excerpt, local_time
 from handlers.tickets import CATEGORY_LABEL, KIND_ICON, KIND_LABEL, STATUS_LABEL
@@ -90,10 +91,10 @@ def _ticket(
 ) -> tuple[Ticket | None, str, Outcome | None]:
     """`N rest…` -> (ticket, rest, None), or (None, "", a message saying what is wrong)."""
     head, _, rest = args.partition(" ")
-    number = head.lstrip("#")
-    if not number.isdigit():
+    number = strict_int(head.lstrip("#"))
+    if number is None:
         return None, "", say(ctx.tr("Usage: {usage}", usage=usage))
-    ticket = ctx.session.get(Ticket, int(number))
+    ticket = ctx.session.get(Ticket, number)
     if ticket is None or not ctx.scope.sees(ticket.compound_id):  # another compound's: none
         return None, "", say(ctx.tr("There is no ticket #{number}.", number=number))
     if text_required and not rest.strip():
@@ -184,9 +185,9 @@ class TicketFilter:
         return cls(
             kind=kind if kind in KIND_LABEL else None,
             category=category if category in CATEGORY_LABEL else None,
-            building=building if building.isdigit() else None,
+            building=building if strict_int(building, high=10**6) else None,
             overdue=overdue == "1",
-            assignee=int(assignee) if assignee.isdigit() else None,
+            assignee=strict_int(assignee, high=USER_ID_MAX),
         )
 
     def describe(self, lang: str) -> str:
@@ -280,9 +281,10 @@ def turn_page(ctx: StaffContext, data: str) -> Outcome:
     _, _, rest = data.partition(":")
     raw_page, _, spec = rest.partition(":")
     callback = ctx.inbound.callback
-    if not raw_page.isdigit() or callback is None or callback.message_id is None:
+    page = strict_int(raw_page, low=0, high=10**6)
+    if page is None or callback is None or callback.message_id is None:
         return Outcome(callback_answer=ctx.tr("This button is no longer valid."))
-    notice = tickets_page(ctx, TicketFilter.decode(spec), int(raw_page))
+    notice = tickets_page(ctx, TicketFilter.decode(spec), page)
     edited = StaffNotice(
         text=notice.text,
         buttons=notice.buttons,
@@ -419,8 +421,8 @@ def assign(ctx: StaffContext, args: str) -> Outcome:
         member = relay_store.find_staff(ctx.session, who)
         if member is not None:
             target_id, target_name = member.user_id, member.name
-        elif who.isdigit():
-            target_id, target_name = int(who), who
+        elif strict_int(who, high=USER_ID_MAX) is not None:
+            target_id, target_name = strict_int(who, high=USER_ID_MAX), who
         else:
             return say(
                 ctx.tr(
@@ -468,6 +470,16 @@ def _transition(
     return _as_message(outcome, ticket)
 
 
+def handback(ctx: StaffContext, args: str) -> Outcome:
+    """`/handback N`: the owner of ticket N goes back to the bot."""
+    ticket, _, problem = _ticket(ctx, args, "/handback N")
+    if problem is not None:
+        return problem
+    return handoff.hand_back(
+        ctx.session, ticket, config=ctx.config, staff_name=ctx.staff_name, now=ctx.now
+    )
+
+
 # --- records and reports ------------------------------------------------------------------
 
 
@@ -502,6 +514,7 @@ HELP = N_(
     "/note N text — internal note, never sent to the owner\n"
     "/assign N @name|user id|me — give the ticket to a colleague\n"
     "/resolve N · /reopen N [reason]\n"
+    "/handback N — the owner goes back to the bot\n"
     "/owner 3-2-502|name|phone — the owner's record\n"
     "/report [YYYY-MM] — the monthly service report\n"
     "/announce [--building B] [--at 2026-12-01T09:00] text — a notice to the owners"

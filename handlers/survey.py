@@ -28,6 +28,7 @@ from handlers import tickets
 from handlers.clarify import ask_to_choose
 from handlers.i18n import t
 from handlers.messages import Button, Inbound, Keyboard, Outcome, Reply
+from handlers.payloads import strict_int
 from handlers.text import excerpt
 from handlers.turn import DeskConfig, Turn
 from nlu import CONFIDENCE_THRESHOLD
@@ -93,9 +94,10 @@ def button(session: Session, inbound: Inbound, *, config: DeskConfig, now: datet
     """`sv:<survey>:<1-5>` rates; `sv:<survey>:0` declines to comment."""
     assert inbound.callback is not None
     _, raw_id, choice = [*inbound.callback.data.split(":"), "", ""][:3]
-    survey = session.get(Survey, int(raw_id)) if raw_id.isdigit() else None
+    survey_id, rating = strict_int(raw_id), strict_int(choice, low=0, high=5)
+    survey = session.get(Survey, survey_id) if survey_id is not None else None
     ticket = session.get(Ticket, survey.ticket_id) if survey else None
-    if survey is None or ticket is None or not choice.isdigit() or int(choice) > 5:
+    if survey is None or ticket is None or rating is None:
         return Outcome(callback_answer=t(config.language, "This button is no longer valid."))
     lang = ticket.language
     who = (inbound.channel, inbound.chat_id, inbound.user_id)
@@ -104,13 +106,12 @@ def button(session: Session, inbound: Inbound, *, config: DeskConfig, now: datet
     conv = conversations.load(
         session, channel=inbound.channel, chat_id=inbound.chat_id, user_id=inbound.user_id
     )
-    if int(choice) == 0:
+    if rating == 0:
         if conv.step == STEP:
             _end_step(conv)
         return Outcome(callback_answer=t(lang, "Thank you!"))
     if survey.rating is not None:
         return Outcome(callback_answer=t(lang, "You have already rated this ticket. Thank you!"))
-    rating = int(choice)
     survey.rating = rating
     survey.status = "answered"
     survey.answered_at = now
@@ -240,6 +241,12 @@ def on_comment(turn: Turn, parse: Parse | None) -> None:
         turn.say(turn.tr("Thank you. I have passed your comment to the service centre."))
     else:
         turn.say(turn.tr("Thank you, your comment is noted."), menu=turn.main_menu)
+
+
+def stop_waiting(turn: Turn) -> None:
+    """A new request came instead of a comment: stop waiting for it, and say so."""
+    _end_step(turn.conv)
+    turn.say(turn.tr("(I am no longer waiting for a comment on the survey.)"))
 
 
 def _end_step(conv) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,13 @@ __all__ = ["esc", "excerpt", "local_time", "money", "plain"]
 
 _TAG = re.compile(r"<[^>]+>")
 STAFF_EXCERPT = 800
+
+
+def clean(text: str) -> str:
+    """`text` without invisible format characters (Unicode category Cf: zero-width
+    spaces and joiners, direction marks, the BOM), stripped. Any emptiness or length
+    check on what a person typed runs on this, so "\u200b\u200b" is empty."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()
 
 
 def excerpt(text: str, limit: int = STAFF_EXCERPT) -> Html:

@@ -151,10 +151,11 @@ def open_for_owner(
 
 def _who(session: Session, ticket: Ticket, owner: Owner | None, lang: str) -> str:
     """The owner and their phone: masked where staff can write back, in full (Telegram
-    makes it tappable) where they can only call; unbound, the conversation's name."""
+    makes it tappable) where they can only call or must call back at once (an
+    emergency); unbound, the conversation's name."""
     if owner is not None:
-        one_way = ticket.channel in ONE_WAY_CHANNELS
-        return f"{esc(owner.name)} {owner.phone if one_way else mask_phone(owner.phone)}"
+        full = ticket.channel in ONE_WAY_CHANNELS or ticket.kind == "emergency"
+        return f"{esc(owner.name)} {owner.phone if full else mask_phone(owner.phone)}"
     if ticket.channel not in ONE_WAY_CHANNELS:
         return t(lang, "unbound user")
     opened = session.exec(
@@ -197,7 +198,9 @@ def card_text(session: Session, ticket: Ticket, *, config: DeskConfig) -> str:
                 when=local_time(ticket.taken_at, config.timezone),
             )
         )
-    if ticket.resolved_at and ticket.status in ("resolved", "closed"):
+    if ticket.status == "closed" and ticket_store.was_withdrawn(session, ticket.id):
+        lines.append(t(lang, "Withdrawn by the owner"))
+    elif ticket.resolved_at and ticket.status in ("resolved", "closed"):
         lines.append(
             t(lang, "Resolved at {when}", when=local_time(ticket.resolved_at, config.timezone))
         )
@@ -253,9 +256,16 @@ def open_of(turn: Turn) -> list[Ticket]:
 
 
 def under_card(
-    ticket: Ticket, text: str, *, urgent: bool = False, photos: tuple[str, ...] = ()
+    ticket: Ticket,
+    text: str,
+    *,
+    urgent: bool = False,
+    photos: tuple[str, ...] = (),
+    copy_from: tuple[int, int] | None = None,
+    buttons: Keyboard = (),
 ) -> StaffNotice:
-    """A staff notice about the ticket, posted as a reply to its card (in the card's chat)."""
+    """A staff notice about the ticket, posted as a reply to its card (in the card's chat);
+    `copy_from` copies an owner's message (voice, video, file...) right under it."""
     return StaffNotice(
         text=text,
         ticket_id=ticket.id,
@@ -263,6 +273,8 @@ def under_card(
         photos=photos,
         chat_id=ticket.staff_chat_id,
         reply_to_message_id=ticket.staff_message_id,
+        copy_from=copy_from,
+        buttons=buttons,
     )
 
 
@@ -275,6 +287,8 @@ def owner_event(
     notice: str | None = None,
     urgent: bool = False,
     photos: tuple[str, ...] = (),
+    copy_from: tuple[int, int] | None = None,
+    buttons: Keyboard = (),
 ) -> None:
     """Record what the owner of this turn did on the ticket; with `notice`, tell staff
     under the ticket's card."""
@@ -289,7 +303,11 @@ def owner_event(
         at=turn.now,
     )
     if notice is not None:
-        turn.staff(under_card(ticket, notice, urgent=urgent, photos=photos))
+        turn.staff(
+            under_card(
+                ticket, notice, urgent=urgent, photos=photos, copy_from=copy_from, buttons=buttons
+            )
+        )
 
 
 def staff_event(
@@ -542,5 +560,45 @@ def reopen(
         owner_text=owner_text,
         answer=t(lang, "#{number} reopened", number=ticket.id),
         detail=reason,
+        actor=actor,
+    )
+
+
+def withdraw(
+    session: Session,
+    ticket: Ticket,
+    *,
+    config: DeskConfig,
+    staff_id: int | None,
+    staff_name: str,
+    now: datetime | None = None,
+    actor: str = "staff",
+) -> Outcome:
+    """Close the ticket as withdrawn by its owner: card updated (no more buttons), the
+    owner told its number, any hand-off on it ended. Staff confirm this for a ticket
+    somebody has taken (the `wc:<id>` button); the owner's own withdrawal of an untaken
+    ticket runs it with actor "owner"."""
+    now = now or utcnow()
+    lang = config.language
+    if ticket.status not in ticket_store.OPEN_STATUSES:
+        return Outcome(callback_answer=t(lang, "This ticket is already resolved"))
+    ticket.status = "closed"
+    ticket.closed_at = now
+    ticket.chase_at = None
+    end_handoff(session, ticket)
+    return _changed(
+        session,
+        ticket,
+        "withdrawn",
+        config=config,
+        staff_id=staff_id,
+        staff_name=staff_name,
+        now=now,
+        owner_text=t(
+            ticket.language,
+            "Ticket #{number} is withdrawn; the service centre knows not to come.",
+            number=ticket.id,
+        ),
+        answer=t(lang, "#{number} withdrawn", number=ticket.id),
         actor=actor,
     )

@@ -14,6 +14,10 @@ from nlu.types import Parse
 from storage import conversations
 from storage.models import Binding, Compound, Conversation, Owner
 
+# Conversation data that outlives a step: the last messages (a hand-off's context), a
+# report set aside for a new request (handlers/report.py) and /start's deep-link payload.
+KEPT = ("recent", "parked", "deep_link")
+
 
 class Understands(Protocol):
     """What the desk needs of nlu.Nlu (a Protocol keeps the model out of handlers)."""
@@ -41,6 +45,14 @@ class DeskConfig:
     chase_repair_minutes: int = 30
     chase_emergency_minutes: int = 10
     complaint_reply_hours: int = 24
+    office_hours: str = "08:00-20:00"  # local "HH:MM-HH:MM" when a person answers hand-offs
+    handoff_idle_minutes: int = 30  # a hand-off no staff member answers returns to the bot
+    # Emergency numbers by service (police, fire, ambulance); China's by default.
+    emergency_numbers: tuple[tuple[str, str], ...] = (
+        ("police", "110"),
+        ("fire", "119"),
+        ("ambulance", "120"),
+    )
     chart_font: str | None = None  # PROPDESK_CHART_FONT: a font file for the chart's Chinese
     compounds: tuple[Compound, ...] = ()  # handlers/compounds.py; () is the single compound
     company_chat_id: int | None = None  # PROPDESK_COMPANY_CHAT_ID: sees all, read-only
@@ -84,10 +96,10 @@ class Turn:
         return conversations.get_data(self.conv)
 
     def set_step(self, step: str | None, data: dict[str, Any] | None = None) -> None:
-        """Move to `step` with `data`; without data only the recent-messages context stays."""
-        if data is None:
-            data = {k: v for k, v in self.data.items() if k == "recent"}
-        conversations.set_state(self.conv, step, data)
+        """Move to `step` with `data`; what outlives every step (KEPT: the recent
+        messages, a report set aside, the deep-link payload) stays unless `data` sets it."""
+        kept = {k: v for k, v in self.data.items() if k in KEPT}
+        conversations.set_state(self.conv, step, {**kept, **(data or {})})
 
     @property
     def compound(self) -> str:

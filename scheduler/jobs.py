@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from handlers import announce, chase, compounds, kpi, monthly, reminders
+from handlers import announce, chase, compounds, handoff, kpi, monthly, reminders
 from handlers import survey as surveys
 from handlers.calendar import Calendar
 from handlers.messages import Button, Keyboard
@@ -373,10 +373,37 @@ def post_monthly_report(session: Session, config: JobConfig, now: datetime) -> i
     return deliveries.enqueue(session, rows)
 
 
+def return_idle_handoffs(session: Session, config: JobConfig, now: datetime) -> int:
+    """Hand-offs nobody answered for PROPDESK_HANDOFF_IDLE_MINUTES go back to the bot."""
+    outcomes = handoff.return_idle(session, config.desk, now)
+    rows = []
+    for outcome in outcomes:
+        for reply in outcome.replies:
+            if reply.channel == "telegram":
+                key = f"handoff_idle:{reply.chat_id}:{now.isoformat()}"
+                rows.append(row(key, reply.chat_id, reply.text, now=now))
+        for notice in outcome.staff:
+            chat = notice.chat_id or config.desk.staff_chat_id
+            if chat is not None:
+                key = f"handoff_idle:{notice.ticket_id}:{now.isoformat()}"
+                rows.append(
+                    row(
+                        key,
+                        chat,
+                        notice.text,
+                        now=now,
+                        reply_to=notice.reply_to_message_id,
+                        ticket_id=notice.ticket_id,
+                    )
+                )
+    return deliveries.enqueue(session, rows)
+
+
 JOBS: dict[str, tuple[Job, float]] = {
     "surveys": (send_due_surveys, 1.0),
     "announcements": (deliver_announcements, 1.0),
     "chasing": (chase_unpicked, 1.0),
+    "handoff_idle": (return_idle_handoffs, 30.0),
     "bills": (remind_bills, 60.0),
     "monthly_report": (post_monthly_report, 60.0),
 }

@@ -54,7 +54,8 @@ class Compound(SQLModel, table=True):
 
     `bot` names the Telegram bot serving it ("default": PROPDESK_TELEGRAM_TOKEN); several
     compounds may share a bot, an owner's flat then decides the compound. Tokens are
-    never stored here. `emergency_numbers` is one "label: number" a line.
+    never stored here. `emergency_numbers` reads like PROPDESK_EMERGENCY_NUMBERS
+    (`police=110,fire=119,ambulance=120`).
     """
 
     id: str = Field(primary_key=True, max_length=40)

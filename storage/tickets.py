@@ -93,3 +93,18 @@ def ticket_for_staff_message(session: Session, *, chat_id: int, message_id: int)
     stmt = select(Ticket).join(StaffMessage, StaffMessage.ticket_id == Ticket.id)
     stmt = stmt.where(StaffMessage.chat_id == chat_id, StaffMessage.message_id == message_id)
     return session.exec(stmt).first()
+
+
+def was_withdrawn(session: Session, ticket_id: int) -> bool:
+    stmt = select(TicketEvent.id).where(
+        TicketEvent.ticket_id == ticket_id, TicketEvent.action == "withdrawn"
+    )
+    return session.exec(stmt).first() is not None
+
+
+def last_event_at(session: Session, ticket_id: int, action: str) -> datetime | None:
+    """When `action` last happened on the ticket (e.g. the owner's last nudge), or None."""
+    stmt = select(TicketEvent.at).where(
+        TicketEvent.ticket_id == ticket_id, TicketEvent.action == action
+    )
+    return session.exec(stmt.order_by(col(TicketEvent.at).desc())).first()

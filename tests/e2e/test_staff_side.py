@@ -46,6 +46,8 @@ async def test_handoff_staff_and_owner_exchange_three_messages_each_way(desk):
     first = await desk.api.wait_sent(STAFF_CHAT, since=mark)
     assert first["text"] == "💬 #1 刘洋: 我家门口有很多垃圾没人收"
     assert first["reply_to_message"]["message_id"] == card["message_id"]
+    receipt = await desk.api.wait_sent(OWNER, since=mark)  # the owner knows it went on
+    assert receipt["text"].startswith("✓ 已转给服务中心（#1）")
 
     # 2. staff reply to the owner's relayed message; owner text with markup stays literal
     mark = await staff_says(desk, "已经三天了吗？", reply_to=first["message_id"])
@@ -55,6 +57,7 @@ async def test_handoff_staff_and_owner_exchange_three_messages_each_way(desk):
     desk.api.push_text(OWNER, "对，<b>三天</b> & 没人管")
     second = await desk.api.wait_sent(STAFF_CHAT, since=mark)
     assert second["text"] == "💬 #1 刘洋: 对，<b>三天</b> & 没人管"
+    await desk.api.wait_sent(OWNER, since=mark)
 
     # 3. /reply N; the owner answers with Telegram's reply on the relayed message
     mark = await staff_says(desk, "/reply 1 好的，保洁 <今天下午> 上门 & 清理")

@@ -36,7 +36,8 @@ Updates (each gets the next update_id from a random base ≥ 100000):
     ``push_photo(user_id, caption=None, chat_id=None, reply_to=None) -> message``;
     ``push_album(user_id, count, caption=None, chat_id=None) -> [message]`` (one update per
     photo, one ``media_group_id``); ``push_media(user_id, kind, caption=None, chat_id=None,
-    reply_to=None)`` for a video, voice, document or sticker; ``push_text(..., thread_id=N)``
+    reply_to=None, **fields)`` for a voice, audio, video, video note, animation, sticker,
+    document, location, someone else's contact, poll or dice; ``push_text(..., thread_id=N)``
     writes in a forum topic;
     ``push_callback(user_id, message, data) -> callback_query``; ``push_raw(update) -> update``;
     ``push_duplicate(update_or_id=None)`` re-sends an update with the SAME update_id (last pushed
@@ -149,6 +150,28 @@ class _QuietServer(uvicorn.Server):
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:  # leave the test process's signals alone
         yield
+
+
+# What push_media puts in a message of each file kind: (FileStore kind, fixed fields).
+_MEDIA_FILES: dict[str, tuple[str, dict[str, Any]]] = {
+    "voice": ("voice", {"duration": 3, "mime_type": "audio/ogg"}),
+    "audio": ("audio", {"duration": 180, "mime_type": "audio/mpeg", "title": "song"}),
+    "video": ("video", {"duration": 5, "width": 640, "height": 360, "mime_type": "video/mp4"}),
+    "video_note": ("video_note", {"duration": 4, "length": 240}),
+    "animation": ("animation", {"duration": 2, "width": 320, "height": 240}),
+    "sticker": (
+        "sticker",
+        {
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "😀",
+        },
+    ),
+    "document": ("document", {"file_name": "file.pdf", "mime_type": "application/pdf"}),
+}
 
 
 class FakeBotApi(GroupLife):
@@ -430,25 +453,40 @@ class FakeBotApi(GroupLife):
         caption: str | None = None,
         chat_id: int | None = None,
         reply_to: int | None = None,
+        **extra: Any,
     ) -> dict[str, Any]:
-        """A video, voice note, document or sticker message (file ids the fake knows)."""
-        content = random.randbytes(64)
-        meta = self._files.new(kind, content)
-        extra = {
-            "video": {"width": 640, "height": 480, "duration": 3, "mime_type": "video/mp4"},
-            "voice": {"duration": 4, "mime_type": "audio/ogg"},
-            "document": {"file_name": "quote.pdf", "mime_type": "application/pdf"},
-            "sticker": {
-                "type": "regular",
-                "width": 512,
-                "height": 512,
-                "is_animated": False,
-                "is_video": False,
-                "emoji": "👍",
-            },
-        }[kind]
-        fields: dict[str, Any] = {kind: {**meta, **extra}}
-        if caption is not None and kind != "sticker":
+        """A message of another kind, shaped as Telegram sends it: `voice`, `audio`,
+        `video`, `video_note`, `animation` (Telegram also sets `document`), `sticker`,
+        `document` (`mime_type=` picks the type), `location` (`latitude=`, `longitude=`),
+        `contact` (someone else's card), `poll` or `dice`; `extra` overrides fields of
+        the object. A caption goes on those that take one (not stickers, polls, dice)."""
+        fields: dict[str, Any] = {}
+        if kind in _MEDIA_FILES:
+            file_kind, defaults = _MEDIA_FILES[kind]
+            content = random.randbytes(64)
+            fields[kind] = {**self._files.new(file_kind, content), **defaults, **extra}
+            if kind == "animation":
+                fields["document"] = {**fields[kind], "mime_type": "video/mp4"}
+        elif kind == "location":
+            fields["location"] = {"latitude": 31.2304, "longitude": 121.4737, **extra}
+        elif kind == "contact":
+            fields["contact"] = {"phone_number": "+8613900000000", "first_name": "某人", **extra}
+        elif kind == "poll":
+            options = [
+                {"text": o, "voter_count": 0, "persistent_id": str(i)}
+                for i, o in enumerate(("是", "否"))
+            ]
+            poll = {"id": str(random.randrange(10**17, 10**18)), "question": "?"}
+            fields["poll"] = {**poll, "options": options, "total_voter_count": 0, **extra}
+            fields["poll"].update(is_closed=False, is_anonymous=True, type="regular")
+            fields["poll"].update(
+                allows_multiple_answers=False, allows_revoting=True, members_only=False
+            )
+        elif kind == "dice":
+            fields["dice"] = {"emoji": "🎲", "value": random.randint(1, 6), **extra}
+        else:
+            raise ValueError(f"unknown message kind {kind!r}")
+        if caption is not None and kind not in ("sticker", "poll", "dice", "location"):
             fields["caption"] = caption
         return self._push_message(user_id, chat_id, fields, reply_to)
 

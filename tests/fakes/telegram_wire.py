@@ -198,6 +198,9 @@ class FileStore:
             name = value["filename"]
             return self.new(kind, value["content"], **({"file_name": name} if name else {}))
         if isinstance(value, str) and value in self.meta:
+            stored = self.meta[value]["file_path"].split("s/", 1)[0]
+            if kind == "photo" and stored != "photo":  # Telegram: a document is not a photo
+                raise bad("type of file mismatch")
             return {k: v for k, v in self.meta[value].items() if k != "file_path"}
         if isinstance(value, str) and re.match(r"https?://", value):
             return self.new(kind, value.encode())

@@ -369,6 +369,29 @@ async def test_other_methods_return_objects_ptb_can_parse(api, bot):
     assert await bot.send_chat_action(OWNER, "typing")
 
 
+async def test_other_kinds_of_message_parse_and_copy_to_a_group(api, bot):
+    kinds = ("voice", "audio", "video", "video_note", "animation", "sticker", "document")
+    pushed = [api.push_media(OWNER, kind) for kind in kinds]
+    api.push_media(OWNER, "document", mime_type="image/jpeg", file_name="leak.jpg")
+    api.push_media(OWNER, "location", latitude=31.2, longitude=121.5)
+    api.push_media(OWNER, "contact", phone_number="+8613911112222", first_name="邻居")
+    api.push_media(OWNER, "poll")
+    api.push_media(OWNER, "dice")
+    messages = [u.message for u in await bot.get_updates(timeout=5)]
+    for kind, message in zip(kinds, messages, strict=False):
+        assert getattr(message, kind) is not None, kind
+    assert messages[4].document is not None  # Telegram sends an animation as a document too
+    assert messages[7].document.mime_type == "image/jpeg"
+    assert messages[8].location.latitude == 31.2
+    assert messages[9].contact.user_id is None and messages[9].contact.first_name == "邻居"
+    assert messages[10].poll.options[0].text == "是" and 1 <= messages[11].dice.value <= 6
+    copied = await bot.copy_message(GROUP, OWNER, pushed[0]["message_id"])
+    assert api.messages[GROUP][copied.message_id]["voice"] == pushed[0]["voice"]
+    # A file sent as a document is not a photo: Telegram refuses its id in sendPhoto.
+    with pytest.raises(BadRequest, match="Type of file mismatch"):
+        await bot.send_photo(GROUP, messages[7].document.file_id)
+
+
 # --- chats over time: migration, removal, blocking, albums, topics ---------------------------
 
 OLD_GROUP, NEW_SUPERGROUP = -4001, -1004001
