@@ -22,6 +22,7 @@ from bot.outbound import Outbound
 from bot.pacing import Pacer
 from bot.runtime import Runtime
 from handlers.messages import Callback, Contact, Inbound, Outcome, StaffNotice
+from storage.models import Compound
 
 log = logging.getLogger(__name__)
 STAFF_STATUSES = {
@@ -150,11 +151,14 @@ class TelegramDesk:
         return self.runtime.settings.staff_chat_id
 
     @property
+    def compounds(self) -> tuple[Compound, ...]:
+        return self.runtime.desk.config.compounds
+
+    @property
     def staff_chats(self) -> set[int]:
         """The desk's staff chat, each compound's staff group, and the company chat."""
-        config = self.runtime.desk.config
-        chats = {self.staff_chat_id, config.company_chat_id}
-        chats.update(c.staff_chat_id for c in config.compounds)
+        chats = {self.staff_chat_id, self.runtime.desk.config.company_chat_id}
+        chats.update(c.staff_chat_id for c in self.compounds)
         return {chat for chat in chats if chat is not None}
 
     async def is_staff(self, user_id: int, chat_id: int) -> bool:
@@ -279,7 +283,10 @@ class TelegramDesk:
                 )
             return
         settings = self.runtime.settings
-        which = {settings.staff_chat_id: "staff chat", settings.manager_chat_id: "manager chat"}
+        which = {c.staff_chat_id: f"staff chat of compound {c.id}" for c in self.compounds}
+        which |= {c.manager_chat_id: f"manager chat of compound {c.id}" for c in self.compounds}
+        which[settings.company_chat_id] = "company chat"
+        which |= {settings.staff_chat_id: "staff chat", settings.manager_chat_id: "manager chat"}
         name = which.get(chat.id)
         if name is None:
             log.info("bot is now %s in chat %s (not ours) by %s", new, chat.id, by)
