@@ -40,15 +40,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import Engine
 
-from bot.config import Settings
+from bot.config import Settings, checked_office_hours
 from handlers.emergency import parse_numbers
-from handlers.handoff import parse_office_hours
 from storage import compounds as compound_store
 from storage.db import session_scope
 from storage.models import DEFAULT_COMPOUND, Compound
@@ -72,7 +72,7 @@ class CompoundSpec(BaseModel):
     faq: Path | None = None
     duty_phone: str | None = Field(default=None, max_length=30)
     emergency_numbers: dict[str, str] = {}
-    office_hours: str | None = Field(default=None, max_length=100)
+    office_hours: Annotated[str | None, AfterValidator(checked_office_hours)] = None
     staff_chat_id: int | None = None
     manager_chat_id: int | None = None
     bot: str = Field(default="default", pattern=ID_PATTERN)
@@ -94,13 +94,6 @@ class CompoundSpec(BaseModel):
             if value:
                 parse_numbers(_as_setting(value))  # raises ValueError with the reason
         return value
-
-    @field_validator("office_hours")
-    @classmethod
-    def _hours(cls, value: str | None) -> str | None:
-        if value:
-            parse_office_hours(value)  # raises ValueError with the reason
-        return value or None
 
     def row(self) -> Compound:
         numbers = _as_setting(self.emergency_numbers)

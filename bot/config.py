@@ -12,6 +12,15 @@ DEMO_DIR = Path(__file__).parent / "demo"
 DEFAULT_FAQ = DEMO_DIR / "faq.yml"
 
 
+def checked_office_hours(value: str | None) -> str | None:
+    """`"08:00-20:00"` as given, empty as None; ValueError saying why for anything else."""
+    from handlers.handoff import parse_office_hours
+
+    if value:
+        parse_office_hours(value)  # raises ValueError with the reason
+    return value or None
+
+
 class Settings(BaseSettings):
     """Every knob an operator can turn; a command-line flag of the same meaning wins."""
 
@@ -142,11 +151,7 @@ class Settings(BaseSettings):
     @field_validator("office_hours")
     @classmethod
     def _office_hours(cls, value: str | None) -> str | None:
-        from handlers.handoff import parse_office_hours
-
-        if value:
-            parse_office_hours(value)  # raises ValueError with the reason
-        return value or None
+        return checked_office_hours(value)
 
     @field_validator("emergency_numbers")
     @classmethod
