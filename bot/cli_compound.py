@@ -34,8 +34,10 @@ CompoundOption = typer.Option(
     None, "--compound", help="The compound's id (propdesk compound list)."
 )
 FaqOption = typer.Option(None, "--faq", help="Its FAQ base (YAML).")
-EmergencyOption = typer.Option(
-    [], "--emergency", help="SERVICE=NUMBER for police, fire and ambulance; repeatable."
+NumbersOption = typer.Option(
+    None,
+    "--emergency-numbers",
+    help="Its public emergency numbers, like police=110,fire=119,ambulance=120.",
 )
 
 
@@ -121,7 +123,7 @@ def add(
     timezone: str = typer.Option("Asia/Shanghai", "--timezone"),
     faq: Path = FaqOption,
     duty_phone: str = typer.Option(None, "--duty-phone", help="The 24-hour duty phone."),
-    emergency: list[str] = EmergencyOption,
+    emergency_numbers: str = NumbersOption,
     office_hours: str = typer.Option(None, "--office-hours", help="e.g. 08:00-20:00"),
     staff_chat: int = typer.Option(None, "--staff-chat", help="Its staff group's chat id."),
     manager_chat: int = typer.Option(None, "--manager-chat", help="Its managers' chat id."),
@@ -133,13 +135,6 @@ def add(
     from storage import compounds as compound_store
     from storage.db import session_scope
 
-    numbers = {}
-    for item in emergency:
-        label, sep, number = item.partition("=")
-        if not (sep and label.strip() and number.strip()):
-            err.print(f"[red]--emergency must be SERVICE=NUMBER:[/red] {item!r}")
-            raise typer.Exit(2)
-        numbers[label.strip()] = number.strip()
     with compound_errors():
         row = spec(
             id=compound_id,
@@ -148,7 +143,7 @@ def add(
             timezone=timezone,
             faq=faq,
             duty_phone=duty_phone,
-            emergency_numbers=numbers,
+            emergency_numbers=_numbers(emergency_numbers),
             office_hours=office_hours,
             staff_chat_id=staff_chat,
             manager_chat_id=manager_chat,
@@ -171,6 +166,17 @@ def add(
     with session_scope(engine) as session:
         is_new = compound_store.save(session, row)
     out.print(f"compound {compound_id} {'added' if is_new else 'updated'}")
+
+
+def _numbers(text: str | None) -> dict[str, str]:
+    """`--emergency-numbers` read as PROPDESK_EMERGENCY_NUMBERS is; CompoundsError if wrong."""
+    from bot.compounds import CompoundsError
+    from handlers.emergency import parse_numbers
+
+    try:
+        return dict(parse_numbers(text)) if text else {}
+    except ValueError as exc:
+        raise CompoundsError(f"--emergency-numbers: {exc}") from None
 
 
 @compound_app.command("list")
