@@ -8,10 +8,13 @@ or a test) treats that chat as seeing everything, as before compounds existed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from sqlmodel import Session
 
 from handlers.turn import DeskConfig
-from storage.models import DEFAULT_COMPOUND, Compound, Ticket
+from storage import owners as owner_store
+from storage.models import DEFAULT_COMPOUND, Compound, Owner
 
 
 @dataclass(frozen=True)
@@ -61,10 +64,26 @@ def manager_chat_of(config: DeskConfig, compound_id: str, fallback: int | None) 
     return fallback if not config.compounds or compound_id == DEFAULT_COMPOUND else None
 
 
-def duty_phone(config: DeskConfig, ticket: Ticket | None) -> str | None:
-    """The 24-hour duty phone of the ticket's compound, else the desk's."""
-    found = compound(config, ticket.compound_id) if ticket is not None else None
-    return (found.duty_phone if found else None) or config.emergency_phone
+def for_owner(session: Session, config: DeskConfig, owner: Owner | None) -> DeskConfig:
+    """The desk's configuration as the owner's compound has it: its duty phone, public
+    emergency numbers, office hours and time zone. Someone unlinked, or owning flats in
+    several compounds, gets the desk's own; so does everyone on a single-compound desk."""
+    if owner is None or len(config.compounds) < 2:
+        return config
+    ids = {unit.compound_id for unit in owner_store.units_of(session, owner.id)}
+    found = compound(config, ids.pop()) if len(ids) == 1 else None
+    if found is None:
+        return config
+    from handlers.emergency import parse_numbers  # emergency.py imports this module
+
+    numbers = parse_numbers(found.emergency_numbers) if found.emergency_numbers else None
+    return replace(
+        config,
+        emergency_phone=found.duty_phone or config.emergency_phone,
+        emergency_numbers=numbers or config.emergency_numbers,
+        office_hours=found.office_hours or config.office_hours,
+        timezone=found.timezone,
+    )
 
 
 def staff_chats(config: DeskConfig) -> list[tuple[str | None, int]]:
@@ -78,10 +97,3 @@ def staff_chats(config: DeskConfig) -> list[tuple[str | None, int]]:
         if chat is not None:
             found.append((c.id, chat))
     return found
-
-
-def emergency_numbers(config: DeskConfig, ticket: Ticket) -> str | None:
-    """The ticket's compound's own public emergency numbers (`police=110,fire=119,…`, as
-    PROPDESK_EMERGENCY_NUMBERS), if it has any."""
-    found = compound(config, ticket.compound_id)
-    return found.emergency_numbers if found else None

@@ -26,6 +26,7 @@ from handlers import (
     bills,
     binding,
     cancel,
+    compounds,
     emergency,
     faq,
     handoff,
@@ -305,7 +306,7 @@ class Desk:
         turn = Turn(
             session=session,
             inbound=inbound,
-            config=self.config,
+            config=compounds.for_owner(session, self.config, owner),
             nlu=self.nlu,
             faq=self.faq,
             now=self.clock(),

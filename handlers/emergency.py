@@ -13,7 +13,7 @@ linked to a flat, is asked where; the answer updates the staff card.
 
 from __future__ import annotations
 
-from handlers import binding, compounds, tickets
+from handlers import binding, tickets
 from handlers.i18n import N_
 from handlers.payloads import Payload
 from handlers.text import esc, excerpt
@@ -126,9 +126,8 @@ def raise_alarm(turn: Turn, parse: Parse | None) -> None:
         photos=turn.inbound.photos,
     )
     turn.set_step(None)
-    phone = compounds.duty_phone(turn.config, ticket) or turn.faq.emergency_phone
-    own = compounds.emergency_numbers(turn.config, ticket)
-    numbers = dict(parse_numbers(own) if own else turn.config.emergency_numbers)
+    phone = turn.config.emergency_phone or turn.faq.emergency_phone
+    numbers = dict(turn.config.emergency_numbers)
     lines = [
         turn.tr("🚨 Staff have been alerted right now (ticket #{number}).", number=ticket.id),
         turn.tr(ADVICE[advice_key(parse, text)], **numbers),
