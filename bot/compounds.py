@@ -30,10 +30,9 @@ name NAME is the token in PROPDESK_TELEGRAM_TOKEN_NAME (upper case). Tokens live
 the environment, never in the file or the database. Compounds naming the same bot share
 it: the owner's flat decides the compound.
 
-A compound's duty phone and public emergency numbers are what its owners are told in an
-emergency; its time zone, FAQ base and office hours are kept and shown (`compound show`)
-but the desk still answers with the deployment's own (PROPDESK_TIMEZONE, PROPDESK_FAQ_PATH,
-PROPDESK_OFFICE_HOURS) for now.
+An owner is answered with their compound's duty phone, public emergency numbers, office
+hours and time zone (handlers/compounds.py, for_owner); its FAQ base is kept and shown
+(`compound show`) but the desk answers from PROPDESK_FAQ_PATH for now.
 """
 
 from __future__ import annotations
