@@ -4,6 +4,8 @@ today's single-compound environment; and imports for a compound (`--compound`, o
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from typer.testing import CliRunner
 
@@ -110,3 +112,34 @@ def test_compound_add_list_show_and_the_imports_for_a_compound(cli, runtime, tmp
         assert owner_store.unit_by_code(session, "1-1-101") is None  # nothing in default
         north = owner_store.unit_by_code(session, "1-1-101", "north")
         assert [o.name for o in owner_store.owners_of(session, north.id)] == ["北业主"]
+
+
+def test_run_refuses_compounds_it_cannot_serve_yet_with_a_sentence(
+    runtime, settings, tmp_path, capsys
+):
+    import typer
+
+    from bot.cli_compound import servable
+    from tests.test_cli import propdesk
+
+    path = tmp_path / "compounds.yml"
+    with_file = settings.model_copy(update={"compounds_file": path})
+    for text, sentence in (
+        (COMPOUNDS_YML.replace("    timezone: Asia/Urumqi", "    bot: west"), "bots west"),
+        (COMPOUNDS_YML.replace("    staff_chat_id: -1003000000003\n", ""), "pine have no staff"),
+    ):
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(typer.Exit) as refused:
+            servable(with_file, runtime.engine)
+        assert refused.value.exit_code == 2 and sentence in capsys.readouterr().err
+
+    path.write_text("compounds: {}\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROPDESK_")}
+    env |= {
+        "PROPDESK_DATABASE_URL": settings.database_url,
+        "PROPDESK_TELEGRAM_TOKEN": "1:x",
+        "PROPDESK_COMPOUNDS_FILE": str(path),
+    }
+    result = propdesk("run", env=env, cwd=tmp_path)
+    assert result.returncode == 2 and "compounds.yml" in result.stderr
+    assert "Traceback" not in result.stderr
