@@ -176,14 +176,14 @@ class TelegramDesk:
         self._members.note(chat_id, user_id, is_member)
         return is_member
 
-    def member_check(self, chat_id: int) -> Callable[[int], bool]:
-        """A blocking `is_member(user_id)` of `chat_id` for the desk's worker thread
-        (`/assign` names a colleague): it asks Telegram live on this event loop, like
-        every staff check."""
+    def member_check(self, chat_id: int) -> Callable[[int, int | None], bool]:
+        """A blocking `is_member(user_id[, chat])` (of `chat_id` by default) for the desk's
+        worker thread (`/assign` names a colleague, a manager acts from the company chat):
+        it asks Telegram live on this event loop, like every staff check."""
         loop = asyncio.get_running_loop()
 
-        def is_member(user_id: int) -> bool:
-            check = self.is_staff(user_id, chat_id)
+        def is_member(user_id: int, chat: int | None = None) -> bool:
+            check = self.is_staff(user_id, chat or chat_id)
             return asyncio.run_coroutine_threadsafe(check, loop).result(30)
 
         return is_member

@@ -9,12 +9,20 @@ or a test) treats that chat as seeing everything, as before compounds existed.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from sqlmodel import Session
 
 from handlers.turn import DeskConfig
 from storage import owners as owner_store
 from storage.models import DEFAULT_COMPOUND, Compound, Owner
+
+
+class MemberCheck(Protocol):
+    """The adapter's live membership check: is `user_id` a member of the staff chat the
+    message came from, or of `chat_id` when given?"""
+
+    def __call__(self, user_id: int, chat_id: int | None = None) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,15 @@ def for_owner(session: Session, config: DeskConfig, owner: Owner | None) -> Desk
         office_hours=found.office_hours or config.office_hours,
         timezone=found.timezone,
     )
+
+
+def acts_for(
+    config: DeskConfig, compound_id: str, user_id: int, is_member: MemberCheck | None
+) -> bool:
+    """May `user_id`, in the read-only company chat, act on `compound_id`'s ticket? Only
+    as a member, right now, of that compound's own staff group."""
+    chat = staff_chat_of(config, compound_id) or config.staff_chat_id
+    return is_member is not None and chat is not None and is_member(user_id, chat)
 
 
 def staff_chats(config: DeskConfig) -> list[tuple[str | None, int]]:

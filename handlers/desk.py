@@ -193,7 +193,7 @@ class Desk:
         inbound: Inbound,
         *,
         update_id: int | None = None,
-        is_member: Callable[[int], bool] | None = None,
+        is_member: compounds.MemberCheck | None = None,
     ) -> Outcome:
         """One unit of work. `is_member(user_id)` is the adapter's live check of the staff
         chat, for commands that name another person (`/assign`).
@@ -224,7 +224,7 @@ class Desk:
         inbound: Inbound,
         *,
         update_id: int | None,
-        is_member: Callable[[int], bool] | None,
+        is_member: compounds.MemberCheck | None,
     ) -> Outcome:
         with session_scope(self.engine) as session:
             if update_id is not None and not conversations.first_time(session, update_id):

@@ -20,7 +20,7 @@ from dataclasses import replace
 from sqlmodel import Session
 
 from handlers import announce, compounds, relay, staff_commands, tickets
-from handlers.compounds import Scope
+from handlers.compounds import MemberCheck, Scope
 from handlers.i18n import t
 from handlers.messages import Inbound, Outcome
 from handlers.payloads import strict_int
@@ -34,6 +34,8 @@ from storage.models import Ticket
 ACTIONS = {"tk": tickets.take, "rs": tickets.resolve, "wc": tickets.withdraw}
 # What the company managers' chat (read-only, every compound) may use.
 LOOKING = {"tickets", "ticket", "owner", "report", "help", "start"}
+# What it may do to a ticket when the sender is a member of the ticket's compound's group.
+ON_A_TICKET = {"reply", "note", "assign", "resolve", "reopen"}
 
 COMMANDS: dict[str, Callable[[StaffContext, str], Outcome]] = {
     "tickets": staff_commands.list_tickets,
@@ -146,7 +148,7 @@ def on_message(
     *,
     config: DeskConfig,
     now,
-    is_member: Callable[[int], bool] | None = None,
+    is_member: MemberCheck | None = None,
 ) -> Outcome:
     """A message in a staff chat: a command, a reply on a ticket's thread, or chatter;
     answered in that chat."""
@@ -161,7 +163,7 @@ def _on_message(
     *,
     config: DeskConfig,
     now,
-    is_member: Callable[[int], bool] | None,
+    is_member: MemberCheck | None,
 ) -> Outcome:
     text = inbound.text.strip()
     command, args = _command(text)
@@ -183,7 +185,9 @@ def _on_message(
         )
     if not _verified(session, inbound, now):
         return staff_commands.say(_refused(config.language))
-    if _scope(config, inbound).read_only and (ticket is not None or command not in LOOKING):
+    if _scope(config, inbound).read_only and not _may_act(
+        session, config, inbound, command, args, ticket, is_member
+    ):
         return staff_commands.say(_read_only(config.language))
     ctx = StaffContext(
         session=session, inbound=inbound, config=config, now=now, is_member=is_member
@@ -200,6 +204,27 @@ def _on_message(
             attachment=_attachment(inbound) if attached else None,
         )
     return COMMANDS[command](ctx, args)
+
+
+def _may_act(
+    session: Session,
+    config: DeskConfig,
+    inbound: Inbound,
+    command: str | None,
+    args: str,
+    ticket: Ticket | None,
+    is_member: MemberCheck | None,
+) -> bool:
+    """In the read-only company chat: a look, or a command on a ticket of a compound whose
+    staff group the sender is a member of (checked live)."""
+    if ticket is None and command in LOOKING:
+        return True
+    if ticket is None and command in ON_A_TICKET:
+        number = strict_int(args.partition(" ")[0].lstrip("#"))
+        ticket = session.get(Ticket, number) if number is not None else None
+    if ticket is None:
+        return False
+    return compounds.acts_for(config, ticket.compound_id, inbound.user_id, is_member)
 
 
 def _attachment(inbound: Inbound) -> relay.Attachment:

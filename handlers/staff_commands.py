@@ -35,7 +35,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from handlers import compounds, handoff, kpi, owner_records, relay, tickets
-from handlers.compounds import Scope
+from handlers.compounds import MemberCheck, Scope
 from handlers.i18n import LANGUAGES, N_, t
 from handlers.messages import Button, Inbound, Keyboard, Outcome, StaffNotice
 from handlers.monthly import monthly_report
@@ -61,7 +61,7 @@ class StaffContext:
     inbound: Inbound
     config: DeskConfig
     now: datetime
-    is_member: Callable[[int], bool] | None = None
+    is_member: MemberCheck | None = None
 
     @property
     def lang(self) -> str:

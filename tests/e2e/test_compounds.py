@@ -1,7 +1,8 @@
 """Two compounds on one bot, through real Telegram HTTP: nothing crosses from one to the
 other, on any owner or staff path (bills, tickets, cards, duty phone, /tickets, /ticket,
 /reply, /resolve, /owner by phone, forged buttons, replies on a card, announcements), and
-the company chat sees both but changes nothing."""
+the company chat sees both but changes nothing, unless the sender is a member of the
+ticket's compound's group."""
 
 from __future__ import annotations
 
@@ -188,6 +189,14 @@ async def test_the_company_chat_sees_every_compound_and_changes_nothing(two):
     answer = await desk.press(MANAGER, listing, "tk:2")
     assert "只读" in (answer.params.get("text") or "")
     assert (desk.ticket(1).status, desk.ticket(2).status) == ("open", "open")
+
+    # a member of a compound's group acts on that compound's tickets from here too
+    refused = await desk.say(STAFF, "/resolve 1", chat_id=COMPANY_CHAT)  # north's: not his
+    assert "只读" in refused["text"] and desk.ticket(1).status == "open"
+    mark = desk.api.mark()
+    done = await desk.say(STAFF, "/resolve 2", chat_id=COMPANY_CHAT)
+    assert "#2" in done["text"] and desk.ticket(2).status == "resolved"
+    await desk.api.wait_sent(SOUTH_OWNER, since=mark)  # the owner is told, as from the group
     outsider = await desk.say(NORTH_STAFF, "/tickets", chat_id=COMPANY_CHAT)
     assert "仅限" in outsider["text"] and "#1" not in outsider["text"]
 
