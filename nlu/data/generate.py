@@ -87,7 +87,7 @@ REPAIR_ZH = {
     "马桶": ["堵了", "冲不下去", "一直流水", "漏水", "水箱坏了"],
     "下水道": ["堵了", "返臭味", "下水慢"],
     "地漏": ["反水", "堵了", "往上冒臭味"],
-    "热水器": ["不出热水", "坏了", "打不着"],
+    "热水器": ["出不来热水", "坏了", "打不着"],
     "插座": ["没电", "坏了", "松了", "不通电"],
     "开关": ["坏了", "按不动", "失灵"],
     "客厅的灯": ["不亮", "一闪一闪的", "坏了"],
@@ -307,7 +307,7 @@ COMPLAINT_EN = [
     "the fire lane is always blocked",
     "you cut the water without any notice",
     "you charge so much and do nothing",
-    "the renovation next door starts at 7am",
+    "the flat across the hall starts drilling at 7am",
     "people smoke in the corridor",
     "the staff ignore our messages",
     "the garden is a mess",
@@ -359,7 +359,7 @@ BILL_EN = [
     "what's my {i} balance",
     "is my {i} paid up",
     "how much is my {i} this month",
-    "did my {i} payment go through",
+    "has my {i} payment gone through",
 ]
 
 TICKET_ZH_ITEM = ["报修", "漏水", "电梯", "暖气", "门禁", "投诉", "楼道灯", "马桶", "工单"]

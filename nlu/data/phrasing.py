@@ -92,7 +92,7 @@ EM_EVENT_EN = [
     "the lift on block 5 won't open and a delivery guy is shut inside",
     "the storeroom door locked behind me and I can't get out",
     "there's a stranger inside my neighbour's flat and they're away",
-    "somebody is trying to force my front door right now",
+    "a man is forcing the lock of our front door as we speak",
     "a man with a knife is threatening people by gate 3",
     "a little girl is climbing out of a window on the 8th floor",
     "a child is locked in a car in the sun",
@@ -311,12 +311,12 @@ CANCEL_EN = [
     "{fix}, please close the ticket",
     "call off tomorrow's visit",
     "cancel the appointment please",
-    "I withdraw my complaint",
+    "I'm taking my complaint back",
     "drop the complaint, it's sorted",
     "close ticket {n}",
     "please close job {n}",
-    "scratch that",
-    "forget it",
+    "scrap that one",
+    "forget about it, all good",
     "nah, don't bother",
     "nvm",
     "never mind then",
@@ -380,7 +380,6 @@ COMPLAINT_EN = [
     "the family downstairs uses the corridor as a storeroom",
     "the plumber fixed the tap and now it leaks worse",
     "the wall you patched has cracked again, money wasted",
-    "fees went up again and the gardens look worse than ever",
     "we pay more every year and get less",
 ]
 
@@ -398,12 +397,12 @@ HUMAN_STAFF_EN = ["Mr Wang", "the manager", "Lisa at the front desk", "my housek
                   "the duty officer", "Ms Zhou from the office", "Manager Li",
                   "the property manager", "somebody from customer service"]  # fmt: skip
 GREET_ZH = ["有人在吗", "有人吗？", "客服在线不", "客服在不在", "还有人值班吗", "新年好", "过年好",
-            "中秋快乐", "端午安康", "早啊", "哈喽", "侬好", "雷猴", "老师好",
+            "中秋快乐", "端午安康", "早安早安", "哈喽", "侬好", "雷猴", "老师好",
             "物业你好", "在不在呀", "嗨 有人没"]  # fmt: skip
-GREET_EN = ["anyone there?", "is anyone online", "hello? anybody around", "are you there",
+GREET_EN = ["anyone there?", "is anyone online", "hello? is somebody on duty", "are you there",
             "happy new year", "merry christmas", "happy mid-autumn festival", "g'day",
-            "morning!", "hiya", "yo", "good evening"]  # fmt: skip
-OOS_ZH = ["怎么煮红烧肉", "菜刀怎么磨", "附近哪家火锅好吃", "家里的猫不吃饭怎么办",
+            "morning!", "heya folks", "yo there", "good evening"]  # fmt: skip
+OOS_ZH = ["怎么煮红烧肉", "菜刀怎么磨", "附近哪里有正宗川菜", "家里的猫不吃饭怎么办",
           "高铁票怎么退", "个税怎么申报", "怎么在家种葱", "地球离月亮多远",
           "电脑开不了机怎么办", "手机怎么截图", "明天会下雨吗", "帮我写个请假条",
           "股票明天涨不涨", "自行车链条掉了怎么装", "熊猫吃什么", "怎么做酸奶",
@@ -411,12 +410,12 @@ OOS_ZH = ["怎么煮红烧肉", "菜刀怎么磨", "附近哪家火锅好吃", "
           "洗衣机里的衣服怎么去霉味", "为什么天空是蓝的", "世界上最高的楼是哪个",
           "帮我翻译一句话", "推荐一部电影", "端午节是哪一天", "怎么减肥最快",
           "微信怎么换头像", "怎么给手机清内存", "长城有多长", "哪个星座最好"]  # fmt: skip
-OOS_EN = ["how do I boil an egg", "how do I reset my iphone", "what's the capital of australia",
+OOS_EN = ["how do I boil an egg", "how do I reset my laptop", "what's the capital of canada",
           "how tall is mount everest", "how to get red wine out of a carpet",
           "recommend a good sushi place", "how do I fix my bike chain", "who won the match",
           "write me a birthday message", "how do I file my taxes",
           "what's a good name for a cat", "how far is the moon", "how do I descale a kettle",
-          "best way to learn chinese", "how many legs does a spider have",
+          "best way to learn the guitar", "how many legs does a spider have",
           "what time is it in london", "how do I make sourdough", "tell me a fun fact",
           "how do I clear my browser cache", "what's the best phone to buy",
           "translate thank you into french", "who invented the telephone",
@@ -428,13 +427,13 @@ OOS_TOPIC_EN = ["cats", "the sea", "autumn", "my boss", "coffee", "the moon", "f
 OOS_MAKE_ZH = ["帮我写一{f}关于{t}的", "给我编一{f}{t}的", "来一{f}关于{t}", "能不能写一{f}讲{t}"]
 OOS_FORM_ZH = ["首诗", "个故事", "个笑话", "段顺口溜", "首歌词", "个谜语"]
 OOS_TOPIC_ZH = ["猫", "大海", "秋天", "老板", "咖啡", "月亮", "友情", "下雨"]
-OOS_CHAT_ZH = ["好无聊啊", "我好累", "心情很差", "陪我聊会天", "你喜欢什么颜色", "你几岁了",
+OOS_CHAT_ZH = ["好无聊啊", "我好累", "心情很差", "陪我说说话吧", "你喜欢什么颜色", "你几岁了",
                "你是男的女的", "今天好烦", "我失恋了", "说点开心的"]  # fmt: skip
 OOS_CHAT_EN = ["I'm bored", "I feel sad today", "what's your favourite colour",
                "how old are you", "are you a man or a woman", "talk to me about anything",
                "do you like music"]  # fmt: skip
 OOS_NEAR_EN = ["where can I get good {x} around here", "best {x} near me", "any good {x} nearby"]
-OOS_NEAR_ZH = ["附近哪家{x}好吃", "这边有什么好吃的{x}", "推荐一家{x}"]
+OOS_NEAR_ZH = ["这附近哪儿的{x}好吃", "这边有什么好吃的{x}", "推荐一家{x}"]
 OOS_DEVICE_EN = ["how do I {v} my {d}", "my {d} is broken, where can I get it fixed",
                  "can you tell me how to {v} a {d}", "my {d} won't turn on, any tips"]  # fmt: skip
 OOS_DEVICE_V_EN = ["update", "reset", "clean", "fix", "speed up", "set up"]

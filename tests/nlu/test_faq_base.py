@@ -103,3 +103,27 @@ def test_a_question_the_base_answers_is_not_sent_elsewhere(nlu):
     assert (p.intent, p.faq_id) == ("faq", "duty_phone")
     # the owner's own bill stays a bill question
     assert demo.parse("我家暖气费交了吗").intent == "bill_query"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "管理费可以分期付吗",
+        "management fee: is there a discount if I pay early?",
+        "物业费能开专票吗",
+    ],
+)
+def test_a_question_about_what_the_entry_does_not_say_gets_no_answer(question):
+    # Same topic as the fee entry, but asking about something its answer never says:
+    # no answer (the desk offers a person), not the fee rate.
+    index = FaqIndex(FaqBase.from_dict(BASE))
+    assert index.ranked(question)[0][0] == "fee"
+    assert index.match(question)[0] is None
+
+
+def test_an_entry_that_mentions_the_aspect_answers_it():
+    answer = "3 yuan/sqm; instalments and a discount for a year."
+    covered = dict(BASE["entries"][2], answer_en=answer)
+    index = FaqIndex(FaqBase.from_dict({"entries": [*BASE["entries"][:2], covered]}))
+    assert index.match("management fee: is there a discount if I pay early?")[0] == "fee"
+    assert index.match("管理费可以分期付吗")[0] == "fee"
