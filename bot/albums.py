@@ -3,8 +3,10 @@
 answer, one card — so the parts are collected here into a single Inbound.
 
 A part returns at once (the update loop never waits for an album, so an emergency typed
-meanwhile by someone else goes straight through); the album is handed on when no part of it
-has arrived for `quiet` seconds (Telegram sends the parts within milliseconds).
+meanwhile by someone else goes straight through) with a future that is done once the whole
+album has been handled: long polling confirms the parts to Telegram only then (nothing
+received is lost). The album is handed on when no part of it has arrived for `quiet`
+seconds (Telegram sends the parts within milliseconds).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ QUIET_SECONDS = 0.8
 class _Album:
     first: Inbound
     update_id: int
+    done: asyncio.Future[None]
     photos: list[str] = field(default_factory=list)
     text: str = ""
     last_part_at: float = 0.0
@@ -45,19 +48,22 @@ class Albums:
         self._tasks: set[asyncio.Task[None]] = set()
         self._draining = asyncio.Event()
 
-    def add(self, media_group_id: str, inbound: Inbound, update_id: int) -> None:
-        """One part arrived (call from the event loop; returns at once)."""
+    def add(self, media_group_id: str, inbound: Inbound, update_id: int) -> asyncio.Future[None]:
+        """One part arrived (call from the event loop; returns at once): the future is done
+        when the whole album has been handled (with its error if handling failed)."""
         loop = asyncio.get_running_loop()
         key = (inbound.chat_id, media_group_id)
         album = self._open.get(key)
         if album is None:
-            album = self._open[key] = _Album(first=inbound, update_id=update_id)
+            album = _Album(first=inbound, update_id=update_id, done=loop.create_future())
+            self._open[key] = album
             task = loop.create_task(self._hand_on(key))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
         album.photos.extend(inbound.photos)
         album.text = album.text or inbound.text
         album.last_part_at = loop.time()
+        return album.done
 
     async def _hand_on(self, key: tuple[int, str]) -> None:
         loop = asyncio.get_running_loop()
@@ -68,7 +74,12 @@ class Albums:
                 break
         del self._open[key]
         whole = replace(album.first, photos=tuple(album.photos), text=album.text)
-        await self.handle(whole, album.update_id)
+        try:
+            await self.handle(whole, album.update_id)
+        except Exception as exc:  # said to whoever waits for the parts (bot/intake.py logs it)
+            album.done.set_exception(exc)
+            return
+        album.done.set_result(None)
 
     async def drain(self) -> None:
         """Hand on, now, every album still being collected (at shutdown)."""

@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from bot.cli_compound import CompoundOption, one_compound
 from handlers import announce as announcements
 from handlers.text import plain
-from storage import deliveries
+from storage import outbox
 from storage.db import session_scope
 from storage.models import Announcement
 from storage.types import utcnow
@@ -95,11 +95,11 @@ def _follow(engine, announcement_id: int) -> None:
         while True:
             with session_scope(engine) as session:
                 ann = session.get(Announcement, announcement_id)
-                tally = deliveries.tally(session, key)
+                tally = outbox.tally(session, key)
             late = (utcnow() - ann.send_at).total_seconds()
             if ann.status == "scheduled" and late > PICKUP_SECONDS:
                 break
-            settled = sum(n for status, n in tally.items() if status in deliveries.FINAL)
+            settled = sum(n for status, n in tally.items() if status in outbox.FINAL)
             if ann.status in ("sending", "done"):
                 bar.update(
                     task,

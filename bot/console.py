@@ -4,20 +4,30 @@ Interactive with a prompt on a terminal; from a pipe it reads one message per
 line and prints each reply, so a conversation can be scripted. Buttons show
 as numbered choices: type the number to press one. Messages for staff are
 shown too (marked), so the demo shows both sides.
+
+The console is a channel like Telegram: the desk writes its answers as
+outbox rows (channel `console`), and the console renders those same rows at
+once and marks them sent.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TextIO
 
 from handlers.desk import Desk
 from handlers.i18n import t
 from handlers.menu import menu_rows
-from handlers.messages import MEDIA_KINDS, Button, Callback, Contact, Inbound, Outcome
+from handlers.messages import MEDIA_KINDS, Button, Callback, Contact, Inbound
 from handlers.payloads import strict_int
 from handlers.text import plain
+from storage import outbox
+from storage.db import session_scope
+
+CHANNEL = "console"
 
 HELP = (
     "Type as an owner would. Commands: /contact PHONE shares your phone number, "
@@ -29,6 +39,9 @@ HELP = (
 
 class Console:
     def __init__(self, desk: Desk, *, user_id: int, out: TextIO = sys.stdout) -> None:
+        # staff notices stay in the terminal too (a chat of their own when none is set)
+        staff_chat = desk.config.staff_chat_id or 0
+        desk.config = replace(desk.config, staff_channel=CHANNEL, staff_chat_id=staff_chat)
         self.desk = desk
         self.user_id = user_id
         self.out = out
@@ -37,7 +50,7 @@ class Console:
 
     def inbound(self, line: str) -> Inbound:
         base = {
-            "channel": "console",
+            "channel": CHANNEL,
             "chat_id": self.user_id,
             "user_id": self.user_id,
             "user_name": f"console-{self.user_id}",
@@ -60,26 +73,41 @@ class Console:
             return Inbound(**base, callback=Callback(id="console", data=pressed.data))
         return Inbound(**base, text=line)
 
-    def show(self, outcome: Outcome) -> None:
+    def show(self, callback_answer: str | None = None) -> None:
+        """Render the console's queued outbox rows, in order, and mark them sent."""
         self.buttons = []
-        for notice in outcome.staff:
-            self.out.write(_indent("[to staff] ", plain(notice.text)) + "\n")
-        if outcome.callback_answer:
-            self.out.write(f"({outcome.callback_answer})\n")
-        for reply in outcome.replies:
-            if reply.channel != "console":
-                continue
-            self.out.write(_indent("desk> ", plain(reply.text)) + "\n")
-            for row in reply.buttons:
-                labels = []
-                for button in row:
-                    self.buttons.append(button)
-                    labels.append(f"[{len(self.buttons)}] {button.text}")
-                self.out.write("      " + "   ".join(labels) + "\n")
-            if reply.menu in ("main", "main_unbound"):
-                menu = " | ".join(label for row in menu_rows(reply.language) for label in row)
-                self.out.write(f"      {t(reply.language, 'menu')}: {menu}\n")
+        with session_scope(self.desk.engine) as session:
+            now = self.desk.clock()  # the desk's time: the rows were queued by it
+            rows = outbox.due(session, now=now, limit=1000, channel=CHANNEL)
+            rows.sort(key=lambda row: row.id)
+            for row in rows:
+                self._render(row.address, row.kind, json.loads(row.payload))
+                outbox.claim(session, row.id, now=now)
+                outbox.finish(session, row.id, status="sent", now=now)
+        if callback_answer:
+            self.out.write(f"({callback_answer})\n")
         self.out.flush()
+
+    def _render(self, address: str, kind: str, payload: dict) -> None:
+        text = plain(payload.get("text") or payload.get("caption") or "")
+        if kind == "photo":
+            text = f"[photo] {text}"
+        elif kind == "copy":
+            text = f"[copy of a message] {text}"
+        if address != str(self.user_id):
+            self.out.write(_indent("[to staff] ", text) + "\n")
+            return
+        self.out.write(_indent("desk> ", text) + "\n")
+        for row in payload.get("buttons", []):
+            labels = []
+            for label, data in row:
+                self.buttons.append(Button(label, data))
+                labels.append(f"[{len(self.buttons)}] {label}")
+            self.out.write("      " + "   ".join(labels) + "\n")
+        language = payload.get("language", "zh")
+        if payload.get("menu") in ("main", "main_unbound"):
+            menu = " | ".join(label for row in menu_rows(language) for label in row)
+            self.out.write(f"      {t(language, 'menu')}: {menu}\n")
 
     def run(self, lines: Iterable[str], *, interactive: bool) -> None:
         if interactive:
@@ -92,7 +120,7 @@ class Console:
                 break
             if not interactive:
                 self.out.write(f"you> {line}\n")
-            self.show(self.desk.handle(self.inbound(line)))
+            self.show(self.desk.handle(self.inbound(line)).callback_answer)
 
 
 def _indent(prefix: str, text: str) -> str:

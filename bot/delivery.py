@@ -1,23 +1,32 @@
-"""The sender of scheduled messages: pending Delivery rows out through Outbound.
+"""The Telegram sender: outbox rows out through Outbound, by priority, within budget.
 
-One loop reads due `pending` rows (oldest first) into a small queue; a few
-workers send them through the one outbound path (bot/outbound.py), whose
-Pacer keeps the overall rate under Telegram's 30 messages a second and each
-chat under its own limit. Several workers keep that rate with a slow
-network; few enough that a reply to an owner waits at most a few pacing
-slots behind a broadcast.
+One dispatcher reads due rows (by priority, then age), and for each one
+whose destination has budget now (bot/pacing.py) and nothing in flight
+starts a send; a destination out of budget is passed over, so an owner's
+reply never waits behind a staff card held by the group's 20-a-minute limit,
+and an emergency goes first of all. One message at a time per destination
+keeps each chat's messages in order; a row that edits or replies under
+another (a card's update, a photo under its text) waits until that one is
+posted.
 
-Exactly once (storage/deliveries.py has the state machine):
-- a row is claimed (`pending → sending`, committed) after pacing, right
-  before its HTTP request, and marked `sent` with the message id after;
-- on start-up, rows still `sending` were in flight when the process died and
-  become `unknown`: never resent (the request may have reached Telegram);
+Exactly once (storage/outbox.py has the state machine):
+- a row is claimed (`pending → sending`, committed) right before its HTTP
+  request, and finished (`sent` with the message id) after;
+- on start-up, rows still `sending` were in flight when the process died: a
+  scheduled or broadcast one becomes `unknown`, never resent (the request may
+  have reached Telegram); an owner's reply or a staff card is sent again;
 - a timeout or a network error after the connection opened is `unknown`
-  too; a 429 (after Outbound's bounded retries) or a connection that never
-  opened puts the row back to `pending` for later; 403 is `unreachable` (the
-  binding is marked so by Outbound) and 400 is `failed`, neither retried.
+  too; a 429 or a connection that never opened puts the row back to
+  `pending` for later (and holds the address for Telegram's retry_after);
+  403 is `unreachable` (the binding is marked so) and 400 is `failed`;
+- a group Telegram upgraded to a supergroup (400 with its new id) is
+  switched to (the adapter's `on_migrated`), and the row and every other
+  still queued for the old id go to the new one.
 - a clean stop (SIGTERM) lets requests in flight finish (up to DRAIN_SECONDS)
   and leaves the rest `pending` for the next start.
+
+On PostgreSQL several senders can share the outbox: the claim is a
+conditional UPDATE, so two never send one row (leases are left to later).
 
 `Background` wires the sender and the scheduler (scheduler/) into a running
 PTB application: `propdesk run` starts it in post_init and stops it in post_stop;
@@ -28,238 +37,226 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
-from telegram.error import NetworkError, RetryAfter
 
-from bot.outbound import (
-    Blocked,
-    Outbound,
-    Uncertain,
-    Undeliverable,
-    inline_markup,
-    never_left,
-    retry_seconds,
-)
-from handlers import monthly
-from handlers.turn import DeskConfig
-from scheduler.jobs import decode_keyboard
-from storage import deliveries as ledger
+from bot.outbound import Blocked, Later, Moved, Outbound, Uncertain, Undeliverable
+from bot.pacing import Budgets
+from storage import outbox
 from storage.db import session_scope
-from storage.models import Delivery
+from storage.models import Outbox
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 DRAIN_SECONDS = 5.0
-RETRY_UNSENT_SECONDS = 5.0
+EXPIRE_EVERY = timedelta(seconds=1)
+MAX_RETRIES = 3  # 429s waited out in place before the row goes back to the outbox
+CHANNEL = "telegram"
 
 RunSync = Callable[..., Awaitable]
 
 
-class _Skip(Exception):
-    """Someone else claimed the row, or it expired, between reading and sending."""
-
-
-class DeliverySender:
+class OutboxSender:
     def __init__(
         self,
         *,
         outbound: Outbound,
         engine: Engine,
         run_sync: RunSync,
+        budgets: Budgets | None = None,
         clock: Callable[[], datetime] = utcnow,
-        workers: int = 8,
+        concurrency: int = 16,
         poll_seconds: float = 1.0,
-        report_config: DeskConfig | None = None,
     ) -> None:
         self.outbound = outbound
-        self.report_config = report_config  # to draw the chart under a scheduled report
         self.engine = engine
         self.run_sync = run_sync
+        self.budgets = budgets or Budgets()
         self.clock = clock
-        self.workers = workers
+        self.concurrency = concurrency
         self.poll_seconds = poll_seconds
         self.recovered = 0
         self.sent = 0
-        self._inflight: set[int] = set()
+        self._busy: set[str] = set()  # addresses with a request in flight
+        self._sending: set[asyncio.Task] = set()
         self._wake = asyncio.Event()
         self._stopping = False
-        self._queue: asyncio.Queue[Delivery] = asyncio.Queue(maxsize=workers * 2)
-        self._tasks: list[asyncio.Task] = []
-        self._active = 0  # deliveries being sent right now
-        self._idle = asyncio.Event()
-        self._idle.set()
+        self._dispatcher: asyncio.Task | None = None
+        self._expired_at: datetime | None = None  # stale rows are looked for once a second
 
     # --- life cycle ------------------------------------------------------------------------
 
     async def start(self) -> None:
-        self.recovered = await self.run_sync(self._recover)
-        if self.recovered:
+        """Recover what a dead process left in flight, count the budgets it used, start."""
+        (self.recovered, again), sends = await self.run_sync(self._recover)
+        self.budgets.seed(sends, now=self.clock())
+        if self.recovered or again:
             log.warning(
-                "%d scheduled message(s) were in flight when the service stopped: marked "
-                "unknown, not resent",
+                "in flight when the service stopped: %d scheduled message(s) marked unknown, "
+                "not resent; %d conversation message(s) sent again",
                 self.recovered,
+                again,
             )
-        self._tasks = [
-            asyncio.create_task(self._worker(), name=f"deliver-{i}") for i in range(self.workers)
-        ]
-        self._tasks.append(asyncio.create_task(self._feed(), name="deliver-feed"))
+        self._dispatcher = asyncio.create_task(self._dispatch(), name="outbox-dispatch")
 
     def wake(self) -> None:
-        """New rows were queued: look now rather than at the next poll."""
+        """New rows were committed: look now rather than at the next poll."""
         self._wake.set()
 
     async def stop(self) -> None:
         """Let requests in flight finish (bounded), leave the rest pending."""
         self._stopping = True
         self._wake.set()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._idle.wait(), DRAIN_SECONDS)
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
+        if self._dispatcher is not None:
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+                await self._dispatcher
+        if self._sending:
+            await asyncio.wait(set(self._sending), timeout=DRAIN_SECONDS)
+        for task in list(self._sending):
+            task.cancel()
 
     # --- the loop --------------------------------------------------------------------------
 
-    async def _feed(self) -> None:
+    async def _dispatch(self) -> None:
         while not self._stopping:
+            look_again = self.poll_seconds
             try:
-                batch = await self.run_sync(self._due, list(self._inflight))
+                look_again = await self._pass()
             except Exception:
-                log.exception("reading due deliveries failed")
-                batch = []
-            for delivery in batch:
-                if self._stopping:
-                    return
-                self._inflight.add(delivery.id)
-                await self._queue.put(delivery)
-            if len(batch) < self.workers * 4:
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
-
-    async def _worker(self) -> None:
-        while True:
-            delivery = await self._queue.get()
+                log.exception("reading the outbox failed")
             if self._stopping:
-                self._inflight.discard(delivery.id)
-                continue
-            self._active += 1
-            self._idle.clear()
-            try:
-                await self._deliver(delivery)
-            except Exception:
-                log.exception("delivery %s: unexpected error", delivery.id)
-            finally:
-                self._inflight.discard(delivery.id)
-                self._active -= 1
-                if self._active == 0:
-                    self._idle.set()
-
-    async def _deliver(self, delivery: Delivery) -> None:
-        claimed = False
-
-        async def claim() -> None:
-            nonlocal claimed
-            if claimed:
                 return
-            if not await self.run_sync(self._claim, delivery.id):
-                raise _Skip
-            claimed = True
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), look_again)
 
-        outcome: dict = {}
-        try:
-            message = await self.outbound.send_text(
-                delivery.chat_id,
-                delivery.text,
-                markup=inline_markup(decode_keyboard(delivery.buttons)),
-                reply_to=delivery.reply_to_message_id,
-                before_request=claim,
-            )
-        except _Skip:
-            return
-        except Blocked as exc:
-            outcome = {"status": "unreachable", "error": str(exc)}
-        except Uncertain as exc:
-            outcome = {"status": "unknown", "error": f"timed out: {exc}"}
-        except Undeliverable as exc:
-            outcome = {"status": "failed", "error": str(exc)}
-        except RetryAfter as exc:
-            outcome = {"release": retry_seconds(exc), "error": f"flood control: {exc}"}
-        except NetworkError as exc:
-            if never_left(exc):
-                outcome = {"release": RETRY_UNSENT_SECONDS, "error": str(exc)}
-            else:
-                outcome = {"status": "unknown", "error": str(exc)}
-        else:
-            await self.run_sync(
-                self._finish, delivery.id, status="sent", message_id=message.message_id
-            )
-            self.sent += 1
-            posted = self.outbound.on_card_posted  # the desk's hook, wired with the Outbound
-            if delivery.ticket_id is not None and posted is not None:
-                await posted(delivery.ticket_id, delivery.chat_id, message.message_id, False)
-            if delivery.key.startswith(monthly.REPORT_KEY):
-                await self._report_chart(delivery, message.message_id)
-            return
-        if not claimed:
-            return  # nothing was attempted: the row is still pending
-        if "release" in outcome:
-            await self.run_sync(self._release, delivery.id, outcome["release"], outcome["error"])
-        else:
-            log.info("delivery %s to %s: %s", delivery.id, delivery.chat_id, outcome["error"])
-            await self.run_sync(
-                self._finish, delivery.id, status=outcome["status"], error=outcome["error"]
-            )
+    async def _pass(self) -> float:
+        """Start every send that may go now; returns when to look again (seconds)."""
+        held = set(self.budgets.held()) | self._busy
+        rows, refs = await self.run_sync(self._due, sorted(held))
+        look_again = self.poll_seconds
+        passed: set[str] = set(self._busy)
+        for row in rows:
+            if len(self._sending) >= self.concurrency:
+                break
+            if row.address in passed:
+                continue
+            ref = refs.get(row.ref_id) if row.ref_id is not None else None
+            if ref is not None and ref[0] in outbox.OUTSTANDING:
+                passed.add(row.address)  # in order: what comes after it waits too
+                continue
+            if row.kind != "edit":
+                wait = self.budgets.delay(row.address, urgent=row.priority == outbox.EMERGENCY)
+                if wait > 0:
+                    passed.add(row.address)
+                    look_again = min(look_again, wait)
+                    continue
+            booked = await self.budgets.spend(row.address) if row.kind != "edit" else None
+            passed.add(row.address)
+            self._busy.add(row.address)
+            ref_message = ref[1] if ref is not None and ref[0] == "sent" else None
+            task = asyncio.create_task(self._send(row, ref_message, booked))
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
+        return look_again
 
-    async def _report_chart(self, delivery: Delivery, message_id: int) -> None:
-        """The chart goes under the scheduled report's text; a failure loses only the chart."""
-        if self.report_config is None:
-            return
-        month = delivery.key.removeprefix(monthly.REPORT_KEY)
+    async def _send(self, row: Outbox, ref_message: str | None, booked: float | None) -> None:
         try:
-            png = await self.run_sync(self._chart, month, delivery.chat_id)
-            await self.outbound.send_photo(
-                delivery.chat_id, png, caption=f"📊 {month}", reply_to=message_id
-            )
+            if not await self.run_sync(self._claim, row.id):
+                return
+            for attempt in range(MAX_RETRIES + 1):
+                result = await self._attempt(row, ref_message)
+                if booked is not None:
+                    self.budgets.answered(row.address, booked)
+                if "release" not in result or attempt == MAX_RETRIES:
+                    break
+                # Telegram's retry_after is seconds: wait it out here, the row still ours
+                await asyncio.sleep(result["release"])
+                booked = await self._book_again(row)
+            await self.run_sync(self._settle, row.id, result)
         except Exception:
-            log.exception("the chart of the %s report could not be sent", month)
+            log.exception("outbox row %s: unexpected error", row.id)
+        finally:
+            self._busy.discard(row.address)
+            self._wake.set()
 
-    def _chart(self, month: str, chat_id: int) -> bytes:
-        with session_scope(self.engine) as session:
-            return monthly.chart_png(
-                session, month, self.report_config, now=self.clock(), chat_id=chat_id
+    async def _book_again(self, row: Outbox) -> float | None:
+        if row.kind == "edit":
+            return None
+        urgent = row.priority == outbox.EMERGENCY
+        while (wait := self.budgets.delay(row.address, urgent=urgent)) > 0:
+            await asyncio.sleep(wait)
+        return await self.budgets.spend(row.address)
+
+    async def _attempt(self, row: Outbox, ref_message: str | None) -> dict:
+        """Send a claimed row; returns how to settle it."""
+        try:
+            message_id = await self.outbound.send(
+                row.kind, row.address, json.loads(row.payload), ref_message=ref_message
             )
+        except Later as exc:
+            self.budgets.penalise(row.address, exc.seconds)
+            return {"release": exc.seconds, "error": str(exc)}
+        except Moved as exc:  # a group upgraded to a supergroup: switch, then send there
+            if self.outbound.on_migrated is not None:
+                await self.outbound.on_migrated(int(row.address), exc.new_chat_id)
+            return {"moved": (row.address, str(exc.new_chat_id)), "error": str(exc)}
+        except Blocked as exc:
+            if int(row.address) < 0:  # a group: the bot was removed from it (not "blocked")
+                log.error("outbox row %s: chat %s cannot be reached: %s", row.id, row.address, exc)
+            return {"status": "unreachable", "error": str(exc)}
+        except Uncertain as exc:
+            return {"status": "unknown", "error": str(exc)}
+        except Undeliverable as exc:
+            return {"status": "failed", "error": str(exc)}
+        except Exception as exc:  # whatever it was, the request may have left
+            log.exception("outbox row %s: unexpected error while sending", row.id)
+            return {"status": "unknown", "error": repr(exc)}
+        self.sent += 1
+        return {"status": "sent", "message_id": message_id}
 
     # --- storage (run off the event loop) --------------------------------------------------
 
-    def _recover(self) -> int:
-        with session_scope(self.engine) as session:
-            return ledger.recover(session)
-
-    def _due(self, skip: list[int]) -> list[Delivery]:
+    def _recover(self) -> tuple[tuple[int, int], list[tuple[str, datetime]]]:
         with session_scope(self.engine) as session:
             now = self.clock()
-            ledger.expire(session, now=now)
-            return ledger.due(session, now=now, limit=self.workers * 8, skip=skip)
+            recovered = outbox.recover(session)
+            return recovered, outbox.sent_since(session, CHANNEL, now - timedelta(minutes=1))
 
-    def _claim(self, delivery_id: int) -> bool:
+    def _due(self, held: list[str]) -> tuple[list[Outbox], dict[int, tuple[str, str | None]]]:
         with session_scope(self.engine) as session:
-            return ledger.claim(session, delivery_id, now=self.clock())
+            now = self.clock()
+            if self._expired_at is None or now - self._expired_at >= EXPIRE_EVERY:
+                outbox.expire(session, now=now)
+                self._expired_at = now
+            rows = outbox.due(
+                session, channel=CHANNEL, now=now, limit=self.concurrency * 8, held=held
+            )
+            refs = outbox.states(session, [r.ref_id for r in rows if r.ref_id is not None])
+            return rows, refs
 
-    def _finish(self, delivery_id: int, **kwargs) -> None:
+    def _claim(self, row_id: int) -> bool:
         with session_scope(self.engine) as session:
-            ledger.finish(session, delivery_id, now=self.clock(), **kwargs)
+            return outbox.claim(session, row_id, now=self.clock())
 
-    def _release(self, delivery_id: int, seconds: float, error: str) -> None:
+    def _settle(self, row_id: int, result: dict) -> None:
         with session_scope(self.engine) as session:
-            at = self.clock() + timedelta(seconds=seconds)
-            ledger.release(session, delivery_id, not_before=at, error=error)
+            now = self.clock()
+            if "moved" in result:
+                old, new = result["moved"]
+                outbox.move_address(session, CHANNEL, old=old, new=new)
+                outbox.release(session, row_id, not_before=now, error=result["error"])
+            elif "release" in result:
+                at = now + timedelta(seconds=result["release"])
+                outbox.release(session, row_id, not_before=at, error=result["error"])
+            else:
+                if result["status"] != "sent":
+                    log.info("outbox row %s: %s", row_id, result.get("error"))
+                outbox.finish(session, row_id, now=now, **result)
 
 
 class Background:
@@ -271,7 +268,6 @@ class Background:
         outbound: Outbound,
         *,
         clock: Callable[[], datetime] | None = None,
-        workers: int = 8,
     ) -> None:
         from bot.runtime import job_config
         from scheduler.scheduler import DeskScheduler
@@ -279,13 +275,12 @@ class Background:
         clock = clock or runtime.desk.clock
         self.runtime = runtime
 
-        self.sender = DeliverySender(
+        self.sender = OutboxSender(
             outbound=outbound,
             engine=runtime.engine,
             run_sync=runtime.run_sync,
+            budgets=Budgets(overall_rate=runtime.settings.broadcast_rate),
             clock=clock,
-            workers=workers,
-            report_config=runtime.desk.config,
         )
         self.scheduler = DeskScheduler(
             engine=runtime.engine,
@@ -296,7 +291,7 @@ class Background:
         )
 
     async def start(self, *, tick: bool = True) -> None:
-        """Recover the ledger, start sending; `tick=False` leaves the jobs to the caller."""
+        """Recover the outbox, start sending; `tick=False` leaves the jobs to the caller."""
         await self.sender.start()
         if tick:
             self.scheduler.start()

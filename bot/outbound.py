@@ -1,19 +1,25 @@
-"""The one path for everything the bot sends to Telegram.
+"""The Telegram renderer and sender of outbox rows: one row, one attempt.
 
-Replies, staff notices, surveys, reminders and broadcasts all come here. It
-renders keyboards, paces per chat (bot.pacing) under PTB's AIORateLimiter,
-honours 429 retry_after with a bounded number of retries, splits long text,
-falls back to plain text if Telegram rejects the markup, and reports a 403
-(blocked) so the owner is marked unreachable and never retried.
+Every message the desk sends is an outbox row (storage/outbox.py); the
+sender (bot/delivery.py) picks the row and its budget, and this module turns
+the row's channel-neutral payload into Bot API calls: HTML text split where
+long, inline and reply keyboards, forum topics, edits, photos, the monthly
+chart and copies of a message (copyMessage: a staff member's photo to the
+owner, an owner's voice note under the card). It falls back to plain text if
+Telegram rejects the markup, and says how the attempt ended by exception:
+`Later` (429, or the request never left: try again), `Moved` (the group is a
+supergroup now: send there), `Blocked` (403: the owner is marked
+unreachable), `Undeliverable` (400), `Uncertain` (it may have arrived: never
+resent). Nothing here calls back into the desk.
 """
 
 from __future__ import annotations
 
-import asyncio
+import base64
 import logging
 import warnings
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from typing import Any
 
 import httpx
 from telegram import (
@@ -33,19 +39,18 @@ from telegram.error import (
     Forbidden,
     NetworkError,
     RetryAfter,
+    TelegramError,
     TimedOut,
 )
 
-from bot.pacing import Pacer
 from handlers.i18n import t
 from handlers.menu import BIND_LABEL, menu_rows
-from handlers.messages import Keyboard, Outcome, Reply, StaffNotice
 from handlers.render import cut_html
 from handlers.text import plain
 
 log = logging.getLogger(__name__)
 MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH
-MAX_RETRIES = 3
+RETRY_UNSENT_SECONDS = 5.0
 
 
 class Undeliverable(Exception):
@@ -60,9 +65,20 @@ class Uncertain(Exception):
     """The request timed out: it may or may not have been delivered."""
 
 
-@dataclass(frozen=True)
-class Sent:
-    message_id: int
+class Moved(Exception):
+    """The group was upgraded to a supergroup (400 with migrate_to_chat_id): send there."""
+
+    def __init__(self, new_chat_id: int) -> None:
+        super().__init__(f"the group was upgraded to a supergroup {new_chat_id}")
+        self.new_chat_id = new_chat_id
+
+
+class Later(Exception):
+    """Telegram did not take it (429), or the request never left: try again later."""
+
+    def __init__(self, seconds: float, reason: str) -> None:
+        super().__init__(reason)
+        self.seconds = seconds
 
 
 def never_left(exc: BaseException) -> bool:
@@ -111,154 +127,116 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     return pieces
 
 
-def inline_markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
+def inline_markup(buttons: list | None) -> InlineKeyboardMarkup | None:
+    """Rows of [text, callback data] (handlers/outbox.py) as Telegram's inline keyboard."""
     if not buttons:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in buttons]
+        [[InlineKeyboardButton(text, callback_data=data) for text, data in row] for row in buttons]
     )
 
 
-def reply_markup(reply: Reply):
-    if reply.buttons:
-        return inline_markup(reply.buttons)
-    if reply.menu == "remove":
+def reply_markup(payload: dict[str, Any]):
+    """The keyboard a payload asks for: inline buttons, the main menu, or its removal."""
+    if payload.get("buttons"):
+        return inline_markup(payload["buttons"])
+    menu, language = payload.get("menu"), payload.get("language", "zh")
+    if menu == "remove":
         return ReplyKeyboardRemove()
-    if reply.menu in ("main", "main_unbound"):
-        rows = [[KeyboardButton(label) for label in row] for row in menu_rows(reply.language)]
-        if reply.menu == "main_unbound":
-            rows.insert(0, [KeyboardButton(t(reply.language, BIND_LABEL), request_contact=True)])
+    if menu in ("main", "main_unbound"):
+        rows = [[KeyboardButton(label) for label in row] for row in menu_rows(language)]
+        if menu == "main_unbound":
+            rows.insert(0, [KeyboardButton(t(language, BIND_LABEL), request_contact=True)])
         return ReplyKeyboardMarkup(
             rows,
             resize_keyboard=True,
             is_persistent=True,
-            input_field_placeholder=t(reply.language, "Tell me what you need…"),
+            input_field_placeholder=t(language, "Tell me what you need…"),
         )
     return None
 
 
+async def attempt(request: Callable[[], Awaitable[Any]]) -> Any:
+    """One Bot API request, its failure said as Later / Moved / Blocked / Uncertain /
+    BadRequest."""
+    try:
+        return await request()
+    except RetryAfter as exc:
+        raise Later(retry_seconds(exc), f"flood control: {exc}") from exc
+    except ChatMigrated as exc:
+        raise Moved(int(exc.new_chat_id)) from exc
+    except Forbidden as exc:
+        raise Blocked(str(exc)) from exc
+    except TimedOut as exc:
+        raise Uncertain(f"timed out: {exc}") from exc
+    except BadRequest:
+        raise
+    except NetworkError as exc:
+        if never_left(exc):
+            raise Later(RETRY_UNSENT_SECONDS, str(exc)) from exc
+        raise Uncertain(str(exc)) from exc
+
+
 class Outbound:
-    def __init__(
-        self,
-        bot: Bot,
-        *,
-        staff_chat_id: int | None,
-        pacer: Pacer | None = None,
-        on_card_posted: Callable[[int, int, int, bool], Awaitable[None]] | None = None,
-        on_blocked: Callable[[int], Awaitable[None]] | None = None,
-        on_relayed: Callable[[int, str, int, int], Awaitable[None]] | None = None,
-        on_migrated: Callable[[int, int], Awaitable[None]] | None = None,
-    ) -> None:
+    def __init__(self, bot: Bot) -> None:
         self.bot = bot
-        self.staff_chat_id = staff_chat_id
-        self.pacer = pacer or Pacer()
-        self.on_card_posted = on_card_posted
-        self.on_blocked = on_blocked
-        self._last_dispatch = 0.0  # loop time the last scheduled send left (_dispatch_slot)
-        self.on_relayed = on_relayed  # (ticket_id, channel, chat_id, message_id)
-        self.on_migrated = on_migrated  # (old_chat_id, new_chat_id): a group was upgraded
+        # (old_chat_id, new_chat_id): a group was upgraded to a supergroup (bot/delivery.py
+        # calls it when a send learns so; the adapter sets it)
+        self.on_migrated: Callable[[int, int], Awaitable[None]] | None = None
 
-    async def _dispatch_slot(self) -> None:
-        """Keep scheduled sends at least the overall interval apart when they leave.
+    async def send(
+        self, kind: str, address: str, payload: dict[str, Any], *, ref_message: str | None
+    ) -> str | None:
+        """Send one outbox row; returns the message id Telegram gave it (None for an edit).
 
-        The Pacer books a slot before the Delivery row is committed `sending`; that
-        commit takes a varying few milliseconds, and a late one followed by a
-        quick one would put two sends closer than the interval (Telegram counts
-        arrivals, and one 429 pauses every request for a second). So the moment
-        of leaving is spaced again, after the commit.
+        `ref_message` is the message id of the row this one edits or goes under.
+        Raises Later, Blocked, Uncertain or Undeliverable (see the module's docstring).
         """
-        loop = asyncio.get_running_loop()
-        now = loop.time()
-        slot = max(now, self._last_dispatch + self.pacer.overall_interval)
-        self._last_dispatch = slot
-        if slot > now:
-            await asyncio.sleep(slot - now)
+        chat_id = int(address)
+        if kind == "edit":
+            target = ref_message or payload.get("message_id")
+            if target is None:
+                raise Undeliverable("the message to edit was never posted")
+            await self._edit(chat_id, int(target), payload)
+            return None
+        reply_to = ref_message or payload.get("reply_to")
+        reply_to = int(reply_to) if reply_to is not None else None
+        if kind == "photo":
+            message = await self._photo(chat_id, payload, reply_to)
+        elif kind == "copy":
+            message = await self._copy(chat_id, payload, reply_to)
+        else:
+            message = await self._text(chat_id, payload, reply_to)
+        return str(message.message_id)
 
-    async def _call(
-        self,
-        chat_id: int | None,
-        send: Callable[[], Awaitable],
-        *,
-        paced: bool,
-        before_request: Callable[[], Awaitable[None]] | None = None,
-    ):
-        """Run one Bot API call with pacing and bounded 429 retries.
-
-        `before_request` runs after pacing, right before each HTTP attempt: the
-        scheduled path commits its Delivery row `sending` there. With it, a
-        network error that may have reached Telegram is not retried blindly but
-        raised as Uncertain (only a connection that never opened is retried).
-        """
-        for attempt in range(MAX_RETRIES + 1):
-            if paced and chat_id is not None:
-                await self.pacer.wait(chat_id)
-            if before_request is not None:
-                await before_request()
-                await self._dispatch_slot()
-            try:
-                return await send()
-            except RetryAfter as exc:
-                if attempt == MAX_RETRIES:
-                    raise
-                seconds = retry_seconds(exc)
-                log.info("429 from Telegram, waiting %.1fs (chat %s)", seconds, chat_id)
-                await asyncio.sleep(float(seconds))
-            except Forbidden as exc:
-                if chat_id is not None and chat_id > 0 and self.on_blocked is not None:
-                    await self.on_blocked(chat_id)
-                raise Blocked(str(exc)) from exc
-            except TimedOut as exc:
-                raise Uncertain(str(exc)) from exc
-            except NetworkError as exc:
-                if isinstance(exc, BadRequest):
-                    raise
-                if before_request is not None and not never_left(exc):
-                    raise Uncertain(str(exc)) from exc
-                if attempt == MAX_RETRIES:
-                    raise
-                await asyncio.sleep(0.5 * (attempt + 1))
-        raise AssertionError("unreachable")
-
-    async def send_text(
-        self,
-        chat_id: int,
-        text: str,
-        *,
-        markup=None,
-        reply_to: int | None = None,
-        before_request: Callable[[], Awaitable[None]] | None = None,
-        thread_id: int | None = None,
-    ) -> Message:
-        """Send HTML text (split if long); the markup goes on the last piece.
-
-        `before_request`: see `_call` (the scheduled path, bot/delivery.py); `thread_id`:
-        the forum topic to post in.
-        """
-        pieces = split_text(text)
+    async def _text(self, chat_id: int, payload: dict[str, Any], reply_to: int | None) -> Message:
+        """HTML text, split if long (the markup on the last piece), in the payload's forum
+        topic if any. Once a piece has arrived, a failure of the next is `Uncertain`: the
+        row is never sent again."""
+        pieces = split_text(payload.get("text", ""))
+        markup = reply_markup(payload)
+        thread_id = payload.get("thread_id")
         message = None
         for i, piece in enumerate(pieces):
             last = i == len(pieces) - 1
-            message = await self._send_html(
-                chat_id,
-                piece,
-                markup=markup if last else None,
-                reply_to=reply_to if i == 0 else None,
-                before_request=before_request,
-                thread_id=thread_id,
-            )
+            try:
+                message = await self._html(
+                    chat_id,
+                    piece,
+                    markup=markup if last else None,
+                    reply_to=reply_to if i == 0 else None,
+                    thread_id=thread_id,
+                )
+            except (Later, Undeliverable, Moved) as exc:
+                if i == 0:
+                    raise
+                raise Uncertain(f"piece {i + 1} of {len(pieces)} not sent: {exc}") from exc
         assert message is not None
         return message
 
-    async def _send_html(
-        self,
-        chat_id: int,
-        text: str,
-        *,
-        markup,
-        reply_to: int | None,
-        before_request=None,
-        thread_id: int | None = None,
-    ):
+    async def _html(
+        self, chat_id: int, text: str, *, markup, reply_to: int | None, thread_id: int | None
+    ) -> Message:
         params = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
 
         def send(parse_mode, body):
@@ -271,150 +249,74 @@ class Outbound:
                 message_thread_id=thread_id,
             )
 
-        hook = {"before_request": before_request}
         try:
-            return await self._call(chat_id, send(ParseMode.HTML, text), paced=True, **hook)
+            return await attempt(send(ParseMode.HTML, text))
         except BadRequest as exc:
             if "parse entities" not in str(exc).lower():
                 raise Undeliverable(str(exc)) from exc
             log.error("Telegram rejected our HTML (%s); sending as plain text", exc)
-            return await self._call(chat_id, send(None, plain(text)), paced=True, **hook)
-
-    async def edit_text(self, chat_id: int, message_id: int, text: str, *, markup=None) -> None:
         try:
-            await self._call(
-                chat_id,
+            return await attempt(send(None, plain(text)))
+        except BadRequest as exc:
+            raise Undeliverable(str(exc)) from exc
+
+    async def _edit(self, chat_id: int, message_id: int, payload: dict[str, Any]) -> None:
+        try:
+            await attempt(
                 lambda: self.bot.edit_message_text(
-                    split_text(text)[0],
+                    split_text(payload.get("text", ""))[0],
                     chat_id=chat_id,
                     message_id=message_id,
                     parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                ),
-                paced=False,
+                    reply_markup=inline_markup(payload.get("buttons")),
+                )
             )
         except BadRequest as exc:
             if "not modified" not in str(exc).lower():
-                raise
+                raise Undeliverable(str(exc)) from exc
 
-    async def send_photo(self, chat_id: int, file_id: str | bytes, *, caption: str, reply_to=None):
-        """A photo by file_id, or uploaded from PNG/JPEG bytes (the monthly chart)."""
+    async def _photo(self, chat_id: int, payload: dict[str, Any], reply_to: int | None):
+        """A photo by file_id, or uploaded from PNG bytes (the monthly chart)."""
+        photo = payload.get("photo") or base64.b64decode(payload["image"])
         params = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
-        return await self._call(
-            chat_id,
-            lambda: self.bot.send_photo(
-                chat_id,
-                file_id,
-                caption=caption[:1000],
-                parse_mode=ParseMode.HTML,
-                reply_parameters=params,
-            ),
-            paced=True,
-        )
+        try:
+            return await attempt(
+                lambda: self.bot.send_photo(
+                    chat_id,
+                    photo,
+                    caption=payload.get("caption", "")[:1000],
+                    parse_mode=ParseMode.HTML,
+                    reply_parameters=params,
+                )
+            )
+        except BadRequest as exc:
+            raise Undeliverable(str(exc)) from exc
 
-    async def copy(
-        self,
-        chat_id: int,
-        copy_from: tuple[int, int],
-        *,
-        caption: str | None,
-        reply_to: int | None = None,
-    ):
-        """Copy message (chat_id, message_id) `copy_from` to `chat_id` with `caption` (HTML)
-        in place of its own ("" drops it, None keeps it), as a reply to `reply_to` if given;
-        returns the MessageId."""
-        from_chat, message_id = copy_from
+    async def _copy(self, chat_id: int, payload: dict[str, Any], reply_to: int | None):
+        """Copy message (chat_id, message_id) `copy_from` here (copyMessage), with `text`
+        (HTML) as its caption in place of its own ("" drops it; no `text` keeps it), as a
+        reply to `reply_to` if given; returns the MessageId."""
+        from_chat, message_id = payload["copy_from"]
+        caption = payload.get("text")
         params = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
         mode = ParseMode.HTML if caption is not None else None
-        return await self._call(
-            chat_id,
-            lambda: self.bot.copy_message(
-                chat_id,
-                from_chat,
-                message_id,
-                caption=caption,
-                parse_mode=mode,
-                reply_parameters=params,
-            ),
-            paced=True,
-        )
+        try:
+            return await attempt(
+                lambda: self.bot.copy_message(
+                    chat_id,
+                    from_chat,
+                    message_id,
+                    caption=caption,
+                    parse_mode=mode,
+                    reply_parameters=params,
+                )
+            )
+        except BadRequest as exc:
+            raise Undeliverable(str(exc)) from exc
 
     async def answer_callback(self, callback_id: str, text: str | None) -> None:
+        """Answer a button press at once (it is no message, and Telegram forgets it soon)."""
         try:
             await self.bot.answer_callback_query(callback_id, text=(text or None) and text[:190])
-        except BadRequest as exc:  # a late answer to an old query: nothing to do
+        except TelegramError as exc:  # a late answer to an old query: nothing to do
             log.info("callback answer refused: %s", exc)
-
-    async def reply(self, reply: Reply) -> Message | None:
-        if reply.channel != "telegram":
-            return None
-        markup = reply_markup(reply)
-        if reply.edit_message_id is not None:
-            await self.edit_text(reply.chat_id, reply.edit_message_id, reply.text, markup=markup)
-            return None
-        if reply.copy_from is not None:
-            message = await self.copy(reply.chat_id, reply.copy_from, caption=reply.text)
-        else:
-            message = await self.send_text(reply.chat_id, reply.text, markup=markup)
-        if reply.ticket_id is not None and self.on_relayed is not None:
-            await self.on_relayed(
-                reply.ticket_id, reply.channel, reply.chat_id, message.message_id
-            )
-        return message
-
-    async def staff(self, notice: StaffNotice) -> None:
-        chat_id = notice.chat_id or self.staff_chat_id
-        if chat_id is None:
-            log.warning("no staff chat configured; staff notice dropped: %.60s", notice.text)
-            return
-        markup = inline_markup(notice.buttons)
-        if notice.edit_message_id is not None:  # a card, or a paged list
-            await self.edit_text(chat_id, notice.edit_message_id, notice.text, markup=markup)
-            return
-        message = await self.send_text(
-            chat_id,
-            notice.text,
-            markup=markup,
-            reply_to=notice.reply_to_message_id,
-            thread_id=notice.thread_id,
-        )
-        if notice.ticket_id is not None and self.on_card_posted is not None:
-            await self.on_card_posted(notice.ticket_id, chat_id, message.message_id, notice.card)
-        for file_id in notice.photos:
-            caption = f"📷 #{notice.ticket_id}" if notice.ticket_id else "📷"
-            await self.send_photo(chat_id, file_id, caption=caption, reply_to=message.message_id)
-        if notice.copy_from is not None:  # an owner's voice message, video, file...
-            await self.copy(chat_id, notice.copy_from, caption=None, reply_to=message.message_id)
-        if notice.image is not None:
-            caption = notice.text.split("\n", 1)[0]
-            await self.send_photo(
-                chat_id, notice.image, caption=caption, reply_to=message.message_id
-            )
-
-    async def deliver(self, outcome: Outcome, *, callback_id: str | None = None) -> None:
-        """Send an Outcome: answer the button first, staff next (emergencies), then replies.
-
-        One failed message never stops the others; each failure is logged.
-        """
-        if callback_id is not None:
-            await self.answer_callback(callback_id, outcome.callback_answer)
-        for notice in outcome.staff:
-            chat_id = notice.chat_id or self.staff_chat_id
-            await self._guard(self.staff(notice), "staff notice", chat_id)
-        for reply in outcome.replies:
-            await self._guard(self.reply(reply), f"reply to {reply.chat_id}")
-
-    async def _guard(self, job: Awaitable, what: str, chat_id: int | None = None) -> None:
-        try:
-            await job
-        except ChatMigrated as exc:  # the group is a supergroup now: switch, never stop here
-            log.warning("%s: chat %s was upgraded to %s", what, chat_id, exc.new_chat_id)
-            if self.on_migrated is not None and chat_id is not None:
-                await self.on_migrated(chat_id, int(exc.new_chat_id))
-        except Blocked as exc:
-            if chat_id is not None and chat_id < 0:  # a group: the bot was removed from it
-                log.error("%s: chat %s cannot be reached: %s", what, chat_id, exc)
-            else:
-                log.info("%s: user blocked the bot", what)
-        except (Undeliverable, Uncertain, NetworkError) as exc:
-            log.error("%s failed: %s", what, exc)

@@ -1,20 +1,68 @@
-"""Per-chat pacing that PTB's AIORateLimiter does not do.
+"""Telegram's budgets for a bot, as buckets that let a burst through.
 
-AIORateLimiter caps the overall rate; Telegram also limits each private chat
-to about one message a second (short bursts pass) and each group to 20 a
-minute. `Pacer.wait(chat_id)` sleeps until a send to that chat is allowed
-and books the slot, so bursts are spread out instead of bounced with 429s.
+- each private chat: about one message a second, with a small burst. This
+  is a leaky bucket, and aiolimiter's `AsyncLimiter(burst, burst / rate)` is
+  exactly that;
+- the whole bot: 30 a second, and each group: 20 a minute. Telegram counts
+  these over a sliding window (tests/fakes/telegram_limits.py models them so):
+  a leaky bucket that lets a burst of 30 through lets 30 more through within
+  the same second and draws a 429. A sliding window is what aiolimiter lacks,
+  so these two are kept here. A group keeps `group_reserve` of its places a
+  minute for urgent messages, so that an emergency is never stuck behind a
+  backlog of staff cards.
+
+Budgets never sleep: the sender asks `delay(address, urgent)` for each row it
+could send (0: now), sends the first that may go and `spend()`s its tokens, and
+looks again when the shortest delay has passed. A 429 `penalise()`s the
+address (or every address, when the bot's own budget was overrun). After a
+restart `seed()` counts the requests the previous process made in the last
+minute, so the first staff card after a restart does not draw a 429.
 """
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from aiolimiter import AsyncLimiter
 
 
-class Pacer:
+class SlidingWindow:
+    """At most `most` events in any `seconds`-long window."""
+
+    def __init__(self, most: int, seconds: float) -> None:
+        self.most = most
+        self.seconds = seconds
+        self._at: deque[float] = deque()
+
+    def delay(self, now: float, *, keep: int = 0) -> float:
+        """Seconds until one more event fits while leaving `keep` places free (0: now)."""
+        while self._at and self._at[0] <= now - self.seconds:
+            self._at.popleft()
+        allowed = max(1, self.most - keep)
+        if len(self._at) < allowed:
+            return 0.0
+        return self._at[len(self._at) - allowed] + self.seconds - now + 1e-3
+
+    def take(self, now: float) -> None:
+        self._at.append(now)
+
+    def restamp(self, was: float, now: float) -> None:
+        """Move an event counted at `was` to `now` (it is known to have happened by now)."""
+        with contextlib.suppress(ValueError):
+            self._at.remove(was)
+        self._at.append(now)
+
+
+def is_group(address: str) -> bool:
+    """Telegram's group and channel ids are negative."""
+    return address.startswith("-")
+
+
+class Budgets:
     def __init__(
         self,
         *,
@@ -22,53 +70,92 @@ class Pacer:
         private_rate: float = 1.0,
         private_burst: int = 3,
         group_per_minute: int = 20,
+        group_reserve: int = 3,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.overall_interval = 1.0 / overall_rate if overall_rate > 0 else 0.0
+        self.clock = clock
         self.private_rate = private_rate
         self.private_burst = private_burst
         self.group_per_minute = group_per_minute
-        self.clock = clock
-        self._next_overall = 0.0
-        self._buckets: dict[int, tuple[float, float]] = {}  # chat -> (tokens, at)
-        self._group_sends: dict[int, deque[float]] = {}
-        self._chat_locks: dict[int, asyncio.Lock] = {}
+        self.group_reserve = group_reserve
+        self._overall = SlidingWindow(max(1, int(overall_rate)), 1.0)
+        self._groups: dict[str, SlidingWindow] = {}
+        self._privates: dict[str, AsyncLimiter] = {}
+        self._paused: dict[str, float] = {}  # address ("" for all) -> until
 
-    def _private_delay(self, chat_id: int, now: float) -> float:
-        tokens, at = self._buckets.get(chat_id, (float(self.private_burst), now))
-        tokens = min(float(self.private_burst), tokens + (now - at) * self.private_rate)
-        self._buckets[chat_id] = (tokens, now)
-        return 0.0 if tokens >= 1 else (1 - tokens) / self.private_rate
-
-    def _group_delay(self, chat_id: int, now: float) -> float:
-        sent = self._group_sends.setdefault(chat_id, deque())
-        while sent and now - sent[0] >= 60.0:
-            sent.popleft()
-        return 0.0 if len(sent) < self.group_per_minute else 60.0 - (now - sent[0]) + 0.05
-
-    async def wait(self, chat_id: int) -> None:
-        """Sleep until a message to `chat_id` may go, then book it.
-
-        The chat's own limit is waited for under that chat's lock only, so a
-        busy chat never holds up the others; the overall slot is booked last.
-        """
-        async with self._chat_locks.setdefault(chat_id, asyncio.Lock()):
-            while True:
-                now = self.clock()
-                if chat_id < 0:
-                    delay = self._group_delay(chat_id, now)
-                else:
-                    delay = self._private_delay(chat_id, now)
-                if delay <= 0:
-                    break
-                await asyncio.sleep(delay)
-            if chat_id < 0:
-                self._group_sends[chat_id].append(now)
-            else:
-                tokens, at = self._buckets[chat_id]
-                self._buckets[chat_id] = (tokens - 1, at)
+    def delay(self, address: str, *, urgent: bool = False) -> float:
+        """Seconds until a message to `address` may go (0: now); nothing is spent."""
         now = self.clock()
-        slot = max(now, self._next_overall)
-        self._next_overall = slot + self.overall_interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
+        waits = [
+            self._paused.get(address, 0.0) - now,
+            self._paused.get("", 0.0) - now,
+            self._overall.delay(now),
+        ]
+        if is_group(address):
+            keep = 0 if urgent else self.group_reserve
+            waits.append(self._group(address).delay(now, keep=keep))
+        elif not self._private(address).has_capacity():
+            waits.append(1.0 / self.private_rate)
+        return max(0.0, *waits)
+
+    async def spend(self, address: str) -> float:
+        """Count one message to `address` (call when `delay` said 0); returns the
+        booking's time, for `answered()`."""
+        now = self.clock()
+        self._overall.take(now)
+        if is_group(address):
+            self._group(address).take(now)
+        else:
+            await self._private(address).acquire()
+        return now
+
+    def answered(self, address: str, booked: float) -> None:
+        """The request booked at `booked` has been answered: count it from now.
+
+        Telegram counts a request when it arrives, some time between our booking
+        and its answer; counting it from the booking while it is in flight and
+        from the answer after, we never count fewer than Telegram does, whatever
+        the delays on the way (the claim's commit, a busy event loop)."""
+        now = self.clock()
+        self._overall.restamp(booked, now)
+        if is_group(address):
+            self._group(address).restamp(booked, now)
+
+    def held(self) -> list[str]:
+        """Addresses nothing but an emergency may be sent to now."""
+        now = self.clock()
+        paused = [a for a, until in self._paused.items() if a and until > now]
+        full = [a for a, w in self._groups.items() if w.delay(now, keep=self.group_reserve) > 0]
+        return paused + full
+
+    def penalise(self, address: str, seconds: float, *, everyone: bool = False) -> None:
+        """Telegram said 429 with retry_after `seconds`: hold this address (or all)."""
+        until = self.clock() + seconds
+        key = "" if everyone else address
+        self._paused[key] = max(self._paused.get(key, 0.0), until)
+
+    def seed(self, sends: Iterable[tuple[str, datetime]], *, now: datetime) -> None:
+        """Count requests made before this process started (address, when, oldest first)."""
+        mono = self.clock()
+        for address, at in sends:
+            when = mono - (now - at).total_seconds()
+            self._overall.take(when)
+            if is_group(address):
+                self._group(address).take(when)
+
+    def _group(self, address: str) -> SlidingWindow:
+        window = self._groups.get(address)
+        if window is None:
+            window = self._groups[address] = SlidingWindow(self.group_per_minute, 60.0)
+        return window
+
+    def _private(self, address: str) -> AsyncLimiter:
+        limiter = self._privates.get(address)
+        if limiter is None:
+            if len(self._privates) > 10_000:  # forget chats whose bucket is full again
+                full = [a for a, lim in self._privates.items() if lim.has_capacity(lim.max_rate)]
+                for stale in full:
+                    del self._privates[stale]
+            period = self.private_burst / self.private_rate
+            limiter = self._privates[address] = AsyncLimiter(self.private_burst, period)
+        return limiter

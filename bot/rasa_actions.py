@@ -3,9 +3,10 @@
 The only module that imports rasa_sdk (installed by the `rasa` extra). Each
 action builds an `Inbound` for channel `rasa` (the sender id mapped by
 handlers.actions.sender_number), runs the same handler functions as the
-Telegram path through `Desk.act`, sends staff notices to the staff Telegram
-group through the desk's outbound path, and turns the owner's replies into
-dispatcher messages (text, buttons with `/intent{...}` payloads) and events.
+Telegram path through `Desk.act` (which writes staff notices to the outbox in
+its unit of work; this server's outbox sender sends them to the staff Telegram
+group), and turns the owner's replies into dispatcher messages (text, buttons
+with `/intent{...}` payloads) and events.
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ from sanic import Sanic
 from telegram import Bot
 
 from bot.config import Settings
+from bot.delivery import OutboxSender
 from bot.outbound import Outbound
-from bot.pacing import Pacer
+from bot.pacing import Budgets
 from bot.runtime import Runtime
 from handlers import actions
 from handlers.messages import Button, Inbound, Outcome
@@ -62,11 +64,11 @@ def payload(button: Button, intent: str) -> str | None:
 
 
 class Bridge:
-    """The desk and its outbound path, shared by every action of one server."""
+    """The desk and its outbox sender, shared by every action of one server."""
 
-    def __init__(self, runtime: Runtime, outbound: Outbound) -> None:
+    def __init__(self, runtime: Runtime, sender: OutboxSender) -> None:
         self.runtime = runtime
-        self.outbound = outbound
+        self.sender = sender
 
     def inbound(self, tracker: Tracker, text: str | None = None) -> Inbound:
         text = tracker.latest_message.get("text") or "" if text is None else text
@@ -90,7 +92,8 @@ class Bridge:
         intent: str = "",
         follow_up: bool = True,
     ) -> Outcome:
-        """Run `work` as one unit of work, send staff notices, utter the owner's replies.
+        """Run `work` as one unit of work (staff notices go to the outbox with it), wake
+        the sender, utter the owner's replies.
 
         With `follow_up`, a message that answers the desk's "where are you?" after an
         emergency goes to staff first (form validation and new alarms pass False).
@@ -106,8 +109,7 @@ class Bridge:
         outcome: Outcome = await self.runtime.run_sync(
             self.runtime.desk.act, inbound, unit_of_work
         )
-        telegram = [r for r in outcome.replies if r.channel == "telegram"]
-        await self.outbound.deliver(Outcome(replies=telegram, staff=outcome.staff))
+        self.sender.wake()
         for reply in outcome.replies:
             if reply.channel != actions.CHANNEL or reply.chat_id != inbound.chat_id:
                 continue
@@ -360,18 +362,19 @@ DESK_ACTIONS = (
 def action_server(runtime: Runtime) -> Sanic:
     """rasa-sdk's Sanic app (rasa_sdk.endpoint.create_app) with the desk's actions.
 
-    Staff notices go to the staff chat through a Bot API client made like
-    `propdesk run`'s; it is opened when the server starts and closed when it stops.
+    Staff notices go to the staff chat through an outbox sender with a Bot API client
+    made like `propdesk run`'s; both start with the server and stop with it.
     """
     settings: Settings = runtime.settings
     bot = _bot(settings)
-    outbound = Outbound(
-        bot,
-        staff_chat_id=settings.staff_chat_id,
-        pacer=Pacer(overall_rate=settings.broadcast_rate),
-        on_card_posted=runtime.card_posted,
+    sender = OutboxSender(
+        outbound=Outbound(bot),
+        engine=runtime.engine,
+        run_sync=runtime.run_sync,
+        budgets=Budgets(overall_rate=settings.broadcast_rate),
+        clock=runtime.desk.clock,
     )
-    bridge = Bridge(runtime, outbound)
+    bridge = Bridge(runtime, sender)
     executor = ActionExecutor()
     for action in DESK_ACTIONS:
         executor.register_action(action(bridge))
@@ -379,8 +382,10 @@ def action_server(runtime: Runtime) -> Sanic:
 
     async def open_bot(app: Sanic) -> None:
         await bot.initialize()
+        await sender.start()
 
     async def close_bot(app: Sanic) -> None:
+        await sender.stop()
         await bot.shutdown()
 
     app.register_listener(open_bot, "before_server_start")

@@ -66,16 +66,6 @@ class Runtime:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.executor, partial(func, *args, **kwargs))
 
-    async def card_posted(self, ticket_id: int, chat_id: int, message_id: int, card: bool) -> None:
-        """Outbound's `on_card_posted`: remember where a ticket's message is in the staff chat."""
-        await self.run_sync(
-            self.desk.card_posted,
-            ticket_id=ticket_id,
-            chat_id=chat_id,
-            message_id=message_id,
-            card=card,
-        )
-
 
 def desk_config(
     settings: Settings, faq: FaqBase | None = None, compounds: Sequence[Compound] = ()
@@ -93,6 +83,7 @@ def desk_config(
         chase_repair_minutes=settings.chase_repair_minutes,
         chase_emergency_minutes=settings.chase_emergency_minutes,
         complaint_reply_hours=settings.complaint_reply_hours,
+        staff_channel="telegram",
         office_hours=settings.office_hours or office_hours_of(faq),
         handoff_idle_minutes=settings.handoff_idle_minutes,
         emergency_numbers=parse_numbers(settings.emergency_numbers),

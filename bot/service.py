@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import signal
 
 from sqlalchemy import Engine
-from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Settings
 from bot.runtime import Runtime, build, job_config
 from bot.telegram_app import build_application
+from bot.webhook import Webhook
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
-# my_chat_member: the bot removed from / added back to a group, or blocked by an owner;
-# chat_member: a staff member leaving (sent to the bot while it is an administrator).
-ALLOWED_UPDATES = [
-    Update.MESSAGE,
-    Update.CALLBACK_QUERY,
-    Update.MY_CHAT_MEMBER,
-    Update.CHAT_MEMBER,
-]
 
 
 async def _start_background(app: Application) -> None:
@@ -32,6 +26,7 @@ async def _start_background(app: Application) -> None:
     runtime: Runtime = app.bot_data["runtime"]
     background = Background(runtime, app.bot_data["outbound"])
     app.bot_data["background"] = background
+    app.bot_data["desk"].committed = background.sender.wake
     await background.start()
     if runtime.settings.health_listen:
         from bot import health
@@ -65,19 +60,38 @@ def serve(settings: Settings, *, engine: Engine, webhook_url: str | None, listen
     calendar = job_config(settings, runtime.desk.config).calendar
     this_year = calendar.today(utcnow()).year
     calendar.check_years(this_year, this_year + 1)  # warns when the coming year is unknown
-    app = build_application(runtime, post_init=_start_background)
-    app.post_stop = _stop_background  # before PTB closes the HTTP client: sends can finish
+    app = build_application(runtime)
     app.bot_data["runtime"] = runtime
     log.info("propdesk is serving (staff chat %s)", settings.staff_chat_id)
-    if webhook_url:
-        host, _, port = listen.rpartition(":")
-        app.run_webhook(
-            listen=host or "0.0.0.0",
-            port=int(port),
-            webhook_url=webhook_url,
-            allowed_updates=ALLOWED_UPDATES,
-            secret_token=webhook_secret(settings.telegram_token or ""),
-        )
-    else:
-        app.run_polling(allowed_updates=ALLOWED_UPDATES, poll_interval=0.0, timeout=30)
+    asyncio.run(_serve(app, webhook_url=webhook_url, listen=listen))
     runtime.executor.shutdown(wait=True)
+
+
+async def _serve(app: Application, *, webhook_url: str | None, listen: str) -> None:
+    """Long polling (bot/intake.py) or the webhook (bot/webhook.py) until SIGINT or
+    SIGTERM, confirming each update only once its effects are committed; then stop
+    taking updates, let sends in flight finish, close."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await app.initialize()
+    try:
+        await _start_background(app)
+        intake = app.bot_data["intake"]
+        if webhook_url:
+            host, _, port = listen.rpartition(":")
+            secret = webhook_secret(app.bot.token)
+            webhook = Webhook(app.bot, intake.order, secret=secret)
+            await webhook.start(webhook_url, host or "0.0.0.0", int(port))
+            log.info("webhook listening on %s", listen)
+            await stop.wait()
+            webhook.stop()
+        else:
+            await intake.start()
+            log.info("polling for updates")
+            await stop.wait()
+            await intake.stop()
+        await _stop_background(app)
+    finally:
+        await app.shutdown()

@@ -1,7 +1,11 @@
-"""The Telegram adapter: PTB Updates in, `Inbound`s to the desk, `Outcome`s out.
+"""The Telegram adapter: PTB Updates in, `Inbound`s to the desk.
 
-PTB types stop here. One TypeHandler receives every update; the desk does
-the routing, so the console and Telegram behave the same.
+PTB types stop here. Every update goes to `TelegramDesk.process`; the desk
+does the routing and commits its answer as outbox rows in the same
+transaction as the state change, so processing an update never waits for a
+send: the outbox sender (bot/delivery.py) is woken and sends them. Long
+polling (bot/intake.py) confirms an update to Telegram only once `process`
+has returned, that is once its effects are committed.
 """
 
 from __future__ import annotations
@@ -9,19 +13,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import replace
 
 from telegram import ChatMemberUpdated, Message, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationBuilder
 
 from bot.albums import Albums
+from bot.intake import Intake
 from bot.outbound import Outbound
-from bot.pacing import Pacer
 from bot.runtime import Runtime
-from handlers.messages import Callback, Contact, Inbound, Outcome, StaffNotice
+from handlers.messages import Callback, Contact, Inbound
 from storage.models import Compound
 
 log = logging.getLogger(__name__)
@@ -143,6 +147,8 @@ class TelegramDesk:
     def __init__(self, runtime: Runtime, outbound: Outbound) -> None:
         self.runtime = runtime
         self.outbound = outbound
+        self.committed: Callable[[], None] = lambda: None  # wakes the outbox sender
+        self._answering: set[asyncio.Task] = set()
         self._members = MembershipCache(MEMBERSHIP_TTL)
         self.albums = Albums(self._handle)
 
@@ -188,20 +194,27 @@ class TelegramDesk:
 
         return is_member
 
-    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def process(self, update: Update) -> Awaitable[None] | None:
+        """Handle one update: the desk's unit of work commits, then the sender is woken
+        and a pressed button is answered (without waiting for that answer).
+
+        A part of an album returns at once with an awaitable that is done once the whole
+        album is committed: the caller (bot/intake.py) confirms the part only then, without
+        holding up the chat's next update meanwhile."""
         if await self._chat_changed(update):
-            return
+            return None
         inbound = to_inbound(update, staff_chats=self.staff_chats)
         if inbound is None:
-            return
+            return None
         album = update.message.media_group_id if update.message else None
         if album:
-            self.albums.add(album, inbound, update.update_id)  # one event, when complete
-            return
+            return self.albums.add(album, inbound, update.update_id)  # one event, when complete
         await self._handle(inbound, update.update_id)
+        return None
 
     async def _handle(self, inbound: Inbound, update_id: int) -> None:
-        """Check staff, run the desk, send what it decided."""
+        """Check staff, run the desk (it commits what it decided to the outbox), wake the
+        sender."""
         # Every staff-chat action is checked: a command, a button, and a reply to a
         # message (a reply to a ticket's message is relayed to its owner).
         acts = inbound.callback or inbound.text.startswith("/") or inbound.reply_to_message_id
@@ -216,10 +229,12 @@ class TelegramDesk:
             update_id=update_id,
             is_member=self.member_check(inbound.chat_id) if inbound.is_staff else None,
         )
-        if inbound.in_staff_chat and inbound.thread_id is not None:
-            outcome = in_thread(outcome, inbound.thread_id, inbound.chat_id)
-        callback_id = inbound.callback.id if inbound.callback else None
-        await self.outbound.deliver(outcome, callback_id=callback_id)
+        self.committed()
+        if inbound.callback is not None:
+            answer = self.outbound.answer_callback(inbound.callback.id, outcome.callback_answer)
+            task = asyncio.create_task(answer)
+            self._answering.add(task)
+            task.add_done_callback(self._answering.discard)
 
     async def _chat_changed(self, update: Update) -> bool:
         """Telegram's news about chats rather than something a person asks: a group upgraded
@@ -246,12 +261,11 @@ class TelegramDesk:
 
     async def chat_migrated(self, old_chat_id: int, new_chat_id: int) -> None:
         """Switch the staff (or manager) chat to the supergroup's new id, for good (the
-        database keeps it), and tell the operator once, at ERROR, what to configure."""
+        database keeps it, and the outbox rows still queued for the old id go to the new
+        one), and tell the operator once, at ERROR, what to configure."""
         names = await self.runtime.run_sync(self.runtime.switch_chat, old_chat_id, new_chat_id)
         if not names:
             return
-        if "staff_chat_id" in names:
-            self.outbound.staff_chat_id = new_chat_id
         self._members.clear()
         for name in names:
             log.error(
@@ -264,6 +278,7 @@ class TelegramDesk:
                 name.upper(),
                 new_chat_id,
             )
+        self.committed()
 
     async def _my_status_changed(self, changed: ChatMemberUpdated) -> None:
         """The bot's own membership changed (a group it is in, or an owner's private chat)."""
@@ -302,29 +317,13 @@ class TelegramDesk:
             )
         elif old in OUT:
             log.warning("the bot was added back to the %s %s by %s", name, chat.id, by)
-            if chat.id == settings.staff_chat_id:
-                missed = await self.runtime.run_sync(self.runtime.desk.staff_rejoined)
-                await self.outbound.deliver(missed)
+            if chat.id == settings.staff_chat_id:  # what staff missed, queued in the outbox
+                await self.runtime.run_sync(self.runtime.desk.staff_rejoined, channel="telegram")
+                self.committed()
         elif new == ChatMemberStatus.ADMINISTRATOR:
             log.info("the bot was made an administrator of the %s %s by %s", name, chat.id, by)
         else:
             log.info("the bot is now %s in the %s %s", new, name, chat.id)
-
-    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        log.error("error while handling an update", exc_info=context.error)
-
-
-def in_thread(outcome: Outcome, thread_id: int, chat_id: int) -> Outcome:
-    """Staff messages answering something typed in a forum topic of `chat_id` go to that
-    topic; edits stay where they are, and a reply lands where the message it replies to is."""
-
-    def placed(notice: StaffNotice) -> StaffNotice:
-        elsewhere = notice.chat_id not in (None, chat_id)
-        if elsewhere or notice.edit_message_id or notice.reply_to_message_id:
-            return notice
-        return replace(notice, thread_id=thread_id)
-
-    return replace(outcome, staff=[placed(notice) for notice in outcome.staff])
 
 
 class MembershipCache:
@@ -351,7 +350,9 @@ class MembershipCache:
         self._until.clear()
 
 
-def build_application(runtime: Runtime, *, post_init=None, post_shutdown=None) -> Application:
+def build_application(runtime: Runtime) -> Application:
+    """The PTB application, with `bot_data` holding the `outbound` renderer, the
+    `desk` glue and the long-polling `intake`."""
     settings = runtime.settings
     root = settings.telegram_api_url.rstrip("/")
     builder = (
@@ -359,41 +360,16 @@ def build_application(runtime: Runtime, *, post_init=None, post_shutdown=None) -
         .token(settings.telegram_token or "")
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
-        .rate_limiter(AIORateLimiter(overall_max_rate=30, group_max_rate=0, max_retries=0))
         .get_updates_read_timeout(35)
     )
     if settings.telegram_proxy:  # Telegram is unreachable from some networks without one
         builder = builder.proxy(settings.telegram_proxy).get_updates_proxy(settings.telegram_proxy)
-    if post_init is not None:
-        builder = builder.post_init(post_init)
-    if post_shutdown is not None:
-        builder = builder.post_shutdown(post_shutdown)
     app = builder.build()
-
-    async def relayed(ticket_id: int, channel: str, chat_id: int, message_id: int) -> None:
-        await runtime.run_sync(
-            runtime.desk.relayed,
-            ticket_id=ticket_id,
-            channel=channel,
-            chat_id=chat_id,
-            message_id=message_id,
-        )
-
-    async def blocked(chat_id: int) -> None:
-        await runtime.run_sync(runtime.desk.mark_unreachable, channel="telegram", chat_id=chat_id)
-
-    outbound = Outbound(
-        app.bot,
-        staff_chat_id=settings.staff_chat_id,
-        pacer=Pacer(overall_rate=settings.broadcast_rate),
-        on_card_posted=runtime.card_posted,
-        on_blocked=blocked,
-        on_relayed=relayed,
-    )
+    outbound = Outbound(app.bot)
     glue = TelegramDesk(runtime, outbound)
     outbound.on_migrated = glue.chat_migrated
     app.bot_data["outbound"] = outbound
+    app.bot_data["desk"] = glue
     app.bot_data["albums"] = glue.albums
-    app.add_handler(TypeHandler(Update, glue.on_update))
-    app.add_error_handler(glue.on_error)
+    app.bot_data["intake"] = Intake(app.bot, glue.process)
     return app

@@ -4,10 +4,10 @@ Staff schedule one with `propdesk announce TEXT [--building B] [--at WHEN]`
 or `/announce [--building B] [--at WHEN] TEXT` in the staff chat (an entry
 in handlers/staff.py's COMMANDS table calls `staff_command`). Either
 writes an Announcement row and nothing else; the running service's scheduler
-(scheduler/jobs.py `deliver_announcements`) expands it, when due and outside
-quiet hours, into one Delivery per reachable bound chat (all owners, or the
-owners of flats in building B), and posts a summary to the staff chat when
-the last one is settled.
+(`deliver_due`) expands it, when due and outside quiet hours, into one outbox
+row per reachable bound chat (all owners, or the owners of flats in building
+B; the lowest priority, so that nothing an owner says waits behind it), and
+posts a summary to the staff chat when the last one is settled.
 
 `WHEN` is ISO 8601; without an offset it is the compound's local time. An
 announcement whose time is more than STALE_AFTER past when the service gets
@@ -22,12 +22,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from handlers import compounds
+from handlers.calendar import Calendar
 from handlers.i18n import N_, t, tn
-from handlers.messages import Outcome, StaffNotice
+from handlers.messages import Outcome, Reply, StaffNotice
 from handlers.text import esc, excerpt, local_time
+from handlers.turn import DeskConfig
+from storage import outbox
 from storage import owners as owner_store
+from storage.db import skip_locked
 from storage.models import DEFAULT_COMPOUND, Announcement, Unit
 
 STALE_AFTER = timedelta(hours=24)
@@ -114,7 +119,7 @@ def recipients_of(session: Session, announcement: Announcement):
 
 
 def key(announcement_id: int) -> str:
-    """The Delivery key of an announcement's messages to owners."""
+    """The outbox key of an announcement's messages to owners."""
     return f"ann:{announcement_id}"
 
 
@@ -226,3 +231,64 @@ def staff_command(ctx, args: str) -> Outcome:
     except AnnounceError as exc:
         answer = exc.tr(lang)
     return Outcome(staff=[StaffNotice(text=answer)])
+
+
+def deliver_due(
+    session: Session, *, calendar: Calendar, config: DeskConfig, now: datetime
+) -> Outcome:
+    """Expand due announcements into messages to owners; summarise the finished ones
+    to staff. One more than STALE_AFTER late is not sent (`stale`, staff told)."""
+    lang = config.language
+    outcome, expanded = Outcome(), set()
+    stmt = select(Announcement).where(
+        Announcement.status == "scheduled", col(Announcement.send_at) <= now
+    )
+    for ann in session.exec(skip_locked(stmt.order_by(col(Announcement.id)))).all():
+        if ann.send_at < now - STALE_AFTER:
+            ann.status = "stale"
+            ann.finished_at = now
+            text = stale_text(ann, lang=lang, timezone=config.timezone)
+            outcome.staff.append(_to_staff(config, ann, text, "stale"))
+        elif not calendar.in_quiet_hours(now):  # else held until the quiet hours end
+            outcome.replies.extend(_expand(session, ann, config, now))
+            expanded.add(ann.id)
+    stmt = select(Announcement).where(Announcement.status == "sending")
+    for ann in session.exec(skip_locked(stmt.order_by(col(Announcement.id)))).all():
+        tally = outbox.tally(session, key(ann.id))
+        if ann.id in expanded or tally["pending"] or tally["sending"]:
+            continue
+        ann.status = "done"
+        ann.finished_at = now
+        text = summary_text(ann, tally, lang=lang)
+        outcome.staff.append(_to_staff(config, ann, text, "summary"))
+    return outcome
+
+
+def _to_staff(config: DeskConfig, ann: Announcement, text: str, what: str) -> StaffNotice:
+    """A note about an announcement for its compound's staff group."""
+    chat = compounds.staff_chat_of(config, ann.compound_id)
+    return StaffNotice(text, key=f"ann:{ann.id}:{what}", chat_id=chat)
+
+
+def _expand(session: Session, ann: Announcement, config: DeskConfig, now: datetime) -> list:
+    replies, seen = [], set()
+    expires = ann.send_at + STALE_AFTER
+    for binding, owner in recipients_of(session, ann):
+        if binding.chat_id in seen:
+            continue
+        seen.add(binding.chat_id)
+        lang = binding.language or owner.language or config.language
+        reply = Reply(
+            chat_id=binding.chat_id,
+            channel=binding.channel,
+            text=render(ann, lang),
+            language=lang,
+            key=key(ann.id),
+            priority=outbox.BROADCAST,
+            expires_at=expires,
+        )
+        replies.append(reply)
+    ann.status = "sending"
+    ann.started_at = now
+    ann.recipients = len(replies)
+    return replies

@@ -31,6 +31,7 @@ from handlers import (
     faq,
     handoff,
     media,
+    outbox,
     relay,
     report,
     staff,
@@ -41,13 +42,12 @@ from handlers.i18n import t
 from handlers.menu import intent_of_label
 from handlers.messages import Button, Inbound, Outcome, Reply
 from handlers.text import clean
+from handlers.tickets import ONE_WAY_CHANNELS
 from handlers.turn import DeskConfig, KnowledgeBase, Turn, Understands
 from nlu import CONFIDENCE_THRESHOLD
 from nlu.types import Parse
 from storage import conversations
 from storage import owners as owner_store
-from storage import relay as relay_store
-from storage import tickets as ticket_store
 from storage.db import session_scope
 from storage.models import Owner
 from storage.types import utcnow
@@ -206,7 +206,13 @@ class Desk:
             log.exception(
                 "the desk failed on a %s update from chat %s", inbound.channel, inbound.chat_id
             )
-            return self._apology(inbound)
+            apology = self._apology(inbound)
+            try:
+                with session_scope(self.engine) as session:
+                    self._queue(session, inbound, apology)
+            except Exception:
+                log.exception("the apology to chat %s could not be queued", inbound.chat_id)
+            return apology
 
     def _apology(self, inbound: Inbound) -> Outcome:
         lang = self._hint(inbound)
@@ -226,74 +232,91 @@ class Desk:
         update_id: int | None,
         is_member: compounds.MemberCheck | None,
     ) -> Outcome:
+        """The unit of work's boundary: the state change and its outbox rows commit
+        together (handlers/outbox.py), so nothing decided is lost or sent twice."""
         with session_scope(self.engine) as session:
-            if update_id is not None and not conversations.first_time(session, update_id):
-                return Outcome()
-            if not inbound.in_staff_chat:  # whoever writes or presses can be reached
-                owner_store.mark_reachable(
-                    session, channel=inbound.channel, user_id=inbound.user_id
-                )
-            if inbound.callback is not None:
-                prefix = inbound.callback.data.partition(":")[0]
-                if prefix in CALLBACKS:
-                    return CALLBACKS[prefix](
-                        session, inbound, config=self.config, now=self.clock()
-                    )
-            if inbound.in_staff_chat:
-                return staff.on_message(
-                    session, inbound, config=self.config, now=self.clock(), is_member=is_member
-                )
-            turn = self._turn(session, inbound)
-            self._route(turn)
-            return turn.outcome
+            outcome = self._decide(session, inbound, update_id=update_id, is_member=is_member)
+            if inbound.in_staff_chat and inbound.thread_id is not None:
+                outcome = staff.in_thread(outcome, inbound.thread_id, inbound.chat_id)
+            self._queue(session, inbound, outcome)
+            return outcome
 
     def act(self, inbound: Inbound, work: Callable[[Turn], None]) -> Outcome:
         """One unit of work chosen by another dialogue manager (Rasa picks the action).
 
         `work(turn)` gets the same Turn as `handle` builds (conversation, binding,
-        language) and calls the same handler functions; its Outcome is returned.
-        Like `handle`, an unexpected error rolls back, is logged and becomes an apology.
+        language) and calls the same handler functions; its Outcome is returned and
+        written to the outbox in the same transaction, like `handle`'s. Like `handle`,
+        an unexpected error rolls back, is logged and becomes an apology.
         """
         try:
             with session_scope(self.engine) as session:
                 turn = self._turn(session, inbound)
                 work(turn)
+                self._queue(session, inbound, turn.outcome)
                 return turn.outcome
         except Exception:
             log.exception("the desk failed on a %s action (%s)", inbound.channel, inbound.user_id)
             return self._apology(inbound)
 
-    def card_posted(self, *, ticket_id: int, chat_id: int, message_id: int, card: bool) -> None:
-        """The adapter posted a message about a ticket in the staff chat."""
-        with session_scope(self.engine) as session:
-            ticket_store.remember_staff_message(
-                session, ticket_id=ticket_id, chat_id=chat_id, message_id=message_id, card=card
-            )
+    def _queue(self, session, inbound: Inbound, outcome: Outcome) -> None:
+        """The outcome's messages as outbox rows, but for replies on a one-way channel:
+        those are answered within the turn by the adapter (a Rasa action's response)."""
+        outbox.write(
+            session,
+            Outcome(
+                replies=[r for r in outcome.replies if r.channel not in ONE_WAY_CHANNELS],
+                staff=outcome.staff,
+            ),
+            staff_channel=self.config.staff_channel or inbound.channel,
+            staff_address=self.config.staff_chat_id,
+            now=self.clock(),
+        )
 
-    def relayed(self, *, ticket_id: int, channel: str, chat_id: int, message_id: int) -> None:
-        """The adapter delivered a staff message to an owner: remember it for replies."""
-        with session_scope(self.engine) as session:
-            relay_store.remember_relayed(
-                session,
-                ticket_id=ticket_id,
-                channel=channel,
-                chat_id=chat_id,
-                message_id=message_id,
+    def _decide(
+        self,
+        session,
+        inbound: Inbound,
+        *,
+        update_id: int | None,
+        is_member: Callable[[int], bool] | None,
+    ) -> Outcome:
+        if update_id is not None and not conversations.first_time(session, update_id):
+            return Outcome()
+        if not inbound.in_staff_chat:  # whoever writes or presses can be reached
+            owner_store.mark_reachable(session, channel=inbound.channel, user_id=inbound.user_id)
+        if inbound.callback is not None:
+            prefix = inbound.callback.data.partition(":")[0]
+            if prefix in CALLBACKS:
+                return CALLBACKS[prefix](session, inbound, config=self.config, now=self.clock())
+        if inbound.in_staff_chat:
+            return staff.on_message(
+                session, inbound, config=self.config, now=self.clock(), is_member=is_member
             )
-
-    def mark_unreachable(self, *, channel: str, chat_id: int) -> None:
-        with session_scope(self.engine) as session:
-            owner_store.mark_unreachable(session, channel=channel, chat_id=chat_id)
+        turn = self._turn(session, inbound)
+        self._route(turn)
+        return turn.outcome
 
     def mark_reachable(self, *, channel: str, user_id: int) -> None:
         """The owner unblocked the bot (Telegram told us): announcements reach them again."""
         with session_scope(self.engine) as session:
             owner_store.mark_reachable(session, channel=channel, user_id=user_id)
 
-    def staff_rejoined(self) -> Outcome:
-        """The bot is back in the staff chat: what staff missed (handlers/staff.py)."""
+    def staff_rejoined(self, *, channel: str) -> Outcome:
+        """The bot is back in the `channel` staff chat: what staff missed (handlers/staff.py),
+        queued in the outbox in the same unit of work."""
         with session_scope(self.engine) as session:
-            return staff.welcome_back(session, config=self.config, now=self.clock())
+            outcome = staff.welcome_back(
+                session, config=self.config, now=self.clock(), channel=channel
+            )
+            outbox.write(
+                session,
+                outcome,
+                staff_channel=self.config.staff_channel or channel,
+                staff_address=self.config.staff_chat_id,
+                now=self.clock(),
+            )
+            return outcome
 
     def _turn(self, session, inbound: Inbound) -> Turn:
         conv = conversations.load(

@@ -2,12 +2,14 @@
 
 Adapters (Telegram, console) build an `Inbound`, the desk returns an
 `Outcome`: replies and staff notices are collected, never sent, here — the
-adapter sends them after the unit of work has committed.
+unit of work writes them to the outbox as it commits (handlers/outbox.py), and
+the channel's sender sends them. Scheduled jobs return `Outcome`s too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 MAX_CALLBACK_BYTES = 64
 # Kinds of message besides text, photos and contact cards, as the adapters
@@ -93,11 +95,14 @@ class Reply:
     `menu`: "main" shows the persistent main menu, "contact" the share-contact
     button, "remove" removes the reply keyboard; None leaves it as it is.
     `edit_message_id` edits that message instead of sending a new one.
-    `ticket_id` marks a staff message relayed to the owner: the adapter reports
-    the delivered message id (Desk.relayed) so the owner's reply finds the ticket.
+    `ticket_id` marks a staff message relayed to the owner: the sender records
+    the delivered message id so the owner's reply finds the ticket.
     `copy_from` (chat_id, message_id) is a message (a staff member's photo, voice
     note, file...) copied to the chat (copyMessage) with `text` as its caption
     ("" drops the caption it had).
+    `key`, `priority`, `expires_at` are for the outbox (handlers/outbox.py): a
+    scheduled message's idempotency key (once per chat), its priority when it is
+    not the desk's own, and when it goes stale unsent.
     """
 
     chat_id: int
@@ -110,6 +115,9 @@ class Reply:
     edit_message_id: int | None = None
     ticket_id: int | None = None
     copy_from: tuple[int, int] | None = None
+    key: str | None = None
+    priority: int | None = None
+    expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +130,7 @@ class StaffNotice:
     `copy_from` (chat_id, message_id) is an owner's message (a voice message, a
     video, a file...) copied right after the text (copyMessage), as a reply to it.
     `thread_id` posts it in that forum topic (an answer to a command typed there).
+    `key`, `priority`, `expires_at`: as for `Reply`.
     """
 
     text: str
@@ -136,6 +145,9 @@ class StaffNotice:
     image: bytes | None = None
     copy_from: tuple[int, int] | None = None
     thread_id: int | None = None  # the forum topic to post in (None: General)
+    key: str | None = None
+    priority: int | None = None
+    expires_at: datetime | None = None
 
 
 @dataclass

@@ -13,18 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
-from rich.cells import (
-    cell_len,
-    set_cell_size,
-)  # columns in a monospace font: CJK characters take two
+from rich.cells import cell_len, set_cell_size  # monospace columns: CJK takes two
 from sqlmodel import Session
 
 from handlers import compounds, kpi
+from handlers.calendar import Calendar
 from handlers.i18n import N_, t, tn
 from handlers.messages import Outcome, StaffNotice
 from handlers.text import esc, local_time
 from handlers.tickets import CATEGORY_LABEL, KIND_LABEL
 from handlers.turn import DeskConfig
+from storage import outbox
 from storage.types import utcnow
 
 KIND_ORDER = ("repair", "complaint", "emergency", "consultation")
@@ -200,7 +199,7 @@ def _share(rate: kpi.Rate) -> str:
 
 
 REPORT_TIME = time(9, 30)
-REPORT_KEY = "report:"  # the Delivery key of a scheduled report: report:YYYY-MM
+REPORT_KEY = "report:"  # the outbox key of a scheduled report: report:YYYY-MM
 
 
 def first_working_day(year: int, month: int, is_working_day: Callable[[date], bool]) -> date:
@@ -223,19 +222,38 @@ def report_due(local_now: datetime, is_working_day: Callable[[date], bool]) -> k
     return kpi.Month(today.year, today.month).shift(-1)
 
 
-def chart_png(
-    session: Session, month: str, config: DeskConfig, *, now: datetime, chat_id: int | None = None
-) -> bytes:
-    """The chart of one month (the scheduled report sends it under its text), of the
-    compound whose staff chat `chat_id` is (the company chat, or None: every compound)."""
-    from handlers.report_chart import render_png
+def post_due(
+    session: Session, *, calendar: Calendar, config: DeskConfig, now: datetime
+) -> Outcome:
+    """Last month's report in each compound's staff group, with its chart under it, and
+    the company summary in the company chat, from 09:30 on the first working day, once.
+    The outbox key makes it once per chat, across restarts too; a day missed while the
+    service was down is not made up (`/report` gives it any time)."""
+    month = report_due(calendar.local(now), calendar.is_working_day)
+    if month is None:
+        return Outcome()
+    key = f"{REPORT_KEY}{month}"
+    done = {row.address for row in outbox.for_key(session, key)}
+    from handlers.report_chart import render_png  # matplotlib: only when a report is due
 
-    scope = compounds.staff_scope(config, chat_id) if chat_id is not None else None
-    figures = kpi.compute(
-        session,
-        kpi.Month.parse(month),
-        config=config,
-        now=now,
-        compound_id=scope.compound_id if scope else None,
-    )
-    return render_png(figures, lang=config.language, font=config.chart_font)
+    def notice(text: str, chat: int, image: bytes | None = None) -> StaffNotice:
+        return StaffNotice(
+            text,
+            image=image,
+            chat_id=chat,
+            key=key,
+            priority=outbox.SCHEDULED,
+            expires_at=calendar.next_midnight(now),
+        )
+
+    outcome = Outcome()
+    for compound_id, chat in compounds.staff_chats(config):
+        if str(chat) in done:
+            continue
+        figures = kpi.compute(session, month, config=config, now=now, compound_id=compound_id)
+        image = render_png(figures, lang=config.language, font=config.chart_font)
+        outcome.staff.append(notice(report_text(figures, config.language), chat, image))
+    company = config.company_chat_id
+    if company is not None and str(company) not in done:
+        outcome.staff.append(notice(company_summary(session, month, config, now=now), company))
+    return outcome

@@ -6,24 +6,26 @@ day, then three, ten and thirty days overdue. A bill is reminded on the days
 where `due_date - today` is one of them, while it is unpaid.
 
 One owner gets at most one reminder a day, grouping every bill of theirs
-that hit a stage that day (the scheduler keys the Delivery
-`bills:<owner_id>:<local date>`). A day that passed while the service was
-down is not made up: the next stage reminds again, and a reminder still
-queued when its day ends expires unsent.
+that hit a stage that day (the outbox key is `bills:<owner_id>:<local date>`).
+A day that passed while the service was down is not made up: the next stage
+reminds again, and a reminder still queued when its day ends expires unsent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
 from handlers.bills import bill_line
+from handlers.calendar import Calendar
 from handlers.i18n import t
+from handlers.messages import Outcome, Reply
 from handlers.text import money
-from storage.models import Bill, Owner, OwnerUnit, Unit
+from storage import outbox
+from storage.models import Bill, Binding, Outbox, Owner, OwnerUnit, Unit
 
 DEFAULT_DAYS = (3, 0, -3, -10, -30)
 
@@ -70,3 +72,41 @@ def message(lang: str, bills: Sequence[tuple[Bill, str]], *, today: date) -> str
         t(lang, "If you have paid already, thank you, and please ignore this message."),
     ]
     return "\n".join(lines)
+
+
+def remind_due(
+    session: Session, *, calendar: Calendar, days: Sequence[int], language: str, now: datetime
+) -> Outcome:
+    """Today's reminders, one message per owner per chat, outside quiet hours; each
+    expires unsent at the end of its local day."""
+    if calendar.in_quiet_hours(now):
+        return Outcome()
+    today = calendar.today(now)
+    suffix = f":{today.isoformat()}"
+    done = set(
+        session.exec(
+            select(Outbox.key).where(
+                col(Outbox.key).startswith("bills:"), col(Outbox.key).endswith(suffix)
+            )
+        ).all()
+    )
+    end_of_day = datetime.combine(today + timedelta(days=1), time(0), tzinfo=calendar.zone)
+    outcome = Outcome()
+    for due in due_today(session, today=today, days=days):
+        key = f"bills:{due.owner.id}{suffix}"
+        if key in done:
+            continue
+        stmt = select(Binding).where(Binding.owner_id == due.owner.id, col(Binding.reachable))
+        for binding in session.exec(stmt.order_by(col(Binding.id))):
+            lang = binding.language or due.owner.language or language
+            reply = Reply(
+                chat_id=binding.chat_id,
+                channel=binding.channel,
+                text=message(lang, due.bills, today=today),
+                language=lang,
+                key=key,
+                priority=outbox.SCHEDULED,
+                expires_at=end_of_day,
+            )
+            outcome.replies.append(reply)
+    return outcome

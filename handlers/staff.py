@@ -22,7 +22,7 @@ from sqlmodel import Session
 from handlers import announce, compounds, relay, staff_commands, tickets
 from handlers.compounds import MemberCheck, Scope
 from handlers.i18n import t
-from handlers.messages import Inbound, Outcome
+from handlers.messages import Inbound, Outcome, StaffNotice
 from handlers.payloads import strict_int
 from handlers.staff_commands import StaffContext
 from handlers.turn import DeskConfig
@@ -127,11 +127,11 @@ def page(session: Session, inbound: Inbound, *, config: DeskConfig, now) -> Outc
     return _here(staff_commands.turn_page(ctx, inbound.callback.data), inbound)
 
 
-def welcome_back(session: Session, *, config: DeskConfig, now) -> Outcome:
+def welcome_back(session: Session, *, config: DeskConfig, now, channel: str) -> Outcome:
     """The bot was added back to the staff chat: say what staff missed while it was out —
     the open tickets, as `/tickets` lists them (their cards could not be posted)."""
     assert config.staff_chat_id is not None
-    nobody = Inbound(channel="telegram", chat_id=config.staff_chat_id, user_id=0)
+    nobody = Inbound(channel=channel, chat_id=config.staff_chat_id, user_id=0)
     ctx = StaffContext(session=session, inbound=nobody, config=config, now=now)
     listing = staff_commands.tickets_page(ctx, staff_commands.TicketFilter(), 0)
     back = t(
@@ -140,6 +140,19 @@ def welcome_back(session: Session, *, config: DeskConfig, now) -> Outcome:
         "these tickets are open:",
     )
     return Outcome(staff=[replace(listing, text=f"{back}\n{listing.text}")])
+
+
+def in_thread(outcome: Outcome, thread_id: int, chat_id: int) -> Outcome:
+    """Staff messages answering something typed in a forum topic of `chat_id` go to that
+    topic; edits stay where they are, and a reply lands where the message it replies to is."""
+
+    def placed(notice: StaffNotice) -> StaffNotice:
+        elsewhere = notice.chat_id not in (None, chat_id)
+        if elsewhere or notice.edit_message_id or notice.reply_to_message_id:
+            return notice
+        return replace(notice, thread_id=thread_id)
+
+    return replace(outcome, staff=[placed(notice) for notice in outcome.staff])
 
 
 def on_message(

@@ -5,9 +5,9 @@ Life of a Survey row:
 - `book()` (called by tickets.resolve) writes it `pending`, due
   `survey_delay_seconds` after the resolution. Hand-off consultations get
   none; every other resolved ticket does (the 100% callback target).
-- The scheduler (scheduler/jobs.py `send_due_surveys`) asks when it is due,
-  moved out of quiet hours and off public holidays, through the Delivery
-  ledger: `question()` is the message, 1-5 buttons `sv:<survey_id>:<n>`.
+- The scheduler asks when it is due (`ask_due`), moved out of quiet hours and
+  off public holidays, through the outbox: `question()` is the message, 1-5
+  buttons `sv:<survey_id>:<n>`.
   An unanswered survey is asked once more after `survey_retry_seconds`,
   then counted `unreached`.
 - `button()` records the rating. 1-2 alerts the staff chat (replying to the
@@ -20,11 +20,13 @@ Life of a Survey row:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from handlers import tickets
+from handlers.calendar import Calendar
 from handlers.clarify import ask_to_choose
 from handlers.i18n import t
 from handlers.messages import Button, Inbound, Keyboard, Outcome, Reply
@@ -33,9 +35,10 @@ from handlers.text import excerpt
 from handlers.turn import DeskConfig, Turn
 from nlu import CONFIDENCE_THRESHOLD
 from nlu.types import Parse
-from storage import conversations
+from storage import conversations, outbox
 from storage import tickets as ticket_store
-from storage.models import Owner, Survey, Ticket, Unit
+from storage.db import skip_locked
+from storage.models import Binding, Owner, Survey, Ticket, Unit
 
 STEP = "survey"
 PREFIX = "sv"
@@ -56,6 +59,56 @@ def book(session: Session, ticket: Ticket, *, config: DeskConfig, now: datetime)
     )
     session.add(survey)
     return survey
+
+
+def ask_due(
+    session: Session, *, calendar: Calendar, retry: timedelta, now: datetime, batch: int = 500
+) -> Outcome:
+    """Ask due surveys (first ask, then once more after `retry`); give up on the
+    twice-unanswered and the unreachable (`unreached`). Surveys never go stale: one due
+    in quiet hours or on a holiday waits for the next allowed time."""
+    stmt = select(Survey).where(
+        col(Survey.status).in_(("pending", "asked")), col(Survey.due_at) <= now
+    )
+    due = list(session.exec(skip_locked(stmt.order_by(col(Survey.due_at)).limit(batch))))
+    to_ask: list[tuple[Survey, Ticket]] = []
+    for survey in due:
+        ticket = session.get(Ticket, survey.ticket_id)
+        if survey.asked_count >= MAX_ASKS or ticket is None or not _reachable(session, ticket):
+            survey.status = "unreached"
+            if ticket is not None:
+                ticket_store.add_event(session, ticket, actor="system", action="survey_unreached")
+        else:
+            to_ask.append((survey, ticket))
+    outcome = Outcome()
+    if to_ask and not calendar.allowed(now, holidays=True):
+        later = calendar.next_allowed(now, holidays=True)
+        for survey, _ in to_ask:
+            survey.due_at = later
+        return outcome
+    for survey, ticket in to_ask:
+        text, buttons = question(survey, ticket, again=survey.asked_count > 0)
+        survey.asked_count += 1
+        survey.status = "asked"
+        survey.asked_at = now
+        survey.due_at = now + retry
+        reply = tickets.tell_owner(ticket, text, buttons=buttons)
+        key = f"survey:{survey.id}:{survey.asked_count}"
+        outcome.replies.append(replace(reply, key=key, priority=outbox.SCHEDULED))
+        ticket_store.add_event(
+            session, ticket, actor="system", action="survey_asked", detail=str(survey.asked_count)
+        )
+    return outcome
+
+
+def _reachable(session: Session, ticket: Ticket) -> bool:
+    """A terminal session cannot be called back; a chat that blocked the bot neither."""
+    if ticket.channel == "console":
+        return False
+    stmt = select(Binding.reachable).where(
+        Binding.channel == ticket.channel, Binding.chat_id == ticket.chat_id
+    )
+    return all(session.exec(stmt).all())
 
 
 def _what(ticket: Ticket, lang: str) -> str:

@@ -45,6 +45,7 @@ class DeskConfig:
     chase_repair_minutes: int = 30
     chase_emergency_minutes: int = 10
     complaint_reply_hours: int = 24
+    staff_channel: str = ""  # the channel of the staff chat ("": the inbound's own)
     office_hours: str = "08:00-20:00"  # local "HH:MM-HH:MM" when a person answers hand-offs
     handoff_idle_minutes: int = 30  # a hand-off no staff member answers returns to the bot
     # Emergency numbers by service (police, fire, ambulance); China's by default.

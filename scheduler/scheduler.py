@@ -9,7 +9,8 @@ missed interval) and `max_instances=1`; the first run is immediate, so work
 that fell due while the service was down is picked up at start.
 
 The blocking database work runs off the loop through `run_sync` (the
-runtime's executor). `notify` is called when a job queued messages, so the
+runtime's executor); each run writes its job's `Outcome` to the outbox in the
+job's own transaction. `notify` is called when a job queued messages, so the
 sender (bot/delivery.py, injected: this package never imports bot/ or
 telegram) sends them at once. `clock` is the time the jobs see: tests inject
 one and call `run_all()` instead of waiting.
@@ -29,7 +30,9 @@ from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import Engine
 
+from handlers.outbox import write
 from scheduler.jobs import JOBS, Job, JobConfig
+from storage import outbox
 from storage.db import session_scope
 from storage.types import utcnow
 
@@ -119,8 +122,17 @@ class DeskScheduler:
         return total
 
     def _run_sync(self, job: Job) -> int:
+        """The job and the outbox rows of its Outcome, in one transaction."""
         with session_scope(self.engine) as session:
-            return job(session, self.config, self.clock())
+            now = self.clock()
+            return write(
+                session,
+                job(session, self.config, now),
+                staff_channel=self.config.desk.staff_channel,
+                staff_address=self.config.desk.staff_chat_id,
+                now=now,
+                priority=outbox.SCHEDULED,
+            )
 
     def _submitted(self, event: JobSubmissionEvent) -> None:
         if event.scheduled_run_times:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
 
 from storage.models import Conversation, ProcessedUpdate
 from storage.types import utcnow
@@ -37,9 +41,16 @@ def set_state(conv: Conversation, step: str | None, data: dict[str, Any] | None 
 
 
 def first_time(session: Session, update_id: int) -> bool:
-    """Record a Telegram update id; False if it was handled before."""
-    if session.get(ProcessedUpdate, update_id) is not None:
-        return False
-    session.add(ProcessedUpdate(update_id=update_id))
-    session.flush()
-    return True
+    """Record a Telegram update id; False if it was handled before (one statement)."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(ProcessedUpdate).on_conflict_do_nothing(index_elements=["update_id"])
+    stmt = stmt.returning(ProcessedUpdate.update_id)
+    return session.execute(stmt, [{"update_id": update_id, "at": utcnow()}]).first() is not None
+
+
+def forget_updates(session: Session, *, before: datetime) -> int:
+    """Drop processed update ids recorded before `before` (Telegram resends an
+    unconfirmed update for 24 hours at most). Returns how many were dropped."""
+    stmt = delete(ProcessedUpdate).where(col(ProcessedUpdate.at) < before)
+    return session.execute(stmt).rowcount or 0

@@ -280,47 +280,63 @@ class Announcement(SQLModel, table=True):
     recipients: int = 0
 
 
-class Delivery(SQLModel, table=True):
-    """One scheduled message to one chat: the exactly-once ledger.
+class Outbox(SQLModel, table=True):
+    """One message to send, on any channel: the transactional outbox.
 
-    `key` names what is delivered (e.g. `ann:7`, `bills:3:2026-11-23`,
-    `survey:12:1`) so the same thing can never be queued twice for a chat.
+    Written in the same transaction as the state change that caused it (the
+    desk's unit of work, a scheduler job), so a crash loses neither; a
+    sender claims it, renders it for its channel and records the result.
+
+    `address` is the channel's own id for the destination, as a string.
+    `kind`: `send` (a new message), `edit` (the message of row `ref_id`, or
+    payload `message_id`), `photo` (under row `ref_id`'s message), `copy` (a copy
+    of message payload `copy_from`, under row `ref_id`'s message if any).
+    `payload` is channel-neutral JSON (text, buttons, menu, language, …) that
+    the channel's renderer turns into its own format. `priority`: lower goes
+    first (storage/outbox.py names them). `role` says what a delivered
+    message id is remembered for: `card` (the ticket's card, edited in
+    place), `note` (a staff-chat message about a ticket), `relay` (a message
+    to an owner on staff's behalf). `key` makes queueing idempotent: a job
+    that runs twice queues nothing twice.
     Status: pending → sending → sent | unreachable | failed | unknown, or
-    pending → expired (`expires_at` passed before it could go; never sent).
-    `unknown`: the process died or timed out mid-request; never resent blindly.
-    `ticket_id` marks a staff-chat message about a ticket (replies find it).
+    pending → expired. `unknown`: the process died or timed out mid-request;
+    never resent blindly.
     """
 
     __table_args__ = (
-        UniqueConstraint("key", "chat_id"),
-        Index("ix_delivery_status", "status", "not_before"),
+        UniqueConstraint("key", "channel", "address"),
+        Index("ix_outbox_due", "status", "priority", "not_before"),
+        Index("ix_outbox_ticket", "ticket_id", "role"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=60)
-    owner_id: int | None = Field(default=None, foreign_key="owner.id")
-    chat_id: int = _tg_id()
-    text: str = Field(sa_column=Column(Text, nullable=False))
-    buttons: str | None = Field(default=None, sa_column=Column(Text))
+    key: str | None = Field(default=None, max_length=80)
+    channel: str = Field(max_length=16)
+    address: str = Field(max_length=64)
+    kind: str = Field(default="send", max_length=8)
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    priority: int = 2
+    ref_id: int | None = Field(default=None, foreign_key="outbox.id")
+    role: str | None = Field(default=None, max_length=8)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
     status: str = Field(default="pending", max_length=12)
     attempts: int = 0
     not_before: datetime = _created()
     expires_at: datetime | None = _when()
-    reply_to_message_id: int | None = _tg_id(nullable=True)
-    ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
-    message_id: int | None = _tg_id(nullable=True)
+    message_id: str | None = Field(default=None, max_length=64)
     last_error: str | None = Field(default=None, max_length=300)
     created_at: datetime = _created()
     sent_at: datetime | None = _when()
 
 
 class ProcessedUpdate(SQLModel, table=True):
-    """Telegram update ids already handled; a repeat is dropped."""
+    """Telegram update ids already handled; a repeat is dropped. Pruned after 24 h
+    (Telegram keeps an unconfirmed update no longer)."""
 
     update_id: int = Field(
         primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False}
     )
-    at: datetime = _created()
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
 
 
 class ChatMigration(SQLModel, table=True):

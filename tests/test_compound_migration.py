@@ -20,7 +20,7 @@ from storage.models import Announcement, Ticket
 from tests.conftest import PG_URL
 from tests.test_cli import propdesk
 
-BEFORE = "0002_office"  # the head before compounds
+BEFORE = "0004_outbox"  # the head before compounds
 
 
 @pytest.fixture

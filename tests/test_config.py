@@ -4,15 +4,19 @@ import pytest
 from pydantic import ValidationError
 
 from bot.config import Settings
+from bot.delivery import Background
 from bot.telegram_app import build_application
 
 
-def test_the_broadcast_rate_paces_the_telegram_app(runtime):
-    default = build_application(runtime).bot_data["outbound"].pacer
-    assert default.overall_interval == pytest.approx(1 / 29)
+async def test_the_broadcast_rate_is_the_senders_overall_budget(runtime):
+    app = build_application(runtime)
     runtime.settings.broadcast_rate = 10.0
-    paced = build_application(runtime).bot_data["outbound"].pacer
-    assert paced.overall_interval == pytest.approx(0.1)
+    background = Background(runtime, app.bot_data["outbound"])
+    budgets = background.sender.budgets
+    for _ in range(10):
+        assert budgets.delay("1") == 0
+        await budgets.spend(str(_))
+    assert budgets.delay("1") > 0.5  # the eleventh within a second waits
 
 
 @pytest.mark.parametrize("rate", [0, -1, 31])

@@ -8,15 +8,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from sqlmodel import select
 
+from bot.delivery import Background
 from bot.runtime import Runtime
-from bot.service import ALLOWED_UPDATES
 from bot.telegram_app import build_application
 from handlers.phones import normalise_phone
 from storage import owners as owner_store
 from storage import tickets as ticket_store
 from storage.db import session_scope
-from storage.models import DEFAULT_COMPOUND, Ticket
+from storage.models import DEFAULT_COMPOUND, Outbox, Ticket
+from tests.factories import bound_owner
 from tests.fakes.bot_api import FakeBotApi, Limits
 
 STAFF_CHAT = -1001000000001
@@ -32,7 +34,15 @@ class Desk:
     api: FakeBotApi
     runtime: Runtime
     app: Any
+    background: Background
     phones: dict[int, str] = field(default_factory=dict)
+
+    async def replace_background(self, background: Background) -> None:
+        """Send (and schedule) with `background` from now on (a test's own settings)."""
+        await self.background.stop()
+        self.background = background
+        await background.start(tick=False)
+        self.app.bot_data["desk"].committed = background.sender.wake
 
     def register(
         self,
@@ -58,6 +68,30 @@ class Desk:
         if user_id not in self.api.users:
             self.api.add_user(user_id, name, language_code=language)
         self.phones[user_id] = phone
+
+    def bound_owners(self, count: int, *, first_user: int = 10_000, building: str = "3"):
+        """`count` owners bound to their chats (straight into the database: quicker than
+        sixty contact shares, and binding has its own tests); returns their user ids."""
+        users = []
+        with session_scope(self.runtime.engine) as session:
+            for i in range(count):
+                user_id = first_user + i
+                unit = f"{building}-1-{101 + i}"
+                bound_owner(session, user_id=user_id, unit=unit, name=f"业主{i}")
+                self.api.add_user(user_id, f"业主{i}")
+                users.append(user_id)
+        return users
+
+    async def nothing_in_flight(self, timeout: float = 5.0) -> None:
+        """Wait until no outbox row is being sent (each sent one has its message id)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            with session_scope(self.runtime.engine) as session:
+                if not session.exec(select(Outbox).where(Outbox.status == "sending")).first():
+                    return
+            await asyncio.sleep(0.01)
+        raise AssertionError("outbox rows still being sent")
 
     async def bind(self, user_id: int) -> dict:
         mark = self.api.mark()
@@ -101,14 +135,17 @@ class Desk:
         with session_scope(self.runtime.engine) as session:
             return [e.action for e in ticket_store.events(session, number)]
 
-    async def card(self, number: int) -> dict:
-        """The current version of ticket #number's card in the staff chat."""
-        for _ in range(200):
+    async def card(self, number: int, *, showing: str = "") -> dict:
+        """The current version of ticket #number's card in the staff chat (once it shows
+        `showing`: a card is edited after the owner's reply has gone)."""
+        for _ in range(300):
             ticket = self.ticket(number)
             if ticket is not None and ticket.staff_message_id is not None:
-                return self.api.messages[STAFF_CHAT][ticket.staff_message_id]
+                card = self.api.messages[STAFF_CHAT][ticket.staff_message_id]
+                if showing in card["text"]:
+                    return card
             await asyncio.sleep(0.01)
-        raise AssertionError(f"no card for #{number} in the staff chat")
+        raise AssertionError(f"no card for #{number} showing {showing!r} in the staff chat")
 
 
 @pytest.fixture
@@ -128,12 +165,19 @@ async def desk(runtime: Runtime, limits: Limits):
         )
         app = build_application(runtime)
         async with app:
-            await app.updater.start_polling(
-                poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES
-            )
-            await app.start()
+            background = Background(runtime, app.bot_data["outbound"], clock=lambda: now(runtime))
+            await background.start(tick=False)
+            app.bot_data["desk"].committed = background.sender.wake
+            intake = app.bot_data["intake"]
+            await intake.start(timeout=1)
+            desk = Desk(api=api, runtime=runtime, app=app, background=background)
             try:
-                yield Desk(api=api, runtime=runtime, app=app)
+                yield desk
             finally:
-                await app.updater.stop()
-                await app.stop()
+                await intake.stop()
+                await desk.background.stop()
+
+
+def now(runtime: Runtime):
+    """The desk's clock, whichever a test has set."""
+    return runtime.desk.clock()

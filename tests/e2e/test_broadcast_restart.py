@@ -24,7 +24,7 @@ from sqlmodel import select
 
 from handlers import announce
 from storage.db import make_engine, session_scope
-from storage.models import Announcement, Delivery
+from storage.models import Announcement, Outbox
 from storage.types import utcnow
 from tests.e2e.conftest import STAFF_CHAT
 from tests.factories import bound_owner
@@ -61,6 +61,16 @@ async def start(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
         stdout=asyncio.subprocess.DEVNULL,
         stderr=open(cwd / "propdesk.log", "ab"),
     )
+
+
+async def stop(process: asyncio.subprocess.Process) -> None:
+    """SIGTERM, then SIGKILL if it has not stopped within 15 s."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        await asyncio.wait_for(process.wait(), 15)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
 
 
 def delivered_to_owners(api: FakeBotApi) -> list[int]:
@@ -126,7 +136,7 @@ async def test_sigkill_mid_broadcast_then_restart_serves_every_owner_exactly_onc
         assert first.returncode == -signal.SIGKILL
         at_kill = len(delivered_to_owners(api))
         with session_scope(engine) as session:
-            statuses = [d.status for d in session.exec(select(Delivery))]
+            statuses = [d.status for d in session.exec(select(Outbox))]
         in_flight = statuses.count("sending")
         assert in_flight >= 1, statuses  # the kill did land mid-request
         assert at_kill < OWNERS
@@ -142,12 +152,7 @@ async def test_sigkill_mid_broadcast_then_restart_serves_every_owner_exactly_onc
             await until(done, timeout=30, what="the announcement to finish", log=log)
             summary = await api.wait_sent(STAFF_CHAT, contains="已发送完毕", timeout=10)
         finally:
-            second.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(second.wait(), 15)
-            except TimeoutError:
-                second.kill()
-                await second.wait()
+            await stop(second)
         assert second.returncode == 0, log.read_text(errors="replace")[-3000:]
 
     counts = {user: 0 for user in users}
@@ -155,7 +160,7 @@ async def test_sigkill_mid_broadcast_then_restart_serves_every_owner_exactly_onc
         counts[chat] += 1
     assert counts == {user: 1 for user in users}  # every owner exactly once
     with session_scope(engine) as session:
-        stmt = select(Delivery).where(Delivery.key == f"ann:{number}")
+        stmt = select(Outbox).where(Outbox.key == f"ann:{number}")
         ledger = [d.status for d in session.exec(stmt)]
     assert ledger.count("unknown") == in_flight  # delivered, never acknowledged: not resent
     assert ledger.count("sent") == OWNERS - in_flight

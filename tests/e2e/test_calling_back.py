@@ -20,9 +20,8 @@ from bot.delivery import Background
 from storage import bills as bill_store
 from storage import owners as owner_store
 from storage.db import session_scope
-from storage.models import Announcement, Delivery, Survey, Ticket
+from storage.models import Announcement, Outbox, Survey, Ticket
 from tests.e2e.conftest import STAFF, STAFF_CHAT
-from tests.factories import bound_owner
 
 pytestmark = pytest.mark.e2e
 
@@ -66,8 +65,8 @@ class Calling:
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
             with session_scope(self.desk.runtime.engine) as session:
-                stmt = select(Delivery).where(Delivery.status.in_(("pending", "sending")))
-                left = [d for d in session.exec(stmt) if d.key.startswith(key_prefix)]
+                stmt = select(Outbox).where(Outbox.status.in_(("pending", "sending")))
+                left = [d for d in session.exec(stmt) if (d.key or "").startswith(key_prefix)]
             if not left:
                 return
             if asyncio.get_running_loop().time() > deadline:
@@ -92,11 +91,8 @@ async def calling(desk, settings_for_calling):
             runtime.desk.config, survey_delay_seconds=settings_for_calling["survey_delay_seconds"]
         )
     background = Background(runtime, desk.app.bot_data["outbound"], clock=clock)
-    await background.start(tick=False)
-    try:
-        yield Calling(desk=desk, clock=clock, background=background)
-    finally:
-        await background.stop()
+    await desk.replace_background(background)
+    yield Calling(desk=desk, clock=clock, background=background)
 
 
 async def resolved_ticket(desk, text: str = "厨房水管漏水了，滴了一地") -> int:
@@ -341,19 +337,6 @@ async def test_an_english_owner_is_reminded_in_english(calling):
 # --- announcements -------------------------------------------------------------------------
 
 
-def bind_owners(desk, count: int, *, first_user: int = 10_000, building: str = "3") -> list[int]:
-    """`count` owners bound to their chats (straight into the database: quicker than
-    sixty contact shares, and binding has its own tests)."""
-    users = []
-    with session_scope(desk.runtime.engine) as session:
-        for i in range(count):
-            user_id = first_user + i
-            bound_owner(session, user_id=user_id, unit=f"{building}-1-{101 + i}", name=f"业主{i}")
-            desk.api.add_user(user_id, f"业主{i}")
-            users.append(user_id)
-    return users
-
-
 def max_in_any_second(times: list[float]) -> int:
     times = sorted(times)
     most, start = 0, 0
@@ -378,7 +361,7 @@ async def wait_announcement_done(calling, number: int, timeout: float = 15.0) ->
 
 async def test_an_announcement_to_60_owners_at_most_30_a_second_with_one_blocked(calling):
     desk = calling.desk
-    users = bind_owners(desk, 60)
+    users = desk.bound_owners(60)
     blocked = users[17]
     desk.api.block(blocked)
     mark = desk.api.mark()
@@ -408,8 +391,8 @@ async def test_an_announcement_to_60_owners_at_most_30_a_second_with_one_blocked
 
 async def test_an_announcement_honours_429_and_its_building(calling):
     desk = calling.desk
-    in_3 = bind_owners(desk, 5, first_user=20_000, building="3")
-    in_5 = bind_owners(desk, 3, first_user=30_000, building="5")
+    in_3 = desk.bound_owners(5, first_user=20_000, building="3")
+    in_5 = desk.bound_owners(3, first_user=30_000, building="5")
     desk.api.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
     with session_scope(desk.runtime.engine) as session:
         from handlers import announce
@@ -429,7 +412,7 @@ async def test_an_announcement_honours_429_and_its_building(calling):
 
 async def test_an_announcement_more_than_a_day_late_is_not_sent_but_reported(calling):
     desk, clock = calling.desk, calling.clock
-    users = bind_owners(desk, 2)
+    users = desk.bound_owners(2)
     with session_scope(desk.runtime.engine) as session:
         from handlers import announce
 
@@ -444,7 +427,7 @@ async def test_an_announcement_more_than_a_day_late_is_not_sent_but_reported(cal
 
 async def test_announce_from_the_staff_chat_is_for_staff_only_and_checks_its_input(calling):
     desk = calling.desk
-    bind_owners(desk, 1)
+    desk.bound_owners(1)
     desk.api.add_user(9010, "Mallory")
     reply = await desk.say(STAFF, "/announce --building 9 停电通知", chat_id=STAFF_CHAT)
     assert "9 栋没有房屋记录" in reply["text"]
@@ -506,6 +489,7 @@ async def test_an_unanswered_complaint_goes_to_the_manager_once(calling):
     await desk.say(OWNER, "我要投诉，保安态度很差还骂人")
     ticket = desk.ticket(1)
     assert ticket.kind == "complaint"
+    await desk.card(1)
     mark = desk.api.mark()
     clock.advance(hours=23, minutes=59)
     await calling.tick()

@@ -69,5 +69,6 @@ async def test_hostile_names_and_text_reach_staff_and_owners_as_typed(desk, leng
     await asyncio.sleep(0.3)
     assert refused_for_markup(desk) == []
     assert not [r for r in caplog.records if "rejected our HTML" in r.getMessage()]
+    await desk.api.wait_sent(OWNER, f"好的 {HOSTILE}")  # the owner's chat: 1 a second
     told = [m.get("text", "") for m in desk.api.sent(OWNER)]
     assert any(f"好的 {HOSTILE}" in text for text in told)

@@ -44,6 +44,9 @@ async def test_the_bot_removed_then_added_back_logs_and_tells_staff_what_they_mi
 
     reply = await desk.say(OWNER, "电梯坏了一直停在5楼")  # its card cannot be posted
     assert "#1" in reply["text"]
+    await until(  # the card goes after the owner's reply
+        lambda: errors_naming(caplog, f"chat {STAFF_CHAT} cannot be reached"), "the card's ERROR"
+    )
     failed = errors_naming(caplog, f"chat {STAFF_CHAT} cannot be reached")
     assert "kicked from the supergroup chat" in failed[0]  # not "a user blocked the bot"
 
@@ -76,6 +79,7 @@ async def test_an_owner_who_unblocks_and_writes_is_reachable_again(desk):
             return owner_store.binding_for(session, "telegram", OWNER).reachable
 
     await until(lambda: not reachable(), "marked unreachable")
+    await desk.api.wait_sent(STAFF_CHAT, "已发送给", since=mark)  # /reply's answer comes after
     record = await desk.say(STAFF, "/owner 3-2-502", chat_id=STAFF_CHAT)
     assert "无法送达" in record["text"]  # unreachable (blocked the bot)
 

@@ -23,7 +23,9 @@ PHONE = "13800138000"
 
 
 async def staff_says(desk, text: str, *, user: int = STAFF, reply_to: int | None = None):
-    """A staff member writes in the group; returns the mark taken just before."""
+    """A staff member writes in the group (a person, so not within the milliseconds the
+    sender takes to record the message just posted); returns the mark taken before."""
+    await desk.nothing_in_flight()
     mark = desk.api.mark()
     desk.api.push_text(user, text, chat_id=STAFF_CHAT, reply_to=reply_to)
     return mark
@@ -209,7 +211,7 @@ async def test_assign_checks_the_colleague_is_a_staff_member(desk):
     assert "王主管" in told["text"] and "#1" in told["text"]
     ticket = desk.ticket(1)
     assert (ticket.status, ticket.assignee_id) == ("taken", STAFF_2)
-    assert "王主管" in (await desk.card(1))["text"]
+    assert "王主管" in (await desk.card(1, showing="王主管"))["text"]
     await desk.say(STAFF, "/resolve 1", chat_id=STAFF_CHAT)
     reopened = await desk.say(STAFF, "/reopen 1 业主说还是堵", chat_id=STAFF_CHAT)
     assert "#1" in reopened["text"]
@@ -232,6 +234,7 @@ async def test_owner_record_and_report_in_the_group(desk):
         )
     await desk.bind(OWNER)
     await desk.say(OWNER, "厨房水管漏水了，滴了一地")
+    await desk.card(1)
     record = await desk.say(STAFF, "/owner 138 0013 8000", chat_id=STAFF_CHAT)
     for expected in ("刘洋", "3-2-502", "+8613800138000", "#1", "756.00"):
         assert expected in record["text"]

@@ -68,8 +68,10 @@ class ActionServer:
         """POST Rasa's webhook JSON (next_action, sender_id, tracker, domain)."""
         return httpx.post(f"{self.url}/webhook", json=action_call(action, sender, **tracker))
 
-    def staff_message(self, contains: str, *, since: int, timeout: float = 10.0) -> dict:
-        """The first message to the staff chat after `since` that contains `contains`."""
+    def staff_message(self, contains: str, *, since: int, timeout: float = 70.0) -> dict:
+        """The first message to the staff chat after `since` that contains `contains`
+        (within a minute and more: the module's notices share the group's 20-a-minute
+        budget, which the outbox sender keeps)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for message in self.api.sent(STAFF_CHAT, since=since):

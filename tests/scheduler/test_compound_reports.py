@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.runtime import desk_config, job_config
+from handlers import outbox
 from handlers.text import plain
 from scheduler.jobs import post_monthly_report
 from storage import compounds as compound_store
-from storage import deliveries
 from storage import tickets as ticket_store
 from storage.db import session_scope
 from storage.models import Compound, Ticket
@@ -62,10 +62,16 @@ def test_the_monthly_post_reports_each_compound_to_its_group_and_the_company_to_
     config = job_config(settings, desk)
     due = datetime(2026, 12, 1, 1, 30, tzinfo=UTC)  # 09:30 on Tuesday 1 December, Shanghai
     with session_scope(runtime.engine) as session:
-        assert post_monthly_report(session, config, due) == 3
-        assert post_monthly_report(session, config, due + timedelta(minutes=1)) == 0  # once
-        sent = {d.chat_id: plain(d.text) for d in deliveries.for_key(session, "report:2026-11")}
+        posted = post_monthly_report(session, config, due)
+        queued = outbox.write(
+            session, posted, staff_channel="telegram", staff_address=SOUTH_CHAT, now=due
+        )
+        assert queued == 5  # three texts, and a chart under each compound's
+        later = post_monthly_report(session, config, due + timedelta(minutes=1))
+        assert later.staff == []  # once
+    sent = {notice.chat_id: plain(notice.text) for notice in posted.staff}
     assert set(sent) == {SOUTH_CHAT, NORTH_CHAT, COMPANY_CHAT}
+    assert [n.image is not None for n in posted.staff] == [True, True, False]
     assert "新建工单：3" in sent[NORTH_CHAT] and "投诉解决率：1/1 = 100%" in sent[NORTH_CHAT]
     assert "新建工单：1" in sent[SOUTH_CHAT] and "投诉解决率：—" in sent[SOUTH_CHAT]
     table = sent[COMPANY_CHAT].splitlines()

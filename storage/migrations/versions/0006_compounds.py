@@ -7,7 +7,7 @@ indexes are added or dropped, so SQLite never has to copy the unit table, which 
 tables' foreign keys point at.
 
 Revision ID: 0006_compounds
-Revises: 0002_office
+Revises: 0004_outbox
 """
 
 import sqlalchemy as sa
@@ -17,7 +17,7 @@ from alembic import op
 import storage.types
 
 revision = "0006_compounds"
-down_revision = "0002_office"
+down_revision = "0004_outbox"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,179 @@
+"""An `Outcome` written as outbox rows, inside the unit of work that produced it.
+
+The one way out: the desk (Desk.handle) and every scheduled job call
+`write()` before their transaction commits, so the state change and the
+messages it causes are committed together or not at all. Senders (bot/)
+render the rows' channel-neutral payloads; see storage/outbox.py for the
+rows' life.
+
+Rules decided here:
+- priority: an outcome with an urgent staff notice (an emergency) sends its
+  alert and the owner's answer first; then owners' replies; then staff
+  notices; scheduled and broadcast messages are given theirs by the job;
+- a ticket's card is posted once; a later card for the same ticket edits
+  that row's message (`ref_id`), whether or not it has been sent yet, and a
+  notice about a ticket whose card is still queued goes under the card once
+  it is posted;
+- photos, an image (the monthly chart) and a copied message (an owner's
+  voice note) are rows of their own, under the text they belong to; a reply
+  that copies a message (a staff member's photo to the owner) is a `copy` row
+  with the reply's text as its caption;
+- a notice's forum topic (`thread_id`) is in its payload.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from handlers.messages import Keyboard, Outcome, Reply, StaffNotice
+from storage import outbox
+
+log = logging.getLogger(__name__)
+
+
+def write(
+    session: Session,
+    outcome: Outcome,
+    *,
+    staff_channel: str,
+    staff_address: int | None,
+    now: datetime,
+    priority: int | None = None,
+) -> int:
+    """Queue every message of `outcome`; returns how many rows are new.
+
+    A message's own `priority` comes first, then `priority` (a scheduled job's
+    default), then the desk's: an emergency's, an owner's reply, a staff notice.
+    A message with a `key` is queued once per address (a job run twice queues
+    nothing twice). `staff_address` is where a notice without its own `chat_id`
+    goes; with neither, the notice is dropped with a warning.
+    """
+    urgent = any(notice.urgent for notice in outcome.staff)
+    new = 0
+    for notice in outcome.staff:
+        address = notice.chat_id or staff_address
+        if address is None:
+            log.warning("no staff chat configured; staff notice dropped: %.60s", notice.text)
+            continue
+        level = outbox.EMERGENCY if notice.urgent else notice.priority or priority
+        level = outbox.STAFF if level is None else level
+        new += _notice(session, notice, staff_channel, address, level, now=now)
+    rows = []
+    for reply in outcome.replies:
+        level = outbox.EMERGENCY if urgent else reply.priority or priority
+        rows.append(reply_row(reply, priority=outbox.REPLY if level is None else level, now=now))
+    return new + outbox.enqueue(session, rows)
+
+
+def reply_row(reply: Reply, *, priority: int, now: datetime) -> dict[str, Any]:
+    """The outbox row of one reply, as storage.outbox.enqueue takes it."""
+    row = _row(reply.channel, reply.chat_id, _reply_payload(reply), priority, now=now)
+    row.update(key=reply.key, expires_at=reply.expires_at)
+    if reply.edit_message_id is not None:
+        row["kind"] = "edit"
+    elif reply.copy_from is not None:
+        row["kind"] = "copy"
+    if reply.ticket_id is not None:
+        row.update(role="relay", ticket_id=reply.ticket_id)
+    return row
+
+
+def _notice(
+    session: Session,
+    notice: StaffNotice,
+    channel: str,
+    address: int,
+    level: int,
+    *,
+    now: datetime,
+) -> int:
+    payload: dict[str, Any] = {"text": notice.text}
+    if notice.buttons:
+        payload["buttons"] = encode_keyboard(notice.buttons)
+    if notice.thread_id is not None:
+        payload["thread_id"] = notice.thread_id
+    row = _row(channel, address, payload, level, now=now)
+    row.update(ticket_id=notice.ticket_id, key=notice.key, expires_at=notice.expires_at)
+    card = outbox.card_of(session, notice.ticket_id) if notice.ticket_id is not None else None
+    if notice.card and notice.ticket_id is not None:
+        if card is None:
+            row["role"] = "card"
+        else:
+            row.update(kind="edit", ref_id=card.id, key=None)
+    elif notice.edit_message_id is not None:
+        row["kind"] = "edit"
+        payload["message_id"] = notice.edit_message_id
+    else:
+        row["role"] = "note" if notice.ticket_id is not None else None
+        if notice.reply_to_message_id is not None:
+            payload["reply_to"] = notice.reply_to_message_id
+        elif card is not None and card.message_id is None and card.address == str(address):
+            row["ref_id"] = card.id  # under the card, once it is posted
+    row["payload"] = _dump(payload)
+    row_id = outbox.add(session, row)
+    if row_id is None:
+        return 0
+    caption = f"📷 #{notice.ticket_id}" if notice.ticket_id else "📷"
+    under = [("photo", {"photo": file_id, "caption": caption}) for file_id in notice.photos]
+    if notice.copy_from is not None:  # an owner's voice message, video, file... (caption kept)
+        under.append(("copy", {"copy_from": list(notice.copy_from)}))
+    if notice.image is not None:
+        image = base64.b64encode(notice.image).decode()
+        under.append(("photo", {"image": image, "caption": notice.text.split("\n", 1)[0]}))
+    for kind, media in under:
+        photo = _row(channel, address, media, level, now=now)
+        photo.update(kind=kind, ref_id=row_id, ticket_id=notice.ticket_id)
+        photo["expires_at"] = notice.expires_at
+        outbox.add(session, photo)
+    return 1 + len(under)
+
+
+def _reply_payload(reply: Reply) -> dict[str, Any]:
+    payload: dict[str, Any] = {"text": reply.text, "language": reply.language}
+    if reply.buttons:
+        payload["buttons"] = encode_keyboard(reply.buttons)
+    if reply.menu is not None:
+        payload["menu"] = reply.menu
+    if reply.photo is not None:
+        payload["photo"] = reply.photo
+    if reply.edit_message_id is not None:
+        payload["message_id"] = reply.edit_message_id
+    if reply.copy_from is not None:
+        payload["copy_from"] = list(reply.copy_from)  # `text` is the copy's caption
+    return payload
+
+
+def _row(
+    channel: str, address: int | str, payload: dict[str, Any], priority: int, *, now: datetime
+) -> dict[str, Any]:
+    return {
+        "key": None,
+        "channel": channel,
+        "address": str(address),
+        "kind": "send",
+        "payload": _dump(payload),
+        "priority": priority,
+        "ref_id": None,
+        "role": None,
+        "ticket_id": None,
+        "status": "pending",
+        "attempts": 0,
+        "not_before": now,
+        "expires_at": None,
+        "created_at": now,
+    }
+
+
+def _dump(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, ensure_ascii=False)
+
+
+def encode_keyboard(buttons: Keyboard) -> list[list[list[str]]]:
+    """Inline buttons as JSON-able rows of [text, callback data]."""
+    return [[[b.text, b.data] for b in row] for row in buttons]
