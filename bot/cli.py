@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from rich.console import Console as RichConsole
 
 from bot.cli_announce import announce
+from bot.cli_compound import compound_app, compound_errors, servable
 from bot.cli_import import import_app
 from bot.cli_nlu import nlu_app
 from bot.cli_owners import owners_app
@@ -37,6 +38,7 @@ app.add_typer(export_app, name="export")
 app.command("report")(report)
 app.command("actions")(actions)
 app.add_typer(rasa_app, name="rasa")
+app.add_typer(compound_app, name="compound")
 err = RichConsole(stderr=True, soft_wrap=True)
 out = RichConsole(soft_wrap=True)
 
@@ -107,7 +109,7 @@ def _require_telegram(settings: Settings) -> None:
         name
         for name, value in (
             ("PROPDESK_TELEGRAM_TOKEN", settings.telegram_token),
-            ("PROPDESK_STAFF_CHAT_ID", settings.staff_chat_id),
+            ("PROPDESK_STAFF_CHAT_ID", settings.staff_chat_id or settings.compounds_file),
         )
         if not value
     ]
@@ -207,6 +209,7 @@ def run(
 
     logs.setup(secrets=settings.secrets(), level=settings.log_level, fmt=settings.log_format)
     engine = _engine(settings)
+    servable(settings, engine)
     with _telegram_errors(settings):
         serve(settings, engine=engine, webhook_url=webhook_url, listen=listen)
 
@@ -230,7 +233,8 @@ def chat(
         err.print(f"[green]Demo compound loaded.[/green] You are {who}.")
     if not model_ready(settings.model_path):
         err.print("Preparing the language model (first run only, a few seconds)…")
-    runtime = build(settings, engine=engine)
+    with compound_errors():
+        runtime = build(settings, engine=engine)
     interactive = sys.stdin.isatty()
     lines = prompt_lines() if interactive else sys.stdin
     Console(runtime.desk, user_id=user_id).run(lines, interactive=interactive)

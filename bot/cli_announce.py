@@ -20,6 +20,7 @@ import typer
 from rich.console import Console as RichConsole
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from bot.cli_compound import CompoundOption, one_compound
 from handlers import announce as announcements
 from handlers.calendar import Calendar
 from handlers.text import local_time, plain
@@ -41,15 +42,18 @@ def announce(
         None, "--at", help="When to send (ISO 8601; no offset = local time). Default: now."
     ),
     wait: bool = typer.Option(False, "--wait", help="Follow the delivery until it is done."),
+    compound: str = CompoundOption,
     database_url: str = typer.Option(
         None, "--database-url", help="Overrides PROPDESK_DATABASE_URL."
     ),
 ) -> None:
-    """Schedule an announcement to every bound owner (or one building's)."""
+    """Schedule an announcement to every bound owner of a compound (or of one building).
+    With several compounds, --compound ID says which."""
     from bot.cli import _engine, _settings  # the CLI's own helpers (it imports this module)
 
     settings = _settings(database_url)
     engine = _engine(settings)
+    compound_id = one_compound(settings, engine, compound)
     lang = settings.language
     now = utcnow()
     try:
@@ -62,6 +66,7 @@ def announce(
                 building=building,
                 send_at=send_at,
                 created_by="propdesk announce",
+                compound_id=compound_id,
             )
             if scheduled.recipients == 0:  # kept, it would go out to whoever binds later
                 scheduled.announcement.status = "cancelled"

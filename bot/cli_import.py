@@ -15,7 +15,15 @@ import typer
 from rich.console import Console as RichConsole
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from handlers.imports import ImportReport, RowError, count_rows, import_bills, import_owners
+from bot.cli_compound import CompoundOption, chosen_compound, served
+from handlers.imports import (
+    Compounds,
+    ImportReport,
+    RowError,
+    count_rows,
+    import_bills,
+    import_owners,
+)
 
 import_app = typer.Typer(
     help="Load the owner register or bills from a CSV or .xlsx file.", no_args_is_help=True
@@ -36,7 +44,14 @@ EncodingOption = typer.Option(
 )
 
 
-def _run(kind: str, path: Path, database_url: str | None, strict: bool, **options) -> None:
+def _run(
+    kind: str,
+    path: Path,
+    database_url: str | None,
+    strict: bool,
+    compound: str | None,
+    **options,
+) -> None:
     from bot.cli import _engine, _safe_url, _settings  # the CLI's own helpers
 
     if path.is_dir():
@@ -60,6 +75,9 @@ def _run(kind: str, path: Path, database_url: str | None, strict: bool, **option
             "(if the service uses another one, set PROPDESK_DATABASE_URL or --database-url)."
         )
     engine = _engine(settings)
+    compounds = served(settings, engine)
+    chosen = chosen_compound(compounds, compound) if compound else None
+    options["compounds"] = Compounds(chosen=chosen, known=frozenset(c.id for c in compounds))
     loader = import_owners if kind == "owners" else import_bills
     with Progress(
         TextColumn(f"importing {kind}"),
@@ -132,13 +150,15 @@ def import_owners_cmd(
     encoding: str = EncodingOption,
     database_url: str = DbOption,
     strict: bool = StrictOption,
+    compound: str = CompoundOption,
 ):
-    """Owner register: unit,name,phone[,language] (房号,姓名,手机号[,语言])."""
+    """Owner register: unit,name,phone[,language][,compound] (房号,姓名,手机号[,语言][,小区])."""
     _run(
         "owners",
         file,
         database_url,
         strict,
+        compound,
         replace=replace,
         dry_run=dry_run,
         partial=partial,
@@ -157,13 +177,16 @@ def import_bills_cmd(
     encoding: str = EncodingOption,
     database_url: str = DbOption,
     strict: bool = StrictOption,
+    compound: str = CompoundOption,
 ):
-    """Bills: unit,period,item,amount,due_date,paid (房号,账期,项目,金额,截止日期,已缴)."""
+    """Bills: unit,period,item,amount,due_date,paid[,compound]
+    (房号,账期,项目,金额,截止日期,已缴[,小区])."""
     _run(
         "bills",
         file,
         database_url,
         strict,
+        compound,
         allow_new_units=allow_new_units,
         dry_run=dry_run,
         partial=partial,

@@ -1,9 +1,11 @@
 """`propdesk report` and `propdesk export tickets` (OPERATOR-CONTRACT.md, Data in and out).
 
-`propdesk report [--month YYYY-MM] [--png FILE]` prints the month's service
-KPIs (handlers/kpi.py defines each) in PROPDESK_LANGUAGE; the default month
-is the last full one, the month a report is read for. `--png` also writes
-the chart (1200×800).
+`propdesk report [--month YYYY-MM] [--png FILE] [--compound ID | --all]` prints the
+month's service KPIs (handlers/kpi.py defines each) in PROPDESK_LANGUAGE; the default
+month is the last full one, the month a report is read for. `--png` also writes
+the chart (1200×800). Without `--compound` the figures are the whole desk's (with one
+compound, that compound's); `--all` prints each compound's report, then the company
+summary table (handlers/monthly.py, company_summary).
 
 `propdesk export tickets --month YYYY-MM FILE.csv` writes the tickets opened
 that month, UTF-8 with a BOM so that Excel shows Chinese correctly; a FILE
@@ -19,6 +21,8 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console as RichConsole
+
+from bot.cli_compound import CompoundOption, chosen_compound, served
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -55,27 +59,45 @@ def _open(database_url: str | None, month: str | None) -> tuple[DeskConfig, Mont
     from storage.types import utcnow
 
     settings = _settings(database_url)
-    config = desk_config(settings)
+    engine = _engine(settings)
+    config = desk_config(settings, compounds=served(settings, engine))
     chosen = _month(month) if month else Month.previous(utcnow(), config.timezone)
-    return config, chosen, _engine(settings)
+    return config, chosen, engine
 
 
 def report(
     month: str = MonthOption,
     png: Path = PngOption,
+    compound: str = CompoundOption,
+    every: bool = typer.Option(
+        False, "--all", help="Each compound's report, then the company summary table."
+    ),
     database_url: str = DbOption,
 ) -> None:
     """The service KPIs of a month as text (and a chart with --png)."""
     from handlers import kpi
-    from handlers.monthly import report_text
+    from handlers.monthly import company_summary, report_text
     from handlers.text import plain
     from storage.db import session_scope
     from storage.types import utcnow
 
+    if compound and every:
+        err.print("[red]--compound and --all exclude each other.[/red]")
+        raise typer.Exit(2)
     config, chosen, engine = _open(database_url, month)
+    if compound:
+        compound = chosen_compound(config.compounds, compound)
+    now = utcnow()
     with session_scope(engine) as session:
-        figures = kpi.compute(session, chosen, config=config, now=utcnow())
-    typer.echo(plain(report_text(figures, config.language)))
+        figures = kpi.compute(session, chosen, config=config, now=now, compound_id=compound)
+        if every:
+            for c in config.compounds:
+                one = kpi.compute(session, chosen, config=config, now=now, compound_id=c.id)
+                name = c.name_zh if config.language == "zh" else c.name_en
+                typer.echo(f"== {c.id} · {name} ==\n{plain(report_text(one, config.language))}\n")
+            typer.echo(plain(company_summary(session, chosen, config, now=now)))
+    if not every:
+        typer.echo(plain(report_text(figures, config.language)))
     if png is not None:
         from handlers.report_chart import render_png
 

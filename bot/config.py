@@ -12,6 +12,15 @@ DEMO_DIR = Path(__file__).parent / "demo"
 DEFAULT_FAQ = DEMO_DIR / "faq.yml"
 
 
+def checked_office_hours(value: str | None) -> str | None:
+    """`"08:00-20:00"` as given, empty as None; ValueError saying why for anything else."""
+    from handlers.handoff import parse_office_hours
+
+    if value:
+        parse_office_hours(value)  # raises ValueError with the reason
+    return value or None
+
+
 class Settings(BaseSettings):
     """Every knob an operator can turn; a command-line flag of the same meaning wins."""
 
@@ -47,6 +56,8 @@ class Settings(BaseSettings):
     health_listen: str = ""  # HOST:PORT for GET /healthz (bot/health.py); empty: none
     log_format: str = "text"  # text | json (bot/logs.py)
     chart_font: Path | None = None  # a .ttf/.otf able to draw Chinese, for the chart
+    compounds_file: Path | None = None  # compounds.yml (bot/compounds.py)
+    company_chat_id: int | None = None  # the company managers' chat: every compound, read-only
 
     @field_validator("log_level")
     @classmethod
@@ -111,6 +122,13 @@ class Settings(BaseSettings):
             raise ValueError("PROPDESK_HEALTH_LISTEN must be HOST:PORT, like 0.0.0.0:8080")
         return value
 
+    @field_validator("compounds_file")
+    @classmethod
+    def _compounds_file(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"PROPDESK_COMPOUNDS_FILE: no file at {value}")
+        return value
+
     @field_validator("chart_font")
     @classmethod
     def _chart_font(cls, value: Path | None) -> Path | None:
@@ -166,11 +184,7 @@ class Settings(BaseSettings):
     @field_validator("office_hours")
     @classmethod
     def _office_hours(cls, value: str | None) -> str | None:
-        from handlers.handoff import parse_office_hours
-
-        if value:
-            parse_office_hours(value)  # raises ValueError with the reason
-        return value or None
+        return checked_office_hours(value)
 
     @field_validator("emergency_numbers")
     @classmethod
@@ -195,7 +209,13 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "telegram_token", "emergency_phone", "telegram_proxy", "chart_font", mode="before"
+        "telegram_token",
+        "emergency_phone",
+        "telegram_proxy",
+        "chart_font",
+        "compounds_file",
+        "company_chat_id",
+        mode="before",
     )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:

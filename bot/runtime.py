@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,6 +15,7 @@ from functools import partial
 
 from sqlalchemy import Engine
 
+from bot import compounds
 from bot.config import Settings
 from handlers.calendar import Calendar
 from handlers.desk import Desk
@@ -25,6 +27,7 @@ from nlu import FaqBase, Nlu
 from scheduler.jobs import JobConfig
 from storage import chats
 from storage.db import make_engine, prepare, session_scope
+from storage.models import Compound
 
 log = logging.getLogger(__name__)
 CHAT_SETTINGS = ("staff_chat_id", "manager_chat_id")  # groups Telegram may upgrade
@@ -49,8 +52,11 @@ class Runtime:
             with session_scope(self.engine) as session:
                 chats.record_migration(session, old_chat_id=old_chat_id, new_chat_id=new_chat_id)
             self.settings = self.settings.model_copy(update=dict.fromkeys(names, new_chat_id))
-            self.desk.config = desk_config(self.settings, self.faq)
+            self.desk.config = desk_config(self.settings, self.faq, self.compounds())
         return names
+
+    def compounds(self) -> list[Compound]:
+        return served_compounds(self.settings, self.engine, self.faq)
 
     async def run_sync(self, func, /, *args, **kwargs):
         """Run blocking desk/storage work off the event loop.
@@ -61,10 +67,14 @@ class Runtime:
         return await loop.run_in_executor(self.executor, partial(func, *args, **kwargs))
 
 
-def desk_config(settings: Settings, faq: FaqBase | None = None) -> DeskConfig:
+def desk_config(
+    settings: Settings, faq: FaqBase | None = None, compounds: Sequence[Compound] = ()
+) -> DeskConfig:
     """The desk's configuration; without the FAQ base (reports, exports) the duty phone
-    is only the one in the settings."""
+    is only the one in the settings. `compounds`: bot/compounds.py's `configured`."""
     return DeskConfig(
+        compounds=tuple(compounds),
+        company_chat_id=settings.company_chat_id,
         staff_chat_id=settings.staff_chat_id,
         emergency_phone=settings.emergency_phone or (faq.emergency_phone if faq else None),
         language=settings.language,
@@ -120,6 +130,12 @@ def current_chats(settings: Settings, engine: Engine) -> Settings:
     return settings.model_copy(update=update) if update else settings
 
 
+def served_compounds(settings: Settings, engine: Engine, faq: FaqBase) -> list[Compound]:
+    """The compounds served (bot/compounds.py), the default one named by the FAQ base.
+    Raises bot.compounds.CompoundsError for a wrong configuration."""
+    return compounds.configured(settings, engine, name_zh=faq.compound_zh, name_en=faq.compound_en)
+
+
 def open_database(settings: Settings, *, create: bool = True) -> Engine:
     engine = make_engine(settings.database_url)
     prepare(engine, create=create)
@@ -130,8 +146,9 @@ def build(settings: Settings, *, engine: Engine | None = None) -> Runtime:
     engine = engine or open_database(settings)
     settings = current_chats(settings, engine)
     faq = FaqBase.load(settings.faq_path)
+    config = desk_config(settings, faq, served_compounds(settings, engine, faq))
     nlu = Nlu.load(model_path=settings.model_path, faq=faq)
-    desk = Desk(engine=engine, nlu=nlu, faq=faq, config=desk_config(settings, faq))
+    desk = Desk(engine=engine, nlu=nlu, faq=faq, config=config)
     workers = 1 if engine.dialect.name == "sqlite" else 4
     return Runtime(
         settings=settings,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import replace
 
 from telegram import ChatMemberUpdated, Message, Update
@@ -26,6 +26,7 @@ from bot.intake import Intake
 from bot.outbound import Outbound
 from bot.runtime import Runtime
 from handlers.messages import Callback, Contact, Inbound
+from storage.models import Compound
 
 log = logging.getLogger(__name__)
 STAFF_STATUSES = {
@@ -53,14 +54,15 @@ def _replied_to(message: Message) -> int | None:
     return replied.message_id
 
 
-def to_inbound(update: Update, *, staff_chat_id: int | None) -> Inbound | None:
-    """A plain Inbound for a message or button press; None for anything else."""
+def to_inbound(update: Update, *, staff_chats: Collection[int]) -> Inbound | None:
+    """A plain Inbound for a message or button press; None for anything else.
+    `staff_chats`: the staff groups of every compound, and the company chat."""
     user = update.effective_user
     chat = update.effective_chat
     if user is None or chat is None or user.is_bot:
         log.info("update %s has no person behind it: not for the desk", update.update_id)
         return None
-    in_staff_chat = staff_chat_id is not None and chat.id == staff_chat_id
+    in_staff_chat = chat.id in staff_chats
     if chat.type != chat.PRIVATE and not in_staff_chat:
         # the desk talks to owners one to one; other groups are ignored
         log.info(
@@ -154,29 +156,41 @@ class TelegramDesk:
     def staff_chat_id(self) -> int | None:
         return self.runtime.settings.staff_chat_id
 
-    async def is_staff(self, user_id: int) -> bool:
-        """Ask Telegram, remembering a yes for MEMBERSHIP_TTL seconds (a busy forum topic
-        must not ask on every message); leaving the group forgets it at once."""
-        if self.staff_chat_id is None:
-            return False
-        if self._members.fresh(user_id):
+    @property
+    def compounds(self) -> tuple[Compound, ...]:
+        return self.runtime.desk.config.compounds
+
+    @property
+    def staff_chats(self) -> set[int]:
+        """The desk's staff chat, each compound's staff group, and the company chat."""
+        chats = {self.staff_chat_id, self.runtime.desk.config.company_chat_id}
+        chats.update(c.staff_chat_id for c in self.compounds)
+        return {chat for chat in chats if chat is not None}
+
+    async def is_staff(self, user_id: int, chat_id: int) -> bool:
+        """Is `user_id` a member of the staff chat `chat_id`? Ask Telegram, remembering a
+        yes for MEMBERSHIP_TTL seconds (a busy forum topic must not ask on every
+        message); leaving the group forgets it at once."""
+        if self._members.fresh(chat_id, user_id):
             return True
         try:
-            member = await self.outbound.bot.get_chat_member(self.staff_chat_id, user_id)
+            member = await self.outbound.bot.get_chat_member(chat_id, user_id)
         except TelegramError as exc:
             log.warning("membership check failed: %s", exc)
             return False
         is_member = member.status in STAFF_STATUSES
-        self._members.note(user_id, is_member)
+        self._members.note(chat_id, user_id, is_member)
         return is_member
 
-    def member_check(self) -> Callable[[int], bool]:
-        """A blocking `is_member(user_id)` for the desk's worker thread (`/assign` names a
-        colleague): it asks Telegram live on this event loop, like every staff check."""
+    def member_check(self, chat_id: int) -> Callable[[int, int | None], bool]:
+        """A blocking `is_member(user_id[, chat])` (of `chat_id` by default) for the desk's
+        worker thread (`/assign` names a colleague, a manager acts from the company chat):
+        it asks Telegram live on this event loop, like every staff check."""
         loop = asyncio.get_running_loop()
 
-        def is_member(user_id: int) -> bool:
-            return asyncio.run_coroutine_threadsafe(self.is_staff(user_id), loop).result(30)
+        def is_member(user_id: int, chat: int | None = None) -> bool:
+            check = self.is_staff(user_id, chat or chat_id)
+            return asyncio.run_coroutine_threadsafe(check, loop).result(30)
 
         return is_member
 
@@ -189,7 +203,7 @@ class TelegramDesk:
         holding up the chat's next update meanwhile."""
         if await self._chat_changed(update):
             return None
-        inbound = to_inbound(update, staff_chat_id=self.staff_chat_id)
+        inbound = to_inbound(update, staff_chats=self.staff_chats)
         if inbound is None:
             return None
         album = update.message.media_group_id if update.message else None
@@ -205,14 +219,15 @@ class TelegramDesk:
         # message (a reply to a ticket's message is relayed to its owner).
         acts = inbound.callback or inbound.text.startswith("/") or inbound.reply_to_message_id
         if inbound.in_staff_chat and acts:
-            inbound = replace(inbound, is_staff=await self.is_staff(inbound.user_id))
+            is_staff = await self.is_staff(inbound.user_id, inbound.chat_id)
+            inbound = replace(inbound, is_staff=is_staff)
         elif inbound.callback is not None and inbound.callback.data[:3] in ("tk:", "rs:", "wc:"):
             inbound = replace(inbound, is_staff=False)  # staff buttons work in the staff chat
         outcome = await self.runtime.run_sync(
             self.runtime.desk.handle,
             inbound,
             update_id=update_id,
-            is_member=self.member_check() if inbound.is_staff else None,
+            is_member=self.member_check(inbound.chat_id) if inbound.is_staff else None,
         )
         self.committed()
         if inbound.callback is not None:
@@ -233,10 +248,11 @@ class TelegramDesk:
             await self.chat_migrated(message.migrate_from_chat_id, message.chat.id)
             return True
         if message is not None and message.left_chat_member is not None:
-            self._members.forget(message.left_chat_member.id)
+            self._members.forget(message.chat.id, message.left_chat_member.id)
         if update.chat_member is not None:
             if update.chat_member.new_chat_member.status not in STAFF_STATUSES:
-                self._members.forget(update.chat_member.new_chat_member.user.id)
+                user_id = update.chat_member.new_chat_member.user.id
+                self._members.forget(update.chat_member.chat.id, user_id)
             return True
         if update.my_chat_member is not None:
             await self._my_status_changed(update.my_chat_member)
@@ -282,7 +298,10 @@ class TelegramDesk:
                 )
             return
         settings = self.runtime.settings
-        which = {settings.staff_chat_id: "staff chat", settings.manager_chat_id: "manager chat"}
+        which = {c.staff_chat_id: f"staff chat of compound {c.id}" for c in self.compounds}
+        which |= {c.manager_chat_id: f"manager chat of compound {c.id}" for c in self.compounds}
+        which[settings.company_chat_id] = "company chat"
+        which |= {settings.staff_chat_id: "staff chat", settings.manager_chat_id: "manager chat"}
         name = which.get(chat.id)
         if name is None:
             log.info("bot is now %s in chat %s (not ours) by %s", new, chat.id, by)
@@ -308,23 +327,24 @@ class TelegramDesk:
 
 
 class MembershipCache:
-    """Who was a staff-chat member a moment ago, for `ttl` seconds (monotonic clock)."""
+    """Who was a member of which staff chat a moment ago, for `ttl` seconds (monotonic
+    clock): a member of one compound's group is no member of another's."""
 
     def __init__(self, ttl: float) -> None:
         self.ttl = ttl
-        self._until: dict[int, float] = {}
+        self._until: dict[tuple[int, int], float] = {}
 
-    def fresh(self, user_id: int) -> bool:
-        return self._until.get(user_id, 0.0) > time.monotonic()
+    def fresh(self, chat_id: int, user_id: int) -> bool:
+        return self._until.get((chat_id, user_id), 0.0) > time.monotonic()
 
-    def note(self, user_id: int, is_member: bool) -> None:
+    def note(self, chat_id: int, user_id: int, is_member: bool) -> None:
         if is_member:
-            self._until[user_id] = time.monotonic() + self.ttl
+            self._until[chat_id, user_id] = time.monotonic() + self.ttl
         else:
-            self.forget(user_id)
+            self.forget(chat_id, user_id)
 
-    def forget(self, user_id: int) -> None:
-        self._until.pop(user_id, None)
+    def forget(self, chat_id: int, user_id: int) -> None:
+        self._until.pop((chat_id, user_id), None)
 
     def clear(self) -> None:
         self._until.clear()

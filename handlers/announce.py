@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from handlers import compounds
 from handlers.calendar import Calendar
 from handlers.i18n import N_, t, tn
 from handlers.messages import Outcome, Reply, StaffNotice
@@ -32,7 +33,7 @@ from handlers.turn import DeskConfig
 from storage import outbox
 from storage import owners as owner_store
 from storage.db import skip_locked
-from storage.models import Announcement, Unit
+from storage.models import DEFAULT_COMPOUND, Announcement, Unit
 
 STALE_AFTER = timedelta(hours=24)
 USAGE = N_("Usage: /announce [--building B] [--at 2026-12-01T09:00] text")
@@ -78,14 +79,17 @@ def schedule(
     building: str | None = None,
     send_at: datetime | None = None,
     created_by: str | None = None,
+    compound_id: str = DEFAULT_COMPOUND,
 ) -> Scheduled:
-    """Write the announcement (validated); the scheduler does the rest."""
+    """Write the announcement (validated) for the owners of one compound (of one building
+    of it); the scheduler does the rest."""
     text = text.strip()
     if not text:
         raise AnnounceError(N_("The announcement has no text."))
     if building is not None:
         building = building.strip()
-        if session.exec(select(Unit.id).where(Unit.building == building)).first() is None:
+        flats = select(Unit.id).where(Unit.compound_id == compound_id, Unit.building == building)
+        if session.exec(flats).first() is None:
             raise AnnounceError(
                 N_("There are no flats in building {building}."), building=building
             )
@@ -93,12 +97,25 @@ def schedule(
     if send_at < now - STALE_AFTER:
         raise AnnounceError(N_("That time is more than 24 hours ago."))
     announcement = Announcement(
-        text=text, building=building, send_at=send_at, created_by=created_by, created_at=now
+        compound_id=compound_id,
+        text=text,
+        building=building,
+        send_at=send_at,
+        created_by=created_by,
+        created_at=now,
     )
     session.add(announcement)
     session.flush()
-    recipients = len(owner_store.bound_recipients(session, building=building))
+    recipients = len(recipients_of(session, announcement))
     return Scheduled(announcement, recipients)
+
+
+def recipients_of(session: Session, announcement: Announcement):
+    """(binding, owner) of every reachable owner of the announcement's compound (and
+    building)."""
+    return owner_store.bound_recipients(
+        session, building=announcement.building, compound_id=announcement.compound_id
+    )
 
 
 def key(announcement_id: int) -> str:
@@ -208,6 +225,7 @@ def staff_command(ctx, args: str) -> Outcome:
             building=building,
             send_at=send_at,
             created_by=ctx.inbound.user_name or str(ctx.inbound.user_id),
+            compound_id=ctx.scope.compound_id or DEFAULT_COMPOUND,
         )
         answer = scheduled_text(scheduled, lang=lang, timezone=ctx.config.timezone, now=ctx.now)
     except AnnounceError as exc:
@@ -230,7 +248,7 @@ def deliver_due(
             ann.status = "stale"
             ann.finished_at = now
             text = stale_text(ann, lang=lang, timezone=config.timezone)
-            outcome.staff.append(StaffNotice(text, key=f"ann:{ann.id}:stale"))
+            outcome.staff.append(_to_staff(config, ann, text, "stale"))
         elif not calendar.in_quiet_hours(now):  # else held until the quiet hours end
             outcome.replies.extend(_expand(session, ann, config, now))
             expanded.add(ann.id)
@@ -242,14 +260,20 @@ def deliver_due(
         ann.status = "done"
         ann.finished_at = now
         text = summary_text(ann, tally, lang=lang)
-        outcome.staff.append(StaffNotice(text, key=f"ann:{ann.id}:summary"))
+        outcome.staff.append(_to_staff(config, ann, text, "summary"))
     return outcome
+
+
+def _to_staff(config: DeskConfig, ann: Announcement, text: str, what: str) -> StaffNotice:
+    """A note about an announcement for its compound's staff group."""
+    chat = compounds.staff_chat_of(config, ann.compound_id)
+    return StaffNotice(text, key=f"ann:{ann.id}:{what}", chat_id=chat)
 
 
 def _expand(session: Session, ann: Announcement, config: DeskConfig, now: datetime) -> list:
     replies, seen = [], set()
     expires = ann.send_at + STALE_AFTER
-    for binding, owner in owner_store.bound_recipients(session, building=ann.building):
+    for binding, owner in recipients_of(session, ann):
         if binding.chat_id in seen:
             continue
         seen.add(binding.chat_id)

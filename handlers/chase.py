@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from handlers import tickets
+from handlers import compounds, tickets
 from handlers.i18n import t, tn
 from handlers.messages import Outcome, StaffNotice
 from handlers.text import excerpt
@@ -89,7 +89,7 @@ def chase_due(
 ) -> Outcome:
     """Re-post untaken tickets to the staff chat; escalate what must go higher."""
     outcome = Outcome()
-    if config.staff_chat_id is None:
+    if config.staff_chat_id is None and not config.compounds:
         return outcome
     stmt = select(Ticket).where(
         col(Ticket.status).in_(("open", "reopened")),
@@ -114,7 +114,7 @@ def chase_due(
         if (
             ticket.chased_count >= ESCALATE_AFTER_CHASES
             and ticket.escalated_at is None
-            and manager_chat_id is not None
+            and compounds.manager_chat_of(config, ticket.compound_id, manager_chat_id) is not None
         ):
             outcome.staff.append(_escalate(session, ticket, config, manager_chat_id, now))
     return outcome
@@ -128,7 +128,7 @@ def _escalate(
     now: datetime,
 ) -> StaffNotice:
     staff_chat = ticket.staff_chat_id or config.staff_chat_id
-    target = manager_chat_id or staff_chat
+    target = compounds.manager_chat_of(config, ticket.compound_id, manager_chat_id) or staff_chat
     ticket.escalated_at = now
     ticket_store.add_event(session, ticket, actor="system", action="escalated", detail=str(target))
     text = escalation_text(ticket, config=config, now=now)

@@ -26,6 +26,7 @@ from handlers import (
     bills,
     binding,
     cancel,
+    compounds,
     emergency,
     faq,
     handoff,
@@ -199,7 +200,7 @@ class Desk:
         inbound: Inbound,
         *,
         update_id: int | None = None,
-        is_member: Callable[[int], bool] | None = None,
+        is_member: compounds.MemberCheck | None = None,
     ) -> Outcome:
         """One unit of work. `is_member(user_id)` is the adapter's live check of the staff
         chat, for commands that name another person (`/assign`).
@@ -236,7 +237,7 @@ class Desk:
         inbound: Inbound,
         *,
         update_id: int | None,
-        is_member: Callable[[int], bool] | None,
+        is_member: compounds.MemberCheck | None,
     ) -> Outcome:
         """The unit of work's boundary: the state change and its outbox rows commit
         together (handlers/outbox.py), so nothing decided is lost or sent twice."""
@@ -335,7 +336,7 @@ class Desk:
         turn = Turn(
             session=session,
             inbound=inbound,
-            config=self.config,
+            config=compounds.for_owner(session, self.config, owner),
             nlu=self.nlu,
             faq=self.faq,
             now=self.clock(),

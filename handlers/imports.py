@@ -11,6 +11,11 @@ Owners with `replace=True`: the file is authoritative for the flats it lists,
 so an owner no longer listed for such a flat moves out (storage/owners.py).
 Bills: a flat the register does not have is a typo, rejected with its line,
 unless `allow_new_units=True`.
+
+Compounds: every row belongs to the compound of its `compound` column (小区), else
+to `compound` (`--compound ID`), else to "default". With `known` (the configured
+compound ids), a row naming another compound is rejected; so is a row whose column
+disagrees with `--compound`.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from nlu.entities import normalise_unit
 from storage import bills as bill_store
 from storage import owners as owner_store
 from storage.db import session_scope
+from storage.models import DEFAULT_COMPOUND
 from storage.types import ADDED, UNCHANGED, UPDATED
 
 OWNER_COLUMNS = ("unit", "name", "phone")
@@ -86,7 +92,24 @@ def _field(column: str, parse: Callable[[Any], Any], cell: Any) -> Any:
         raise RowError(f"{column} {exc}") from None
 
 
-def _owner_row(row: Row, report: ImportReport) -> dict:
+@dataclass(frozen=True)
+class Compounds:
+    """Which compound the rows of one file belong to (see the module's docstring)."""
+
+    chosen: str | None = None  # --compound
+    known: frozenset[str] | None = None  # None: any id is accepted
+
+    def of(self, row: Row) -> str:
+        named = values.text(row.values.get("compound"))
+        if named and self.chosen and named != self.chosen:
+            raise RowError(f"compound {named!r}, but the import is for --compound {self.chosen}")
+        compound_id = named or self.chosen or DEFAULT_COMPOUND
+        if self.known is not None and compound_id not in self.known:
+            raise RowError(f"compound {compound_id!r} is not configured (propdesk compound list)")
+        return compound_id
+
+
+def _owner_row(row: Row, report: ImportReport, compounds: Compounds) -> dict:
     name = values.text(row.values.get("name"))
     if not name:
         raise RowError("name is empty")
@@ -99,6 +122,7 @@ def _owner_row(row: Row, report: ImportReport) -> dict:
         report.warnings.append((row.line, f"language {exc}: the default language is used"))
         language = None
     return {
+        "compound_id": compounds.of(row),
         "unit_code": _unit(row.values.get("unit")),
         "name": name,
         "phone": phone,
@@ -106,9 +130,10 @@ def _owner_row(row: Row, report: ImportReport) -> dict:
     }
 
 
-def _bill_row(row: Row, report: ImportReport) -> dict:
+def _bill_row(row: Row, report: ImportReport, compounds: Compounds) -> dict:
     cells = row.values
     return {
+        "compound_id": compounds.of(row),
         "unit_code": _unit(cells.get("unit")),
         "period": _field("period", values.parse_period, cells.get("period")),
         "item": _field("item", values.parse_item, cells.get("item")),
@@ -121,9 +146,10 @@ def _bill_row(row: Row, report: ImportReport) -> dict:
 def _checked(
     path: Path,
     columns: tuple[str, ...],
-    check: Callable[[Row, ImportReport], dict],
+    check: Callable[[Row, ImportReport, Compounds], dict],
     report: ImportReport,
     encoding: str | None,
+    compounds: Compounds,
 ) -> list[tuple[int, dict]]:
     try:
         _, rows = read_table(path, columns, encoding=encoding)
@@ -136,7 +162,7 @@ def _checked(
         try:
             if not row.width_ok:
                 raise RowError("wrong number of columns")
-            good.append((row.line, check(row, report)))
+            good.append((row.line, check(row, report, compounds)))
         except RowError as exc:
             report.errors.append((row.line, str(exc)))
     return good
@@ -182,14 +208,16 @@ def import_owners(
     partial: bool = False,
     encoding: str | None = None,
     progress: Callable[[int], None] | None = None,
+    compounds: Compounds = Compounds(),
 ) -> ImportReport:
-    """Load the owner register (unit, name, phone[, language]). Raises RowError when
-    the file cannot be read or lacks a column; bad rows are in the report."""
+    """Load the owner register (unit, name, phone[, language][, compound]). Raises
+    RowError when the file cannot be read or lacks a column; bad rows are in the report."""
     report = ImportReport()
-    rows = _one_name_per_phone(_checked(path, OWNER_COLUMNS, _owner_row, report, encoding), report)
-    listed: dict[str, set[str]] = {}
+    checked = _checked(path, OWNER_COLUMNS, _owner_row, report, encoding, compounds)
+    rows = _one_name_per_phone(checked, report)
+    listed: dict[tuple[str, str], set[str]] = {}
     for _, row in rows:
-        listed.setdefault(row["unit_code"], set()).add(row["phone"])
+        listed.setdefault((row["compound_id"], row["unit_code"]), set()).add(row["phone"])
 
     def save(session: Session, batch: list[tuple[int, dict]]) -> list[str | None]:
         if not replace:
@@ -197,8 +225,8 @@ def import_owners(
         return list(owner_store.upsert_owners(session, [row for _, row in batch]))
 
     def move_outs(session: Session) -> None:
-        for code, phones in listed.items():
-            unit = owner_store.unit_by_code(session, code)
+        for (compound_id, code), phones in listed.items():
+            unit = owner_store.unit_by_code(session, code, compound_id)
             for owner in owner_store.owners_of(session, unit.id):
                 if owner.phone not in phones:
                     owner_store.move_out(session, owner, unit, source=REPLACED_BY)
@@ -246,7 +274,7 @@ def _without_moved_out(session: Session, batch: list[tuple[int, dict]], report: 
     gone = owner_store.moved_out(session, {row["phone"] for _, row in batch})
     kept = []
     for line, row in batch:
-        record = gone.get((row["phone"], row["unit_code"]))
+        record = gone.get((row["phone"], row["compound_id"], row["unit_code"]))
         if record is None:
             kept.append((line, row))
             continue
@@ -270,27 +298,38 @@ def import_bills(
     partial: bool = False,
     encoding: str | None = None,
     progress: Callable[[int], None] | None = None,
+    compounds: Compounds = Compounds(),
 ) -> ImportReport:
-    """Load bills (unit, period, item, amount, due_date, paid). Raises RowError when the
-    file cannot be read or lacks a column; bad rows (a flat not in the register
-    among them, unless `allow_new_units`) are in the report."""
+    """Load bills (unit, period, item, amount, due_date, paid[, compound]). Raises RowError
+    when the file cannot be read or lacks a column; bad rows (a flat not in the
+    compound's register among them, unless `allow_new_units`) are in the report."""
     report = ImportReport()
-    rows = _checked(path, BILL_COLUMNS, _bill_row, report, encoding)
+    rows = _checked(path, BILL_COLUMNS, _bill_row, report, encoding, compounds)
+    flat_keys = ("compound_id", "unit_code")
 
     def save(session: Session, batch: list[tuple[int, dict]]) -> list[str | None]:
-        codes = {row["unit_code"] for _, row in batch}
-        units = owner_store.units_by_code(session, codes)
+        units = {}
+        for compound_id in {row["compound_id"] for _, row in batch}:
+            codes = {row["unit_code"] for _, row in batch if row["compound_id"] == compound_id}
+            found = owner_store.units_by_code(session, codes, compound_id)
+            units.update({(compound_id, code): unit for code, unit in found.items()})
         known = []
         for line, row in batch:
-            code = row["unit_code"]
-            if code not in units and not allow_new_units:
+            flat = (row["compound_id"], row["unit_code"])
+            if flat not in units and not allow_new_units:
                 report.errors.append(
-                    (line, f"unit {code} is not in the owner register (a typo? --allow-new-units)")
+                    (
+                        line,
+                        f"unit {flat[1]} is not in the owner register"
+                        + (f" of compound {flat[0]}" if flat[0] != DEFAULT_COMPOUND else "")
+                        + " (a typo? --allow-new-units)",
+                    )
                 )
                 continue
-            unit = units.get(code) or owner_store.upsert_unit(session, code)
-            units[code] = unit
-            known.append({k: v for k, v in row.items() if k != "unit_code"} | {"unit_id": unit.id})
+            unit = units.get(flat) or owner_store.upsert_unit(session, flat[1], flat[0])
+            units[flat] = unit
+            bill = {k: v for k, v in row.items() if k not in flat_keys}
+            known.append(bill | {"unit_id": unit.id})
         return list(bill_store.upsert_many(session, known))
 
     report_sorted = _load(

@@ -48,7 +48,7 @@ from sqlmodel import Session, col, or_, select
 
 from handlers.tickets import chase_delay
 from handlers.turn import DeskConfig
-from storage.models import FaqAnswer, Survey, Ticket, TicketEvent
+from storage.models import Binding, FaqAnswer, OwnerUnit, Survey, Ticket, TicketEvent, Unit
 from storage.tickets import OPEN_STATUSES
 
 # Events that move a ticket's status, and the status they leave it in.
@@ -173,14 +173,32 @@ def _minutes(delta: timedelta) -> float:
     return delta.total_seconds() / 60
 
 
-def compute(session: Session, month: Month, *, config: DeskConfig, now: datetime) -> Kpis:
+def _scoped(stmt, compound_id: str | None):
+    """`stmt` over Ticket, limited to one compound's tickets (None: every compound)."""
+    return stmt if compound_id is None else stmt.where(Ticket.compound_id == compound_id)
+
+
+def compute(
+    session: Session,
+    month: Month,
+    *,
+    config: DeskConfig,
+    now: datetime,
+    compound_id: str | None = None,
+) -> Kpis:
+    """The month's KPIs, of one compound's tickets and owners (None: the whole desk)."""
     tz = config.timezone
     start, end = month.start(tz), month.end(tz)
     as_of = min(end, now)
     kpis = Kpis(month=month, timezone=tz, as_of=as_of)
 
     opened = list(
-        session.exec(select(Ticket).where(Ticket.created_at >= start, Ticket.created_at < end))
+        session.exec(
+            _scoped(
+                select(Ticket).where(Ticket.created_at >= start, Ticket.created_at < end),
+                compound_id,
+            )
+        )
     )
     for ticket in opened:
         kpis.opened_by_kind[ticket.kind] += 1
@@ -192,27 +210,40 @@ def compute(session: Session, month: Month, *, config: DeskConfig, now: datetime
     )
     for event in session.exec(stmt.order_by(col(TicketEvent.at))):
         resolved_at[event.ticket_id] = event.at  # the last resolution in the month wins
-    resolved = _tickets(session, resolved_at)
+    resolved = [t for t in _tickets(session, resolved_at) if compound_id in (None, t.compound_id)]
     for ticket in resolved:
         kpis.resolved_by_kind[ticket.kind] += 1
         kpis.resolved_by_category[ticket.category or "none"] += 1
     kpis.resolution = Spread.of([_minutes(resolved_at[t.id] - t.created_at) for t in resolved])
 
     responded = session.exec(
-        select(Ticket).where(Ticket.first_response_at >= start, Ticket.first_response_at < end)
+        _scoped(
+            select(Ticket).where(
+                Ticket.first_response_at >= start, Ticket.first_response_at < end
+            ),
+            compound_id,
+        )
     )
     kpis.first_response = Spread.of(
         [_minutes(t.first_response_at - t.created_at) for t in responded]
     )
 
-    due = list(session.exec(select(Survey).where(Survey.due_at >= start, Survey.due_at < end)))
+    surveys = select(Survey).join(Ticket, Ticket.id == Survey.ticket_id)
+    due = list(
+        session.exec(
+            _scoped(surveys.where(Survey.due_at >= start, Survey.due_at < end), compound_id)
+        )
+    )
     kpis.survey_completion = Rate(sum(s.rating is not None for s in due), len(due))
     rated = list(
         session.exec(
-            select(Survey).where(
-                col(Survey.rating).is_not(None),
-                Survey.answered_at >= start,
-                Survey.answered_at < end,
+            _scoped(
+                surveys.where(
+                    col(Survey.rating).is_not(None),
+                    Survey.answered_at >= start,
+                    Survey.answered_at < end,
+                ),
+                compound_id,
             )
         )
     )
@@ -224,8 +255,10 @@ def compute(session: Session, month: Month, *, config: DeskConfig, now: datetime
         sum(states.get(t.id) in ("resolved", "closed") for t in complaints), len(complaints)
     )
 
-    kpis.first_contact_resolution = _first_contact(session, start, end)
-    kpis.overdue = [t.id for t in overdue(session, at=as_of, config=config)]
+    kpis.first_contact_resolution = _first_contact(session, start, end, compound_id)
+    kpis.overdue = [
+        t.id for t in overdue(session, at=as_of, config=config, compound_id=compound_id)
+    ]
     return kpis
 
 
@@ -235,10 +268,19 @@ def _tickets(session: Session, ids) -> list[Ticket]:
     return list(session.exec(select(Ticket).where(col(Ticket.id).in_(list(ids)))))
 
 
-def _first_contact(session: Session, start: datetime, end: datetime) -> Rate:
-    answers = list(
-        session.exec(select(FaqAnswer).where(FaqAnswer.at >= start, FaqAnswer.at < end))
-    )
+def _first_contact(
+    session: Session, start: datetime, end: datetime, compound_id: str | None
+) -> Rate:
+    stmt = select(FaqAnswer).where(FaqAnswer.at >= start, FaqAnswer.at < end)
+    if compound_id is not None:  # answers to owners of a flat in the compound
+        owners_there = (
+            select(Binding.user_id)
+            .join(OwnerUnit, OwnerUnit.owner_id == Binding.owner_id)
+            .join(Unit, Unit.id == OwnerUnit.unit_id)
+            .where(Unit.compound_id == compound_id, Binding.channel == FaqAnswer.channel)
+        )
+        stmt = stmt.where(col(FaqAnswer.user_id).in_(owners_there))
+    answers = list(session.exec(stmt))
     if not answers:
         return Rate(0, 0)
     later = session.exec(
@@ -281,9 +323,12 @@ def status_at(session: Session, ticket_ids: list[int], at: datetime) -> dict[int
     return states
 
 
-def overdue(session: Session, *, at: datetime, config: DeskConfig) -> list[Ticket]:
-    """Tickets overdue at `at` (see the module's definition), newest first."""
-    stmt = select(Ticket).where(
+def overdue(
+    session: Session, *, at: datetime, config: DeskConfig, compound_id: str | None = None
+) -> list[Ticket]:
+    """Tickets overdue at `at` (see the module's definition), newest first; of one
+    compound, or of all (None)."""
+    stmt = _scoped(select(Ticket), compound_id).where(
         Ticket.created_at <= at,
         or_(
             col(Ticket.status).in_(OPEN_STATUSES),

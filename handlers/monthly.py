@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
+from rich.cells import cell_len, set_cell_size  # monospace columns: CJK takes two
 from sqlmodel import Session
 
-from handlers import kpi
+from handlers import compounds, kpi
 from handlers.calendar import Calendar
 from handlers.i18n import N_, t, tn
 from handlers.messages import Outcome, StaffNotice
-from handlers.text import local_time
+from handlers.text import esc, local_time
 from handlers.tickets import CATEGORY_LABEL, KIND_LABEL
 from handlers.turn import DeskConfig
 from storage import outbox
@@ -126,10 +127,12 @@ def monthly_report(
     *,
     now: datetime | None = None,
     chart: bool = True,
+    compound_id: str | None = None,
 ) -> Outcome:
     """The month's report for the staff chat: one message, then the chart as a photo.
 
-    `month` None means the last full month. For the scheduler: call it on the
+    `month` None means the last full month; `compound_id` limits it to one compound's
+    tickets (None: every compound). For the scheduler: call it on the
     first working day at 09:30 and send the Outcome through the outbound path.
     """
     now = now or utcnow()
@@ -137,13 +140,62 @@ def monthly_report(
         month = kpi.Month.previous(now, config.timezone)
     elif isinstance(month, str):
         month = kpi.Month.parse(month)
-    figures = kpi.compute(session, month, config=config, now=now)
+    figures = kpi.compute(session, month, config=config, now=now, compound_id=compound_id)
     image = None
     if chart:
         from handlers.report_chart import render_png  # matplotlib loads only when needed
 
         image = render_png(figures, lang=config.language, font=config.chart_font)
     return Outcome(staff=[StaffNotice(text=report_text(figures, config.language), image=image)])
+
+
+def company_summary(
+    session: Session, month: kpi.Month, config: DeskConfig, *, now: datetime
+) -> str:
+    """The company's table of compounds for a month (Telegram HTML, a <pre> block):
+    tickets opened, 回访率 (callback completion), 满意率 (ratings 4-5), 投诉解决率
+    (complaints resolved), and first-response and resolution p50/p90, one row per
+    compound and one for the whole company; handlers/kpi.py defines each figure."""
+    lang = config.language
+    rows = [
+        (c.id, kpi.compute(session, month, config=config, now=now, compound_id=c.id))
+        for c in config.compounds
+    ]
+    rows.append((t(lang, "Company"), kpi.compute(session, month, config=config, now=now)))
+    header = (
+        t(lang, "compound"),
+        t(lang, "tickets"),
+        t(lang, "callback"),
+        t(lang, "satisfied"),
+        t(lang, "complaints"),
+        t(lang, "response p50/p90"),
+        t(lang, "resolution p50/p90"),
+    )
+    table = [header] + [
+        (
+            name,
+            str(k.opened),
+            _share(k.survey_completion),
+            _share(k.satisfaction),
+            _share(k.complaint_resolution),
+            f"{duration(k.first_response.p50, lang)}/{duration(k.first_response.p90, lang)}",
+            f"{duration(k.resolution.p50, lang)}/{duration(k.resolution.p90, lang)}",
+        )
+        for name, k in rows
+    ]
+    widths = [max(cell_len(row[i]) for row in table) for i in range(len(header))]
+    lines = [
+        "  ".join(
+            set_cell_size(cell, width) for cell, width in zip(row, widths, strict=True)
+        ).rstrip()
+        for row in table
+    ]
+    title = t(lang, "🏢 <b>Company summary {month}</b>", month=str(month))
+    return title + "\n<pre>" + esc("\n".join(lines)) + "</pre>"
+
+
+def _share(rate: kpi.Rate) -> str:
+    return "—" if rate.value is None else f"{rate.value * 100:.0f}%"
 
 
 REPORT_TIME = time(9, 30)
@@ -173,25 +225,35 @@ def report_due(local_now: datetime, is_working_day: Callable[[date], bool]) -> k
 def post_due(
     session: Session, *, calendar: Calendar, config: DeskConfig, now: datetime
 ) -> Outcome:
-    """Last month's report in the staff chat, from 09:30 on the first working day, once,
-    with its chart under it. The outbox key makes it once, across restarts too; a day
-    missed while the service was down is not made up (`/report` gives it any time)."""
-    if config.staff_chat_id is None:
-        return Outcome()
+    """Last month's report in each compound's staff group, with its chart under it, and
+    the company summary in the company chat, from 09:30 on the first working day, once.
+    The outbox key makes it once per chat, across restarts too; a day missed while the
+    service was down is not made up (`/report` gives it any time)."""
     month = report_due(calendar.local(now), calendar.is_working_day)
     if month is None:
         return Outcome()
     key = f"{REPORT_KEY}{month}"
-    if outbox.for_key(session, key):
-        return Outcome()
+    done = {row.address for row in outbox.for_key(session, key)}
     from handlers.report_chart import render_png  # matplotlib: only when a report is due
 
-    figures = kpi.compute(session, month, config=config, now=now)
-    notice = StaffNotice(
-        report_text(figures, config.language),
-        image=render_png(figures, lang=config.language, font=config.chart_font),
-        key=key,
-        priority=outbox.SCHEDULED,
-        expires_at=calendar.next_midnight(now),
-    )
-    return Outcome(staff=[notice])
+    def notice(text: str, chat: int, image: bytes | None = None) -> StaffNotice:
+        return StaffNotice(
+            text,
+            image=image,
+            chat_id=chat,
+            key=key,
+            priority=outbox.SCHEDULED,
+            expires_at=calendar.next_midnight(now),
+        )
+
+    outcome = Outcome()
+    for compound_id, chat in compounds.staff_chats(config):
+        if str(chat) in done:
+            continue
+        figures = kpi.compute(session, month, config=config, now=now, compound_id=compound_id)
+        image = render_png(figures, lang=config.language, font=config.chart_font)
+        outcome.staff.append(notice(report_text(figures, config.language), chat, image))
+    company = config.company_chat_id
+    if company is not None and str(company) not in done:
+        outcome.staff.append(notice(company_summary(session, month, config, now=now), company))
+    return outcome

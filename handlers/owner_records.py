@@ -28,34 +28,55 @@ from storage.models import Binding, Owner, Survey, Ticket
 MAX_LIST = 10
 
 
-def find(session: Session, query: str) -> list[Owner]:
+def find(session: Session, query: str, compound_id: str | None = None) -> list[Owner]:
+    """Owners matching a flat code, a name or phone digits; of one compound (None: all)."""
     query = query.strip()
-    found = owner_store.search_owners(session, query, limit=MAX_LIST + 1)
     digits = "".join(ch for ch in query if ch.isdigit())
-    if not found and len(digits) >= 4 and "-" not in query.strip("+"):
-        found = owner_store.search_owners(session, digits, limit=MAX_LIST + 1)
-    if not found and len(digits) >= 4:
-        found = owner_store.search_owners(session, digits[-8:], limit=MAX_LIST + 1)
-    return found
+    tries = [query]
+    if len(digits) >= 4 and "-" not in query.strip("+"):
+        tries.append(digits)
+    if len(digits) >= 4:
+        tries.append(digits[-8:])
+    for attempt in tries:
+        found = owner_store.search_owners(
+            session, attempt, limit=MAX_LIST + 1, compound_id=compound_id
+        )
+        if found:
+            return found
+    return []
 
 
-def lookup(session: Session, query: str, *, config: DeskConfig, now: datetime) -> str:
+def lookup(
+    session: Session,
+    query: str,
+    *,
+    config: DeskConfig,
+    now: datetime,
+    compound_id: str | None = None,
+) -> str:
+    """The `/owner` answer: one record, a short list, or "no owner matches"; a staff chat
+    of one compound finds only owners of its flats, and sees only that compound there."""
     lang = config.language
-    owners = find(session, query)
+    owners = find(session, query, compound_id)
     if not owners:
         return t(lang, "No owner matches {query}.", query=esc(query))
     if len(owners) > 1:
         lines = [t(lang, "{n} owners match; be more precise:", n=min(len(owners), MAX_LIST))]
         for owner in owners[:MAX_LIST]:
-            units = esc(", ".join(u.code for u in owner_store.units_of(session, owner.id)) or "—")
+            flats = owner_store.units_in(session, owner.id, compound_id)
+            units = esc(", ".join(u.code for u in flats) or "—")
             lines.append(f"• {esc(owner.name)} · {units} · {esc(owner.phone)}")
         return "\n".join(lines)
-    return record(session, owners[0], config=config)
+    return record(session, owners[0], config=config, compound_id=compound_id)
 
 
-def record(session: Session, owner: Owner, *, config: DeskConfig) -> str:
+def record(
+    session: Session, owner: Owner, *, config: DeskConfig, compound_id: str | None = None
+) -> str:
+    """The owner's record: flats, binding, open tickets, unpaid bills, last callback; of
+    one compound's flats and tickets (None: all)."""
     lang, tz = config.language, config.timezone
-    units = owner_store.units_of(session, owner.id)
+    units = owner_store.units_in(session, owner.id, compound_id)
     lines = [
         f"👤 <b>{esc(owner.name)}</b> · {esc(owner.phone)}",
         render(lang, "Flats: {units}", units=", ".join(u.code for u in units) or "—"),
@@ -74,9 +95,13 @@ def record(session: Session, owner: Owner, *, config: DeskConfig) -> str:
             state = t(lang, "unreachable (blocked the bot)")
         lines.append(t(lang, "Telegram: {state}", state=state))
 
-    open_tickets = ticket_store.open_for_user(
-        session, channel="telegram", user_id=0, owner_id=owner.id
-    )
+    open_tickets = [
+        ticket
+        for ticket in ticket_store.open_for_user(
+            session, channel="telegram", user_id=0, owner_id=owner.id
+        )
+        if compound_id in (None, ticket.compound_id)
+    ]
     lines.append("")
     lines.append(t(lang, "<b>Open tickets</b>: {n}", n=len(open_tickets)))
     for ticket in open_tickets[:MAX_LIST]:
@@ -107,6 +132,8 @@ def record(session: Session, owner: Owner, *, config: DeskConfig) -> str:
         .where(Ticket.owner_id == owner.id, col(Survey.answered_at).is_not(None))
         .order_by(col(Survey.answered_at).desc())
     )
+    if compound_id is not None:
+        stmt = stmt.where(Ticket.compound_id == compound_id)
     last = session.exec(stmt).first()
     lines.append("")
     if last is None:

@@ -42,6 +42,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "amount": ("amount", "金额", "应收金额", "应缴金额"),
     "due_date": ("due_date", "duedate", "due", "截止日期", "到期日", "缴费期限"),
     "paid": ("paid", "已缴", "是否缴费", "缴费状态"),
+    "compound": ("compound", "compound_id", "小区", "小区编号"),  # 项目 is a bill's item
 }
 CHINESE_ENCODINGS = ["gb18030", "big5", "utf_16"]
 HEADER_SEARCH = 10  # lines at the top of a sheet where the header may be

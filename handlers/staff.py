@@ -19,7 +19,8 @@ from dataclasses import replace
 
 from sqlmodel import Session
 
-from handlers import announce, relay, staff_commands, tickets
+from handlers import announce, compounds, relay, staff_commands, tickets
+from handlers.compounds import MemberCheck, Scope
 from handlers.i18n import t
 from handlers.messages import Inbound, Outcome, StaffNotice
 from handlers.payloads import strict_int
@@ -31,6 +32,10 @@ from storage.models import Ticket
 
 # Card buttons: take, resolve, and confirm an owner's withdrawal (handlers/cancel.py).
 ACTIONS = {"tk": tickets.take, "rs": tickets.resolve, "wc": tickets.withdraw}
+# What the company managers' chat (read-only, every compound) may use.
+LOOKING = {"tickets", "ticket", "owner", "report", "help", "start"}
+# What it may do to a ticket when the sender is a member of the ticket's compound's group.
+ON_A_TICKET = {"reply", "note", "assign", "resolve", "reopen"}
 
 COMMANDS: dict[str, Callable[[StaffContext, str], Outcome]] = {
     "tickets": staff_commands.list_tickets,
@@ -53,6 +58,28 @@ def _refused(lang: str) -> str:
     return t(lang, "Only service-centre staff can do this.")
 
 
+def _read_only(lang: str) -> str:
+    return t(
+        lang,
+        "This chat sees every compound but changes nothing: "
+        "act from the compound's own staff group.",
+    )
+
+
+def _scope(config: DeskConfig, inbound: Inbound) -> Scope:
+    return compounds.staff_scope(config, inbound.chat_id) or Scope(None)
+
+
+def _here(outcome: Outcome, inbound: Inbound) -> Outcome:
+    """Answers go to the staff chat they were asked in (each compound has its own);
+    a notice with its own chat (a ticket's card, under the card) stays where it is."""
+    outcome.staff = [
+        notice if notice.chat_id is not None else replace(notice, chat_id=inbound.chat_id)
+        for notice in outcome.staff
+    ]
+    return outcome
+
+
 def _verified(session: Session, inbound: Inbound, now) -> bool:
     """A member of the staff chat acting in it; remembered in the roster for /assign."""
     if not (inbound.is_staff and inbound.in_staff_chat):
@@ -73,10 +100,13 @@ def button(session: Session, inbound: Inbound, *, config: DeskConfig, now) -> Ou
     lang = config.language
     if not _verified(session, inbound, now):
         return Outcome(callback_answer=_refused(lang))
+    scope = _scope(config, inbound)
+    if scope.read_only:
+        return Outcome(callback_answer=_read_only(lang))
     prefix, _, raw_id = inbound.callback.data.partition(":")
     number = strict_int(raw_id)
     ticket = session.get(Ticket, number) if number is not None else None
-    if prefix not in ACTIONS or ticket is None:
+    if prefix not in ACTIONS or ticket is None or not scope.sees(ticket.compound_id):
         return Outcome(callback_answer=t(lang, "This button is no longer valid."))
     return ACTIONS[prefix](
         session,
@@ -94,7 +124,7 @@ def page(session: Session, inbound: Inbound, *, config: DeskConfig, now) -> Outc
     if not _verified(session, inbound, now):
         return Outcome(callback_answer=_refused(config.language))
     ctx = StaffContext(session=session, inbound=inbound, config=config, now=now)
-    return staff_commands.turn_page(ctx, inbound.callback.data)
+    return _here(staff_commands.turn_page(ctx, inbound.callback.data), inbound)
 
 
 def welcome_back(session: Session, *, config: DeskConfig, now, channel: str) -> Outcome:
@@ -131,9 +161,23 @@ def on_message(
     *,
     config: DeskConfig,
     now,
-    is_member: Callable[[int], bool] | None = None,
+    is_member: MemberCheck | None = None,
 ) -> Outcome:
-    """A message in the staff chat: a command, a reply on a ticket's thread, or chatter."""
+    """A message in a staff chat: a command, a reply on a ticket's thread, or chatter;
+    answered in that chat."""
+    return _here(
+        _on_message(session, inbound, config=config, now=now, is_member=is_member), inbound
+    )
+
+
+def _on_message(
+    session: Session,
+    inbound: Inbound,
+    *,
+    config: DeskConfig,
+    now,
+    is_member: MemberCheck | None,
+) -> Outcome:
     text = inbound.text.strip()
     command, args = _command(text)
     ticket = None
@@ -144,7 +188,7 @@ def on_message(
         ticket = ticket_store.ticket_for_staff_message(
             session, chat_id=inbound.chat_id, message_id=inbound.reply_to_message_id
         )
-        if ticket is None:
+        if ticket is None or not _scope(config, inbound).sees(ticket.compound_id):
             return Outcome()
     elif command not in COMMANDS:
         if not inbound.is_staff:
@@ -154,6 +198,10 @@ def on_message(
         )
     if not _verified(session, inbound, now):
         return staff_commands.say(_refused(config.language))
+    if _scope(config, inbound).read_only and not _may_act(
+        session, config, inbound, command, args, ticket, is_member
+    ):
+        return staff_commands.say(_read_only(config.language))
     ctx = StaffContext(
         session=session, inbound=inbound, config=config, now=now, is_member=is_member
     )
@@ -169,6 +217,27 @@ def on_message(
             attachment=_attachment(inbound) if attached else None,
         )
     return COMMANDS[command](ctx, args)
+
+
+def _may_act(
+    session: Session,
+    config: DeskConfig,
+    inbound: Inbound,
+    command: str | None,
+    args: str,
+    ticket: Ticket | None,
+    is_member: MemberCheck | None,
+) -> bool:
+    """In the read-only company chat: a look, or a command on a ticket of a compound whose
+    staff group the sender is a member of (checked live)."""
+    if ticket is None and command in LOOKING:
+        return True
+    if ticket is None and command in ON_A_TICKET:
+        number = strict_int(args.partition(" ")[0].lstrip("#"))
+        ticket = session.get(Ticket, number) if number is not None else None
+    if ticket is None:
+        return False
+    return compounds.acts_for(config, ticket.compound_id, inbound.user_id, is_member)
 
 
 def _attachment(inbound: Inbound) -> relay.Attachment:

@@ -34,7 +34,8 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from handlers import handoff, kpi, owner_records, relay, tickets
+from handlers import compounds, handoff, kpi, owner_records, relay, tickets
+from handlers.compounds import MemberCheck, Scope
 from handlers.i18n import LANGUAGES, N_, t
 from handlers.messages import Button, Inbound, Keyboard, Outcome, StaffNotice
 from handlers.monthly import monthly_report
@@ -60,7 +61,7 @@ class StaffContext:
     inbound: Inbound
     config: DeskConfig
     now: datetime
-    is_member: Callable[[int], bool] | None = None
+    is_member: MemberCheck | None = None
 
     @property
     def lang(self) -> str:
@@ -73,6 +74,11 @@ class StaffContext:
     def tr(self, msgid: str, /, **values: object) -> Html:
         """`msgid` in the staff language as Telegram HTML, every value escaped."""
         return render(self.lang, msgid, **values)
+
+    @property
+    def scope(self) -> Scope:
+        """The compounds this chat sees (handlers/compounds.py)."""
+        return compounds.staff_scope(self.config, self.inbound.chat_id) or Scope(None)
 
 
 def say(text: str, *, ticket_id: int | None = None, buttons: Keyboard = ()) -> Outcome:
@@ -89,7 +95,7 @@ def _ticket(
     if number is None:
         return None, "", say(ctx.tr("Usage: {usage}", usage=usage))
     ticket = ctx.session.get(Ticket, number)
-    if ticket is None:
+    if ticket is None or not ctx.scope.sees(ticket.compound_id):  # another compound's: none
         return None, "", say(ctx.tr("There is no ticket #{number}.", number=number))
     if text_required and not rest.strip():
         return None, "", say(ctx.tr("Usage: {usage}", usage=usage))
@@ -199,8 +205,13 @@ class TicketFilter:
         return " · ".join(parts)
 
 
-def open_tickets(session: Session, spec: TicketFilter, *, overdue_ids: set[int]) -> list[Ticket]:
+def open_tickets(
+    session: Session, spec: TicketFilter, *, overdue_ids: set[int], compound_id: str | None
+) -> list[Ticket]:
+    """The open tickets matching `spec`, of one compound (None: all), newest first."""
     stmt = select(Ticket).where(col(Ticket.status).in_(OPEN_STATUSES))
+    if compound_id is not None:
+        stmt = stmt.where(Ticket.compound_id == compound_id)
     if spec.kind:
         stmt = stmt.where(Ticket.kind == spec.kind)
     if spec.category:
@@ -228,8 +239,10 @@ def _line(session: Session, ticket: Ticket, lang: str, *, late: bool) -> str:
 
 
 def tickets_page(ctx: StaffContext, spec: TicketFilter, page: int) -> StaffNotice:
-    late = {t.id for t in kpi.overdue(ctx.session, at=ctx.now, config=ctx.config)}
-    found = open_tickets(ctx.session, spec, overdue_ids=late)
+    compound_id = ctx.scope.compound_id
+    late = kpi.overdue(ctx.session, at=ctx.now, config=ctx.config, compound_id=compound_id)
+    late = {t.id for t in late}
+    found = open_tickets(ctx.session, spec, overdue_ids=late, compound_id=compound_id)
     pages = max(1, math.ceil(len(found) / PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     title = ctx.tr("<b>Open tickets</b>: {n}", n=len(found))
@@ -473,7 +486,11 @@ def handback(ctx: StaffContext, args: str) -> Outcome:
 def owner(ctx: StaffContext, args: str) -> Outcome:
     if not args:
         return say(ctx.tr("Usage: {usage}", usage="/owner 3-2-502 | name | phone"))
-    return say(owner_records.lookup(ctx.session, args, config=ctx.config, now=ctx.now))
+    return say(
+        owner_records.lookup(
+            ctx.session, args, config=ctx.config, now=ctx.now, compound_id=ctx.scope.compound_id
+        )
+    )
 
 
 def report(ctx: StaffContext, args: str) -> Outcome:
@@ -483,7 +500,9 @@ def report(ctx: StaffContext, args: str) -> Outcome:
             month = kpi.Month.parse(args)
         except ValueError:
             return say(ctx.tr("Usage: {usage}", usage="/report [YYYY-MM]"))
-    return monthly_report(ctx.session, month, ctx.config, now=ctx.now)
+    return monthly_report(
+        ctx.session, month, ctx.config, now=ctx.now, compound_id=ctx.scope.compound_id
+    )
 
 
 HELP = N_(

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from handlers import compounds
 from handlers.i18n import N_, t
 from handlers.messages import Button, Keyboard, Outcome, Reply, StaffNotice
 from handlers.phones import mask_phone
@@ -18,7 +19,7 @@ from handlers.render import render
 from handlers.text import esc, excerpt, local_time
 from handlers.turn import DeskConfig, Turn
 from storage import tickets as ticket_store
-from storage.models import Conversation, Owner, Ticket, TicketEvent, Unit
+from storage.models import DEFAULT_COMPOUND, Conversation, Owner, Ticket, TicketEvent, Unit
 from storage.types import utcnow
 
 # Channels the desk answers only within a turn (a Rasa assistant calls its action
@@ -91,9 +92,12 @@ def open_ticket(
 ) -> tuple[Ticket, StaffNotice]:
     """Write the ticket and its first event; return it with its staff card."""
     delay = chase_delay(kind, config)
+    compound_id = unit.compound_id if unit is not None else DEFAULT_COMPOUND
     ticket = ticket_store.create(
         session,
         Ticket(
+            compound_id=compound_id,
+            staff_chat_id=compounds.staff_chat_of(config, compound_id),
             kind=kind,
             category=category,
             priority="urgent" if kind == "emergency" else "normal",

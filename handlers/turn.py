@@ -12,7 +12,7 @@ from handlers.messages import Inbound, Keyboard, Outcome, Reply, StaffNotice
 from handlers.render import Html, render
 from nlu.types import Parse
 from storage import conversations
-from storage.models import Binding, Conversation, Owner
+from storage.models import Binding, Compound, Conversation, Owner
 
 # Conversation data that outlives a step: the last messages (a hand-off's context), a
 # report set aside for a new request (handlers/report.py) and /start's deep-link payload.
@@ -55,6 +55,8 @@ class DeskConfig:
         ("ambulance", "120"),
     )
     chart_font: str | None = None  # PROPDESK_CHART_FONT: a font file for the chart's Chinese
+    compounds: tuple[Compound, ...] = ()  # handlers/compounds.py; () is the single compound
+    company_chat_id: int | None = None  # PROPDESK_COMPANY_CHAT_ID: sees all, read-only
 
 
 @dataclass

@@ -32,11 +32,54 @@ def _tg_id(*, nullable: bool = False, index: bool = False) -> Any:
     )
 
 
+DEFAULT_COMPOUND = "default"
+
+
+def _compound() -> Any:
+    """The compound (项目) a row belongs to; single-compound desks have only "default".
+
+    A plain id, not a foreign key: compounds are configuration (compounds.yml or
+    `propdesk compound add`), and data imported for a compound not yet configured is
+    kept, not refused."""
+    return Field(
+        default=DEFAULT_COMPOUND,
+        index=True,
+        max_length=40,
+        sa_column_kwargs={"server_default": DEFAULT_COMPOUND},
+    )
+
+
+class Compound(SQLModel, table=True):
+    """A residential compound (项目) with its own service centre (storage/compounds.py).
+
+    `bot` names the Telegram bot serving it ("default": PROPDESK_TELEGRAM_TOKEN); several
+    compounds may share a bot, an owner's flat then decides the compound. Tokens are
+    never stored here. `emergency_numbers` reads like PROPDESK_EMERGENCY_NUMBERS
+    (`police=110,fire=119,ambulance=120`).
+    """
+
+    id: str = Field(primary_key=True, max_length=40)
+    name_zh: str = Field(max_length=100)
+    name_en: str = Field(max_length=100)
+    timezone: str = Field(default="Asia/Shanghai", max_length=40)
+    faq_path: str | None = Field(default=None, max_length=300)
+    duty_phone: str | None = Field(default=None, max_length=30)
+    emergency_numbers: str | None = Field(default=None, sa_column=Column(Text))
+    office_hours: str | None = Field(default=None, max_length=100)
+    staff_chat_id: int | None = _tg_id(nullable=True)
+    manager_chat_id: int | None = _tg_id(nullable=True)
+    bot: str = Field(default="default", max_length=40)
+    created_at: datetime = _created()
+
+
 class Unit(SQLModel, table=True):
-    """A flat, `building-entrance-room`."""
+    """A flat, `building-entrance-room`, unique within its compound."""
+
+    __table_args__ = (Index("uq_unit_compound_code", "compound_id", "code", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(unique=True, index=True, max_length=40)
+    compound_id: str = _compound()
+    code: str = Field(index=True, max_length=40)
     building: str = Field(index=True, max_length=12)
 
 
@@ -106,6 +149,7 @@ class Ticket(SQLModel, table=True):
     __table_args__ = (Index("ix_ticket_status_created", "status", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    compound_id: str = _compound()
     kind: str = Field(max_length=16, index=True)
     category: str | None = Field(default=None, max_length=20)
     status: str = Field(default="open", max_length=12)
@@ -224,6 +268,7 @@ class Survey(SQLModel, table=True):
 
 class Announcement(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    compound_id: str = _compound()
     text: str = Field(sa_column=Column(Text, nullable=False))
     building: str | None = Field(default=None, max_length=12)
     send_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)

@@ -10,26 +10,35 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
-from storage.models import Binding, MoveOut, Owner, OwnerUnit, Unit
+from storage.models import DEFAULT_COMPOUND, Binding, MoveOut, Owner, OwnerUnit, Unit
 from storage.types import ADDED, UNCHANGED, UPDATED, utcnow
 
 
-def unit_by_code(session: Session, code: str) -> Unit | None:
-    return session.exec(select(Unit).where(Unit.code == code)).first()
+def unit_by_code(session: Session, code: str, compound_id: str = DEFAULT_COMPOUND) -> Unit | None:
+    """The flat `code` of one compound (every compound has its 1-1-101)."""
+    stmt = select(Unit).where(Unit.compound_id == compound_id, Unit.code == code)
+    return session.exec(stmt).first()
 
 
-def units_by_code(session: Session, codes: set[str]) -> dict[str, Unit]:
-    """The flats among `codes` that exist, by code."""
-    return {u.code: u for u in session.exec(select(Unit).where(col(Unit.code).in_(codes)))}
+def units_by_code(
+    session: Session, codes: set[str], compound_id: str = DEFAULT_COMPOUND
+) -> dict[str, Unit]:
+    """The flats of one compound among `codes` that exist, by code."""
+    stmt = select(Unit).where(Unit.compound_id == compound_id, col(Unit.code).in_(codes))
+    return {u.code: u for u in session.exec(stmt)}
 
 
-def upsert_unit(session: Session, code: str) -> Unit:
-    unit = unit_by_code(session, code)
+def _new_unit(code: str, compound_id: str) -> Unit:
+    return Unit(compound_id=compound_id, code=code, building=code.split("-", 1)[0])
+
+
+def upsert_unit(session: Session, code: str, compound_id: str = DEFAULT_COMPOUND) -> Unit:
+    unit = unit_by_code(session, code, compound_id)
     if unit is None:
-        unit = Unit(code=code, building=code.split("-", 1)[0])
+        unit = _new_unit(code, compound_id)
         session.add(unit)
         session.flush()
     return unit
@@ -40,31 +49,48 @@ def owner_by_phone(session: Session, phone: str) -> Owner | None:
 
 
 def upsert_owner(
-    session: Session, *, unit_code: str, name: str, phone: str, language: str | None
+    session: Session,
+    *,
+    unit_code: str,
+    name: str,
+    phone: str,
+    language: str | None,
+    compound_id: str = DEFAULT_COMPOUND,
 ) -> tuple[Owner, str]:
     """Add or update one register row (phone is the owner's identity); see upsert_owners."""
     row = {"unit_code": unit_code, "name": name, "phone": phone, "language": language}
+    row["compound_id"] = compound_id
     state = upsert_owners(session, [row])[0]
     return owner_by_phone(session, phone), state
 
 
 def upsert_owners(session: Session, rows: Sequence[dict]) -> list[str]:
-    """Add or update register rows (`unit_code`, `name`, `phone`, `language` each), in
-    order, with a few queries for the lot (imports of thousands of rows stay short).
+    """Add or update register rows (`unit_code`, `name`, `phone`, `language` each, and
+    `compound_id`, default "default"), in order, with a few queries for the lot (imports
+    of thousands of rows stay short). One person (one phone) may own flats in several
+    compounds: the owner is one, each flat belongs to its compound.
 
     Returns each row's ADDED (a new owner), UPDATED (name, language or a new flat)
     or UNCHANGED. An ended binding of a returning owner stays ended until they
     share their contact again.
     """
-    codes = {row["unit_code"] for row in rows}
+
+    def flat(row: dict) -> tuple[str, str]:
+        return row.get("compound_id", DEFAULT_COMPOUND), row["unit_code"]
+
+    flats = {flat(row) for row in rows}
     phones = {row["phone"] for row in rows}
-    units = units_by_code(session, codes)
+    units = {}
+    for compound_id in {c for c, _ in flats}:
+        codes = {code for c, code in flats if c == compound_id}
+        found = units_by_code(session, codes, compound_id)
+        units.update({(compound_id, code): unit for code, unit in found.items()})
     owners = {o.phone: o for o in session.exec(select(Owner).where(col(Owner.phone).in_(phones)))}
     states = []
     with session.no_autoflush:
-        for code in sorted(codes - units.keys()):
-            units[code] = Unit(code=code, building=code.split("-", 1)[0])
-            session.add(units[code])
+        for compound_id, code in sorted(flats - units.keys()):
+            units[compound_id, code] = _new_unit(code, compound_id)
+            session.add(units[compound_id, code])
         for row in rows:
             owner = owners.get(row["phone"])
             if owner is None:
@@ -89,7 +115,7 @@ def upsert_owners(session: Session, rows: Sequence[dict]) -> list[str]:
         )
     )
     for i, row in enumerate(rows):
-        link = (owners[row["phone"]].id, units[row["unit_code"]].id)
+        link = (owners[row["phone"]].id, units[flat(row)].id)
         if link not in links:
             links.add(link)
             session.add(OwnerUnit(owner_id=link[0], unit_id=link[1]))
@@ -109,11 +135,11 @@ def owners_of(session: Session, unit_id: int) -> list[Owner]:
     return list(session.exec(stmt))
 
 
-def moved_out(session: Session, phones: set[str]) -> dict[tuple[str, str], MoveOut]:
-    """The last move-out of each (phone, flat code) among `phones` whose owner is not
-    linked to that flat again: {(phone, code): MoveOut}."""
+def moved_out(session: Session, phones: set[str]) -> dict[tuple[str, str, str], MoveOut]:
+    """The last move-out of each (phone, compound id, flat code) among `phones` whose
+    owner is not linked to that flat again: {(phone, compound, code): MoveOut}."""
     stmt = (
-        select(Owner.phone, Unit.code, MoveOut)
+        select(Owner.phone, Unit.compound_id, Unit.code, MoveOut)
         .join(Owner, Owner.id == MoveOut.owner_id)
         .join(Unit, Unit.id == MoveOut.unit_id)
         .outerjoin(
@@ -123,7 +149,8 @@ def moved_out(session: Session, phones: set[str]) -> dict[tuple[str, str], MoveO
         .where(col(Owner.phone).in_(phones), col(OwnerUnit.owner_id).is_(None))
         .order_by(col(MoveOut.at), col(MoveOut.id))
     )
-    return {(phone, code): record for phone, code, record in session.exec(stmt)}
+    rows = session.exec(stmt)
+    return {(phone, compound, code): record for phone, compound, code, record in rows}
 
 
 def move_out(session: Session, owner: Owner, unit: Unit, *, source: str) -> bool:
@@ -198,22 +225,27 @@ def bind(
 
 
 def bound_recipients(
-    session: Session, *, channel: str = "telegram", building: str | None = None
+    session: Session,
+    *,
+    channel: str = "telegram",
+    building: str | None = None,
+    compound_id: str | None = None,
 ) -> Sequence[tuple[Binding, Owner]]:
-    """Reachable bound chats, optionally only owners of flats in one building."""
+    """Reachable bound chats, optionally only owners of flats in one compound (None: all)
+    and in one building of it."""
     stmt = (
         select(Binding, Owner)
         .join(Owner, Owner.id == Binding.owner_id)
         .where(Binding.channel == channel, Binding.reachable, col(Binding.ended_at).is_(None))
         .order_by(Binding.id)
     )
-    if building is not None:
-        in_building = (
-            select(OwnerUnit.owner_id)
-            .join(Unit, Unit.id == OwnerUnit.unit_id)
-            .where(Unit.building == building)
-        )
-        stmt = stmt.where(Owner.id.in_(in_building))
+    if building is not None or compound_id is not None:
+        flats = select(OwnerUnit.owner_id).join(Unit, Unit.id == OwnerUnit.unit_id)
+        if building is not None:
+            flats = flats.where(Unit.building == building)
+        if compound_id is not None:
+            flats = flats.where(Unit.compound_id == compound_id)
+        stmt = stmt.where(Owner.id.in_(flats))
     return session.exec(stmt).all()
 
 
@@ -238,16 +270,33 @@ def mark_reachable(session: Session, *, channel: str, user_id: int) -> None:
         binding.unreachable_at = None
 
 
-def search_owners(session: Session, query: str, *, limit: int = 10) -> list[Owner]:
-    """Owners whose unit code, name or phone matches `query` (staff lookup)."""
+def search_owners(
+    session: Session, query: str, *, limit: int = 10, compound_id: str | None = None
+) -> list[Owner]:
+    """Owners whose unit code, name or phone matches `query` (staff lookup). With
+    `compound_id`, only owners with a flat in that compound now or before a move-out,
+    and flat codes of that compound."""
     like = f"%{query}%"
+    flat = Unit.code == query
     stmt = (
         select(Owner)
         .distinct()
         .join(OwnerUnit, OwnerUnit.owner_id == Owner.id, isouter=True)
         .join(Unit, Unit.id == OwnerUnit.unit_id, isouter=True)
-        .where(or_(Unit.code == query, Owner.name.like(like), Owner.phone.like(like)))
         .order_by(Owner.id)
         .limit(limit)
     )
+    if compound_id is not None:
+        flat = and_(flat, Unit.compound_id == compound_id)
+        flats_there = select(Unit.id).where(Unit.compound_id == compound_id)
+        now_there = select(OwnerUnit.owner_id).where(col(OwnerUnit.unit_id).in_(flats_there))
+        before = select(MoveOut.owner_id).where(col(MoveOut.unit_id).in_(flats_there))
+        stmt = stmt.where(or_(col(Owner.id).in_(now_there), col(Owner.id).in_(before)))
+    stmt = stmt.where(or_(flat, Owner.name.like(like), Owner.phone.like(like)))
     return list(session.exec(stmt))
+
+
+def units_in(session: Session, owner_id: int, compound_id: str | None) -> list[Unit]:
+    """The owner's flats in one compound (None: all of them), by code."""
+    units = units_of(session, owner_id)
+    return [u for u in units if compound_id is None or u.compound_id == compound_id]

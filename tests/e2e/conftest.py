@@ -17,7 +17,7 @@ from handlers.phones import normalise_phone
 from storage import owners as owner_store
 from storage import tickets as ticket_store
 from storage.db import session_scope
-from storage.models import Outbox, Ticket
+from storage.models import DEFAULT_COMPOUND, Outbox, Ticket
 from tests.factories import bound_owner
 from tests.fakes.bot_api import FakeBotApi, Limits
 
@@ -45,9 +45,17 @@ class Desk:
         self.app.bot_data["desk"].committed = background.sender.wake
 
     def register(
-        self, user_id: int, *, phone: str, unit: str, name: str = "业主", language: str = "zh"
+        self,
+        user_id: int,
+        *,
+        phone: str,
+        unit: str,
+        name: str = "业主",
+        language: str = "zh",
+        compound: str = DEFAULT_COMPOUND,
     ) -> None:
-        """Put an owner in the register and make them a Telegram user."""
+        """Put an owner of a flat of `compound` in the register and make them a Telegram
+        user."""
         with session_scope(self.runtime.engine) as session:
             owner_store.upsert_owner(
                 session,
@@ -55,6 +63,7 @@ class Desk:
                 name=name,
                 phone=normalise_phone(phone),
                 language=language,
+                compound_id=compound,
             )
         if user_id not in self.api.users:
             self.api.add_user(user_id, name, language_code=language)

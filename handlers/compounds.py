@@ -1,0 +1,116 @@
+"""Which compound (项目) a chat, a flat or a ticket belongs to, and what staff there may do.
+
+A staff group sees and acts only on its own compound's owners, tickets and reports.
+The company managers' chat (PROPDESK_COMPANY_CHAT_ID) sees every compound, read-only.
+A desk configured with one staff chat and no compounds (the single-compound default,
+or a test) treats that chat as seeing everything, as before compounds existed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from sqlmodel import Session
+
+from handlers.turn import DeskConfig
+from storage import owners as owner_store
+from storage.models import DEFAULT_COMPOUND, Compound, Owner
+
+
+class MemberCheck(Protocol):
+    """The adapter's live membership check: is `user_id` a member of the staff chat the
+    message came from, or of `chat_id` when given?"""
+
+    def __call__(self, user_id: int, chat_id: int | None = None) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a staff chat may see: `compound_id` None is every compound; `read_only`
+    chats list and look but never change a ticket, write to an owner or announce."""
+
+    compound_id: str | None
+    read_only: bool = False
+
+    def sees(self, compound_id: str) -> bool:
+        return self.compound_id is None or self.compound_id == compound_id
+
+
+def compound(config: DeskConfig, compound_id: str) -> Compound | None:
+    return next((c for c in config.compounds if c.id == compound_id), None)
+
+
+def staff_scope(config: DeskConfig, chat_id: int) -> Scope | None:
+    """The scope of a staff chat; None for a chat that is no staff chat at all."""
+    for c in config.compounds:
+        if c.staff_chat_id == chat_id:
+            return Scope(c.id)
+    if config.company_chat_id is not None and chat_id == config.company_chat_id:
+        return Scope(None, read_only=True)
+    if config.staff_chat_id is not None and chat_id == config.staff_chat_id:
+        return Scope(None if len(config.compounds) <= 1 else DEFAULT_COMPOUND)
+    return None
+
+
+def staff_chat_of(config: DeskConfig, compound_id: str) -> int | None:
+    """Where a compound's tickets are posted; None: the desk's own staff chat (which
+    follows a group's upgrade to a supergroup)."""
+    found = compound(config, compound_id)
+    if found is None or found.staff_chat_id in (None, config.staff_chat_id):
+        return None
+    return found.staff_chat_id
+
+
+def manager_chat_of(config: DeskConfig, compound_id: str, fallback: int | None) -> int | None:
+    """Where a compound's overdue complaints are escalated: its managers' chat. `fallback`
+    (PROPDESK_MANAGER_CHAT_ID) is the default compound's, and every ticket's when no
+    compounds are configured."""
+    found = compound(config, compound_id) if config.compounds else None
+    if found is not None and found.manager_chat_id is not None:
+        return found.manager_chat_id
+    return fallback if not config.compounds or compound_id == DEFAULT_COMPOUND else None
+
+
+def for_owner(session: Session, config: DeskConfig, owner: Owner | None) -> DeskConfig:
+    """The desk's configuration as the owner's compound has it: its duty phone, public
+    emergency numbers, office hours and time zone. Someone unlinked, or owning flats in
+    several compounds, gets the desk's own; so does everyone on a single-compound desk."""
+    if owner is None or len(config.compounds) < 2:
+        return config
+    ids = {unit.compound_id for unit in owner_store.units_of(session, owner.id)}
+    found = compound(config, ids.pop()) if len(ids) == 1 else None
+    if found is None:
+        return config
+    from handlers.emergency import parse_numbers  # emergency.py imports this module
+
+    numbers = parse_numbers(found.emergency_numbers) if found.emergency_numbers else None
+    return replace(
+        config,
+        emergency_phone=found.duty_phone or config.emergency_phone,
+        emergency_numbers=numbers or config.emergency_numbers,
+        office_hours=found.office_hours or config.office_hours,
+        timezone=found.timezone,
+    )
+
+
+def acts_for(
+    config: DeskConfig, compound_id: str, user_id: int, is_member: MemberCheck | None
+) -> bool:
+    """May `user_id`, in the read-only company chat, act on `compound_id`'s ticket? Only
+    as a member, right now, of that compound's own staff group."""
+    chat = staff_chat_of(config, compound_id) or config.staff_chat_id
+    return is_member is not None and chat is not None and is_member(user_id, chat)
+
+
+def staff_chats(config: DeskConfig) -> list[tuple[str | None, int]]:
+    """(compound id, its staff chat) for every compound with a staff group; without
+    compounds configured, (None: the whole desk, the desk's staff chat)."""
+    if not config.compounds:
+        return [(None, config.staff_chat_id)] if config.staff_chat_id is not None else []
+    found = []
+    for c in config.compounds:
+        chat = staff_chat_of(config, c.id) or (config.staff_chat_id if c.staff_chat_id else None)
+        if chat is not None:
+            found.append((c.id, chat))
+    return found
