@@ -135,13 +135,14 @@ class Desk:
         with session_scope(self.runtime.engine) as session:
             return [e.action for e in ticket_store.events(session, number)]
 
-    async def card(self, number: int, *, showing: str = "") -> dict:
-        """The current version of ticket #number's card in the staff chat (once it shows
-        `showing`: a card is edited after the owner's reply has gone)."""
+    async def card(self, number: int, *, showing: str = "", chat: int = STAFF_CHAT) -> dict:
+        """The current version of ticket #number's card in `chat` (the staff chat by
+        default) once the sender has recorded it (a staff reply to it can only find the
+        ticket then) and it shows `showing` (a card is edited after the owner's reply)."""
         for _ in range(300):
             ticket = self.ticket(number)
             if ticket is not None and ticket.staff_message_id is not None:
-                card = self.api.messages[STAFF_CHAT][ticket.staff_message_id]
+                card = self.api.messages[chat][ticket.staff_message_id]
                 if showing in card["text"]:
                     return card
             await asyncio.sleep(0.01)

@@ -81,11 +81,6 @@ async def two(desk):
     return desk
 
 
-async def _north_card(desk, number: int) -> dict:
-    ticket = desk.ticket(number)
-    return desk.api.messages[NORTH_CHAT][ticket.staff_message_id]
-
-
 async def test_each_owner_sees_only_their_compounds_bill_and_their_tickets_go_to_its_group(two):
     desk = two
     south = await desk.say(SOUTH_OWNER, "我家物业费交了吗")
@@ -99,7 +94,7 @@ async def test_each_owner_sees_only_their_compounds_bill_and_their_tickets_go_to
     assert "北业主" in card["text"]
     await desk.api.assert_not_sent(STAFF_CHAT, since=mark)
     assert desk.ticket(1).compound_id == "north"
-    assert (await _north_card(desk, 1))["message_id"] == card["message_id"]
+    assert (await desk.card(1, chat=NORTH_CHAT))["message_id"] == card["message_id"]
 
     alarm = await desk.say(NORTH_OWNER, "楼道里有很大的煤气味")
     assert "021-5555-0002" in alarm["text"]  # north's duty phone, not the desk's
@@ -161,7 +156,7 @@ async def test_owner_lookup_by_phone_finds_only_the_groups_own_owners(two):
 async def test_a_reply_in_one_group_never_reaches_another_compounds_owner(two):
     desk = two
     await desk.say(NORTH_OWNER, "厨房水管漏水了")
-    north_card = await desk.api.wait_sent(NORTH_CHAT, "#1")
+    north_card = await desk.card(1, chat=NORTH_CHAT)
     mark = desk.api.mark()
     desk.api.push_text(
         NORTH_STAFF, "师傅十分钟到", chat_id=NORTH_CHAT, reply_to=north_card["message_id"]
