@@ -30,12 +30,20 @@ async def test_a_ten_photo_album_is_one_ticket_and_an_emergency_meanwhile_is_not
     desk.api.push_album(OWNER, 10, caption="卫生间天花板漏水，很严重")
     desk.api.push_text(NEIGHBOUR, "楼道里有很大的煤气味")
     alert = await desk.api.wait_sent(STAFF_CHAT, "煤气", since=mark)
-    assert asyncio.get_running_loop().time() - started < 1.5  # not behind the album
+    # not behind the album (it was 58 s); generous for a loaded 2-core machine
+    assert asyncio.get_running_loop().time() - started < 5
     assert "#1" in alert["text"]  # the emergency was first: the album is collected still
 
     answer = await desk.api.wait_sent(OWNER, since=mark)
     assert "#2" in answer["text"]
-    await asyncio.sleep(1.0)
+
+    def photos() -> list[dict]:
+        return [m for m in desk.api.sent(STAFF_CHAT, since=mark) if "photo" in m]
+
+    for _ in range(1000):  # the photos go after the owner's answer and the card
+        if len(photos()) >= 10:
+            break
+        await asyncio.sleep(0.01)
     assert len(desk.api.sent(OWNER, since=mark)) == 1  # one answer, not ten
     with session_scope(desk.runtime.engine) as session:
         assert session.query(Ticket).count() == 2
@@ -43,7 +51,7 @@ async def test_a_ten_photo_album_is_one_ticket_and_an_emergency_meanwhile_is_not
     posted = desk.api.sent(STAFF_CHAT, since=mark)
     cards = [m for m in posted if "卫生间天花板漏水" in m.get("text", "")]
     assert len(cards) == 1
-    assert len([m for m in posted if "photo" in m]) == 10
+    assert len(photos()) == 10
 
 
 async def test_an_album_being_collected_at_shutdown_is_handed_on_whole_at_once():
