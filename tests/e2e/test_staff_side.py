@@ -3,6 +3,7 @@ commands and paging, owner records, the report in the group, and access control.
 
 from __future__ import annotations
 
+import asyncio
 import struct
 from datetime import date, timedelta
 
@@ -213,9 +214,10 @@ async def test_assign_checks_the_colleague_is_a_staff_member(desk):
     assert (ticket.status, ticket.assignee_id) == ("taken", STAFF_2)
     assert "王主管" in (await desk.card(1, showing="王主管"))["text"]
     await desk.say(STAFF, "/resolve 1", chat_id=STAFF_CHAT)
+    await _status(desk, 1, "resolved")  # the confirmation may follow the owner's message
     reopened = await desk.say(STAFF, "/reopen 1 业主说还是堵", chat_id=STAFF_CHAT)
     assert "#1" in reopened["text"]
-    assert desk.ticket(1).status == "reopened"
+    await _status(desk, 1, "reopened")
     assert desk.events(1)[-3:] == ["assigned", "resolved", "reopened"]
 
 
@@ -247,3 +249,12 @@ async def test_owner_record_and_report_in_the_group(desk):
     png = photo.params["photo"]["content"]
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", png[16:24]) == (1200, 800)
+
+
+async def _status(desk, number: int, status: str) -> None:
+    """Wait until ticket #number has `status` (staff answers leave after owners' replies)."""
+    for _ in range(500):
+        if desk.ticket(number).status == status:
+            return
+        await asyncio.sleep(0.01)
+    assert desk.ticket(number).status == status
