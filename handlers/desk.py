@@ -49,7 +49,6 @@ from nlu.types import Parse
 from storage import conversations
 from storage import owners as owner_store
 from storage.db import session_scope
-from storage.models import Owner
 from storage.types import utcnow
 
 
@@ -329,8 +328,7 @@ class Desk:
         conv = conversations.load(
             session, channel=inbound.channel, chat_id=inbound.chat_id, user_id=inbound.user_id
         )
-        bound = owner_store.binding_for(session, inbound.channel, inbound.user_id)
-        owner = session.get(Owner, bound.owner_id) if bound else None
+        bound, owner = owner_store.bound_owner(session, inbound.channel, inbound.user_id)
         lang = conv.language or (bound.language if bound else None)
         lang = lang or (owner.language if owner else None) or self._hint(inbound)
         turn = Turn(

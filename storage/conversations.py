@@ -40,13 +40,21 @@ def set_state(conv: Conversation, step: str | None, data: dict[str, Any] | None 
     conv.updated_at = utcnow()
 
 
+_PROCESSED = ProcessedUpdate.__table__
+# INSERT … ON CONFLICT DO NOTHING RETURNING, per dialect, built once (a Core statement:
+# the ORM's bulk-insert path costs twice as much)
+_FIRST_TIME = {
+    name: insert(_PROCESSED)
+    .on_conflict_do_nothing(index_elements=["update_id"])
+    .returning(_PROCESSED.c.update_id)
+    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+
+
 def first_time(session: Session, update_id: int) -> bool:
     """Record a Telegram update id; False if it was handled before (one statement)."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(ProcessedUpdate).on_conflict_do_nothing(index_elements=["update_id"])
-    stmt = stmt.returning(ProcessedUpdate.update_id)
-    return session.execute(stmt, [{"update_id": update_id, "at": utcnow()}]).first() is not None
+    stmt = _FIRST_TIME[session.get_bind().dialect.name]
+    return session.execute(stmt, {"update_id": update_id, "at": utcnow()}).first() is not None
 
 
 def forget_updates(session: Session, *, before: datetime) -> int:
