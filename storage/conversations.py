@@ -16,17 +16,32 @@ from storage.types import utcnow
 
 
 def load(session: Session, *, channel: str, chat_id: int, user_id: int) -> Conversation:
-    stmt = select(Conversation).where(
-        Conversation.channel == channel,
-        Conversation.chat_id == chat_id,
-        Conversation.user_id == user_id,
-    )
+    """The conversation, created if new, and locked until the transaction ends.
+
+    On PostgreSQL the row is read `FOR UPDATE`: a second process handling the same chat
+    waits here until the first commits, so a chat's messages are handled one at a time,
+    in order, across processes too (within one, bot/intake.py orders them). A new
+    conversation is inserted with ON CONFLICT DO NOTHING, so two processes creating it
+    at once get the same row. SQLite has one writer at a time anyway (BEGIN IMMEDIATE)
+    and ignores FOR UPDATE."""
+    key = {"channel": channel, "chat_id": chat_id, "user_id": user_id}
+    stmt = select(Conversation).filter_by(**key).with_for_update()
     conv = session.exec(stmt).first()
     if conv is None:
-        conv = Conversation(channel=channel, chat_id=chat_id, user_id=user_id)
-        session.add(conv)
-        session.flush()
+        dialect = session.get_bind().dialect.name
+        new = {**key, "data": "{}", "updated_at": utcnow()}
+        session.execute(_NEW_CONVERSATION[dialect], new)
+        conv = session.exec(stmt).one()
     return conv
+
+
+_CONVERSATIONS = Conversation.__table__
+_NEW_CONVERSATION = {
+    name: insert(_CONVERSATIONS).on_conflict_do_nothing(
+        index_elements=["channel", "chat_id", "user_id"]
+    )
+    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
 
 
 def get_data(conv: Conversation) -> dict[str, Any]:
