@@ -87,6 +87,10 @@ class OutboxSender:
         self._stopping = False
         self._dispatcher: asyncio.Task | None = None
         self._expired_at: datetime | None = None  # stale rows are looked for once a second
+        # The last pass left due rows unsent (a busy chat, a budget, a row under another
+        # not yet posted): a finished send may let one go, so it looks again. Otherwise
+        # only new rows (`wake`) or the poll make another pass worth its query.
+        self._left_behind = False
 
     # --- life cycle ------------------------------------------------------------------------
 
@@ -136,10 +140,11 @@ class OutboxSender:
 
     async def _pass(self) -> float:
         """Start every send that may go now; returns when to look again (seconds)."""
-        held = set(self.budgets.held()) | self._busy
-        rows, refs = await self.run_sync(self._due, sorted(held))
+        # rows to a chat with a request in flight are read, and left for its end
+        rows, refs = await self.run_sync(self._due, sorted(self.budgets.held()))
         look_again = self.poll_seconds
         passed: set[str] = set(self._busy)
+        started = 0
         for row in rows:
             if len(self._sending) >= self.concurrency:
                 break
@@ -162,6 +167,8 @@ class OutboxSender:
             task = asyncio.create_task(self._send(row, ref_message, booked))
             self._sending.add(task)
             task.add_done_callback(self._sending.discard)
+            started += 1
+        self._left_behind = started < len(rows) or len(rows) >= self.concurrency * 8
         return look_again
 
     async def _send(self, row: Outbox, ref_message: str | None, booked: float | None) -> None:
@@ -182,7 +189,8 @@ class OutboxSender:
             log.exception("outbox row %s: unexpected error", row.id)
         finally:
             self._busy.discard(row.address)
-            self._wake.set()
+            if self._left_behind:
+                self._wake.set()
 
     async def _book_again(self, row: Outbox) -> float | None:
         if row.kind == "edit":

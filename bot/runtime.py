@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,6 +25,7 @@ from handlers.handoff import office_hours_of
 from handlers.reminders import parse_days
 from handlers.turn import DeskConfig
 from nlu import FaqBase, Nlu
+from nlu.types import Parse
 from scheduler.jobs import JobConfig
 from storage import chats
 from storage.db import make_engine, prepare, session_scope
@@ -33,12 +35,48 @@ log = logging.getLogger(__name__)
 CHAT_SETTINGS = ("staff_chat_id", "manager_chat_id")  # groups Telegram may upgrade
 
 
+class NluLoader:
+    """The NLU, read once the service is serving (bot/service.py calls `start`):
+    importing scikit-learn and reading the model take a couple of seconds that
+    fetching Telegram's first updates need not wait for. A message that needs the
+    NLU sooner waits for it (or loads it, if nothing started the loading)."""
+
+    def __init__(self, load: Callable[[], Nlu]) -> None:
+        self._load = load
+        self._lock = threading.Lock()
+        self._nlu: Nlu | None = None
+
+    def start(self) -> None:
+        """Load in a background thread."""
+        threading.Thread(target=self._load_logged, name="nlu-load", daemon=True).start()
+
+    def _load_logged(self) -> None:
+        try:
+            self.get()
+        except Exception:
+            log.exception("the NLU could not be loaded; it is tried again with each message")
+
+    def get(self) -> Nlu:
+        """The loaded NLU; raises whatever `Nlu.load` raises."""
+        if self._nlu is None:
+            with self._lock:
+                if self._nlu is None:
+                    self._nlu = self._load()
+        return self._nlu
+
+    def parse(self, text: str) -> Parse:
+        return self.get().parse(text)
+
+    def faq_match(self, text: str) -> tuple[str | None, float]:
+        return self.get().faq_match(text)
+
+
 @dataclass
 class Runtime:
     settings: Settings
     engine: Engine
     faq: FaqBase
-    nlu: Nlu
+    nlu: Nlu | NluLoader
     desk: Desk
     executor: ThreadPoolExecutor
 
@@ -142,12 +180,14 @@ def open_database(settings: Settings, *, create: bool = True) -> Engine:
     return engine
 
 
-def build(settings: Settings, *, engine: Engine | None = None) -> Runtime:
+def build(settings: Settings, *, engine: Engine | None = None, nlu_later: bool = False) -> Runtime:
+    """The runtime; with `nlu_later` the NLU is an `NluLoader` the caller starts."""
     engine = engine or open_database(settings)
     settings = current_chats(settings, engine)
     faq = FaqBase.load(settings.faq_path)
     config = desk_config(settings, faq, served_compounds(settings, engine, faq))
-    nlu = Nlu.load(model_path=settings.model_path, faq=faq)
+    load = partial(Nlu.load, model_path=settings.model_path, faq=faq)
+    nlu = NluLoader(load) if nlu_later else load()
     desk = Desk(engine=engine, nlu=nlu, faq=faq, config=config)
     workers = 1 if engine.dialect.name == "sqlite" else 4
     return Runtime(

@@ -18,8 +18,6 @@ from pathlib import Path
 import numpy as np
 import phonenumbers
 import yaml
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from nlu.faq_aspects import aspects
 from nlu.fastvec import FastTfidf
@@ -917,6 +915,10 @@ class FaqIndex:
             for i, e in enumerate(base.entries)
             for c in answer_clauses(e.answer_zh) + answer_clauses(e.answer_en)
         ]
+        # scikit-learn when an index is built (seconds to import), not when nlu.faq is
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.preprocessing import normalize
+
         self._q_entry = np.array([i for i, _ in q_rows], dtype=np.intp)
         self._a_entry = np.array([i for i, _ in a_rows], dtype=np.intp)
         texts = [self._expand(t) for _, t in q_rows + a_rows]
