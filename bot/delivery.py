@@ -128,13 +128,13 @@ class OutboxSender:
     async def _dispatch(self) -> None:
         while not self._stopping:
             look_again = self.poll_seconds
+            self._wake.clear()  # before the pass: rows committed during it wake the next
             try:
                 look_again = await self._pass()
             except Exception:
                 log.exception("reading the outbox failed")
             if self._stopping:
                 return
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), look_again)
 
