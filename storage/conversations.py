@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -25,17 +25,26 @@ def load(session: Session, *, channel: str, chat_id: int, user_id: int) -> Conve
     at once get the same row. SQLite has one writer at a time anyway (BEGIN IMMEDIATE)
     and ignores FOR UPDATE."""
     key = {"channel": channel, "chat_id": chat_id, "user_id": user_id}
-    stmt = select(Conversation).filter_by(**key).with_for_update()
-    conv = session.exec(stmt).first()
+    conv = session.execute(_LOCKED, key).scalar()
     if conv is None:
         dialect = session.get_bind().dialect.name
         new = {**key, "data": "{}", "updated_at": utcnow()}
         session.execute(_NEW_CONVERSATION[dialect], new)
-        conv = session.exec(stmt).one()
+        conv = session.execute(_LOCKED, key).scalar_one()
     return conv
 
 
 _CONVERSATIONS = Conversation.__table__
+# Built once (this runs for every message an owner sends)
+_LOCKED = (
+    select(Conversation)
+    .where(
+        col(Conversation.channel) == bindparam("channel"),
+        col(Conversation.chat_id) == bindparam("chat_id"),
+        col(Conversation.user_id) == bindparam("user_id"),
+    )
+    .with_for_update()
+)
 _NEW_CONVERSATION = {
     name: insert(_CONVERSATIONS).on_conflict_do_nothing(
         index_elements=["channel", "chat_id", "user_id"]

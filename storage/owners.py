@@ -199,17 +199,20 @@ def bound_owner(
 ) -> tuple[Binding, Owner] | tuple[None, None]:
     """The chat's current binding and its owner, in one query; (None, None) if unbound or
     the owner has moved out."""
-    stmt = (
-        select(Binding, Owner)
-        .join(Owner, Owner.id == Binding.owner_id)
-        .where(
-            Binding.channel == channel,
-            Binding.user_id == user_id,
-            col(Binding.ended_at).is_(None),
-        )
-    )
-    found = session.exec(stmt).first()
+    found = session.execute(_BOUND_OWNER, {"b_channel": channel, "b_user_id": user_id}).first()
     return (found[0], found[1]) if found is not None else (None, None)
+
+
+# Built once (this runs for every message an owner sends)
+_BOUND_OWNER = (
+    select(Binding, Owner)
+    .join(Owner, col(Owner.id) == col(Binding.owner_id))
+    .where(
+        col(Binding.channel) == bindparam("b_channel"),
+        col(Binding.user_id) == bindparam("b_user_id"),
+        col(Binding.ended_at).is_(None),
+    )
+)
 
 
 def take_ended_binding(session: Session, channel: str, user_id: int) -> Binding | None:
