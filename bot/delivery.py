@@ -18,7 +18,14 @@ Exactly once (storage/outbox.py has the state machine):
 - a timeout or a network error after the connection opened is `unknown`
   too; a 429 or a connection that never opened puts the row back to
   `pending` for later (and holds the address for Telegram's retry_after);
-  403 is `unreachable` (the binding is marked so) and 400 is `failed`;
+  a chat out of reach (403, 400 "chat not found") is `unreachable` (an owner's
+  binding is marked so) and another 400 is `failed`;
+- a staff chat out of reach (the bot removed, the group gone) is logged at ERROR
+  once, naming the chat, until something reaches it again; each of its rows is
+  handed to `on_chat_lost` (the desk's fallback, handlers/undelivered.py: the
+  managers' chat, the owner of an emergency told the truth) in the transaction
+  that settles it;
+- a message that reaches an owner marks them reachable (storage/outbox.py);
 - a group Telegram upgraded to a supergroup (400 with its new id) is
   switched to (the adapter's `on_migrated`), and the row and every other
   still queued for the old id go to the new one.
@@ -43,6 +50,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from bot.outbound import Blocked, Later, Moved, Outbound, Uncertain, Undeliverable
 from bot.pacing import Budgets
@@ -58,6 +66,8 @@ MAX_RETRIES = 3  # 429s waited out in place before the row goes back to the outb
 CHANNEL = "telegram"
 
 RunSync = Callable[..., Awaitable]
+# (session, the row a group could not be reached for) -> rows queued instead
+ChatLost = Callable[[Session, Outbox], int]
 
 
 class OutboxSender:
@@ -71,6 +81,7 @@ class OutboxSender:
         clock: Callable[[], datetime] = utcnow,
         concurrency: int = 16,
         poll_seconds: float = 1.0,
+        on_chat_lost: ChatLost | None = None,
     ) -> None:
         self.outbound = outbound
         self.engine = engine
@@ -79,6 +90,8 @@ class OutboxSender:
         self.clock = clock
         self.concurrency = concurrency
         self.poll_seconds = poll_seconds
+        self.on_chat_lost = on_chat_lost
+        self.lost: set[str] = set()  # groups out of reach (logged once until reached again)
         self.recovered = 0
         self.sent = 0
         self._busy: set[str] = set()  # addresses with a request in flight
@@ -207,7 +220,7 @@ class OutboxSender:
             return {"moved": (row.address, str(exc.new_chat_id)), "error": str(exc)}
         except Blocked as exc:
             if int(row.address) < 0:  # a group: the bot was removed from it (not "blocked")
-                log.error("outbox row %s: chat %s cannot be reached: %s", row.id, row.address, exc)
+                self._lost(row, exc)
             return {"status": "unreachable", "error": str(exc)}
         except Uncertain as exc:
             return {"status": "unknown", "error": str(exc)}
@@ -217,7 +230,22 @@ class OutboxSender:
             log.exception("outbox row %s: unexpected error while sending", row.id)
             return {"status": "unknown", "error": repr(exc)}
         self.sent += 1
+        self.lost.discard(row.address)
         return {"status": "sent", "message_id": message_id}
+
+    def _lost(self, row: Outbox, exc: Exception) -> None:
+        """One ERROR per group out of reach, until a message reaches it again."""
+        if row.address in self.lost:
+            log.info("outbox row %s: chat %s still cannot be reached", row.id, row.address)
+            return
+        self.lost.add(row.address)
+        log.error(
+            "outbox row %s: chat %s cannot be reached: %s (a staff chat's messages go to "
+            "the managers' chat, if there is one, until the bot is back)",
+            row.id,
+            row.address,
+            exc,
+        )
 
     # --- storage (run off the event loop) --------------------------------------------------
 
@@ -256,7 +284,10 @@ class OutboxSender:
             else:
                 if result["status"] != "sent":
                     log.info("outbox row %s: %s", row_id, result.get("error"))
-                outbox.finish(session, row_id, now=now, **result)
+                row = outbox.finish(session, row_id, now=now, **result)
+                lost = row is not None and row.status == "unreachable" and int(row.address) < 0
+                if lost and self.on_chat_lost is not None:  # sent on at the next pass
+                    self.on_chat_lost(session, row)
 
 
 class Background:
@@ -281,6 +312,9 @@ class Background:
             run_sync=runtime.run_sync,
             budgets=Budgets(overall_rate=runtime.settings.broadcast_rate),
             clock=clock,
+            on_chat_lost=lambda session, row: runtime.desk.chat_lost(
+                session, row, manager_chat_id=runtime.settings.manager_chat_id
+            ),
         )
         self.scheduler = DeskScheduler(
             engine=runtime.engine,

@@ -8,9 +8,10 @@ chart and copies of a message (copyMessage: a staff member's photo to the
 owner, an owner's voice note under the card). It falls back to plain text if
 Telegram rejects the markup, and says how the attempt ended by exception:
 `Later` (429, or the request never left: try again), `Moved` (the group is a
-supergroup now: send there), `Blocked` (403: the owner is marked
-unreachable), `Undeliverable` (400), `Uncertain` (it may have arrived: never
-resent). Nothing here calls back into the desk.
+supergroup now: send there), `Blocked` (the chat cannot be reached: 403 — an owner
+who blocked the bot, a group the bot was removed from — or 400 "chat not found",
+a deactivated group, no right to post there), `Undeliverable` (another 400),
+`Uncertain` (it may have arrived: never resent). Nothing here calls back into the desk.
 """
 
 from __future__ import annotations
@@ -58,7 +59,19 @@ class Undeliverable(Exception):
 
 
 class Blocked(Undeliverable):
-    """The user blocked the bot (403): mark unreachable, never retry."""
+    """The chat cannot be reached (an owner blocked the bot, the bot is out of a group, the
+    chat is gone): an owner is marked unreachable; a staff chat's messages go to the
+    managers (bot/delivery.py)."""
+
+
+# 400s that mean the chat itself is out of reach, not that this message was wrong
+# (descriptions as the Bot API words them, lower case)
+CHAT_LOST = (
+    "chat not found",
+    "group chat was deactivated",
+    "not enough rights to send",
+    "have no rights to send",
+)
 
 
 class Uncertain(Exception):
@@ -158,7 +171,7 @@ def reply_markup(payload: dict[str, Any]):
 
 async def attempt(request: Callable[[], Awaitable[Any]]) -> Any:
     """One Bot API request, its failure said as Later / Moved / Blocked / Uncertain /
-    BadRequest."""
+    BadRequest (a 400 about the message rather than the chat)."""
     try:
         return await request()
     except RetryAfter as exc:
@@ -169,7 +182,9 @@ async def attempt(request: Callable[[], Awaitable[Any]]) -> Any:
         raise Blocked(str(exc)) from exc
     except TimedOut as exc:
         raise Uncertain(f"timed out: {exc}") from exc
-    except BadRequest:
+    except BadRequest as exc:
+        if any(lost in str(exc).lower() for lost in CHAT_LOST):
+            raise Blocked(str(exc)) from exc
         raise
     except NetworkError as exc:
         if never_left(exc):

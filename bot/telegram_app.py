@@ -319,7 +319,10 @@ class TelegramDesk:
             log.warning("the bot was added back to the %s %s by %s", name, chat.id, by)
             if chat.id == settings.staff_chat_id:  # what staff missed, queued in the outbox
                 await self.runtime.run_sync(self.runtime.desk.staff_rejoined, channel="telegram")
-                self.committed()
+            # and what could not be posted while it was out, posted now
+            desk = self.runtime.desk
+            await self.runtime.run_sync(desk.chat_back, channel="telegram", chat_id=chat.id)
+            self.committed()
         elif new == ChatMemberStatus.ADMINISTRATOR:
             log.info("the bot was made an administrator of the %s %s by %s", name, chat.id, by)
         else:

@@ -29,6 +29,7 @@ from handlers.turn import DeskConfig
 from storage import relay as relay_store
 from storage import tickets as ticket_store
 from storage.models import Ticket
+from storage.outbox import REPLY
 
 # Card buttons: take, resolve, and confirm an owner's withdrawal (handlers/cancel.py).
 ACTIONS = {"tk": tickets.take, "rs": tickets.resolve, "wc": tickets.withdraw}
@@ -129,7 +130,8 @@ def page(session: Session, inbound: Inbound, *, config: DeskConfig, now) -> Outc
 
 def welcome_back(session: Session, *, config: DeskConfig, now, channel: str) -> Outcome:
     """The bot was added back to the staff chat: say what staff missed while it was out —
-    the open tickets, as `/tickets` lists them (their cards could not be posted)."""
+    the open tickets, as `/tickets` lists them (their cards could not be posted; they
+    follow, handlers/undelivered.py)."""
     assert config.staff_chat_id is not None
     nobody = Inbound(channel=channel, chat_id=config.staff_chat_id, user_id=0)
     ctx = StaffContext(session=session, inbound=nobody, config=config, now=now)
@@ -139,7 +141,8 @@ def welcome_back(session: Session, *, config: DeskConfig, now, channel: str) -> 
         "I'm back in this chat. While I was out, nothing could be posted here; "
         "these tickets are open:",
     )
-    return Outcome(staff=[replace(listing, text=f"{back}\n{listing.text}")])
+    # before the messages that could not be posted meanwhile, now sent again
+    return Outcome(staff=[replace(listing, text=f"{back}\n{listing.text}", priority=REPLY)])
 
 
 def in_thread(outcome: Outcome, thread_id: int, chat_id: int) -> Outcome:

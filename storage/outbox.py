@@ -20,9 +20,9 @@ queueing idempotent: a job that runs twice queues nothing twice.
 `finish()` records the channel's message id against the row and, in the same
 transaction, what it is needed for later: a ticket's card (edited in place,
 replied under), a staff note about a ticket (staff replies find the ticket),
-a message relayed to an owner (the owner's reply finds the ticket), or an
-address that blocked the bot (never written to again). Nothing calls back
-into the desk.
+a message relayed to an owner (the owner's reply finds the ticket), an
+address that blocked the bot (never written to again), or one that was marked
+so and took a message now (reachable again). Nothing calls back into the desk.
 
 Priorities (lower first): EMERGENCY (alerts and the owner's emergency reply),
 REPLY (owners' replies), STAFF (cards, edits, notes), SCHEDULED (surveys,
@@ -156,6 +156,10 @@ def finish(
     row.last_error = error[:300] if error else None
     if status == "unreachable" and row.kind == "send":
         owner_store.mark_unreachable(session, channel=row.channel, chat_id=int(row.address))
+    elif status == "sent" and row.address.isdigit() and row.priority != BROADCAST:
+        # it reached a person's own chat, so they can be reached (they unblocked the bot);
+        # an announcement goes to reachable owners only, so it has nothing to learn
+        owner_store.mark_reachable(session, channel=row.channel, user_id=int(row.address))
     if status == "sent" and message_id is not None and row.ticket_id is not None:
         _remember(session, row, int(message_id))
     return row
