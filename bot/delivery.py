@@ -70,6 +70,12 @@ RunSync = Callable[..., Awaitable]
 ChatLost = Callable[[Session, Outbox], int]
 
 
+def messages(row: Outbox) -> int:
+    """How many messages the row's request posts, as Telegram's flood limits count them:
+    an album is one request but a message per photo."""
+    return len(json.loads(row.payload)["photos"]) if row.kind == "album" else 1
+
+
 class OutboxSender:
     def __init__(
         self,
@@ -163,12 +169,13 @@ class OutboxSender:
                 passed.add(row.address)  # in order: what comes after it waits too
                 continue
             if row.kind != "edit":
-                wait = self.budgets.delay(row.address, urgent=row.priority == outbox.EMERGENCY)
+                urgent = row.priority == outbox.EMERGENCY
+                wait = self.budgets.delay(row.address, urgent=urgent, count=messages(row))
                 if wait > 0:
                     passed.add(row.address)
                     look_again = min(look_again, wait)
                     continue
-            booked = await self.budgets.spend(row.address) if row.kind != "edit" else None
+            booked = await self._book(row) if row.kind != "edit" else None
             passed.add(row.address)
             self._busy.add(row.address)
             ref_message = ref[1] if ref is not None and ref[0] == "sent" else None
@@ -184,7 +191,7 @@ class OutboxSender:
             for attempt in range(MAX_RETRIES + 1):
                 result = await self._attempt(row, ref_message)
                 if booked is not None:
-                    self.budgets.answered(row.address, booked)
+                    self.budgets.answered(row.address, booked, messages(row))
                 if "release" not in result or attempt == MAX_RETRIES:
                     break
                 # Telegram's retry_after is seconds: wait it out here, the row still ours
@@ -201,9 +208,12 @@ class OutboxSender:
         if row.kind == "edit":
             return None
         urgent = row.priority == outbox.EMERGENCY
-        while (wait := self.budgets.delay(row.address, urgent=urgent)) > 0:
+        while (wait := self.budgets.delay(row.address, urgent=urgent, count=messages(row))) > 0:
             await asyncio.sleep(wait)
-        return await self.budgets.spend(row.address)
+        return await self._book(row)
+
+    async def _book(self, row: Outbox) -> float:
+        return await self.budgets.spend(row.address, messages(row))
 
     async def _attempt(self, row: Outbox, ref_message: str | None) -> dict:
         """Send a claimed row; returns how to settle it."""

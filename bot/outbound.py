@@ -3,7 +3,7 @@
 Every message the desk sends is an outbox row (storage/outbox.py); the
 sender (bot/delivery.py) picks the row and its budget, and this module turns
 the row's channel-neutral payload into Bot API calls: HTML text split where
-long, inline and reply keyboards, forum topics, edits, photos, the monthly
+long, inline and reply keyboards, forum topics, edits, photos and albums, the monthly
 chart and copies of a message (copyMessage: a staff member's photo to the
 owner, an owner's voice note under the card). It falls back to plain text if
 Telegram rejects the markup, and says how the attempt ended by exception:
@@ -27,6 +27,7 @@ from telegram import (
     Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaPhoto,
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
@@ -218,6 +219,8 @@ class Outbound:
         reply_to = int(reply_to) if reply_to is not None else None
         if kind == "photo":
             message = await self._photo(chat_id, payload, reply_to)
+        elif kind == "album":
+            message = await self._album(chat_id, payload, reply_to)
         elif kind == "copy":
             message = await self._copy(chat_id, payload, reply_to)
         else:
@@ -306,6 +309,23 @@ class Outbound:
             )
         except BadRequest as exc:
             raise Undeliverable(str(exc)) from exc
+
+    async def _album(self, chat_id: int, payload: dict[str, Any], reply_to: int | None):
+        """2-10 photos by file_id as one album (sendMediaGroup: one request, a message per
+        photo), the caption on the first; returns the first message."""
+        caption = payload.get("caption", "")[:1000]
+        media = [
+            InputMediaPhoto(photo, caption=caption if i == 0 else None, parse_mode=ParseMode.HTML)
+            for i, photo in enumerate(payload["photos"])
+        ]
+        params = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+        try:
+            sent = await attempt(
+                lambda: self.bot.send_media_group(chat_id, media, reply_parameters=params)
+            )
+        except BadRequest as exc:
+            raise Undeliverable(str(exc)) from exc
+        return sent[0]
 
     async def _copy(self, chat_id: int, payload: dict[str, Any], reply_to: int | None):
         """Copy message (chat_id, message_id) `copy_from` here (copyMessage), with `text`

@@ -15,7 +15,8 @@ Rules decided here:
   notice about a ticket whose card is still queued goes under the card once
   it is posted;
 - photos, an image (the monthly chart) and a copied message (an owner's
-  voice note) are rows of their own, under the text they belong to; a reply
+  voice note) are rows of their own, under the text they belong to; an album's
+  photos are one `album` row (one sendMediaGroup), not one message each; a reply
   that copies a message (a staff member's photo to the owner) is a `copy` row
   with the reply's text as its caption;
 - a notice's forum topic (`thread_id`) is in its payload.
@@ -35,6 +36,9 @@ from handlers.messages import Keyboard, Outcome, Reply, StaffNotice
 from storage import outbox
 
 log = logging.getLogger(__name__)
+ALBUM_MOST = (
+    10  # sendMediaGroup takes 2-10 items (https://core.telegram.org/bots/api#sendmediagroup)
+)
 
 
 def write(
@@ -119,8 +123,7 @@ def _notice(
     row_id = outbox.add(session, row)
     if row_id is None:
         return 0
-    caption = f"📷 #{notice.ticket_id}" if notice.ticket_id else "📷"
-    under = [("photo", {"photo": file_id, "caption": caption}) for file_id in notice.photos]
+    under = photo_rows(notice.photos, f"📷 #{notice.ticket_id}" if notice.ticket_id else "📷")
     if notice.copy_from is not None:  # an owner's voice message, video, file... (caption kept)
         under.append(("copy", {"copy_from": list(notice.copy_from)}))
     if notice.image is not None:
@@ -132,6 +135,20 @@ def _notice(
         photo["expires_at"] = notice.expires_at
         outbox.add(session, photo)
     return 1 + len(under)
+
+
+def photo_rows(photos: tuple[str, ...], caption: str) -> list[tuple[str, dict[str, Any]]]:
+    """(kind, payload) of the rows that post `photos` under their text: one `album` row
+    (sendMediaGroup, the caption on its first photo) per ALBUM_MOST photos, or a `photo`
+    row for a single one — never a message per photo of an album."""
+    rows: list[tuple[str, dict[str, Any]]] = []
+    for start in range(0, len(photos), ALBUM_MOST):
+        chunk = list(photos[start : start + ALBUM_MOST])
+        if len(chunk) == 1:
+            rows.append(("photo", {"photo": chunk[0], "caption": caption}))
+        else:
+            rows.append(("album", {"photos": chunk, "caption": caption}))
+    return rows
 
 
 def _reply_payload(reply: Reply) -> dict[str, Any]:

@@ -289,7 +289,8 @@ class Outbox(SQLModel, table=True):
 
     `address` is the channel's own id for the destination, as a string.
     `kind`: `send` (a new message), `edit` (the message of row `ref_id`, or
-    payload `message_id`), `photo` (under row `ref_id`'s message), `copy` (a copy
+    payload `message_id`), `photo` (under row `ref_id`'s message), `album` (2-10
+    photos as one album, under row `ref_id`'s message), `copy` (a copy
     of message payload `copy_from`, under row `ref_id`'s message if any).
     `payload` is channel-neutral JSON (text, buttons, menu, language, …) that
     the channel's renderer turns into its own format. `priority`: lower goes
