@@ -29,6 +29,8 @@ Exactly once (storage/outbox.py has the state machine):
 - a group Telegram upgraded to a supergroup (400 with its new id) is
   switched to (the adapter's `on_migrated`), and the row and every other
   still queued for the old id go to the new one.
+- a staff group short of budget gets its new tickets' cards folded into digests
+  (bot/folding.py): a burst costs a few messages, not one each;
 - a clean stop (SIGTERM) lets requests in flight finish (up to DRAIN_SECONDS)
   and leaves the rest `pending` for the next start.
 
@@ -52,6 +54,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot.folding import Folding
 from bot.outbound import Blocked, Later, Moved, Outbound, Uncertain, Undeliverable
 from bot.pacing import Budgets
 from storage import outbox
@@ -88,6 +91,7 @@ class OutboxSender:
         concurrency: int = 16,
         poll_seconds: float = 1.0,
         on_chat_lost: ChatLost | None = None,
+        folding: Folding | None = None,
     ) -> None:
         self.outbound = outbound
         self.engine = engine
@@ -97,6 +101,7 @@ class OutboxSender:
         self.concurrency = concurrency
         self.poll_seconds = poll_seconds
         self.on_chat_lost = on_chat_lost
+        self.folding = folding
         self.lost: set[str] = set()  # groups out of reach (logged once until reached again)
         self.recovered = 0
         self.sent = 0
@@ -155,6 +160,7 @@ class OutboxSender:
 
     async def _pass(self) -> float:
         """Start every send that may go now; returns when to look again (seconds)."""
+        gathering = await self.folding.gathering() if self.folding is not None else set()
         held = set(self.budgets.held()) | self._busy
         rows, refs = await self.run_sync(self._due, sorted(held))
         look_again = self.poll_seconds
@@ -162,7 +168,7 @@ class OutboxSender:
         for row in rows:
             if len(self._sending) >= self.concurrency:
                 break
-            if row.address in passed:
+            if row.address in passed or Folding.waits(row, gathering):
                 continue
             ref = refs.get(row.ref_id) if row.ref_id is not None else None
             if ref is not None and ref[0] in outbox.OUTSTANDING:
@@ -316,12 +322,22 @@ class Background:
         clock = clock or runtime.desk.clock
         self.runtime = runtime
 
+        budgets = Budgets(overall_rate=runtime.settings.broadcast_rate)
+        folding = Folding(
+            engine=runtime.engine,
+            run_sync=runtime.run_sync,
+            budgets=budgets,
+            clock=clock,
+            fold=runtime.desk.fold_cards,
+            channel=CHANNEL,
+        )
         self.sender = OutboxSender(
             outbound=outbound,
             engine=runtime.engine,
             run_sync=runtime.run_sync,
-            budgets=Budgets(overall_rate=runtime.settings.broadcast_rate),
+            budgets=budgets,
             clock=clock,
+            folding=folding,
             on_chat_lost=lambda session, row: runtime.desk.chat_lost(
                 session, row, manager_chat_id=runtime.settings.manager_chat_id
             ),

@@ -48,6 +48,11 @@ class SlidingWindow:
             return 0.0
         return self._at[over - 1] + self.seconds - now + 1e-3
 
+    def used(self, now: float) -> int:
+        """How many events the window holds now."""
+        self.delay(now)
+        return len(self._at)
+
     def take(self, now: float, count: int = 1) -> None:
         self._at.extend([now] * count)
 
@@ -124,6 +129,16 @@ class Budgets:
         self._overall.restamp(booked, now, count)
         if is_group(address):
             self._group(address).restamp(booked, now, count)
+
+    def places(self, address: str) -> int:
+        """How many more messages group `address` takes now without touching the urgent
+        reserve."""
+        used = self._group(address).used(self.clock())
+        return max(0, self.group_per_minute - self.group_reserve - used)
+
+    def short(self, most: int) -> list[str]:
+        """Groups with at most `most` places left this minute (see `places`)."""
+        return [address for address in self._groups if self.places(address) <= most]
 
     def held(self) -> list[str]:
         """Addresses nothing but an emergency may be sent to now."""

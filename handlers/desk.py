@@ -27,6 +27,7 @@ from handlers import (
     binding,
     cancel,
     compounds,
+    digest,
     emergency,
     faq,
     handoff,
@@ -339,6 +340,14 @@ class Desk:
             phone=self.faq.emergency_phone,
             now=self.clock(),
         )
+
+    def fold_cards(self, *, channel: str, address: str, most: int) -> int:
+        """The staff chat `address` is short of budget: its waiting cards (at most `most`)
+        become one digest (handlers/digest.py); returns how many were folded."""
+        with session_scope(self.engine) as session:
+            return digest.fold(
+                session, channel, address, config=self.config, now=self.clock(), most=most
+            )
 
     def chat_back(self, *, channel: str, chat_id: int) -> int:
         """The bot is back in group `chat_id`: what it could not take is sent again

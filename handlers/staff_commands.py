@@ -224,7 +224,8 @@ def open_tickets(
     return [t for t in found if t.id in overdue_ids] if spec.overdue else found
 
 
-def _line(session: Session, ticket: Ticket, lang: str, *, late: bool) -> str:
+def ticket_line(session: Session, ticket: Ticket, lang: str, *, late: bool = False) -> str:
+    """One ticket in a list (HTML, two lines): icon, number, flat, kind, state, summary."""
     unit = session.get(Unit, ticket.unit_id) if ticket.unit_id else None
     what = t(lang, CATEGORY_LABEL[ticket.category]) if ticket.category in CATEGORY_LABEL else None
     what = what or t(lang, KIND_LABEL[ticket.kind])
@@ -251,7 +252,7 @@ def tickets_page(ctx: StaffContext, spec: TicketFilter, page: int) -> StaffNotic
     if not found:
         lines.append(ctx.tr("Nothing open matches."))
     for ticket in found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
-        lines.append(_line(ctx.session, ticket, ctx.lang, late=ticket.id in late))
+        lines.append(ticket_line(ctx.session, ticket, ctx.lang, late=ticket.id in late))
     lines.append(
         ctx.tr("Page {page} of {pages} · /ticket N shows one in full", page=page + 1, pages=pages)
     )

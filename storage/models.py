@@ -300,7 +300,8 @@ class Outbox(SQLModel, table=True):
     to an owner on staff's behalf). `key` makes queueing idempotent: a job
     that runs twice queues nothing twice.
     Status: pending → sending → sent | unreachable | failed | unknown, or
-    pending → expired. `unknown`: the process died or timed out mid-request;
+    pending → expired, or pending → folded (a staff card posted in a digest instead).
+    `unknown`: the process died or timed out mid-request;
     never resent blindly.
     """
 

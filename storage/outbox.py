@@ -6,7 +6,8 @@ so a crash loses neither. A sender (bot/delivery.py for Telegram) moves them:
 
     pending ──claim()──> sending ──finish()──> sent | unreachable | failed | unknown
        │                    └──release()──> pending   (Telegram said 429, or the
-       └──expire()──> expired                          request never left this machine)
+       ├──expire()──> expired                          request never left this machine)
+       └──storage/digest.py fold()──> folded  (a staff card, in a digest instead)
 
 `claim()` is a conditional UPDATE (`WHERE status = 'pending'`), committed right
 before the HTTP request: only one sender ever owns a row, whatever the
@@ -47,7 +48,7 @@ from storage import tickets as ticket_store
 from storage.models import Outbox
 
 EMERGENCY, REPLY, STAFF, SCHEDULED, BROADCAST = 0, 1, 2, 3, 4
-FINAL = ("sent", "unreachable", "failed", "unknown", "expired")
+FINAL = ("sent", "unreachable", "failed", "unknown", "expired", "folded")
 OUTSTANDING = ("pending", "sending")
 MAX_ATTEMPTS = 6
 
@@ -81,8 +82,11 @@ def add(session: Session, row: dict[str, Any]) -> int | None:
 
 
 def card_of(session: Session, ticket_id: int) -> Outbox | None:
-    """The row that posts (or posted) the ticket's card; None if it has none yet."""
-    stmt = select(Outbox).where(Outbox.ticket_id == ticket_id, Outbox.role == "card")
+    """The row that posts (or posted) the ticket's card; None if it has none yet (a card
+    folded into a digest was never posted: the next one is)."""
+    stmt = select(Outbox).where(
+        Outbox.ticket_id == ticket_id, Outbox.role == "card", Outbox.status != "folded"
+    )
     return session.exec(stmt.order_by(col(Outbox.id)).limit(1)).first()
 
 
