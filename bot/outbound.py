@@ -209,6 +209,15 @@ class Outbound:
         Raises Later, Blocked, Uncertain or Undeliverable (see the module's docstring).
         """
         chat_id = int(address)
+        if kind == "topic":
+            return await self._topic(chat_id, payload["name"])
+        if kind in ("close", "reopen"):
+            await self._topic_state(chat_id, ref_message, closed=kind == "close")
+            return None
+        if payload.get("in_topic"):  # the row it refers to opened the topic: post there
+            if ref_message is not None:
+                payload = {**payload, "thread_id": int(ref_message)}
+            ref_message = None
         if kind == "edit":
             target = ref_message or payload.get("message_id")
             if target is None:
@@ -326,6 +335,26 @@ class Outbound:
         except BadRequest as exc:
             raise Undeliverable(str(exc)) from exc
         return sent[0]
+
+    async def _topic(self, chat_id: int, name: str) -> str:
+        """Open a forum topic (createForumTopic); returns its thread id."""
+        try:
+            topic = await attempt(lambda: self.bot.create_forum_topic(chat_id, name))
+        except BadRequest as exc:
+            log.warning("no topic opened in chat %s (%s): posting in General", chat_id, exc)
+            raise Undeliverable(str(exc)) from exc
+        return str(topic.message_thread_id)
+
+    async def _topic_state(self, chat_id: int, thread: str | None, *, closed: bool) -> None:
+        """Close or reopen forum topic `thread` (already so is fine)."""
+        if thread is None:
+            raise Undeliverable("the topic was never opened")
+        method = self.bot.close_forum_topic if closed else self.bot.reopen_forum_topic
+        try:
+            await attempt(lambda: method(chat_id, int(thread)))
+        except BadRequest as exc:
+            if "topic_not_modified" not in str(exc).lower():
+                raise Undeliverable(str(exc)) from exc
 
     async def _copy(self, chat_id: int, payload: dict[str, Any], reply_to: int | None):
         """Copy message (chat_id, message_id) `copy_from` here (copyMessage), with `text`

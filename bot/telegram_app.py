@@ -218,6 +218,8 @@ class TelegramDesk:
         # Every staff-chat action is checked: a command, a button, and a reply to a
         # message (a reply to a ticket's message is relayed to its owner).
         acts = inbound.callback or inbound.text.startswith("/") or inbound.reply_to_message_id
+        # with a topic per ticket, what staff write in a topic may be for an owner
+        acts = acts or (self.runtime.desk.config.ticket_topics and inbound.thread_id)
         if inbound.in_staff_chat and acts:
             is_staff = await self.is_staff(inbound.user_id, inbound.chat_id)
             inbound = replace(inbound, is_staff=is_staff)

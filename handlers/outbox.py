@@ -19,7 +19,8 @@ Rules decided here:
   photos are one `album` row (one sendMediaGroup), not one message each; a reply
   that copies a message (a staff member's photo to the owner) is a `copy` row
   with the reply's text as its caption;
-- a notice's forum topic (`thread_id`) is in its payload.
+- a notice's forum topic (`thread_id`) is in its payload; with a topic per ticket
+  (handlers/topics.py) the first card opens it, and the ticket's notices go there.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from handlers import topics
 from handlers.messages import Keyboard, Outcome, Reply, StaffNotice
 from storage import outbox
 
@@ -105,11 +107,19 @@ def _notice(
     row = _row(channel, address, payload, level, now=now)
     row.update(ticket_id=notice.ticket_id, key=notice.key, expires_at=notice.expires_at)
     card = outbox.card_of(session, notice.ticket_id) if notice.ticket_id is not None else None
+    topic = None
+    if notice.ticket_id is not None:
+        topic = topics.topic_of(session, notice.ticket_id, str(address))
     if notice.card and notice.ticket_id is not None:
         if card is None:
             row["role"] = "card"
+            if notice.topic is not None and topic is None:  # its own topic first
+                row["ref_id"] = topics.open_for(session, row, notice.topic)
+                payload["in_topic"] = True
         else:
             row.update(kind="edit", ref_id=card.id, key=None)
+            if topic is not None and notice.topic is not None:
+                topics.set_state(session, topic, closed=notice.topic_closed, template=row)
     elif notice.edit_message_id is not None:
         row["kind"] = "edit"
         payload["message_id"] = notice.edit_message_id
@@ -117,6 +127,9 @@ def _notice(
         row["role"] = "note" if notice.ticket_id is not None else None
         if notice.reply_to_message_id is not None:
             payload["reply_to"] = notice.reply_to_message_id
+        elif topic is not None and notice.thread_id is None:
+            row["ref_id"] = topic.id  # in the ticket's own topic
+            payload["in_topic"] = True
         elif card is not None and card.message_id is None and card.address == str(address):
             row["ref_id"] = card.id  # under the card, once it is posted
     row["payload"] = _dump(payload)

@@ -186,10 +186,14 @@ def _on_message(
     ticket = None
     attached = bool(inbound.photos or inbound.media) and inbound.message_id is not None
     if command is None:
-        if inbound.reply_to_message_id is None or not (text or attached):
+        # a reply to a ticket's message, or anything written in a ticket's own topic
+        about = inbound.reply_to_message_id
+        if about is None and config.ticket_topics:
+            about = inbound.thread_id
+        if about is None or not (text or attached):
             return Outcome()  # colleagues talking among themselves
         ticket = ticket_store.ticket_for_staff_message(
-            session, chat_id=inbound.chat_id, message_id=inbound.reply_to_message_id
+            session, chat_id=inbound.chat_id, message_id=about
         )
         if ticket is None or not _scope(config, inbound).sees(ticket.compound_id):
             return Outcome()

@@ -34,7 +34,8 @@ from storage import owners as owner_store
 from storage.models import DEFAULT_COMPOUND, Outbox, Owner, Ticket
 
 log = logging.getLogger(__name__)
-STAFF_CHAT_ONLY = ("buttons", "thread_id", "reply_to")  # meaningless in another chat
+STAFF_CHAT_ONLY = ("buttons", "thread_id", "reply_to", "in_topic")  # meaningless elsewhere
+MESSAGES = ("send", "photo", "album", "copy")  # not edits, nor a forum topic's opening
 
 
 def chat_lost(
@@ -57,7 +58,7 @@ def chat_lost(
     if managers in (lost, None) or lost == config.company_chat_id:
         managers = None
     queued = 0
-    if managers is not None and row.kind != "edit":
+    if managers is not None and row.kind in MESSAGES:
         payload = _for_managers(json.loads(row.payload), row.kind, lost, config.language)
         key = f"diverted:{row.id}"
         copied = undelivered.copy_to(session, row, managers, payload=payload, key=key, now=now)

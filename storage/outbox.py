@@ -170,7 +170,7 @@ def finish(
 
 
 def _remember(session: Session, row: Outbox, message_id: int) -> None:
-    if row.role in ("card", "note"):
+    if row.role in ("card", "note", "topic"):  # a topic: its thread id (handlers/topics.py)
         ticket_store.remember_staff_message(
             session,
             ticket_id=row.ticket_id,
