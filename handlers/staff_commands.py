@@ -197,7 +197,7 @@ class TicketFilter:
         if self.category:
             parts.append(t(lang, CATEGORY_LABEL[self.category]))
         if self.building:
-            parts.append(t(lang, "building {b}", b=self.building))
+            parts.append(render(lang, "building {b}", b=self.building))
         if self.overdue:
             parts.append(t(lang, "overdue"))
         if self.assignee is not None:
@@ -328,11 +328,11 @@ def _event_line(event, ctx: StaffContext) -> str:
     if event.action == "message_in":
         body = f"{who}: {detail}"
     elif event.action == "message_out":
-        body = t(lang, "{who} to the owner: {text}", who=who, text=detail)
+        body = render(lang, "{who} to the owner: {text}", who=who, text=detail)
     elif event.action == "note":
-        body = t(lang, "{who} (internal note): {text}", who=who, text=detail)
+        body = render(lang, "{who} (internal note): {text}", who=who, text=detail)
     elif event.action == "assigned":
-        body = t(lang, "{who} assigned it to {name}", who=who, name=detail)
+        body = render(lang, "{who} assigned it to {name}", who=who, name=detail)
     elif event.action in EVENT_LABEL:
         body = f"{who} {t(lang, EVENT_LABEL[event.action])}"
         if event.action == "reopened" and detail:

@@ -384,10 +384,10 @@ def _hand_to(ticket: Ticket, *, assignee_id: int, assignee_name: str, now: datet
     ticket.taken_at = now
     ticket.first_response_at = ticket.first_response_at or now
     ticket.chase_at = None
-    return t(
+    return render(
         ticket.language,
         "Good news: {name} from the service centre has taken your ticket #{number}.",
-        name=esc(assignee_name),
+        name=assignee_name,
         number=ticket.id,
     )
 

@@ -58,6 +58,11 @@ async def test_each_ticket_has_its_topic_where_staff_and_owner_talk_until_it_is_
     assert desk.api.topics[STAFF_CHAT][thread]["closed"]
     await desk.card(1, showing="已解决")
 
+    mark = desk.api.mark()  # reopened with the ticket
+    desk.api.push_text(STAFF, "/reopen 1", chat_id=STAFF_CHAT)
+    await desk.api.wait_for(lambda c: c.method == "reopenForumTopic", since=mark)
+    assert not desk.api.topics[STAFF_CHAT][thread]["closed"]
+
 
 async def test_a_group_that_is_no_forum_gets_the_cards_in_general(owner):
     desk = owner  # the staff group is no forum: 400 to the topic, the card as usual
