@@ -4,7 +4,8 @@ A group takes 20 messages a minute; when a burst of new tickets would spend them
 each, the sender (bot/folding.py) folds the cards still waiting into one digest message
 (handlers/digest.py writes it). A folded card is `folded`, never posted: the ticket's next
 card is posted in full (storage/outbox.py `card_of`). Only plain staff cards fold —
-never an emergency, a note, an edit or anything else.
+never an emergency, a card going into its ticket's own topic, a note, an edit or anything
+else.
 """
 
 from __future__ import annotations
@@ -28,12 +29,14 @@ def _foldable(channel: str):
         Outbox.role == "card",
         Outbox.kind == "send",
         Outbox.priority == outbox.STAFF,
+        col(Outbox.ref_id).is_(None),  # not one going into the ticket's own topic
     )
 
 
 def foldable(row: Outbox) -> bool:
     """Could `row` be folded into a digest (a new staff card, not an emergency's)?"""
-    return row.role == "card" and row.kind == "send" and row.priority == outbox.STAFF
+    plain = row.role == "card" and row.kind == "send" and row.ref_id is None
+    return plain and row.priority == outbox.STAFF
 
 
 def waiting(
