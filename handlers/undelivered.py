@@ -52,10 +52,13 @@ def chat_lost(
     docstring). `manager_chat_id` is PROPDESK_MANAGER_CHAT_ID, `phone` the desk's duty
     phone when the owner's compound has none. Returns how many rows were queued."""
     lost = int(row.address)
+    scope = compounds.staff_scope(config, lost)
+    if scope is None or scope.read_only:
+        return 0  # the managers' or the company chat: nowhere else to go, nobody to correct
     ticket = session.get(Ticket, row.ticket_id) if row.ticket_id is not None else None
-    compound_id = _compound_of(config, ticket, lost)
-    managers = compounds.manager_chat_of(config, compound_id, manager_chat_id)
-    if managers in (lost, None) or lost == config.company_chat_id:
+    compound_id = ticket.compound_id if ticket is not None else scope.compound_id
+    managers = compounds.manager_chat_of(config, compound_id or DEFAULT_COMPOUND, manager_chat_id)
+    if managers == lost:
         managers = None
     queued = 0
     if managers is not None and row.kind in MESSAGES:
@@ -66,13 +69,6 @@ def chat_lost(
     if ticket is not None and row.priority == outbox.EMERGENCY and row.kind == "send":
         queued += _tell_owner(session, ticket, config, managers, phone, now=now)
     return queued
-
-
-def _compound_of(config: DeskConfig, ticket: Ticket | None, chat_id: int) -> str:
-    if ticket is not None:
-        return ticket.compound_id
-    scope = compounds.staff_scope(config, chat_id)
-    return scope.compound_id if scope is not None and scope.compound_id else DEFAULT_COMPOUND
 
 
 def _for_managers(payload: dict, kind: str, lost: int, lang: str) -> str:
