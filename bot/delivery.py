@@ -24,7 +24,9 @@ Exactly once (storage/outbox.py has the state machine):
   once, naming the chat, until something reaches it again; each of its rows is
   handed to `on_chat_lost` (the desk's fallback, handlers/undelivered.py: the
   managers' chat, the owner of an emergency told the truth) in the transaction
-  that settles it;
+  that settles it; the first message that reaches it again (the bot was added
+  back while this process missed Telegram's my_chat_member) sends again what it
+  missed (storage/undelivered.py), as the adapter does on my_chat_member;
 - a message that reaches an owner marks them reachable (storage/outbox.py);
 - a group Telegram upgraded to a supergroup (400 with its new id) is
   switched to (the adapter's `on_migrated`), and the row and every other
@@ -57,7 +59,7 @@ from sqlmodel import Session
 from bot.folding import Folding
 from bot.outbound import Blocked, Later, Moved, Outbound, Uncertain, Undeliverable
 from bot.pacing import Budgets
-from storage import outbox
+from storage import outbox, undelivered
 from storage.db import session_scope
 from storage.models import Outbox
 from storage.types import utcnow
@@ -246,7 +248,10 @@ class OutboxSender:
             log.exception("outbox row %s: unexpected error while sending", row.id)
             return {"status": "unknown", "error": repr(exc)}
         self.sent += 1
-        self.lost.discard(row.address)
+        if row.address in self.lost:  # the bot is back there, though nobody told us
+            self.lost.discard(row.address)
+            log.warning("chat %s can be reached again", row.address)
+            return {"status": "sent", "message_id": message_id, "back": True}
         return {"status": "sent", "message_id": message_id}
 
     def _lost(self, row: Outbox, exc: Exception) -> None:
@@ -300,7 +305,10 @@ class OutboxSender:
             else:
                 if result["status"] != "sent":
                     log.info("outbox row %s: %s", row_id, result.get("error"))
+                back = result.pop("back", False)
                 row = outbox.finish(session, row_id, now=now, **result)
+                if back and row is not None:  # what it missed goes out again
+                    undelivered.resume(session, CHANNEL, row.address, now=now)
                 lost = row is not None and row.status == "unreachable" and int(row.address) < 0
                 if lost and self.on_chat_lost is not None:  # sent on at the next pass
                     self.on_chat_lost(session, row)

@@ -111,3 +111,20 @@ async def test_an_owner_a_message_reaches_is_reachable_again(owner):
     await desk.api.wait_sent(STAFF_CHAT, "已发送给", since=mark)
     record = await desk.say(STAFF, "/owner 3-2-502", chat_id=STAFF_CHAT)
     assert "无法送达" not in record["text"]
+
+
+async def test_a_staff_chat_back_unannounced_gets_what_it_missed_with_the_next_message(owner):
+    """The bot was added back while it was down and dropped its pending updates: the first
+    message that reaches the group again brings what it missed."""
+    desk = owner
+    desk.api.set_bot_status(STAFF_CHAT, "kicked", by=STAFF_2)
+    mark = desk.api.mark()
+    desk.api.push_text(OWNER, GAS)
+    await desk.api.wait_sent(MANAGERS, "煤气", since=mark)
+    desk.api.members[STAFF_CHAT][desk.api.bot_user["id"]] = "member"  # no my_chat_member
+
+    back = desk.api.mark()
+    desk.api.push_text(STAFF, "/tickets", chat_id=STAFF_CHAT)
+    await desk.api.wait_sent(STAFF_CHAT, "#1", since=back)
+    card = await desk.card(1)
+    assert GAS in card["text"]
