@@ -63,8 +63,13 @@ def served(settings: Settings, engine: Engine) -> list[Compound]:
 
 def servable(settings: Settings, engine: Engine) -> None:
     """`propdesk run` serves one bot (PROPDESK_TELEGRAM_TOKEN) for every compound, each
-    needing a staff group; anything else exits 2 saying what to change."""
+    needing a staff group and an FAQ file that reads; anything else exits 2 saying what
+    to change."""
+    from bot.compounds import faq_bases
+
     compounds = served(settings, engine)
+    with compound_errors():
+        faq_bases(compounds, default=settings.faq_path)
     other_bots = sorted({c.bot for c in compounds} - {"default"})
     if other_bots:
         err.print(

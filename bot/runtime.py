@@ -22,7 +22,7 @@ from handlers.desk import Desk
 from handlers.emergency import parse_numbers
 from handlers.handoff import office_hours_of
 from handlers.reminders import parse_days
-from handlers.turn import DeskConfig
+from handlers.turn import DeskConfig, Knowledge
 from nlu import FaqBase, Nlu
 from scheduler.jobs import JobConfig
 from storage import chats
@@ -136,6 +136,20 @@ def served_compounds(settings: Settings, engine: Engine, faq: FaqBase) -> list[C
     return compounds.configured(settings, engine, name_zh=faq.compound_zh, name_en=faq.compound_en)
 
 
+def own_knowledge(bases: dict[str, FaqBase], nlu: Nlu) -> dict[str, Knowledge]:
+    """The compounds with an FAQ base of their own (not `nlu`'s, PROPDESK_FAQ_PATH): the
+    shared model with that base's retrieval index, one index per base."""
+    indexed: dict[int, Knowledge] = {}
+    own = {}
+    for compound_id, base in bases.items():
+        if base is not nlu.faq:
+            key = id(base)
+            if key not in indexed:
+                indexed[key] = Knowledge(nlu=nlu.with_faq(base), faq=base)
+            own[compound_id] = indexed[key]
+    return own
+
+
 def open_database(settings: Settings, *, create: bool = True) -> Engine:
     engine = make_engine(settings.database_url)
     prepare(engine, create=create)
@@ -146,9 +160,13 @@ def build(settings: Settings, *, engine: Engine | None = None) -> Runtime:
     engine = engine or open_database(settings)
     settings = current_chats(settings, engine)
     faq = FaqBase.load(settings.faq_path)
-    config = desk_config(settings, faq, served_compounds(settings, engine, faq))
+    served = served_compounds(settings, engine, faq)
+    config = desk_config(settings, faq, served)
     nlu = Nlu.load(model_path=settings.model_path, faq=faq)
-    desk = Desk(engine=engine, nlu=nlu, faq=faq, config=config)
+    knowledge = own_knowledge(
+        compounds.faq_bases(served, default=settings.faq_path, loaded=faq), nlu
+    )
+    desk = Desk(engine=engine, nlu=nlu, faq=faq, config=config, knowledge=knowledge)
     workers = 1 if engine.dialect.name == "sqlite" else 4
     return Runtime(
         settings=settings,

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from sqlmodel import Session
 
-from handlers.turn import DeskConfig
+from handlers.turn import DeskConfig, KnowledgeBase
 from storage import owners as owner_store
 from storage.models import DEFAULT_COMPOUND, Compound, Owner
 
@@ -39,6 +39,13 @@ class Scope:
 
 def compound(config: DeskConfig, compound_id: str) -> Compound | None:
     return next((c for c in config.compounds if c.id == compound_id), None)
+
+
+def timezone_of(config: DeskConfig, compound_id: str) -> str:
+    """The time zone a compound's times are shown and scheduled in (a ticket's, a
+    survey's, a bill's); the desk's when the compound is not configured."""
+    found = compound(config, compound_id)
+    return found.timezone if found is not None else config.timezone
 
 
 def staff_scope(config: DeskConfig, chat_id: int) -> Scope | None:
@@ -72,26 +79,60 @@ def manager_chat_of(config: DeskConfig, compound_id: str, fallback: int | None) 
     return fallback if not config.compounds or compound_id == DEFAULT_COMPOUND else None
 
 
-def for_owner(session: Session, config: DeskConfig, owner: Owner | None) -> DeskConfig:
-    """The desk's configuration as the owner's compound has it: its duty phone, public
-    emergency numbers, office hours and time zone. Someone unlinked, or owning flats in
-    several compounds, gets the desk's own; so does everyone on a single-compound desk."""
-    if owner is None or len(config.compounds) < 2:
-        return config
-    ids = {unit.compound_id for unit in owner_store.units_of(session, owner.id)}
-    found = compound(config, ids.pop()) if len(ids) == 1 else None
-    if found is None:
-        return config
+def serving(session: Session, config: DeskConfig, owner: Owner | None) -> Compound | None:
+    """The compound whose facts (FAQ base, duty phone, emergency numbers, office hours,
+    time zone) answer this person; None on a desk configured without compounds.
+
+    An owner whose flats are all in one compound gets that compound. Someone not bound
+    (yet), or owning flats in several compounds, gets the bot's home compound (`home`),
+    or the first of their own compounds when the home compound is none of them: the
+    bot cannot tell which compound such a person is writing about."""
+    if not config.compounds:
+        return None
+    ids = (
+        {unit.compound_id for unit in owner_store.units_of(session, owner.id)} if owner else set()
+    )
+    first = home(config)
+    if len(ids) == 1 or (ids and first.id not in ids):
+        return compound(config, min(ids)) or first
+    return first
+
+
+def home(config: DeskConfig) -> Compound:
+    """The compound a bot shared by several compounds answers a person it cannot place
+    with: "default" when served (the single-compound environment), else the first
+    compound by id. `config.compounds` must not be empty."""
+    return compound(config, DEFAULT_COMPOUND) or config.compounds[0]
+
+
+def with_facts(config: DeskConfig, found: Compound, faq: KnowledgeBase | None) -> DeskConfig:
+    """`config` as compound `found` has it: its duty phone (else its FAQ base's `duty_phone`,
+    else the desk's), public emergency numbers, office hours (else its FAQ base's
+    `office_hours` answer, else the desk's) and time zone. `faq`: the compound's own base,
+    None when it has none."""
     from handlers.emergency import parse_numbers  # emergency.py imports this module
+    from handlers.handoff import office_hours_of  # handoff.py imports tickets, this module
 
     numbers = parse_numbers(found.emergency_numbers) if found.emergency_numbers else None
     return replace(
         config,
-        emergency_phone=found.duty_phone or config.emergency_phone,
+        compound_id=found.id,
+        emergency_phone=found.duty_phone
+        or (faq.emergency_phone if faq else None)
+        or config.emergency_phone,
         emergency_numbers=numbers or config.emergency_numbers,
-        office_hours=found.office_hours or config.office_hours,
+        office_hours=found.office_hours or (office_hours_of(faq) if faq else config.office_hours),
         timezone=found.timezone,
     )
+
+
+def for_staff_chat(config: DeskConfig, chat_id: int) -> DeskConfig:
+    """`config` as the compound whose staff group `chat_id` is has it: its time zone for
+    the times shown there and for `/announce … at TIME`. The company chat, and a desk
+    without compounds, keep the desk's."""
+    scope = staff_scope(config, chat_id)
+    found = compound(config, scope.compound_id) if scope and scope.compound_id else None
+    return with_facts(config, found, None) if found is not None else config
 
 
 def acts_for(

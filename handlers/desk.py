@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -43,7 +43,7 @@ from handlers.menu import intent_of_label
 from handlers.messages import Button, Inbound, Outcome, Reply
 from handlers.text import clean
 from handlers.tickets import ONE_WAY_CHANNELS
-from handlers.turn import DeskConfig, KnowledgeBase, Turn, Understands
+from handlers.turn import DeskConfig, Knowledge, KnowledgeBase, Turn, Understands
 from nlu import CONFIDENCE_THRESHOLD
 from nlu.types import Parse
 from storage import conversations
@@ -188,12 +188,16 @@ class Desk:
         faq: KnowledgeBase,
         config: DeskConfig,
         clock: Callable[[], datetime] = utcnow,
+        knowledge: Mapping[str, Knowledge] | None = None,
     ) -> None:
+        """`nlu` and `faq` answer everyone on a desk without compounds, and a compound
+        missing from `knowledge` (by compound id: each compound's own FAQ base)."""
         self.engine = engine
         self.nlu = nlu
         self.faq = faq
         self.config = config
         self.clock = clock
+        self.knowledge = dict(knowledge or {})
 
     def handle(
         self,
@@ -297,8 +301,9 @@ class Desk:
             if prefix in CALLBACKS:
                 return CALLBACKS[prefix](session, inbound, config=self.config, now=self.clock())
         if inbound.in_staff_chat:
+            config = compounds.for_staff_chat(self.config, inbound.chat_id)
             return staff.on_message(
-                session, inbound, config=self.config, now=self.clock(), is_member=is_member
+                session, inbound, config=config, now=self.clock(), is_member=is_member
             )
         turn = self._turn(session, inbound)
         self._route(turn)
@@ -333,12 +338,18 @@ class Desk:
         owner = session.get(Owner, bound.owner_id) if bound else None
         lang = conv.language or (bound.language if bound else None)
         lang = lang or (owner.language if owner else None) or self._hint(inbound)
+        config, known = self.config, Knowledge(nlu=self.nlu, faq=self.faq)
+        found = compounds.serving(session, config, owner)
+        if found is not None:
+            own = self.knowledge.get(found.id)
+            config = compounds.with_facts(config, found, own.faq if own else None)
+            known = own or known
         turn = Turn(
             session=session,
             inbound=inbound,
-            config=compounds.for_owner(session, self.config, owner),
-            nlu=self.nlu,
-            faq=self.faq,
+            config=config,
+            nlu=known.nlu,
+            faq=known.faq,
             now=self.clock(),
             conv=conv,
             binding=bound,
@@ -375,7 +386,7 @@ class Desk:
         label = intent_of_label(text) if text and not command else None
         parse = None
         if text and not command and label is None and inbound.callback is None:
-            parse = self.nlu.parse(text)
+            parse = turn.nlu.parse(text)
             if _says_language(text, parse.language, turn.conv.language):
                 turn.lang = turn.conv.language = parse.language
             handoff.remember(turn, text)
@@ -389,7 +400,7 @@ class Desk:
         rest = cancel.request_after(said.text) if said.parse is not None else None
         if rest is None:
             return said
-        parse = self.nlu.parse(rest)
+        parse = turn.nlu.parse(rest)
         request = Said(text=rest, command=None, args="", label=None, parse=parse)
         if not request.confident or parse.intent not in _REQUESTS:
             return said
@@ -585,9 +596,9 @@ class Desk:
         if text is None:
             INTENTS[intent](turn, None)
             return
-        parse = self.nlu.parse(text)
+        parse = turn.nlu.parse(text)
         if intent == "faq":
-            faq_id, _ = self.nlu.faq_match(text)
+            faq_id, _ = turn.nlu.faq_match(text)
             faq.answer(turn, faq_id)
         else:
             turn.inbound = replace(turn.inbound, text=text, callback=None)

@@ -247,6 +247,7 @@ def _follow_up(
         description=f"{description}\n{ticket.description}",
         owner=owner,
         unit=unit,
+        compound_id=ticket.compound_id,
         category=ticket.category,
         parent_id=ticket.id,
     )
