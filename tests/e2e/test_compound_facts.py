@@ -47,7 +47,7 @@ def north_faq(tmp_path):
 
 @pytest.fixture
 def runtime(settings, north_faq):
-    """"default" (PROPDESK_STAFF_CHAT_ID, the reference FAQ, Shanghai) and "north" (its
+    """ "default" (PROPDESK_STAFF_CHAT_ID, the reference FAQ, Shanghai) and "north" (its
     own group, FAQ file and time zone; its duty phone and hours only in its FAQ file)."""
     engine = make_engine(settings.database_url)
     with session_scope(engine) as session:
