@@ -40,7 +40,7 @@ from PROPDESK_FAQ_PATH. Every FAQ file is read once at start (`faq_bases`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -51,6 +51,7 @@ from sqlalchemy import Engine
 
 from bot.config import Settings, checked_office_hours
 from handlers.emergency import parse_numbers
+from handlers.handoff import office_hours_of
 from nlu import FaqBase
 from storage import compounds as compound_store
 from storage.db import session_scope
@@ -226,6 +227,23 @@ def faq_bases(
                 raise CompoundsError(f"compound {compound.id}: its FAQ file {exc}") from None
         bases[compound.id] = read[path.resolve()]
     return bases
+
+
+def with_own_facts(served: Sequence[Compound], bases: Mapping[str, FaqBase]) -> list[Compound]:
+    """`served` with each compound's duty phone and office hours taken from its own FAQ
+    base (`bases`, by compound id) where it configures none: the base's emergency phone
+    (or the one in its `duty_phone` answer) and the hours in its `office_hours` answer."""
+    resolved = []
+    for compound in served:
+        base = bases.get(compound.id)
+        if base is not None:
+            facts = {
+                "duty_phone": compound.duty_phone or base.emergency_phone,
+                "office_hours": compound.office_hours or office_hours_of(base),
+            }
+            compound = Compound(**{**compound.model_dump(), **facts})
+        resolved.append(compound)
+    return resolved
 
 
 def token_variable(bot: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
@@ -56,7 +56,7 @@ class Runtime:
         return names
 
     def compounds(self) -> list[Compound]:
-        return served_compounds(self.settings, self.engine, self.faq)
+        return served_compounds(self.settings, self.engine, self.faq, self.desk.knowledge)
 
     async def run_sync(self, func, /, *args, **kwargs):
         """Run blocking desk/storage work off the event loop.
@@ -130,10 +130,20 @@ def current_chats(settings: Settings, engine: Engine) -> Settings:
     return settings.model_copy(update=update) if update else settings
 
 
-def served_compounds(settings: Settings, engine: Engine, faq: FaqBase) -> list[Compound]:
-    """The compounds served (bot/compounds.py), the default one named by the FAQ base.
-    Raises bot.compounds.CompoundsError for a wrong configuration."""
-    return compounds.configured(settings, engine, name_zh=faq.compound_zh, name_en=faq.compound_en)
+def served_compounds(
+    settings: Settings,
+    engine: Engine,
+    faq: FaqBase,
+    knowledge: Mapping[str, Knowledge] | None = None,
+) -> list[Compound]:
+    """The compounds served (bot/compounds.py), the default one named by the FAQ base, each
+    with the duty phone and office hours of its own FAQ base (`knowledge`) where it
+    configures none. Raises bot.compounds.CompoundsError for a wrong configuration."""
+    served = compounds.configured(
+        settings, engine, name_zh=faq.compound_zh, name_en=faq.compound_en
+    )
+    bases = {compound_id: known.faq for compound_id, known in (knowledge or {}).items()}
+    return compounds.with_own_facts(served, bases)
 
 
 def own_knowledge(bases: dict[str, FaqBase], nlu: Nlu) -> dict[str, Knowledge]:
@@ -160,12 +170,12 @@ def build(settings: Settings, *, engine: Engine | None = None) -> Runtime:
     engine = engine or open_database(settings)
     settings = current_chats(settings, engine)
     faq = FaqBase.load(settings.faq_path)
-    served = served_compounds(settings, engine, faq)
-    config = desk_config(settings, faq, served)
     nlu = Nlu.load(model_path=settings.model_path, faq=faq)
-    knowledge = own_knowledge(
-        compounds.faq_bases(served, default=settings.faq_path, loaded=faq), nlu
+    bases = compounds.faq_bases(
+        served_compounds(settings, engine, faq), default=settings.faq_path, loaded=faq
     )
+    knowledge = own_knowledge(bases, nlu)
+    config = desk_config(settings, faq, served_compounds(settings, engine, faq, knowledge))
     desk = Desk(engine=engine, nlu=nlu, faq=faq, config=config, knowledge=knowledge)
     workers = 1 if engine.dialect.name == "sqlite" else 4
     return Runtime(

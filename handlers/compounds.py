@@ -13,7 +13,7 @@ from typing import Protocol
 
 from sqlmodel import Session
 
-from handlers.turn import DeskConfig, KnowledgeBase
+from handlers.turn import DeskConfig
 from storage import owners as owner_store
 from storage.models import DEFAULT_COMPOUND, Compound, Owner
 
@@ -105,25 +105,28 @@ def home(config: DeskConfig) -> Compound:
     return compound(config, DEFAULT_COMPOUND) or config.compounds[0]
 
 
-def with_facts(config: DeskConfig, found: Compound, faq: KnowledgeBase | None) -> DeskConfig:
-    """`config` as compound `found` has it: its duty phone (else its FAQ base's `duty_phone`,
-    else the desk's), public emergency numbers, office hours (else its FAQ base's
-    `office_hours` answer, else the desk's) and time zone. `faq`: the compound's own base,
-    None when it has none."""
+def with_facts(config: DeskConfig, found: Compound) -> DeskConfig:
+    """`config` as compound `found` has it: its duty phone, public emergency numbers and
+    office hours (each the desk's where it has none) and its time zone. (A compound's own
+    FAQ base has given it its phone and hours already, bot/compounds.py with_own_facts.)"""
     from handlers.emergency import parse_numbers  # emergency.py imports this module
-    from handlers.handoff import office_hours_of  # handoff.py imports tickets, this module
 
     numbers = parse_numbers(found.emergency_numbers) if found.emergency_numbers else None
     return replace(
         config,
         compound_id=found.id,
-        emergency_phone=found.duty_phone
-        or (faq.emergency_phone if faq else None)
-        or config.emergency_phone,
+        emergency_phone=found.duty_phone or config.emergency_phone,
         emergency_numbers=numbers or config.emergency_numbers,
-        office_hours=found.office_hours or (office_hours_of(faq) if faq else config.office_hours),
+        office_hours=found.office_hours or config.office_hours,
         timezone=found.timezone,
     )
+
+
+def of_compound(config: DeskConfig, compound_id: str) -> DeskConfig:
+    """`config` as compound `compound_id` has it (`with_facts`); the desk's own when the
+    compound is not configured (a desk without compounds)."""
+    found = compound(config, compound_id)
+    return with_facts(config, found) if found is not None else config
 
 
 def for_staff_chat(config: DeskConfig, chat_id: int) -> DeskConfig:
@@ -131,8 +134,7 @@ def for_staff_chat(config: DeskConfig, chat_id: int) -> DeskConfig:
     the times shown there and for `/announce … at TIME`. The company chat, and a desk
     without compounds, keep the desk's."""
     scope = staff_scope(config, chat_id)
-    found = compound(config, scope.compound_id) if scope and scope.compound_id else None
-    return with_facts(config, found, None) if found is not None else config
+    return of_compound(config, scope.compound_id) if scope and scope.compound_id else config
 
 
 def acts_for(

@@ -341,9 +341,8 @@ class Desk:
         config, known = self.config, Knowledge(nlu=self.nlu, faq=self.faq)
         found = compounds.serving(session, config, owner)
         if found is not None:
-            own = self.knowledge.get(found.id)
-            config = compounds.with_facts(config, found, own.faq if own else None)
-            known = own or known
+            config = compounds.with_facts(config, found)
+            known = self.knowledge.get(found.id, known)
         turn = Turn(
             session=session,
             inbound=inbound,
