@@ -92,14 +92,18 @@ def desk_config(
 
 
 def job_config(settings: Settings, desk: DeskConfig) -> JobConfig:
-    """What the scheduler's jobs need beyond the desk's own settings."""
+    """What the scheduler's jobs need beyond the desk's own settings: each compound's
+    calendar is its time zone with the deployment's quiet hours and holidays."""
+
+    def calendar(timezone: str) -> Calendar:
+        return Calendar(
+            timezone=timezone, quiet_hours=settings.quiet_hours, holidays=settings.holidays
+        )
+
     return JobConfig(
         desk=desk,
-        calendar=Calendar(
-            timezone=settings.timezone,
-            quiet_hours=settings.quiet_hours,
-            holidays=settings.holidays,
-        ),
+        calendar=calendar(settings.timezone),
+        compound_calendars={c.id: calendar(c.timezone) for c in desk.compounds},
         survey_retry=timedelta(seconds=settings.survey_retry_seconds),
         bill_reminder_days=parse_days(settings.bill_reminder_days),
         manager_chat_id=settings.manager_chat_id,
