@@ -10,12 +10,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.runtime import build
-from storage import compounds as compound_store
-from storage.db import make_engine, session_scope
 from storage.models import Compound
 from tests.conftest import REFERENCE_FAQ
-from tests.e2e.conftest import STAFF, STAFF_CHAT
+from tests.e2e.conftest import STAFF, STAFF_CHAT, serving
 
 pytestmark = pytest.mark.e2e
 
@@ -49,24 +46,17 @@ def north_faq(tmp_path):
 def runtime(settings, north_faq):
     """ "default" (PROPDESK_STAFF_CHAT_ID, the reference FAQ, Shanghai) and "north" (its
     own group, FAQ file and time zone; its duty phone and hours only in its FAQ file)."""
-    engine = make_engine(settings.database_url)
-    with session_scope(engine) as session:
-        compound_store.save(
-            session,
-            Compound(
-                id="north",
-                name_zh="北苑",
-                name_en="North Court",
-                staff_chat_id=NORTH_CHAT,
-                faq_path=str(north_faq),
-                timezone="Asia/Urumqi",
-            ),
-        )
-    rt = build(settings, engine=engine)
-    rt.desk.clock = lambda: MORNING
-    yield rt
-    rt.executor.shutdown(wait=True)
-    rt.engine.dispose()
+    north = Compound(
+        id="north",
+        name_zh="北苑",
+        name_en="North Court",
+        staff_chat_id=NORTH_CHAT,
+        faq_path=str(north_faq),
+        timezone="Asia/Urumqi",
+    )
+    with serving(settings, north) as rt:
+        rt.desk.clock = lambda: MORNING
+        yield rt
 
 
 @pytest.fixture

@@ -16,13 +16,13 @@ from scheduler.jobs import (
     remind_bills,
     send_due_surveys,
 )
-from storage import bills as bill_store
 from storage import compounds as compound_store
 from storage import owners as owner_store
 from storage import tickets as ticket_store
 from storage.db import session_scope
 from storage.models import Compound, Survey, Ticket
 from storage.types import UTC
+from tests.factories import unpaid_bill
 
 HOME_CHAT, WEST_CHAT = -1001000000001, -1004000000004
 HOME_USER, WEST_USER = 901, 902
@@ -107,15 +107,7 @@ def test_a_bill_reminder_follows_its_compounds_local_day(runtime, clocks):
     with session_scope(runtime.engine) as session:
         for compound in ("default", "west"):
             flat = owner_store.unit_by_code(session, "1-1-101", compound)
-            bill_store.upsert(
-                session,
-                unit_id=flat.id,
-                period="2026-12",
-                item="property_fee",
-                amount_fen=10000,
-                due_date=date(2026, 12, 2),
-                paid=False,
-            )
+            unpaid_bill(session, flat, amount_fen=10000, due=date(2026, 12, 2))
         config = clocks(quiet_hours="", bill_reminder_days="0")
         # 17:00 UTC on 1 December: 2 December 01:00 in Shanghai, still 1 December 23:00 in
         # Urumqi, where the bill falls due tomorrow
