@@ -99,18 +99,17 @@ def chosen_compound(compounds: Sequence[Compound], compound_id: str) -> str:
     return compound_id
 
 
-def one_compound(settings: Settings, engine: Engine, compound_id: str | None) -> str:
+def one_compound(settings: Settings, engine: Engine, compound_id: str | None) -> Compound:
     """`--compound ID`, or the only compound; with several and no choice, exit 2."""
     compounds = served(settings, engine)
     if compound_id is not None:
-        return chosen_compound(compounds, compound_id)
-    known = [c.id for c in compounds]
-    if len(known) != 1:
-        err.print(
-            f"[red]Several compounds ({', '.join(known)}):[/red] say which with --compound ID."
-        )
+        compound_id = chosen_compound(compounds, compound_id)
+        return next(c for c in compounds if c.id == compound_id)
+    if len(compounds) != 1:
+        known = ", ".join(c.id for c in compounds)
+        err.print(f"[red]Several compounds ({known}):[/red] say which with --compound ID.")
         raise typer.Exit(2)
-    return known[0]
+    return compounds[0]
 
 
 def _open(database_url: str | None) -> tuple[Settings, Engine]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from sqlmodel import select
 
 from bot.runtime import desk_config, job_config
 from handlers import announce
@@ -129,3 +130,23 @@ def test_the_monthly_report_comes_on_each_compounds_own_morning(runtime, clocks)
         west_morning = datetime(2026, 12, 1, 3, 35, tzinfo=UTC)  # 09:35 in Urumqi
         posted = post_monthly_report(session, clocks(), west_morning)
         assert WEST_CHAT in {notice.chat_id for notice in posted.staff}
+
+
+def test_propdesk_announce_reads_at_in_the_compounds_time(
+    runtime, clocks, settings, monkeypatch, tmp_path
+):
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+    from storage.models import Announcement
+
+    monkeypatch.chdir(tmp_path)  # no .env of the checkout's
+    monkeypatch.setenv("PROPDESK_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("PROPDESK_STAFF_CHAT_ID", str(HOME_CHAT))
+    command = ["announce", "停水通知", "--compound", "west", "--at", "2099-01-01T10:00"]
+    done = CliRunner().invoke(app, command)
+    assert done.exit_code == 0, done.output
+    assert "2099-01-01 10:00" in done.output
+    with session_scope(runtime.engine) as session:
+        (scheduled,) = session.exec(select(Announcement)).all()
+        assert scheduled.send_at == datetime(2099, 1, 1, 4, 0, tzinfo=UTC)  # 10:00 in Urumqi
