@@ -49,7 +49,7 @@ from nlu.types import Parse
 from storage import conversations
 from storage import owners as owner_store
 from storage.db import session_scope
-from storage.models import Owner
+from storage.models import Binding, Owner
 from storage.types import utcnow
 
 
@@ -228,13 +228,30 @@ class Desk:
     def _apology(self, inbound: Inbound) -> Outcome:
         lang = self._hint(inbound)
         text = t(lang, "Sorry, something went wrong on my side. Please try again in a moment.")
-        phone = self.config.emergency_phone or self.faq.emergency_phone
-        if phone and not inbound.in_staff_chat:
+        phone = None if inbound.in_staff_chat else self._duty_phone(inbound)
+        if phone:
             text += "\n" + t(lang, "In an emergency call the duty phone: {phone}", phone=phone)
         if inbound.callback is not None:
             return Outcome(callback_answer=text)
         reply = Reply(chat_id=inbound.chat_id, channel=inbound.channel, text=text, language=lang)
         return Outcome(replies=[reply])
+
+    def _duty_phone(self, inbound: Inbound) -> str | None:
+        """The duty phone of the person's compound, for an apology; the desk's when even
+        that cannot be read (the fault may be the database's)."""
+        try:
+            with session_scope(self.engine) as session:
+                found = compounds.serving(session, self.config, self._person(session, inbound)[1])
+                if found is not None and found.duty_phone:
+                    return found.duty_phone
+        except Exception:
+            log.exception("the compound of chat %s could not be read", inbound.chat_id)
+        return self.config.emergency_phone or self.faq.emergency_phone
+
+    def _person(self, session, inbound: Inbound) -> tuple[Binding | None, Owner | None]:
+        """The binding of the person writing, and their owner; (None, None) if unbound."""
+        bound = owner_store.binding_for(session, inbound.channel, inbound.user_id)
+        return bound, session.get(Owner, bound.owner_id) if bound else None
 
     def _handle(
         self,
@@ -334,8 +351,7 @@ class Desk:
         conv = conversations.load(
             session, channel=inbound.channel, chat_id=inbound.chat_id, user_id=inbound.user_id
         )
-        bound = owner_store.binding_for(session, inbound.channel, inbound.user_id)
-        owner = session.get(Owner, bound.owner_id) if bound else None
+        bound, owner = self._person(session, inbound)
         lang = conv.language or (bound.language if bound else None)
         lang = lang or (owner.language if owner else None) or self._hint(inbound)
         config, known = self.config, Knowledge(nlu=self.nlu, faq=self.faq)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import text
 
 from storage.models import Compound
 from tests.conftest import REFERENCE_FAQ
@@ -136,3 +137,19 @@ async def test_a_person_the_bot_cannot_place_gets_the_home_compounds_facts(two):
     await desk.api.wait_sent(STAFF_CHAT, "#1", since=mark)
     await desk.nothing_in_flight()
     await desk.api.assert_not_sent(NORTH_CHAT, since=mark)
+
+
+async def test_an_apology_for_a_fault_gives_the_owners_duty_phone(two):
+    """A broken table (a fault, not a typo): the owner still gets their compound's phone."""
+    desk = two
+    with desk.runtime.engine.begin() as conn:  # moved back: PostgreSQL outlives the test
+        conn.execute(text("ALTER TABLE bill RENAME TO bill_away"))
+    try:
+        north = await desk.say(NORTH_OWNER, "我家物业费交了吗")
+        south = await desk.say(SOUTH_OWNER, "我家物业费交了吗")
+    finally:
+        with desk.runtime.engine.begin() as conn:
+            conn.execute(text("ALTER TABLE bill_away RENAME TO bill"))
+    assert "出了点问题" in north["text"] and NORTH_DUTY in north["text"]
+    assert SOUTH_DUTY not in north["text"]
+    assert "出了点问题" in south["text"] and SOUTH_DUTY in south["text"]
