@@ -150,13 +150,13 @@ def served_compounds(
     return compounds.with_own_facts(served, bases)
 
 
-def own_knowledge(bases: dict[str, FaqBase], nlu: Nlu) -> dict[str, Knowledge]:
-    """The compounds with an FAQ base of their own (not `nlu`'s, PROPDESK_FAQ_PATH): the
+def own_knowledge(bases: dict[str, FaqBase], nlu: Nlu, faq: FaqBase) -> dict[str, Knowledge]:
+    """The compounds with an FAQ base of their own (not `faq`, PROPDESK_FAQ_PATH's): the
     shared model with that base's retrieval index, one index per base."""
     indexed: dict[int, Knowledge] = {}
     own = {}
     for compound_id, base in bases.items():
-        if base is not nlu.faq:
+        if base is not faq:
             key = id(base)
             if key not in indexed:
                 indexed[key] = Knowledge(nlu=nlu.with_faq(base), faq=base)
@@ -178,7 +178,7 @@ def build(settings: Settings, *, engine: Engine | None = None) -> Runtime:
     bases = compounds.faq_bases(
         served_compounds(settings, engine, faq), default=settings.faq_path, loaded=faq
     )
-    knowledge = own_knowledge(bases, nlu)
+    knowledge = own_knowledge(bases, nlu, faq)
     config = desk_config(settings, faq, served_compounds(settings, engine, faq, knowledge))
     desk = Desk(engine=engine, nlu=nlu, faq=faq, config=config, knowledge=knowledge)
     workers = 1 if engine.dialect.name == "sqlite" else 4

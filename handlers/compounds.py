@@ -79,30 +79,35 @@ def manager_chat_of(config: DeskConfig, compound_id: str, fallback: int | None) 
     return fallback if not config.compounds or compound_id == DEFAULT_COMPOUND else None
 
 
-def serving(session: Session, config: DeskConfig, owner: Owner | None) -> Compound | None:
+def serving(
+    session: Session, config: DeskConfig, owner: Owner | None, bot: str = "default"
+) -> Compound | None:
     """The compound whose facts (FAQ base, duty phone, emergency numbers, office hours,
-    time zone) answer this person; None on a desk configured without compounds.
+    time zone) answer this person, writing to `bot`; None on a desk configured without
+    compounds.
 
     An owner whose flats are all in one compound gets that compound. Someone not bound
-    (yet), or owning flats in several compounds, gets the bot's home compound (`home`),
-    or the first of their own compounds when the home compound is none of them: the
-    bot cannot tell which compound such a person is writing about."""
+    (yet) gets the bot's home compound (`home`): the bot cannot tell where they live.
+    An owner of flats in several compounds gets the home compound if it is one of
+    theirs, else the first of theirs (by id) the bot serves, else the first of theirs."""
     if not config.compounds:
         return None
     ids = (
         {unit.compound_id for unit in owner_store.units_of(session, owner.id)} if owner else set()
     )
-    first = home(config)
-    if len(ids) == 1 or (ids and first.id not in ids):
-        return compound(config, min(ids)) or first
-    return first
+    first = home(config, bot)
+    if not ids or first.id in ids:
+        return first
+    theirs = [c for c in config.compounds if c.id in ids]
+    return next((c for c in theirs if c.bot == bot), theirs[0] if theirs else first)
 
 
-def home(config: DeskConfig) -> Compound:
-    """The compound a bot shared by several compounds answers a person it cannot place
-    with: "default" when served (the single-compound environment), else the first
-    compound by id. `config.compounds` must not be empty."""
-    return compound(config, DEFAULT_COMPOUND) or config.compounds[0]
+def home(config: DeskConfig, bot: str = "default") -> Compound:
+    """The compound a bot answers a person it cannot place with: "default" when the bot
+    serves it (the single-compound environment), else the first compound by id the bot
+    serves (the first of all when it serves none). `config.compounds` must not be empty."""
+    served = [c for c in config.compounds if c.bot == bot] or list(config.compounds)
+    return next((c for c in served if c.id == DEFAULT_COMPOUND), served[0])
 
 
 def with_facts(config: DeskConfig, found: Compound) -> DeskConfig:
