@@ -35,8 +35,8 @@ numbers, office hours and time zone (handlers/compounds.py, serving and with_fac
 person the bot cannot place (not bound yet) by the bot's home compound: "default" when
 served, else the first by id the bot serves; an owner of flats in several compounds by
 the home compound if it is one of theirs, else the first of theirs. A compound without
-`faq` answers from PROPDESK_FAQ_PATH, and gets its duty phone and office hours from its
-own FAQ file when it names none (`with_own_facts`). Every FAQ file is read once at start
+`faq` answers from PROPDESK_FAQ_PATH; one with it takes its duty phone and office hours
+from that file when it names none (`with_own_facts`). Every FAQ file is read once at start
 (`faq_bases`).
 """
 
