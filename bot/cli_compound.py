@@ -66,10 +66,27 @@ def servable(settings: Settings, engine: Engine) -> None:
     needing a staff group and an FAQ file that reads; anything else exits 2 saying what
     to change."""
     from bot.compounds import faq_bases
+    from nlu import FaqBase
+    from storage.models import DEFAULT_COMPOUND
 
     compounds = served(settings, engine)
+    desk = FaqBase.load(settings.faq_path)  # read already by `run`'s own check
     with compound_errors():
-        faq_bases(compounds, default=settings.faq_path)
+        bases = faq_bases(compounds, default=settings.faq_path, loaded=desk)
+    shared = [
+        c.id
+        for c in compounds
+        if c.id != DEFAULT_COMPOUND
+        and not c.duty_phone
+        and (bases[c.id] is desk or not bases[c.id].emergency_phone)
+    ]
+    if len(compounds) > 1 and shared:
+        phone = settings.emergency_phone or desk.emergency_phone or "none"
+        err.print(
+            f"[yellow]Warning:[/yellow] compound(s) {', '.join(shared)} have no duty phone "
+            "of their own (duty_phone, or in their FAQ file): in an emergency their owners "
+            f"are given PROPDESK_EMERGENCY_PHONE, else PROPDESK_FAQ_PATH's ({phone})."
+        )
     other_bots = sorted({c.bot for c in compounds} - {"default"})
     if other_bots:
         err.print(

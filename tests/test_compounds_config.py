@@ -145,7 +145,7 @@ def test_run_refuses_compounds_it_cannot_serve_yet_with_a_sentence(
     assert "Traceback" not in result.stderr
 
 
-def test_a_compounds_faq_file_that_does_not_read_stops_the_start_naming_both(
+def test_a_compounds_faq_file_that_does_not_read_stops_the_start_and_a_missing_phone_warns(
     runtime, settings, tmp_path, capsys
 ):
     import typer
@@ -167,6 +167,12 @@ def test_a_compounds_faq_file_that_does_not_read_stops_the_start_naming_both(
         assert "compound pine" in said and str(faq) in said and reason in said
         with pytest.raises(CompoundsError, match=f"compound pine: its FAQ file {faq}"):
             build(with_file, engine=runtime.engine)
+
+    # pine, without a duty phone or an FAQ file of its own, would give the desk's phone
+    path.write_text(COMPOUNDS_YML, encoding="utf-8")
+    servable(with_file, runtime.engine)
+    warned = capsys.readouterr().err
+    assert "pine have no duty phone" in warned and "emerald" not in warned
 
 
 def test_owners_remove_finds_a_flat_of_any_compound(cli, runtime, tmp_path, monkeypatch):
