@@ -166,6 +166,10 @@ class OutboxSender:
 
     async def _pass(self) -> float:
         """Start every send that may go now; returns when to look again (seconds)."""
+        closed = self.budgets.closed()
+        if closed > 0:  # nothing may go before then (an edit waits too): no need to read
+            self._left_behind = True
+            return closed
         gathering = await self.folding.gathering() if self.folding is not None else set()
         # rows to a chat with a request in flight are read, and left for its end
         rows, refs = await self.run_sync(self._due, sorted(self.budgets.held()))

@@ -154,8 +154,8 @@ def finish(
     error: str | None = None,
 ) -> Row | None:
     """sending → a final status, with the message id or the reason; remembers what the
-    message id is needed for (see the module's docstring). Returns the row's kind,
-    channel, address, ticket_id, role and priority; None if there is no such row."""
+    message id is needed for (see the module's docstring). Returns the row as it is
+    now (its columns, read-only); None if there is no such row."""
     assert status in FINAL
     values = {"status": status, "sent_at": now, "message_id": message_id}
     values["last_error"] = error[:300] if error else None
@@ -175,18 +175,7 @@ def finish(
 
 
 # The columns to set come with the parameters (status, sent_at, message_id, last_error).
-_FINISH = (
-    update(_TABLE)
-    .where(_TABLE.c.id == bindparam("row_id"))
-    .returning(
-        _TABLE.c.kind,
-        _TABLE.c.channel,
-        _TABLE.c.address,
-        _TABLE.c.ticket_id,
-        _TABLE.c.role,
-        _TABLE.c.priority,
-    )
-)
+_FINISH = update(_TABLE).where(_TABLE.c.id == bindparam("row_id")).returning(*_TABLE.c)
 
 
 def _remember(session: Session, row: Row, message_id: int) -> None:
