@@ -48,7 +48,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:热水器|灶|炉子|燃气|煤气|沼气).{0,20}味.{0,10}越来越(?:浓|重|大|冲)",
             rf"{_GAS_ZH}(?:灶|表|管|管道|阀|阀门|热水器|罐)?.{{0,10}}(?:嘶嘶|呲呲|滋滋|有(?:一)?股(?:怪)?味|有味道|味道很?(?:大|重|冲))",
             r"(?:smell|odou?r|whiff)\w*.{0,25}(?:like|of) gas|gas.{0,20}(?:smell|odou?r)",
-            r"臭鸡蛋(?:的)?(?:味|气味)",
+            r"臭鸡蛋(?:的)?(?:味|气味)|(?:像|跟|似)臭鸡蛋|臭鸡蛋(?:似的|一样)",
             r"(?:嘶嘶|呲呲|哧哧|滋滋|丝丝)(?:地|的)?(?:响|声|漏).{0,14}(?:味|闻|呛)|(?:味|闻|呛).{0,14}(?:嘶嘶|呲呲|哧哧|丝丝)(?:地|的)?(?:响|声)",
             r"(?:灶|燃气管|煤气管|燃气阀|煤气阀|燃气表|煤气表).{0,12}(?:味儿?|味道)(?:不对|怪怪|不太对|好怪)",
             rf"{_GAS_ZH}.{{0,6}}(?:管|管道|阀|表).{{0,6}}(?:钻破|挖断|挖破|打穿|弄破|破了|断了|裂了|嘶嘶|呲呲)",
@@ -74,6 +74,10 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bco alarm",
             r"stinks? of gas",
             r"gassy smell",
+            rf"{_GAS_ZH}(?:罐|瓶|钢瓶|管子?|管道|软管|灶|表|阀门?)?.{{0,4}}(?:漏了|在漏|漏出来|往外漏)",
+            rf"(?:像|好像|跟|似)(?:是)?{_GAS_ZH}(?:味|一样|似的)?",
+            r"(?:sulph?ur|sulfur)\w*.{0,30}(?:smell|odou?r|stink)|(?:smell|odou?r|stink)\w*.{0,30}(?:sulph?ur|sulfur)",
+            r"gas (?:detector|alarm|sensor)\b.{0,30}(?:going off|beeping|keeps|won'?t stop|sounding|ringing|screaming)",
         ),
     ),
     (
@@ -89,7 +93,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:电线|插座|插头|开关|电箱|配电箱|电表|电器|充电器|线路|灯).{0,8}(?:冒火星|火星子|火花|跳火|打火)|(?:冒火星|火星子|火花|跳火).{0,8}(?:电线|插座|插头|开关|电箱|配电箱|电表|电器|线路)",
             r"(?:摸|碰).{0,6}(?:麻手|麻了|电了一下)|(?:有电|带电|水).{0,16}(?:踩|摸|碰).{0,8}麻|被电了",
             r"(?:配电箱|电箱|电表箱|插座|开关).{0,8}(?:噼里啪啦|啪啪|滋滋)",
-            r"water.{0,30}(?:light fitting|light fixture|ceiling light|lamp|socket|outlet|fuse box|switch|meter box)|(?:light fitting|light fixture|ceiling light|socket|outlet|fuse box|switch) (?:is )?(?:full of|dripping|leaking) water",
+            r"water.{0,30}(?:light fitting|light fixture|ceiling light|lamp|socket|outlet|fuse box|switch|meter box)|(?:light fitting|light fixture|ceiling light|socket|outlet|fuse box|switch)\b.{0,25}(?:full of|dripping|leaking|filling with|pouring) water",
             r"got (?:a |an )?(?:electric )?shock",
             r"crackling",
             r"跳火",
@@ -142,7 +146,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"火星子|冒火星|火花",
             r"明火",
             r"烟(?:很大|好大|雾弥漫|味很大|特别大)",
-            r"烧焦(?:的)?味",
+            r"烧焦(?:的)?味|烧(?:塑料|橡胶|胶皮|电线)(?:的)?(?:味|气味)|(?:塑料|橡胶|胶皮)(?:烧|烧焦|烧着)了?(?:的)?(?:味|气味)",
             r"糊味",
             r"焦糊味",
             r"(?:there'?s|there is|a|big|kitchen|electrical|house)\s+fire\b(?!\s*(?:drill|alarm|door|exit|escape|extinguisher|safety|hydrant(?!.{0,20}(?:hit|knocked|burst|spraying|gushing))|inspection|lane|insurance|code|regulation|training))",
@@ -159,6 +163,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"something(?:'s| is) burning",
             r"\bsmoky\b",
             r"(?:is|are) smoking\b",
+            r"(?:楼道|走廊|楼梯间?|屋里|家里|房间|客厅|厨房|电梯间|车库)(?:里)?(?:有|冒|飘)(?:好多|很多|一股|一些)?烟.{0,10}(?:呛|看不清|睁不开|咳)|呛得.{0,8}(?:睁不开|喘不|咳|看不清).{0,10}烟",
         ),
     ),
     (
@@ -183,9 +188,9 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"困电梯",
             rf"{_LIFT_ZH}.{{0,6}}关(?:了)?人",
             rf"(?:我|我们|人|孩子|小孩|老人|我妈|我爸|老公|老婆|女儿|儿子|俺|娃)(?:还|正|现在)?在{_LIFT_ZH}(?:里|里面|里头|里边).{{0,16}}(?:打不开|开不了|不动了|停了|卡住|卡了|下不去|出不去|出不来|没人理|按警铃)",
-            rf"{_LIFT_ZH}.{{0,16}}(?:卡住|卡了|停了|停住|不动了|坏了|黑了|stuck).{{0,16}}(?:我|我们|人|孩子|小孩|老人)(?:还)?(?:在|困在)?(?:里头|里面|里边|在里)",
+            rf"{_LIFT_ZH}.{{0,16}}(?:卡住|卡了|停了|停住|不动了|坏了|黑了|打不开|开不了|开不开|stuck).{{0,16}}(?:我|我们|人|孩子|小孩|老人)(?:还)?(?:在|困在)?(?:里头|里面|里边|在里)",
             rf"{_LIFT_ZH}.{{0,16}}(?:里头|里面|里边)(?:还)?有(?:个|一个|两个|几个)?(?:人|小孩|孩子|老人|宝宝)",
-            r"(?:我|我们|孩子|小孩|老人|人|宝宝|娃|我妈|我爸|老公|老婆|奶奶|爷爷)(?:被)?(?:反锁|锁)在(?:了)?.{0,6}(?:里面|里头|屋里|卫生间|厕所|房间|家里)",
+            r"(?:我|我们|孩子|小孩|老人|人|宝宝|娃|我妈|我爸|老公|老婆|奶奶|爷爷|姥姥|姥爷|外婆|外公|闺女|女儿|儿子|小朋友|家人)(?:被)?(?:反锁|锁|关)在(?:了)?.{0,6}(?:里面|里头|屋里|卫生间|厕所|洗手间|浴室|房间|阳台|家里)",
             r"(?:锁死|堵死|封死)了?.{0,12}(?:出不去|出不来)",
             r"被困",
             r"困在",
@@ -252,6 +257,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"关不住水",
             r"水关不住",
             r"水流成河",
+            r"(?<!空调)(?:漏|渗)水.{0,6}(?:跟|像)下(?:大)?雨",
             r"水快(?:到|淹)",
             r"\bflood(?:ing|ed|s)?\b(?!\s*(?:insurance|zone|risk|plan))",
             r"burst\s+(?:water\s+)?pipe",
@@ -268,7 +274,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "child_elderly",
         _rx(
-            rf"{_ELDER_ZH}.{{0,10}}(?:好几天|几天|[两三四五]天|多天|一直)(?:都)?(?:没|不)(?:动静|出门|开门|接电话|应|露面)",
+            rf"{_ELDER_ZH}.{{0,10}}(?:好几天|几天|[两三四五]天|多天|一直)(?:都)?(?:没|不)(?:动静|出门|开门|接电话|应|露面|见)",
             r"(?:好几天|几天|[两三四五]天)(?:都)?没(?:出门|露面|见(?:到)?人|动静).{0,12}(?:敲门|打电话|电话).{0,6}(?:没人应|不应|没反应|不接|没人开|不开)",
             r"(?:孩子|小孩|娃|宝宝|小朋友).{0,10}(?:掉|落|摔)(?:进|到|在)?.{0,8}(?:水里|河里|湖里|池子|水池|泳池|井里|池塘|鱼池|喷泉)",
             r"(?:小孩|孩子|宝宝|娃娃?|小朋友).{0,30}(?:车道|马路|路中间|车来车往|水边|池边|河边|窗|阳台|哭).{0,16}(?:没有?大人|大人(?:一直|都|还)?(?:没回来|不在)|没人(?:看着?|管))|(?:小孩|孩子|宝宝|娃|小朋友)(?:一个人|单独|自己)在家.{0,24}(?:哭|大人)",
@@ -302,6 +308,8 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:老人|老太太|老大爷|老爷子|爷爷|奶奶|外婆|外公).{0,8}(?:摔倒|倒在|叫不醒|不说话|没反应|没动静)",
             r"(?:child|kid|toddler|baby|boy|girl).{0,20}(?:on|at|hanging from|climbing)\s+(?:the\s+)?(?:window|balcony|ledge|railing)",
             r"(?:child|kid|toddler|baby).{0,20}(?:alone|locked in)",
+            r"(?:\d+[- ]?(?:year[- ]old|yo)|child|kid|son|daughter|toddler|boy|girl|grand\w+|mum|mom|dad|father|mother)\b(?!'s)(?:\s+\w+){0,3}\s+(?:wandered off|went missing|ran off|got lost|is lost)",
+            r"(?:child|kid|toddler|baby|little one)s?\b.{0,25}(?:left|locked|alone|stuck|sleeping) in (?:a |the |their |his |her )?(?:hot |locked )?car",
             r"(?:elderly|old) (?:man|woman|lady|neighbou?r|person).{0,20}(?:fallen|fell|not answering|unresponsive)",
         ),
     ),
@@ -309,7 +317,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "structure",
         _rx(
             r"ceiling\b.{0,40}(?:sagging|bulging|caving)|(?:creak|groan)\w*.{0,40}crack|crack\w*.{0,40}(?:creak|groan)",
-            r"随时(?:都)?(?:要|会|可能)(?:掉|塌|倒|砸)|(?:要|快)掉下去了?",
+            r"随时(?:都)?(?:要|会|可能)(?:掉|塌|倒|砸)|(?:要|快)掉下去了?|(?:吹|刮)得.{0,4}(?:快|要)(?:掉下来|倒了|飞了)",
             r"(?:松了|松动|脱落|断了一边|锈断|歪了).{0,12}(?:吊着|挂着|悬着|歪着|耷拉)|(?:挂|吊|悬)在半空",
             r"裂(?:缝|纹|开).{0,12}(?:还在|一直|在)?(?:响|变大|变宽|扩大|掉渣)|(?:咔咔|嘎嘎|咯吱)(?:的|地)?(?:响)?.{0,10}裂|突然(?:出现|裂开).{0,6}(?:好多|很多|一道|大)?裂",
             r"(?:铁皮|彩钢瓦|瓦片|广告牌|招牌|树枝|大树|窗户|玻璃|空调外机|雨棚|脚手架).{0,8}(?:吹|刮)(?:下来|掉|倒|飞|落)",
@@ -371,14 +379,14 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:跟着|尾随)我.{0,12}(?:敲|砸|踹|撬)?.{0,3}门",
             r"(?:出去|出门|出国|旅游|旅行|不在家|没人住|空着|回老家).{0,14}(?:屋里|家里|房子里|里面|屋子里).{0,4}(?:有人|有动静|有声音|亮灯|灯亮)",
             r"(?:away|on holiday|on vacation|abroad|empty|nobody (?:is )?home|not home).{0,50}(?:someone|somebody|people|a man|a woman|lights?|noises?|a torch|a flashlight|torchlight|shadows?|movement) (?:is |are )?(?:inside|in there|moving|walking|on)",
-            r"trying (?:the |all the |every )?(?:door ?handles?|doors|front doors)",
+            r"trying (?:the |all the |every |each )?(?:car |front )?(?:door ?handles?|doors?)\b",
             r"(?:someone|somebody|people|a man|a woman) (?:is |are )?(?:inside|moving around|walking around).{0,40}(?:away|on holiday|abroad|nobody (?:is )?home)",
             r"forc(?:e|ing)(?: open)? (?:my|our|the|a|his|her|their) (?:front )?(?:door|lock|window)",
             r"(?:trying|tried) to (?:get in|break in|force (?:open|the|my|our))",
             r"陌生人.{0,8}(?:在|进).{0,6}(?:屋|家|房)",
             r"(?:屋|家|房)(?:里|里面|子里).{0,6}(?:有个?|有一个)?陌生人",
             r"有人.{0,4}(?:正在|在)?(?:砸|踹|撬|踢)(?:我家|我们家|隔壁|对门|邻居)?.{0,4}(?:门|锁|窗)",
-            r"(?:撬|砸).{0,6}(?:门|锁|窗|车)",
+            r"(?<![球雹])(?:撬|砸).{0,6}(?:门|锁|窗|车)",
             r"(?:拿着?|持|举着)(?:刀|棍|棍子|砍刀|铁棍|斧头).{0,10}(?:打|追|砍|威胁|打架)",
             r"(?:打架|打人|斗殴).{0,8}(?:出血|流血|见血|拿刀|动刀)",
             r"家里进(?:人|贼)了",
@@ -413,6 +421,14 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"robbery",
             r"being robbed",
             r"(?:has|with) a knife",
+            r"(?:smashing|breaking|throwing) (?:things|stuff|bottles|furniture|chairs)\b|threatening (?:people|residents|me|us|the guards?|staff|neighbou?rs|everyone|kids)",
+            r"(?:someone|somebody|a man|a guy|a person|a stranger|people)(?:'s| is| are)? (?:climbing|climbed) (?:up |in |into |through |over |onto )",
+            r"(?:有人|有个人|一个人|男的|陌生人|小偷).{0,6}(?:顺着|沿着)?.{0,4}(?:水管|管道|下水管|窗户|阳台|防盗窗).{0,4}(?:往上)?爬",
+            r"(?:挨家挨户|每家|一家一家|挨个|一个个|一户一户)(?:地)?(?:拉|拧|推|试|扭|拽)(?:门|门把手|车门)|(?:拉|拧|推|试|拽)(?:每|各|一)(?:家|辆|个)的?(?:门|门把手|车门)",
+            r"(?:he|she|they|he'?ll|she'?ll|they'?ll|will|going to|gonna|threaten\w* to|says? (?:he|she)(?:'ll| will)) (?:kill|stab|hurt|murder) (?:me|us|her|him|them|my \w+)\b",
+            r"(?:要|说要|扬言|威胁|喊着要|嚷着要)(?:杀|砍|捅|弄死|打死)|杀了你|砍死你|弄死你|打死你",
+            r"(?:beating|hitting|strangling|choking) (?:his|her|their) (?:wife|husband|girlfriend|boyfriend|partner|kids?|child|children|mother|mum|mom|father|dad)|家暴|(?:打|揍)(?:老婆|媳妇|老公|孩子|小孩).{0,10}(?:哭|喊|叫|惨)",
+            r"(?:陌生|不认识的?)?(?:男的|男人|女的|人|家伙)(?:一直|一路)(?:跟着|尾随|跟踪)(?:我|我们|她|孩子|我女儿|我闺女)",
         ),
     ),
     (
@@ -431,6 +447,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:he|she|someone|somebody|a man|a woman|an? (?:old|elderly) \w+|my \w+|a person|they)(?:\'s| is| are)? lying (?:in|on|at) the \w+",
             r"\b(?:stabbed|shot|choking|choked|swallowed something|can\'?t breathe)\b",
             r"噎住|卡住喉咙|喘不过气|被捅|被砍",
+            r"骨头(?:都)?(?:露|戳|支)(?:出来|出)|露出(?:了)?骨头|\bbones? (?:is |are )?(?:sticking|poking|showing)",
             r"(?:(?:叫|喊|拍)(?:他|她|人|了半天)?|推(?:他|她|人|了半天))(?:也|都)?(?:不应|不答应|不回应|没回应|叫不醒|喊不醒|没反应|没有反应|不动)",
             r"(?:躺|倒)着?(?:一个)?人.{0,10}(?:不应|叫不醒|没反应|不动)",
             r"(?:won\'?t|doesn\'?t|does not|isn\'?t) (?:wake up|respond|responding)",
@@ -446,7 +463,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"blood everywhere|won\'?t stop bleeding|cut (?:his|her|my) \w+ badly",
             r"seizure|convuls|can\'?t breathe|struggling to breathe",
             r"(?:arm|leg|wrist|ankle) (?:looks|is) broken",
-            r"fell (?:off|from|down)\b.{0,30}(?:can\'?t|cannot|won\'?t) (?:move|get up|stand)",
+            r"(?:fell|fallen|slipped|tripped)\b.{0,40}(?:can\'?t|cannot|won\'?t|unable to) (?:move|get up|stand|walk)",
             r"晕倒",
             r"流了?(?:好多|很多|一地|不少|大量|一大滩)(?:的)?血|血(?:哗哗|一直)(?:地)?(?:流|往外)",
             r"被?(?:开水|热水|热油|油锅|蒸汽)烫(?:伤|了|到)|烫(?:得|了)?.{0,6}(?:起泡|脱皮|一大片)|烧伤",
@@ -529,21 +546,27 @@ _REFERENCE = re.compile(
 _INFO = re.compile(
     r"如果|万一|假如|要是|假设|演习|演练|灭火器|消防栓(?!.{0,6}(?:被撞|撞了|撞坏|撞断|爆|喷|断了))|消防通道|消防设施|消防检查|安全知识|安全培训|"
     r"培训|讲座|想学|学一下|教(?:我|一下)|宣传|怎么预防|如何预防|预防|防范|注意事项|保险|应急预案|应急演|电影|电视剧|新闻|"
-    r"消防器材|烟感|逃生|安全出口|谁负责|出了事|出事了?谁|迟早|早晚(?:会|要|得)|真(?:要|的)?(?:烧|着|起火|出事|塌|掉)|"
+    r"消防器材|烟感|逃生|安全检查|安检|年检|安全出口|谁负责|出了事|出事了?谁|迟早|早晚(?:会|要|得)|真(?:要|的)?(?:烧|着|起火|出事|塌|掉)|"
     r"\bif\b|\bin case\b|during a fire|in a fire\b|when there'?s a fire|\bdrill\b|extinguisher|hydrant(?!.{0,20}(?:hit|knocked|burst|spraying|gushing))|fire exit|fire escape|fire door|"
     r"training|insurance|\bmovie\b|\bnews\b|safety (?:tips|rules|check|inspection)|what should i do when|"
     r"how (?:do|to|can) (?:i |we )?(?:prevent|avoid|use)|fire alarm test|smoke detector|smoke alarm battery"
 )
-_HAZARD_WORD = re.compile(
-    r"火|烟|煤气|燃气|天然气|被困|困人|淹|爆管|漏电|fire|smoke|gas|flood|trapped|spark|burst|shock"
-)
-# Complaints about neighbours' smoking are not fires.
+# Complaints about neighbours' smoking, burning offerings or barbecues are not fires
+# (unless flames are out of control: _FLAMES).
 _NOT_FIRE = re.compile(
-    r"抽烟|吸烟|烟头|烟味从|二手烟|烟瘾|smoking (?:in|on|near|neighbour|neighbor)|cigarette|smokes|"
+    r"抽烟|吸烟|烟头|烟味从|二手烟|烟瘾|烧纸|烧香|烧烤|烤串|烤肉|熏肉|"
+    r"smoking (?:in|on|near|neighbour|neighbor)|cigarette|smokes|barbecue|bbq|incense|"
     r"(?:people|someone|somebody|he|she|they|neighbou?rs?|guys?|men|workers|guards?) "
     r"(?:keep |keeps |still |always |are |is )?smok(?:e|es|ing)\b"
 )
-
+# Strangers selling or handing out leaflets are a nuisance, not intruders.
+_CANVASSER = re.compile(
+    r"推销|发传单|发广告|贴广告|发小广告|卖东西|摆摊|\bsalesm[ae]n\b|\bselling\b|\bflyers?\b|"
+    r"\bleaflets?\b|\bsurvey\b|canvass|door-to-door|door to door"
+)
+_FLAMES = re.compile(
+    r"着火|起火|火苗|火光|烧起来|烧着|明火|大火|火势|on fire|flames?\b|caught fire|ablaze|alight"
+)
 
 # Common misspellings of hazard words (homophones, slips of the pinyin keyboard).
 _TYPOS: tuple[tuple[str, str], ...] = (
@@ -616,7 +639,7 @@ def check(text: str) -> EmergencyCheck:
         m = _GENERIC.search(t)
         if m and _suppression("generic", t, t[: m.start()], t[m.end() :], m.group(0)) is None:
             return EmergencyCheck(True, kind_of(t))
-    if first_suppressed is None and _HAZARD_WORD.search(t) and _INFO.search(t):
+    if first_suppressed is None and _INFO.search(t) and has_hazard_cue(t):
         # Hazard vocabulary in an informational frame ("fire drill next week").
         return EmergencyCheck(False, "mention", "hypothetical")
     if first_suppressed is None and _RESOLVED.search(t) and has_hazard_cue(t):
@@ -624,8 +647,8 @@ def check(text: str) -> EmergencyCheck:
         return EmergencyCheck(False, "mention", "negated")
     if first_suppressed is None and not_urgent:
         return EmergencyCheck(False, None, "not_urgent")
-    if first_suppressed is None and _NOT_FIRE.search(t):
-        # Someone smoking is a complaint, unless a hazard rule fired above.
+    if first_suppressed is None and (_NOT_FIRE.search(t) or _CANVASSER.search(t)):
+        # Someone smoking or selling is a complaint, unless a hazard rule fired above.
         return EmergencyCheck(False, "mention", "info")
     return first_suppressed or EmergencyCheck(False)
 
@@ -672,7 +695,9 @@ def _suppression(hazard: str, t: str, before: str, after: str, phrase: str) -> s
         return "negated"
     if _NEG_AFTER.search(after):
         return "negated"
-    if hazard == "fire" and _NOT_FIRE.search(t):
+    if hazard == "fire" and _NOT_FIRE.search(t) and not _FLAMES.search(t):
+        return "info"
+    if hazard == "violence" and _CANVASSER.search(t):
         return "info"
     if _INFO.search(t):
         return "hypothetical"

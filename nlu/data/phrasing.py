@@ -68,6 +68,20 @@ EM_HAZARD_ZH = [
     "天花板往下掉块 裂得越来越大",
     "广告牌快被风吹下来了",
 ]
+# Kinds added after the lists above were drawn from (kept apart so that the draws
+# above stay as they were): violence without the usual verbs, a child gone
+# missing, a rotten-egg simile, a bone showing, an elder not seen for days.
+EM_MORE_ZH = [
+    "隔壁男的在打老婆 一直在哭喊",
+    "楼下有个醉汉嚷着要砍人",
+    "有个人挨家挨户拧门把手",
+    "一个男的顺着防盗窗往二楼爬",
+    "我家小孩在小区里走丢了 到处找不到",
+    "有股跟臭鸡蛋一样的味道 越来越重",
+    "他摔了一跤 骨头都戳出来了",
+    "电梯门开不开 我们还在里面",
+    "对门大爷好几天没见人了 敲门也没反应",
+]
 EM_EVENT_EN = [
     "my dad fell off a ladder and can't move his leg",
     "there's a man lying on the lobby floor not moving",
@@ -102,6 +116,16 @@ EM_EVENT_EN = [
     "a brick fell from the scaffolding and just missed a woman",
     "the bathroom ceiling is bulging and plaster keeps dropping",
 ]
+EM_MORE_EN = [
+    "the man upstairs is hitting his girlfriend, she is screaming",
+    "a guy in the car park says he'll stab someone",
+    "someone is going along the corridor trying each door handle",
+    "a man is climbing onto a second floor balcony",
+    "my little boy ran off in the garden and we can't find him anywhere",
+    "there's a sulphur smell in the stairwell and it's getting stronger",
+    "a toddler was left alone in a locked car in the heat",
+    "the gas detector is beeping and won't stop",
+]
 EM_URGE_EN = ["", "", "!", " please hurry", " what do I do", ", send someone now", " help!!"]
 
 # -- hard negatives for emergencies --------------------------------------------
@@ -128,6 +152,13 @@ NOT_EM_REPAIR_ZH = [
     "门禁卡刷了没反应 进不去",
     "单元门打不开了",
     "地库的升降杆坏了",
+    "卧室墙角的水渍一天比一天大 可能是楼上渗的",
+    "厕所顶上有块水斑 慢慢变大了 来看看",
+    "阳台墙皮起泡发黄 好像是渗水",
+    "电梯里一股怪味 好几天了 是不是该清洗了",
+    "次卧顶上的霉点越来越多 估计哪里在渗",
+    "墙上那道细缝好像越来越长了 找人看看",
+    "飘窗下面湿了一片 越来越大 麻烦查下哪漏的",
 ]
 NOT_EM_REPAIR_EN = [
     "the toilet keeps running, no rush",
@@ -143,6 +174,9 @@ NOT_EM_REPAIR_EN = [
     "one of the burners on the hob won't ignite",
     "small leak under the sink, whenever you have time",
     "the bathroom light flickers, not urgent",
+    "a brown water stain on the ceiling keeps spreading",
+    "the wall under the window gets a wet patch whenever it rains",
+    "the lift smells musty, could someone clean it",
 ]
 NOT_EM_COMPLAINT_ZH = [
     "楼下天天在阳台抽烟 烟全飘我家来了",
@@ -160,6 +194,13 @@ NOT_EM_COMPLAINT_ZH = [
     "自行车被偷了第二次了",
     "楼梯太滑了 迟早有人摔跤",
     "台阶没有扶手 老人上下很危险",
+    "有陌生人在楼里挨家发传单 谁放进来的",
+    "总有推销的陌生人来敲门 烦死了",
+    "不认识的人在单元门口摆摊卖菜",
+    "电梯里一股尿骚味 几天了没人打扫",
+    "楼道里有死老鼠的臭味",
+    "小孩踢球把车库的灯砸坏了 也没人管",
+    "楼下那家天天烧纸 烟熏得窗都不敢开",
 ]
 NOT_EM_COMPLAINT_EN = [
     "my neighbour smokes on his balcony and it all comes into my flat",
@@ -174,6 +215,21 @@ NOT_EM_COMPLAINT_EN = [
     "my car got scratched in the garage",
     "the stairs are slippery when wet and nobody puts a sign out",
     "the first aid box in the gym has been empty for months",
+    "strangers keep getting into the building to hand out leaflets",
+    "a salesman has been knocking on every door this afternoon",
+    "the lift stinks of pee again",
+    "there's a smell of rubbish in the corridor that never goes away",
+    "kids playing football broke the lobby light and nobody cares",
+]
+# Things a child or an elder lost (lost and found), not a person missing.
+NOT_EM_LOST_FAQ = [
+    "我女儿的水杯落在游乐场了 有人交到物业吗",
+    "儿子的滑板车不见了 捡到的东西都放哪",
+    "老人的钥匙丢了 有人捡到会送到哪里",
+    "孩子的外套丢在小区里了 去哪找",
+    "my son lost his scooter in the garden, does anyone hand things in",
+    "my mum dropped her glasses somewhere in the lobby, where is lost property",
+    "the kids lost a football in the courtyard, where do found things go",
 ]
 NOT_EM_OTHER_EN = [
     ("human", "can you help me with my account, I'd rather talk to a person"),
@@ -469,6 +525,8 @@ def generate() -> dict[str, list[str]]:
         _fill(["{x}{u}"], 120, x=who_events, u=EM_URGE_ZH)
         + _fill(["{x}{u}"], 90, x=EM_HAZARD_ZH, u=EM_URGE_ZH)
         + _fill(["{x}{u}"], 80, x=EM_EVENT_EN, u=EM_URGE_EN)
+        + EM_MORE_ZH
+        + EM_MORE_EN
     )
     g["repair"] = NOT_EM_REPAIR_ZH + NOT_EM_REPAIR_EN
     g["complaint"] = (
@@ -482,6 +540,7 @@ def generate() -> dict[str, list[str]]:
         + _fill(WHY_EN, 20, t=WHY_T_EN, x=WHY_X_EN)
         + _fill(WHY_ZH, 20, t=WHY_T_ZH, x=WHY_X_ZH)
     )
+    g["faq"] = NOT_EM_LOST_FAQ
     for intent, text in NOT_EM_OTHER_EN:
         g.setdefault(intent, []).append(text)
     g["ticket_status"] = (
