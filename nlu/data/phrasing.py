@@ -147,7 +147,7 @@ NOT_EM_REPAIR_ZH = [
     "灯在闪 不急",
     "插座松了 不急着修",
     "热水器有点漏水 有空来",
-    "车库道闸抬不起来了",
+    "地库出口的栏杆升不上去",
     "卷帘门升不上去",
     "门禁卡刷了没反应 进不去",
     "单元门打不开了",
@@ -380,7 +380,7 @@ CANCEL_EN = [
     "no worries, cancel it",
     "forget about the repair",
 ]
-CANCEL_FIX_EN = ["it fixed itself", "my husband fixed it", "my son sorted it out",
+CANCEL_FIX_EN = ["it fixed itself", "my husband repaired it himself", "my son sorted it out",
                  "it's working again", "the leak stopped", "we got our own plumber",
                  "all good now"]  # fmt: skip
 
