@@ -637,6 +637,7 @@ _LIFE_HAZARDS = frozenset({"gas", "fire", "trapped", "injury", "violence", "chil
 # English hazard words written against Chinese ("楼上的water从灯里流下来",
 # "外墙tiles在往下掉") are read as their Chinese words, so the Chinese rules apply.
 _MIXED = {"water": "水", "gas": "燃气", "fire": "火", "smoke": "烟", "light": "灯",
+          "light fixture": "灯", "light fitting": "灯", "ceiling light": "灯",
           "lamp": "灯", "socket": "插座", "lift": "电梯", "elevator": "电梯",
           "tiles": "瓷砖", "tile": "瓷砖", "glass": "玻璃", "kid": "小孩", "baby": "宝宝"}  # fmt: skip
 _MIXED_WORD = re.compile(
