@@ -729,7 +729,11 @@ _RISING = re.compile(
 def _suppression(hazard: str, t: str, before: str, after: str, phrase: str) -> str | None:
     if _NEG_INSIDE.search(phrase):
         return "negated"
-    if hazard == "flood" and (_BLOCKED_DRAIN.search(t) or _STAIN.search(t)) and not _RISING.search(t):
+    if (
+        hazard == "flood"
+        and (_BLOCKED_DRAIN.search(t) or _STAIN.search(t))
+        and not _RISING.search(t)
+    ):
         return "not_urgent"
     if _WHEN_AFTER.search(after):
         return "hypothetical"

@@ -505,88 +505,245 @@ OOS_FOOD_ZH = ["火锅", "面馆", "烧烤", "咖啡店", "早餐", "饺子"]
 # -- kinds found on the fourth dev set (drawn after everything above) ----------
 # Trivia and homework about the things a desk deals with (lifts, gas, pipes,
 # fire): they look like FAQ or a fault, but ask how the world works.
-OOS_TRIVIA_ZH = ["{t}是谁发明的", "{t}是哪一年发明的", "{t}的原理是什么", "{t}是怎么工作的",
-                 "孩子作业问{t}是怎么工作的", "好奇问一下 {t}为什么能用", "科普一下{t}"]  # fmt: skip
-OOS_TRIVIA_T_ZH = ["电梯", "自动扶梯", "灭火器", "燃气表", "空调", "暖气片", "抽水马桶", "避雷针",
-                   "烟雾报警器", "电表", "热水器", "门禁"]  # fmt: skip
-OOS_WHY_ZH = ["为什么{w}", "{w} 是什么道理", "我一直想知道{w}", "孩子问我{w} 我答不上来",
-              "{w}？纯属好奇"]  # fmt: skip
-OOS_WHY_W_ZH = ["冬天窗户上会结霜", "天然气本身闻不到味道", "高楼顶上要装红灯", "水烧开了会冒泡",
-                "热水比冷水先结冰", "插座要分零线火线", "冰箱背面是热的", "铁会生锈",
-                "暖气片要装在窗户下面", "灯泡会发烫"]  # fmt: skip
-OOS_TRIVIA_EN = ["who invented the {t}", "how does a {t} actually work", "what's inside a {t}",
-                 "my kid's homework asks how a {t} works", "just curious, how does a {t} work",
-                 "when was the {t} invented"]  # fmt: skip
-OOS_TRIVIA_T_EN = ["lift", "escalator", "smoke detector", "radiator", "flush toilet", "thermostat",
-                   "circuit breaker", "water meter", "lightning rod", "boiler"]  # fmt: skip
-OOS_WHY_EN = ["why {w}", "why {w}? just wondering", "quick science question: why {w}",
-              "my daughter asked me why {w}"]  # fmt: skip
-OOS_WHY_W_EN = ["do windows fog up in winter", "do pipes burst when water freezes",
-                "is the sky darker in winter evenings", "do tall buildings sway in the wind",
-                "does hot water freeze faster", "do fuses blow", "does metal rust"]  # fmt: skip
-OOS_MISC_ZH = ["最近有什么好听的歌", "那个歌手新专辑叫什么", "你觉得人工智能会统治世界吗",
-               "机器人以后会不会有感情", "今年春晚谁主持", "世界杯下一届在哪", "推荐一本小说"]  # fmt: skip
+OOS_TRIVIA_ZH = [
+    "{t}是谁发明的",
+    "{t}是哪一年发明的",
+    "{t}的原理是什么",
+    "{t}是怎么工作的",
+    "孩子作业问{t}是怎么工作的",
+    "好奇问一下 {t}为什么能用",
+    "科普一下{t}",
+]
+OOS_TRIVIA_T_ZH = [
+    "电梯",
+    "自动扶梯",
+    "灭火器",
+    "燃气表",
+    "空调",
+    "暖气片",
+    "抽水马桶",
+    "避雷针",
+    "烟雾报警器",
+    "电表",
+    "热水器",
+    "门禁",
+]
+OOS_WHY_ZH = [
+    "为什么{w}",
+    "{w} 是什么道理",
+    "我一直想知道{w}",
+    "孩子问我{w} 我答不上来",
+    "{w}？纯属好奇",
+]
+OOS_WHY_W_ZH = [
+    "冬天窗户上会结霜",
+    "天然气本身闻不到味道",
+    "高楼顶上要装红灯",
+    "水烧开了会冒泡",
+    "热水比冷水先结冰",
+    "插座要分零线火线",
+    "冰箱背面是热的",
+    "铁会生锈",
+    "暖气片要装在窗户下面",
+    "灯泡会发烫",
+]
+OOS_TRIVIA_EN = [
+    "who invented the {t}",
+    "how does a {t} actually work",
+    "what's inside a {t}",
+    "my kid's homework asks how a {t} works",
+    "just curious, how does a {t} work",
+    "when was the {t} invented",
+]
+OOS_TRIVIA_T_EN = [
+    "lift",
+    "escalator",
+    "smoke detector",
+    "radiator",
+    "flush toilet",
+    "thermostat",
+    "circuit breaker",
+    "water meter",
+    "lightning rod",
+    "boiler",
+]
+OOS_WHY_EN = [
+    "why {w}",
+    "why {w}? just wondering",
+    "quick science question: why {w}",
+    "my daughter asked me why {w}",
+]
+OOS_WHY_W_EN = [
+    "do windows fog up in winter",
+    "do pipes burst when water freezes",
+    "is the sky darker in winter evenings",
+    "do tall buildings sway in the wind",
+    "does hot water freeze faster",
+    "do fuses blow",
+    "does metal rust",
+]
+OOS_MISC_ZH = [
+    "最近有什么好听的歌",
+    "那个歌手新专辑叫什么",
+    "你觉得人工智能会统治世界吗",
+    "机器人以后会不会有感情",
+    "今年春晚谁主持",
+    "世界杯下一届在哪",
+    "推荐一本小说",
+]
 # Public administration (insurance, pension, ID) that is not the desk's business.
-OOS_ADMIN = ["社保断交了几个月有影响吗", "医保卡怎么激活", "公积金停缴了还能贷款吗", "户口迁移要什么手续",
-             "护照过期了去哪换", "my pension payments stopped, who do I ask",
-             "how do I renew my national insurance card", "is my health insurance still valid if I changed jobs"]  # fmt: skip
-OOS_MISC_EN = ["will robots take over the world", "do you think AI will replace people",
-               "what's the latest album by that band", "who's hosting the new year gala",
-               "recommend a novel to read"]  # fmt: skip
+OOS_ADMIN = [
+    "社保断交了几个月有影响吗",
+    "医保卡怎么激活",
+    "公积金停缴了还能贷款吗",
+    "户口迁移要什么手续",
+    "护照过期了去哪换",
+    "my pension payments stopped, who do I ask",
+    "how do I renew my national insurance card",
+    "is my health insurance still valid if I changed jobs",
+]
+OOS_MISC_EN = [
+    "will robots take over the world",
+    "do you think AI will replace people",
+    "what's the latest album by that band",
+    "who's hosting the new year gala",
+    "recommend a novel to read",
+]
 # A fault that is not dangerous, told with its reassurance ("没人受伤", "still works").
-REPAIR_CALM_ZH = ["{f} 没人受伤 找人来修一下", "{f} 暂时不影响用 麻烦安排", "{f} 倒也不危险 就是得修",
-                  "{f} 不算急 但总得修吧"]  # fmt: skip
-REPAIR_CALM_F_ZH = ["楼道灯罩掉了一个", "车棚的顶棚破了个洞", "信箱的门掉了", "健身区的单杠有点松",
-                    "门铃按了没声音", "可视对讲没画面", "电闸隔三差五就跳", "燃气表屏幕不亮了",
-                    "外墙有几块砖敲着是空的", "厨房吊顶翘起来一块", "消防箱的玻璃裂了"]  # fmt: skip
-REPAIR_CALM_EN = ["{f}, nobody hurt, just needs fixing", "{f} but it still works, can someone look",
-                  "{f}, not dangerous, please send someone", "{f}, annoying more than anything"]  # fmt: skip
-REPAIR_CALM_F_EN = ["the doorbell doesn't ring any more", "the intercom screen stays black",
-                    "the breaker trips every other day", "the water meter display is blank",
-                    "the lift squeaks loudly when it starts", "a bench in the garden is broken",
-                    "the mailbox door came off", "the bike shed roof has a hole"]  # fmt: skip
-REPAIR_RAMBLE_ZH = ["喂 那个我是{b}的 就是我们家那个{x}啊 {y} 你们派个人来看看吧",
-                    "那个什么 {b} 我家{x}吧 {y} 也不知道咋回事 来个人看看"]  # fmt: skip
+REPAIR_CALM_ZH = [
+    "{f} 没人受伤 找人来修一下",
+    "{f} 暂时不影响用 麻烦安排",
+    "{f} 倒也不危险 就是得修",
+    "{f} 不算急 但总得修吧",
+]
+REPAIR_CALM_F_ZH = [
+    "楼道灯罩掉了一个",
+    "车棚的顶棚破了个洞",
+    "信箱的门掉了",
+    "健身区的单杠有点松",
+    "门铃按了没声音",
+    "可视对讲没画面",
+    "电闸隔三差五就跳",
+    "燃气表屏幕不亮了",
+    "外墙有几块砖敲着是空的",
+    "厨房吊顶翘起来一块",
+    "消防箱的玻璃裂了",
+]
+REPAIR_CALM_EN = [
+    "{f}, nobody hurt, just needs fixing",
+    "{f} but it still works, can someone look",
+    "{f}, not dangerous, please send someone",
+    "{f}, annoying more than anything",
+]
+REPAIR_CALM_F_EN = [
+    "the doorbell doesn't ring any more",
+    "the intercom screen stays black",
+    "the breaker trips every other day",
+    "the water meter display is blank",
+    "the lift squeaks loudly when it starts",
+    "a bench in the garden is broken",
+    "the mailbox door came off",
+    "the bike shed roof has a hole",
+]
+REPAIR_RAMBLE_ZH = [
+    "喂 那个我是{b}的 就是我们家那个{x}啊 {y} 你们派个人来看看吧",
+    "那个什么 {b} 我家{x}吧 {y} 也不知道咋回事 来个人看看",
+]
 REPAIR_RAMBLE_B_ZH = ["三栋", "七号楼", "十五栋二单元", "九栋"]
 REPAIR_RAMBLE_X_ZH = ["热水器", "马桶", "厨房龙头", "阳台门", "暖气"]
 REPAIR_RAMBLE_Y_ZH = ["一直嗡嗡响", "老是滴水", "关不严实", "时好时坏", "一开就咔咔响"]
 # A complaint phrased as a question or a request ("能不能晚点收").
-COMPLAINT_ASK_ZH = ["{x} 能不能管一管", "{x} 就不能换个时间吗", "{x} 说了多少次了还这样",
-                    "{x} 你们到底通不通知"]  # fmt: skip
-COMPLAINT_ASK_X_ZH = ["早上六点就有人打扫吹落叶", "半夜收垃圾叮叮哐哐", "群里的通知写得稀里糊涂",
-                      "楼上花盆浇水一直滴到我家阳台", "停车场收费员算错钱不认账",
-                      "物业电话永远占线"]  # fmt: skip
+COMPLAINT_ASK_ZH = [
+    "{x} 能不能管一管",
+    "{x} 就不能换个时间吗",
+    "{x} 说了多少次了还这样",
+    "{x} 你们到底通不通知",
+]
+COMPLAINT_ASK_X_ZH = [
+    "早上六点就有人打扫吹落叶",
+    "半夜收垃圾叮叮哐哐",
+    "群里的通知写得稀里糊涂",
+    "楼上花盆浇水一直滴到我家阳台",
+    "停车场收费员算错钱不认账",
+    "物业电话永远占线",
+]
 # "X keeps breaking, how do you run this place": a fault that recurs, told as blame.
-COMPLAINT_RECUR_ZH = ["{x}老是坏 你们{y}", "{x}三天两头出毛病 你们{y}", "{x}隔几天就坏一次 {y}",
-                      "{x}又坏了又坏了 你们{y}"]  # fmt: skip
-COMPLAINT_RECUR_X_ZH = ["门禁", "地库道闸", "楼道灯", "单元门", "对讲机", "水泵", "车库卷帘门", "电梯"]
+COMPLAINT_RECUR_ZH = [
+    "{x}老是坏 你们{y}",
+    "{x}三天两头出毛病 你们{y}",
+    "{x}隔几天就坏一次 {y}",
+    "{x}又坏了又坏了 你们{y}",
+]
+COMPLAINT_RECUR_X_ZH = [
+    "门禁",
+    "地库道闸",
+    "楼道灯",
+    "单元门",
+    "对讲机",
+    "水泵",
+    "车库卷帘门",
+    "电梯",
+]
 COMPLAINT_RECUR_Y_ZH = ["到底管不管", "是干什么吃的", "怎么维护的", "能不能上点心", "就这么管理的"]
-COMPLAINT_ASK_EN = ["{x}, can't you do something about it", "{x}. how is that acceptable?",
-                    "{x} and nobody ever answers my complaints"]  # fmt: skip
-COMPLAINT_ASK_X_EN = ["the bin lorry comes at 5am banging everything",
-                      "the car park machine overcharged me again",
-                      "your notices never say clearly when the water goes off",
-                      "it took you two weeks to answer my last message",
-                      "the gardeners run leaf blowers at 6am"]  # fmt: skip
+COMPLAINT_ASK_EN = [
+    "{x}, can't you do something about it",
+    "{x}. how is that acceptable?",
+    "{x} and nobody ever answers my complaints",
+]
+COMPLAINT_ASK_X_EN = [
+    "the bin lorry comes at 5am banging everything",
+    "the car park machine overcharged me again",
+    "your notices never say clearly when the water goes off",
+    "it took you two weeks to answer my last message",
+    "the gardeners run leaf blowers at 6am",
+]
 FAQ_PAY_ZH = ["{f}咋交", "{f}在哪交啊", "{f}怎么个交法", "{f}去哪儿缴", "{f}可以线上交不"]
 FAQ_PAY_F_ZH = ["水费", "电费", "燃气费", "物页费", "暖气费", "车位费", "物业费"]
 FAQ_WHEN_ZH = ["暖气啥时候开始供", "今年几号开始供暖", "暖气哪天通", "供暖从几月开始"]
-TS_MORE_ZH = ["我那个单子是不是没人管了", "报的修是不是给忘了", "师傅会不会先给我打电话",
-              "是要等师傅联系我吗", "修{x}的今天能排上吗", "{x}那个师傅今天还来得了吗",
-              "上次来的师傅说再来 还来吗"]  # fmt: skip
+TS_MORE_ZH = [
+    "我那个单子是不是没人管了",
+    "报的修是不是给忘了",
+    "师傅会不会先给我打电话",
+    "是要等师傅联系我吗",
+    "修{x}的今天能排上吗",
+    "{x}那个师傅今天还来得了吗",
+    "上次来的师傅说再来 还来吗",
+]
 TS_MORE_X_ZH = ["空调", "水管", "门锁", "灯"]
-TS_MORE_EN = ["has my request been forgotten", "will the plumber call me first",
-              "the electrician looked and said he'd come back, is he still coming",
-              "can you still fit my repair in today"]  # fmt: skip
-HUMAN_MORE = ["有真人吗", "有没有人工客服在线", "说不明白 换个人工", "机器人说了半天白说 转人工",
-              "is a real person online", "any human on this chat?"]  # fmt: skip
+TS_MORE_EN = [
+    "has my request been forgotten",
+    "will the plumber call me first",
+    "the electrician looked and said he'd come back, is he still coming",
+    "can you still fit my repair in today",
+]
+HUMAN_MORE = [
+    "有真人吗",
+    "有没有人工客服在线",
+    "说不明白 换个人工",
+    "机器人说了半天白说 转人工",
+    "is a real person online",
+    "any human on this chat?",
+]
 GREET_MORE = ["有没得人嘛", "在不在哦", "人呢 在不", "有人在值班没得"]
 THANKS_MORE = ["3q", "3Q啦", "thx", "tks", "ty!", "多谢晒", "谢啦", "thx a lot"]
-CANCEL_MORE = ["那个单子帮我关了吧", "工单可以关闭了", "把我的报修撤掉吧", "麻烦把那张单关掉",
-               "you can close my request", "please close that job"]  # fmt: skip
-BQ_MORE = ["我怎么有滞纳金", "滞纳金是怎么来的", "为什么多了一笔违约金", "装修押金退给我了没有",
-           "卖房前要把欠的都结清 一共多少", "is my deposit back yet",
-           "how much do I owe in total before I sell", "my statement shows a penalty charge, where did it come from"]  # fmt: skip
+CANCEL_MORE = [
+    "那个单子帮我关了吧",
+    "工单可以关闭了",
+    "把我的报修撤掉吧",
+    "麻烦把那张单关掉",
+    "you can close my request",
+    "please close that job",
+]
+BQ_MORE = [
+    "我怎么有滞纳金",
+    "滞纳金是怎么来的",
+    "为什么多了一笔违约金",
+    "装修押金退给我了没有",
+    "卖房前要把欠的都结清 一共多少",
+    "is my deposit back yet",
+    "how much do I owe in total before I sell",
+    "my statement shows a penalty charge, where did it come from",
+]
 
 
 def _fill(templates: list[str], count: int, **slots: list[str]) -> list[str]:
@@ -678,7 +835,9 @@ def _fourth_set_kinds(g: dict[str, list[str]]) -> None:
     g["repair"] += (
         _fill(REPAIR_CALM_ZH, 22, f=REPAIR_CALM_F_ZH)
         + _fill(REPAIR_CALM_EN, 16, f=REPAIR_CALM_F_EN)
-        + _fill(REPAIR_RAMBLE_ZH, 10, b=REPAIR_RAMBLE_B_ZH, x=REPAIR_RAMBLE_X_ZH, y=REPAIR_RAMBLE_Y_ZH)
+        + _fill(
+            REPAIR_RAMBLE_ZH, 10, b=REPAIR_RAMBLE_B_ZH, x=REPAIR_RAMBLE_X_ZH, y=REPAIR_RAMBLE_Y_ZH
+        )
     )
     g["complaint"] += (
         _fill(COMPLAINT_ASK_ZH, 18, x=COMPLAINT_ASK_X_ZH)
