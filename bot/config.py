@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     chart_font: Path | None = None  # a .ttf/.otf able to draw Chinese, for the chart
     compounds_file: Path | None = None  # compounds.yml (bot/compounds.py)
     company_chat_id: int | None = None  # the company managers' chat: every compound, read-only
+    ticket_topics: bool = False  # a forum topic per ticket in a forum staff group
 
     @field_validator("log_level")
     @classmethod

@@ -75,6 +75,7 @@ def desk_config(
     return DeskConfig(
         compounds=tuple(compounds),
         company_chat_id=settings.company_chat_id,
+        ticket_topics=settings.ticket_topics,
         staff_chat_id=settings.staff_chat_id,
         emergency_phone=settings.emergency_phone or (faq.emergency_phone if faq else None),
         language=settings.language,

@@ -27,6 +27,7 @@ from handlers import (
     binding,
     cancel,
     compounds,
+    digest,
     emergency,
     faq,
     handoff,
@@ -36,6 +37,7 @@ from handlers import (
     report,
     staff,
     status,
+    undelivered,
 )
 from handlers.clarify import CHOICES, ask_to_choose, chose
 from handlers.i18n import t
@@ -48,6 +50,7 @@ from nlu import CONFIDENCE_THRESHOLD
 from nlu.types import Parse
 from storage import conversations
 from storage import owners as owner_store
+from storage import undelivered as undelivered_store
 from storage.db import session_scope
 from storage.models import Owner
 from storage.types import utcnow
@@ -324,6 +327,33 @@ class Desk:
                 now=self.clock(),
             )
             return outcome
+
+    def chat_lost(self, session, row, *, manager_chat_id: int | None) -> int:
+        """A staff chat could not take outbox `row` (handlers/undelivered.py): the managers
+        get it, an emergency's owner is told the truth; returns the rows queued, in
+        `session` (the sender's, settling the row)."""
+        return undelivered.chat_lost(
+            session,
+            row,
+            config=self.config,
+            manager_chat_id=manager_chat_id,
+            phone=self.faq.emergency_phone,
+            now=self.clock(),
+        )
+
+    def fold_cards(self, *, channel: str, address: str, most: int) -> int:
+        """The staff chat `address` is short of budget: its waiting cards (at most `most`)
+        become one digest (handlers/digest.py); returns how many were folded."""
+        with session_scope(self.engine) as session:
+            return digest.fold(
+                session, channel, address, config=self.config, now=self.clock(), most=most
+            )
+
+    def chat_back(self, *, channel: str, chat_id: int) -> int:
+        """The bot is back in group `chat_id`: what it could not take is sent again
+        (storage/undelivered.py); returns how many messages."""
+        with session_scope(self.engine) as session:
+            return undelivered_store.resume(session, channel, chat_id, now=self.clock())
 
     def _turn(self, session, inbound: Inbound) -> Turn:
         conv = conversations.load(

@@ -24,6 +24,7 @@ from handlers import relay, tickets
 from handlers.i18n import t
 from handlers.messages import Outcome, StaffNotice
 from handlers.payloads import Payload
+from handlers.render import render
 from handlers.turn import DeskConfig, KnowledgeBase, Turn
 from storage import conversations
 from storage import owners as owner_store
@@ -242,7 +243,7 @@ def return_idle(session: Session, config: DeskConfig, now: datetime) -> list[Out
             number=ticket.id,
         )
         if config.emergency_phone:
-            text += "\n" + t(
+            text += "\n" + render(
                 ticket.language,
                 "If it is urgent, call the duty phone: {phone}",
                 phone=config.emergency_phone,

@@ -197,7 +197,7 @@ class TicketFilter:
         if self.category:
             parts.append(t(lang, CATEGORY_LABEL[self.category]))
         if self.building:
-            parts.append(t(lang, "building {b}", b=self.building))
+            parts.append(render(lang, "building {b}", b=self.building))
         if self.overdue:
             parts.append(t(lang, "overdue"))
         if self.assignee is not None:
@@ -224,7 +224,8 @@ def open_tickets(
     return [t for t in found if t.id in overdue_ids] if spec.overdue else found
 
 
-def _line(session: Session, ticket: Ticket, lang: str, *, late: bool) -> str:
+def ticket_line(session: Session, ticket: Ticket, lang: str, *, late: bool = False) -> str:
+    """One ticket in a list (HTML, two lines): icon, number, flat, kind, state, summary."""
     unit = session.get(Unit, ticket.unit_id) if ticket.unit_id else None
     what = t(lang, CATEGORY_LABEL[ticket.category]) if ticket.category in CATEGORY_LABEL else None
     what = what or t(lang, KIND_LABEL[ticket.kind])
@@ -251,7 +252,7 @@ def tickets_page(ctx: StaffContext, spec: TicketFilter, page: int) -> StaffNotic
     if not found:
         lines.append(ctx.tr("Nothing open matches."))
     for ticket in found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
-        lines.append(_line(ctx.session, ticket, ctx.lang, late=ticket.id in late))
+        lines.append(ticket_line(ctx.session, ticket, ctx.lang, late=ticket.id in late))
     lines.append(
         ctx.tr("Page {page} of {pages} · /ticket N shows one in full", page=page + 1, pages=pages)
     )
@@ -327,11 +328,11 @@ def _event_line(event, ctx: StaffContext) -> str:
     if event.action == "message_in":
         body = f"{who}: {detail}"
     elif event.action == "message_out":
-        body = t(lang, "{who} to the owner: {text}", who=who, text=detail)
+        body = render(lang, "{who} to the owner: {text}", who=who, text=detail)
     elif event.action == "note":
-        body = t(lang, "{who} (internal note): {text}", who=who, text=detail)
+        body = render(lang, "{who} (internal note): {text}", who=who, text=detail)
     elif event.action == "assigned":
-        body = t(lang, "{who} assigned it to {name}", who=who, name=detail)
+        body = render(lang, "{who} assigned it to {name}", who=who, name=detail)
     elif event.action in EVENT_LABEL:
         body = f"{who} {t(lang, EVENT_LABEL[event.action])}"
         if event.action == "reopened" and detail:

@@ -232,7 +232,16 @@ def card(
         photos=photos,
         chat_id=ticket.staff_chat_id,
         edit_message_id=ticket.staff_message_id,
+        topic=topic_name(ticket, config.language) if config.ticket_topics else None,
+        topic_closed=ticket.status in ("resolved", "closed"),
     )
+
+
+def topic_name(ticket: Ticket, lang: str) -> str:
+    """The name of a ticket's own forum topic (plain text, at most 128 characters)."""
+    head = f"{KIND_ICON.get(ticket.kind, '•')} #{ticket.id} {t(lang, KIND_LABEL[ticket.kind])}"
+    said = " ".join(ticket.description.split())
+    return f"{head} · {said if len(said) <= 60 else said[:60] + ' …'}"[:128]
 
 
 def tell_owner(ticket: Ticket, text: str, *, buttons: Keyboard = ()) -> Reply:
@@ -375,10 +384,10 @@ def _hand_to(ticket: Ticket, *, assignee_id: int, assignee_name: str, now: datet
     ticket.taken_at = now
     ticket.first_response_at = ticket.first_response_at or now
     ticket.chase_at = None
-    return t(
+    return render(
         ticket.language,
         "Good news: {name} from the service centre has taken your ticket #{number}.",
-        name=esc(assignee_name),
+        name=assignee_name,
         number=ticket.id,
     )
 

@@ -57,6 +57,7 @@ class DeskConfig:
     chart_font: str | None = None  # PROPDESK_CHART_FONT: a font file for the chart's Chinese
     compounds: tuple[Compound, ...] = ()  # handlers/compounds.py; () is the single compound
     company_chat_id: int | None = None  # PROPDESK_COMPANY_CHAT_ID: sees all, read-only
+    ticket_topics: bool = False  # PROPDESK_TICKET_TOPICS: a forum topic per ticket
 
 
 @dataclass
