@@ -159,6 +159,8 @@ NOT_EM_REPAIR_ZH = [
     "次卧顶上的霉点越来越多 估计哪里在渗",
     "墙上那道细缝好像越来越长了 找人看看",
     "飘窗下面湿了一片 越来越大 麻烦查下哪漏的",
+    "阳台地砖裂了条小缝 有空来补一下",
+    "卫生间墙砖有道细纹 不影响用",
 ]
 NOT_EM_REPAIR_EN = [
     "the toilet keeps running, no rush",
@@ -177,6 +179,8 @@ NOT_EM_REPAIR_EN = [
     "a brown water stain on the ceiling keeps spreading",
     "the wall under the window gets a wet patch whenever it rains",
     "the lift smells musty, could someone clean it",
+    "a couple of balcony tiles have hairline cracks",
+    "there's a thin crack in the bathroom wall tiles, not urgent",
 ]
 NOT_EM_COMPLAINT_ZH = [
     "楼下天天在阳台抽烟 烟全飘我家来了",
@@ -201,6 +205,8 @@ NOT_EM_COMPLAINT_ZH = [
     "楼道里有死老鼠的臭味",
     "小孩踢球把车库的灯砸坏了 也没人管",
     "楼下那家天天烧纸 烟熏得窗都不敢开",
+    "楼上小孩在阳台泼水玩 淋得我家衣服全湿",
+    "楼上孩子往下倒水 晾的被子都湿了 管管吧",
 ]
 NOT_EM_COMPLAINT_EN = [
     "my neighbour smokes on his balcony and it all comes into my flat",
