@@ -749,6 +749,12 @@ BQ_MORE = [
     "is my deposit back yet",
     "how much do I owe in total before I sell",
     "my statement shows a penalty charge, where did it come from",
+    "燃气费好像算错了",
+    "电费账单不对吧 多算了",
+    "停车费是不是扣多了",
+    "物业费金额对不上",
+    "the water charge looks wrong, far too high",
+    "I think my electricity bill was miscalculated",
 ]
 
 
