@@ -207,6 +207,7 @@ class TelegramDesk:
         if inbound is None:
             return None
         album = update.message.media_group_id if update.message else None
+        album = album or self.albums.open_in(inbound)
         if album:
             return self.albums.add(album, inbound, update.update_id)  # one event, when complete
         await self._handle(inbound, update.update_id)
