@@ -38,7 +38,9 @@ def runtime(settings):
 async def north(desk):
     desk.api.add_user(NORTH_STAFF, "北苑客服")
     desk.api.add_group(NORTH_BASIC, title="北苑服务中心", members={NORTH_STAFF: "creator"})
-    desk.register(NORTH_OWNER, phone="13800138012", unit="1-1-101", name="北业主", compound="north")
+    desk.register(
+        NORTH_OWNER, phone="13800138012", unit="1-1-101", name="北业主", compound="north"
+    )
     await desk.bind(NORTH_OWNER)
     return desk
 
