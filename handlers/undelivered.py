@@ -10,6 +10,9 @@ When Telegram refuses a message to a staff group for good because of the chat it
   is the one out of reach;
 - the row stays `unreachable`, and is sent to the staff chat again when the bot is back
   (storage/undelivered.py `resume`, on Telegram's my_chat_member);
+- a staff member's reply (text, photo, voice note…) that did not reach the owner (they
+  blocked the bot, or Telegram refused it) is said under the ticket's card: staff were
+  told "sent", and must not believe the owner has it (`relay_lost`);
 - an emergency's alert that did not reach staff is followed by the truth to the owner,
   who was told "staff have been alerted": staff may not have seen it, where it went
   instead, and the duty phone to call now. That message is an outbox row of its own
@@ -25,9 +28,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from handlers import compounds
-from handlers.messages import Reply
-from handlers.outbox import reply_row
+from handlers import compounds, tickets
+from handlers.messages import Outcome, Reply
+from handlers.outbox import reply_row, write
 from handlers.render import Html, render
 from handlers.turn import DeskConfig
 from storage import outbox, undelivered
@@ -143,3 +146,34 @@ def _tell_owner(
             " nor the managers' chat" if correcting else "",
         )
     return told
+
+
+def relay_lost(session: Session, row: Outbox, *, config: DeskConfig, now: datetime) -> int:
+    """Staff's message to an owner, outbox `row` (role `relay`), ended undelivered
+    (`unreachable`: the owner blocked the bot; `failed`: Telegram refused it): staff hear
+    so under the ticket's card. Returns the rows queued."""
+    ticket = session.get(Ticket, row.ticket_id) if row.ticket_id is not None else None
+    if ticket is None:
+        return 0
+    lang = config.language
+    if row.status == "unreachable":
+        text = render(
+            lang,
+            "⚠️ #{number}: your message did not reach the owner: they have blocked the bot. "
+            "Please phone them.",
+            number=ticket.id,
+        )
+    else:
+        text = render(
+            lang,
+            "⚠️ #{number}: your message did not reach the owner: Telegram refused it.",
+            number=ticket.id,
+        )
+    notice = tickets.under_card(ticket, text)
+    return write(
+        session,
+        Outcome(staff=[notice]),
+        staff_channel=config.staff_channel,
+        staff_address=config.staff_chat_id,
+        now=now,
+    )

@@ -76,3 +76,19 @@ async def test_a_staff_caption_at_telegrams_limit_still_reaches_the_owner(desk):
     assert "客服 李师傅：" in words and hostile in words
     refused = [c for c in desk.api.calls[mark:] if c.chat_id == OWNER and not c.ok]
     assert not refused, refused
+
+
+async def test_staff_hear_when_their_reply_cannot_reach_the_owner(desk):
+    """The owner blocked the bot: Telegram answers 403 to the copy of the staff member's
+    voice note (and to a typed reply). Staff are told it did not arrive, on the ticket."""
+    desk.register(OWNER, phone=PHONE, unit="3-2-502", name="刘洋")
+    await desk.bind(OWNER)
+    await desk.say(OWNER, "厨房水管漏水了，滴了一地")
+    card = await desk.card(1)
+    desk.api.block(OWNER)
+
+    mark = desk.api.mark()
+    desk.api.push_media(STAFF, "voice", chat_id=STAFF_CHAT, reply_to=card["message_id"])
+    told = await desk.api.wait_sent(STAFF_CHAT, "#1", since=mark)
+    assert "未能送达" in told["text"] and "屏蔽" in told["text"]
+    assert any(c.chat_id == OWNER and c.status == 403 for c in desk.api.calls[mark:])
