@@ -7,9 +7,6 @@ from __future__ import annotations
 import pytest
 
 from bot.runtime import build
-from storage import compounds as compound_store
-from storage.db import make_engine, session_scope
-from storage.models import Compound
 from tests.e2e.test_staff_group_changes import errors_naming, until
 
 pytestmark = pytest.mark.e2e
@@ -21,17 +18,19 @@ NORTH_OWNER = 812
 
 
 @pytest.fixture
-def runtime(settings):
-    engine = make_engine(settings.database_url)
-    with session_scope(engine) as session:
-        compound_store.save(
-            session,
-            Compound(id="north", name_zh="北苑", name_en="North Court", staff_chat_id=NORTH_BASIC),
-        )
-    rt = build(settings, engine=engine)
-    yield rt
-    rt.executor.shutdown(wait=True)
-    rt.engine.dispose()
+def settings(settings, tmp_path):
+    """The desk's own compound and "north", from a compounds file (which the desk cannot
+    rewrite: the database remembers the new id)."""
+    listed = tmp_path / "compounds.yml"
+    listed.write_text(
+        "compounds:\n"
+        "  - id: north\n"
+        "    name_zh: 北苑\n"
+        "    name_en: North Court\n"
+        f"    staff_chat_id: {NORTH_BASIC}\n",
+        encoding="utf-8",
+    )
+    return settings.model_copy(update={"compounds_file": listed})
 
 
 @pytest.fixture
