@@ -106,7 +106,7 @@ def _tell_owner(
         return 0
     bound = owner_store.binding_for(session, ticket.channel, ticket.chat_id)
     lang = (bound.language if bound else None) or owner.language or config.language
-    phone = compounds.for_owner(session, config, owner).emergency_phone or phone
+    phone = compounds.of_compound(config, ticket.compound_id).emergency_phone or phone
     lines = [
         render(
             lang,
