@@ -63,8 +63,30 @@ def served(settings: Settings, engine: Engine) -> list[Compound]:
 
 def servable(settings: Settings, engine: Engine) -> None:
     """`propdesk run` serves one bot (PROPDESK_TELEGRAM_TOKEN) for every compound, each
-    needing a staff group; anything else exits 2 saying what to change."""
+    needing a staff group and an FAQ file that reads; anything else exits 2 saying what
+    to change."""
+    from bot.compounds import faq_bases
+    from nlu import FaqBase
+    from storage.models import DEFAULT_COMPOUND
+
     compounds = served(settings, engine)
+    desk = FaqBase.load(settings.faq_path)  # read already by `run`'s own check
+    with compound_errors():
+        bases = faq_bases(compounds, default=settings.faq_path, loaded=desk)
+    shared = [
+        c.id
+        for c in compounds
+        if c.id != DEFAULT_COMPOUND
+        and not c.duty_phone
+        and (bases[c.id] is desk or not bases[c.id].emergency_phone)
+    ]
+    if len(compounds) > 1 and shared:
+        phone = settings.emergency_phone or desk.emergency_phone or "none"
+        err.print(
+            f"[yellow]Warning:[/yellow] compound(s) {', '.join(shared)} have no duty phone "
+            "of their own (duty_phone, or in their FAQ file): in an emergency their owners "
+            f"are given PROPDESK_EMERGENCY_PHONE, else PROPDESK_FAQ_PATH's ({phone})."
+        )
     other_bots = sorted({c.bot for c in compounds} - {"default"})
     if other_bots:
         err.print(
@@ -94,18 +116,17 @@ def chosen_compound(compounds: Sequence[Compound], compound_id: str) -> str:
     return compound_id
 
 
-def one_compound(settings: Settings, engine: Engine, compound_id: str | None) -> str:
+def one_compound(settings: Settings, engine: Engine, compound_id: str | None) -> Compound:
     """`--compound ID`, or the only compound; with several and no choice, exit 2."""
     compounds = served(settings, engine)
     if compound_id is not None:
-        return chosen_compound(compounds, compound_id)
-    known = [c.id for c in compounds]
-    if len(known) != 1:
-        err.print(
-            f"[red]Several compounds ({', '.join(known)}):[/red] say which with --compound ID."
-        )
+        compound_id = chosen_compound(compounds, compound_id)
+        return next(c for c in compounds if c.id == compound_id)
+    if len(compounds) != 1:
+        known = ", ".join(c.id for c in compounds)
+        err.print(f"[red]Several compounds ({known}):[/red] say which with --compound ID.")
         raise typer.Exit(2)
-    return known[0]
+    return compounds[0]
 
 
 def _open(database_url: str | None) -> tuple[Settings, Engine]:

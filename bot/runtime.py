@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,13 +16,14 @@ from functools import partial
 from sqlalchemy import Engine
 
 from bot import compounds
+from bot.compounds import GROUPS
 from bot.config import Settings
 from handlers.calendar import Calendar
 from handlers.desk import Desk
 from handlers.emergency import parse_numbers
 from handlers.handoff import office_hours_of
 from handlers.reminders import parse_days
-from handlers.turn import DeskConfig
+from handlers.turn import DeskConfig, Knowledge
 from nlu import FaqBase, Nlu
 from scheduler.jobs import JobConfig
 from storage import chats
@@ -30,7 +31,8 @@ from storage.db import make_engine, prepare, session_scope
 from storage.models import Compound
 
 log = logging.getLogger(__name__)
-CHAT_SETTINGS = ("staff_chat_id", "manager_chat_id")  # groups Telegram may upgrade
+CHAT_SETTINGS = ("staff_chat_id", "manager_chat_id", "company_chat_id")  # groups Telegram
+# may upgrade (and each compound's, bot/compounds.py GROUPS)
 
 
 @dataclass
@@ -42,21 +44,37 @@ class Runtime:
     desk: Desk
     executor: ThreadPoolExecutor
 
-    def switch_chat(self, old_chat_id: int, new_chat_id: int) -> list[str]:
+    def switch_chat(self, old_chat_id: int, new_chat_id: int) -> list[tuple[str, str]]:
         """Telegram upgraded group `old_chat_id` to supergroup `new_chat_id`: remember it in
-        the database and point the settings that named the group (staff chat, manager chat)
-        at the new id. Returns those settings' names; [] if none names the old id (already
-        switched, or a group that is not ours). Blocking: call through `run_sync`."""
+        the database and point the settings that named the group (staff, manager, company
+        chat) or a compound's group at the new id. Returns, for each, what it is and where
+        the operator configures it ("staff chat", "PROPDESK_STAFF_CHAT_ID"); [] if none
+        names the old id (already switched, or a group that is not ours). Blocking: call
+        through `run_sync`."""
         names = [name for name in CHAT_SETTINGS if getattr(self.settings, name) == old_chat_id]
-        if names:
+        found = [
+            (name.removesuffix("_id").replace("_", " "), f"PROPDESK_{name.upper()}")
+            for name in names
+        ]
+        if not names:  # the default compound's groups are the settings' own
+            found = [
+                (
+                    f"{field.removesuffix('_id').replace('_', ' ')} of compound {c.id}",
+                    f"compound {c.id}'s {field}",
+                )
+                for c in self.desk.config.compounds
+                for field in GROUPS
+                if getattr(c, field) == old_chat_id
+            ]
+        if found:
             with session_scope(self.engine) as session:
                 chats.record_migration(session, old_chat_id=old_chat_id, new_chat_id=new_chat_id)
             self.settings = self.settings.model_copy(update=dict.fromkeys(names, new_chat_id))
             self.desk.config = desk_config(self.settings, self.faq, self.compounds())
-        return names
+        return found
 
     def compounds(self) -> list[Compound]:
-        return served_compounds(self.settings, self.engine, self.faq)
+        return served_compounds(self.settings, self.engine, self.faq, self.desk.knowledge)
 
     async def run_sync(self, func, /, *args, **kwargs):
         """Run blocking desk/storage work off the event loop.
@@ -93,14 +111,18 @@ def desk_config(
 
 
 def job_config(settings: Settings, desk: DeskConfig) -> JobConfig:
-    """What the scheduler's jobs need beyond the desk's own settings."""
+    """What the scheduler's jobs need beyond the desk's own settings: each compound's
+    calendar is its time zone with the deployment's quiet hours and holidays."""
+
+    def calendar(timezone: str) -> Calendar:
+        return Calendar(
+            timezone=timezone, quiet_hours=settings.quiet_hours, holidays=settings.holidays
+        )
+
     return JobConfig(
         desk=desk,
-        calendar=Calendar(
-            timezone=settings.timezone,
-            quiet_hours=settings.quiet_hours,
-            holidays=settings.holidays,
-        ),
+        calendar=calendar(settings.timezone),
+        compound_calendars={c.id: calendar(c.timezone) for c in desk.compounds},
         survey_retry=timedelta(seconds=settings.survey_retry_seconds),
         bill_reminder_days=parse_days(settings.bill_reminder_days),
         manager_chat_id=settings.manager_chat_id,
@@ -131,10 +153,34 @@ def current_chats(settings: Settings, engine: Engine) -> Settings:
     return settings.model_copy(update=update) if update else settings
 
 
-def served_compounds(settings: Settings, engine: Engine, faq: FaqBase) -> list[Compound]:
-    """The compounds served (bot/compounds.py), the default one named by the FAQ base.
-    Raises bot.compounds.CompoundsError for a wrong configuration."""
-    return compounds.configured(settings, engine, name_zh=faq.compound_zh, name_en=faq.compound_en)
+def served_compounds(
+    settings: Settings,
+    engine: Engine,
+    faq: FaqBase,
+    knowledge: Mapping[str, Knowledge] | None = None,
+) -> list[Compound]:
+    """The compounds served (bot/compounds.py), the default one named by the FAQ base, each
+    with the duty phone and office hours of its own FAQ base (`knowledge`) where it
+    configures none. Raises bot.compounds.CompoundsError for a wrong configuration."""
+    served = compounds.configured(
+        settings, engine, name_zh=faq.compound_zh, name_en=faq.compound_en
+    )
+    bases = {compound_id: known.faq for compound_id, known in (knowledge or {}).items()}
+    return compounds.with_own_facts(served, bases)
+
+
+def own_knowledge(bases: dict[str, FaqBase], nlu: Nlu, faq: FaqBase) -> dict[str, Knowledge]:
+    """The compounds with an FAQ base of their own (not `faq`, PROPDESK_FAQ_PATH's): the
+    shared model with that base's retrieval index, one index per base."""
+    indexed: dict[int, Knowledge] = {}
+    own = {}
+    for compound_id, base in bases.items():
+        if base is not faq:
+            key = id(base)
+            if key not in indexed:
+                indexed[key] = Knowledge(nlu=nlu.with_faq(base), faq=base)
+            own[compound_id] = indexed[key]
+    return own
 
 
 def open_database(settings: Settings, *, create: bool = True) -> Engine:
@@ -147,9 +193,13 @@ def build(settings: Settings, *, engine: Engine | None = None) -> Runtime:
     engine = engine or open_database(settings)
     settings = current_chats(settings, engine)
     faq = FaqBase.load(settings.faq_path)
-    config = desk_config(settings, faq, served_compounds(settings, engine, faq))
     nlu = Nlu.load(model_path=settings.model_path, faq=faq)
-    desk = Desk(engine=engine, nlu=nlu, faq=faq, config=config)
+    bases = compounds.faq_bases(
+        served_compounds(settings, engine, faq), default=settings.faq_path, loaded=faq
+    )
+    knowledge = own_knowledge(bases, nlu, faq)
+    config = desk_config(settings, faq, served_compounds(settings, engine, faq, knowledge))
+    desk = Desk(engine=engine, nlu=nlu, faq=faq, config=config, knowledge=knowledge)
     workers = 1 if engine.dialect.name == "sqlite" else 4
     return Runtime(
         settings=settings,

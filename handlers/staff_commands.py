@@ -319,9 +319,9 @@ EVENT_ICON = {
 }
 
 
-def _event_line(event, ctx: StaffContext) -> str:
+def _event_line(event, ctx: StaffContext, zone: str) -> str:
     lang = ctx.lang
-    when = local_time(event.at, ctx.config.timezone)
+    when = local_time(event.at, zone)
     who = esc(event.actor_name or (t(lang, "system") if event.actor == "system" else "?"))
     detail = excerpt(event.detail or "", HISTORY_DETAIL)
     icon = EVENT_ICON.get(event.action, "•")
@@ -350,7 +350,8 @@ def show_ticket(ctx: StaffContext, args: str) -> Outcome:
     survey = ctx.session.exec(select(Survey).where(Survey.ticket_id == ticket.id)).first()
     if survey is not None and survey.rating is not None:
         head += "\n" + ctx.tr("Callback rating: {stars}", stars="⭐" * survey.rating)
-    lines = [_event_line(e, ctx) for e in ticket_store.events(ctx.session, ticket.id)]
+    zone = compounds.timezone_of(ctx.config, ticket.compound_id)
+    lines = [_event_line(e, ctx, zone) for e in ticket_store.events(ctx.session, ticket.id)]
     shown = list(lines)
     while len(shown) > 3 and len(head) + sum(len(x) + 1 for x in shown) > MAX_TEXT:
         shown.pop(0)
