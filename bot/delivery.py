@@ -27,7 +27,9 @@ Exactly once (storage/outbox.py has the state machine):
   that settles it; the first message that reaches it again (the bot was added
   back while this process missed Telegram's my_chat_member) sends again what it
   missed (storage/undelivered.py), as the adapter does on my_chat_member;
-- a message that reaches an owner marks them reachable (storage/outbox.py);
+- a message that reaches an owner marks them reachable (storage/outbox.py); a staff
+  member's message to an owner that does not arrive is handed to `on_relay_lost` (the
+  desk tells staff, handlers/undelivered.py) in the transaction that settles it;
 - a group Telegram upgraded to a supergroup (400 with its new id) is
   switched to (the adapter's `on_migrated`), and the row and every other
   still queued for the old id go to the new one.
@@ -93,6 +95,7 @@ class OutboxSender:
         concurrency: int = 16,
         poll_seconds: float = 1.0,
         on_chat_lost: ChatLost | None = None,
+        on_relay_lost: ChatLost | None = None,
         folding: Folding | None = None,
     ) -> None:
         self.outbound = outbound
@@ -103,6 +106,7 @@ class OutboxSender:
         self.concurrency = concurrency
         self.poll_seconds = poll_seconds
         self.on_chat_lost = on_chat_lost
+        self.on_relay_lost = on_relay_lost
         self.folding = folding
         self.lost: set[str] = set()  # groups out of reach (logged once until reached again)
         self.recovered = 0
@@ -324,6 +328,9 @@ class OutboxSender:
                 lost = row is not None and row.status == "unreachable" and int(row.address) < 0
                 if lost and self.on_chat_lost is not None:  # sent on at the next pass
                     self.on_chat_lost(session, row)
+                missed = row is not None and row.status in ("unreachable", "failed")
+                if missed and row.role == "relay" and self.on_relay_lost is not None:
+                    self.on_relay_lost(session, row)  # staff hear it did not arrive
 
 
 class Background:
@@ -361,6 +368,7 @@ class Background:
             on_chat_lost=lambda session, row: runtime.desk.chat_lost(
                 session, row, manager_chat_id=runtime.settings.manager_chat_id
             ),
+            on_relay_lost=runtime.desk.relay_lost,
         )
         self.scheduler = DeskScheduler(
             engine=runtime.engine,
