@@ -61,18 +61,20 @@ def served(settings: Settings, engine: Engine) -> list[Compound]:
         return configured(settings, engine)
 
 
-def servable(settings: Settings, engine: Engine) -> None:
-    """`propdesk run` serves one bot (PROPDESK_TELEGRAM_TOKEN) for every compound, each
-    needing a staff group; anything else exits 2 saying what to change."""
+def servable(
+    settings: Settings, engine: Engine, chosen: Sequence[str] | None = None
+) -> dict[str, str]:
+    """The bots `propdesk run` serves, {name: token}: those of the compounds `chosen`
+    (`--compounds A,B`; all by default). A bot shared with compounds not chosen serves
+    them too (one token's updates cannot be split). Exits 2, saying what to change, for
+    an unknown compound, a compound without a staff group, or a bot without its token."""
+    from bot.compounds import token_variable, tokens
+
     compounds = served(settings, engine)
-    other_bots = sorted({c.bot for c in compounds} - {"default"})
-    if other_bots:
-        err.print(
-            f"[red]Cannot start:[/red] compounds name the bots {', '.join(other_bots)}; "
-            "this version serves one bot, PROPDESK_TELEGRAM_TOKEN, for every compound: "
-            "give each compound `bot: default`."
-        )
-        raise typer.Exit(2)
+    for compound_id in chosen or ():
+        chosen_compound(compounds, compound_id)
+    if chosen:
+        compounds = [c for c in compounds if c.id in chosen]
     without = [c.id for c in compounds if c.staff_chat_id is None]
     if without:
         err.print(
@@ -80,6 +82,15 @@ def servable(settings: Settings, engine: Engine) -> None:
             "(staff_chat_id in compounds.yml, or propdesk compound add ID --staff-chat)."
         )
         raise typer.Exit(2)
+    found = tokens(settings, sorted({c.bot for c in compounds}))
+    missing = [token_variable(name) for name, token in found.items() if not token]
+    if missing:
+        err.print(
+            f"[red]Cannot start:[/red] {', '.join(missing)} not set: each bot a compound "
+            "names needs its token in the environment or .env (README: Several compounds)."
+        )
+        raise typer.Exit(2)
+    return found
 
 
 def chosen_compound(compounds: Sequence[Compound], compound_id: str) -> str:

@@ -78,7 +78,8 @@ class Budgets:
         self.private_burst = private_burst
         self.group_per_minute = group_per_minute
         self.group_reserve = group_reserve
-        self._overall = SlidingWindow(max(1, int(overall_rate)), 1.0)
+        self.overall_most = max(1, int(overall_rate))  # requests in any second
+        self._overall = SlidingWindow(self.overall_most, 1.0)
         self._groups: dict[str, SlidingWindow] = {}
         self._privates: dict[str, AsyncLimiter] = {}
         self._paused: dict[str, float] = {}  # address ("" for all) -> until

@@ -278,6 +278,9 @@ class Desk:
             staff_channel=self.config.staff_channel or inbound.channel,
             staff_address=self.config.staff_chat_id,
             now=self.clock(),
+            bot_of=compounds.bot_router(
+                session, self.config, channel=inbound.channel, via=inbound.bot
+            ),
         )
 
     def _decide(
@@ -288,7 +291,7 @@ class Desk:
         update_id: int | None,
         is_member: Callable[[int], bool] | None,
     ) -> Outcome:
-        if update_id is not None and not conversations.first_time(session, update_id):
+        if update_id is not None and not conversations.first_time(session, update_id, inbound.bot):
             return Outcome()
         if not inbound.in_staff_chat:  # whoever writes or presses can be reached
             owner_store.mark_reachable(session, channel=inbound.channel, user_id=inbound.user_id)
@@ -322,6 +325,7 @@ class Desk:
                 staff_channel=self.config.staff_channel or channel,
                 staff_address=self.config.staff_chat_id,
                 now=self.clock(),
+                bot_of=compounds.bot_router(session, self.config, channel=channel),
             )
             return outcome
 
