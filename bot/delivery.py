@@ -234,7 +234,7 @@ class OutboxSender:
     async def _send(self, row: Outbox, ref_message: str | None, booked: float | None) -> None:
         try:
             claimed, wait, whole_bot = await self.run_sync(self._claim, row)
-            if not claimed:
+            if claimed is None:
                 if wait > 0:  # other processes used the budget: hold back, look again then
                     self.budgets.penalise(row.address, wait, everyone=whole_bot)
                 return
@@ -247,7 +247,7 @@ class OutboxSender:
                 # Telegram's retry_after is seconds: wait it out here, the row still ours
                 await asyncio.sleep(result["release"])
                 booked = await self._book_again(row)
-            await self.run_sync(self._settle, row.id, result)
+            await self.run_sync(self._settle, row.id, result, claimed)
         except Exception:
             log.exception("outbox row %s: unexpected error", row.id)
         finally:
@@ -321,8 +321,9 @@ class OutboxSender:
             refs = outbox.states(session, [r.ref_id for r in rows if r.ref_id is not None])
             return rows, refs
 
-    def _claim(self, row: Outbox) -> tuple[bool, float, bool]:
-        """(claimed, seconds to hold back, whether the whole bot is out of budget)."""
+    def _claim(self, row: Outbox) -> tuple[int | None, float, bool]:
+        """(the claim's number, None if not claimed; seconds to hold back; whether the
+        whole bot is out of budget)."""
         with session_scope(self.engine) as session:
             now = self.clock()
             if self.shared:
@@ -332,10 +333,10 @@ class OutboxSender:
                     session, row, self.budget, now=now, urgent=urgent
                 )
                 if wait > 0:
-                    return False, wait, whole_bot
+                    return None, wait, whole_bot
             lease_until = utcnow() + self.lease
             claimed = outbox.claim(session, row.id, now=now, lease_until=lease_until)
-        if claimed:
+        if claimed is not None:
             self._claimed.add(row.id)
         return claimed, 0.0, False
 
@@ -343,20 +344,24 @@ class OutboxSender:
         with session_scope(self.engine) as session:
             outbox.renew(session, ids, lease_until=utcnow() + self.lease)
 
-    def _settle(self, row_id: int, result: dict) -> None:
+    def _settle(self, row_id: int, result: dict, attempt: int) -> None:
         with session_scope(self.engine) as session:
             now = self.clock()
             if "moved" in result:
                 old, new = result["moved"]
                 outbox.move_address(session, CHANNEL, old=old, new=new)
-                outbox.release(session, row_id, not_before=now, error=result["error"])
+                outbox.release(
+                    session, row_id, not_before=now, error=result["error"], attempt=attempt
+                )
             elif "release" in result:
                 at = now + timedelta(seconds=result["release"])
-                outbox.release(session, row_id, not_before=at, error=result["error"])
+                outbox.release(
+                    session, row_id, not_before=at, error=result["error"], attempt=attempt
+                )
             else:
                 if result["status"] != "sent":
                     log.info("outbox row %s: %s", row_id, result.get("error"))
-                outbox.finish(session, row_id, now=now, **result)
+                outbox.finish(session, row_id, now=now, attempt=attempt, **result)
 
 
 class Background:

@@ -42,6 +42,7 @@ reminders, chasing, reports), BROADCAST (announcements).
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -59,6 +60,8 @@ from storage import relay as relay_store
 from storage import tickets as ticket_store
 from storage.db import hold_lock, is_shared, skip_locked
 from storage.models import Outbox
+
+log = logging.getLogger(__name__)
 
 EMERGENCY, REPLY, STAFF, SCHEDULED, BROADCAST = 0, 1, 2, 3, 4
 FINAL = ("sent", "unreachable", "failed", "unknown", "expired")
@@ -154,20 +157,22 @@ def next_due_at(session: Session) -> datetime | None:
 
 def claim(
     session: Session, row_id: int, *, now: datetime, lease_until: datetime | None = None
-) -> bool:
-    """pending → sending, leased until `lease_until`; False if another sender got it
-    first (or holds it right now: the row is skipped, not waited for) or it expired."""
+) -> int | None:
+    """pending → sending, leased until `lease_until`: returns the claim's number (the
+    row's `attempts`, which `finish` and `release` check), or None if another sender got
+    it first (or holds it right now: the row is skipped, not waited for) or it expired."""
     free = select(Outbox.id).where(col(Outbox.id) == row_id, col(Outbox.status) == "pending")
     if session.exec(skip_locked(free)).first() is None:
-        return False
+        return None
     stmt = (
         update(Outbox)
         .where(col(Outbox.id) == row_id, col(Outbox.status) == "pending")
         .values(
             status="sending", attempts=Outbox.attempts + 1, sent_at=now, lease_until=lease_until
         )
+        .returning(Outbox.attempts)
     )
-    return session.execute(stmt).rowcount == 1
+    return session.execute(stmt).scalar()
 
 
 def renew(session: Session, ids: Iterable[int], *, lease_until: datetime) -> int:
@@ -260,11 +265,13 @@ def finish(
     now: datetime,
     message_id: str | None = None,
     error: str | None = None,
+    attempt: int | None = None,
 ) -> Outbox | None:
     """sending → a final status, with the message id or the reason; remembers what the
-    message id is needed for (see the module's docstring)."""
+    message id is needed for (see the module's docstring). `attempt`: the claim's (its
+    `attempts`); None if another sender has claimed the row since (see `_ours`)."""
     assert status in FINAL
-    row = session.get(Outbox, row_id)
+    row = _ours(session, row_id, attempt)
     if row is None:
         return None
     row.status = status
@@ -297,10 +304,25 @@ def _remember(session: Session, row: Outbox, message_id: int) -> None:
         )
 
 
-def release(session: Session, row_id: int, *, not_before: datetime, error: str) -> str:
+def _ours(session: Session, row_id: int, attempt: int | None) -> Outbox | None:
+    """The row, locked, if the claim numbered `attempt` is still the last one made on it
+    (None: any). A sender whose lease ran out mid-request (a stalled process) may find
+    its row taken back (`reclaim`): still unclaimed since, its result is the truth and is
+    recorded; claimed again by another sender, it is that sender's now."""
+    row = session.get(Outbox, row_id, with_for_update=True)
+    if row is None or attempt is None or row.attempts == attempt:
+        return row
+    log.warning("outbox row %s was taken back while in flight (its lease ran out)", row_id)
+    return None
+
+
+def release(
+    session: Session, row_id: int, *, not_before: datetime, error: str, attempt: int | None = None
+) -> str:
     """sending → pending again: the channel never took it (429, connection refused).
-    After MAX_ATTEMPTS it is `failed` instead; returns the new status."""
-    row = session.get(Outbox, row_id)
+    After MAX_ATTEMPTS it is `failed` instead; returns the new status. `attempt`: as
+    for `finish`."""
+    row = _ours(session, row_id, attempt)
     if row is None:
         return "failed"
     row.last_error = error[:300]

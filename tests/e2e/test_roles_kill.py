@@ -163,7 +163,7 @@ async def test_processes_killed_at_random_lose_nothing_and_repeat_at_most_one_ea
             PROPDESK_TELEGRAM_TOKEN_NORTH=COMPOUNDS["north"][0],
             PROPDESK_TELEGRAM_TOKEN_SOUTH=COMPOUNDS["south"][0],
             PROPDESK_HOLIDAYS="",
-            PROPDESK_OUTBOX_LEASE_SECONDS="3",
+            PROPDESK_OUTBOX_LEASE_SECONDS="4",
         )
         roles = ["bot", "bot", "worker", "worker"]
         procs = [await start(env, tmp_path, role, n) for n, role in enumerate(roles)]
@@ -235,7 +235,9 @@ async def test_processes_killed_at_random_lose_nothing_and_repeat_at_most_one_ea
     for name, api in bots.items():
         sends = Counter((chat, text) for chat, text, _ in api.delivered)
         twice = [key for key, count in sends.items() if count > 1]
-        assert all((name, chat) in doubtful for chat, _ in twice), twice
+        rows_of = [(r.id, r.address, r.status, r.attempts, r.last_error) for r in rows]
+        why = [row for row in rows_of if any(row[1] == str(chat) for chat, _ in twice)]
+        assert all((name, chat) in doubtful for chat, _ in twice), (twice, why)
         got = {chat for chat, text, _ in api.delivered if TEXT in text}
         missed = set(owner_ids(name)) - got
         assert all((name, chat) in doubtful for chat in missed), sorted(missed)

@@ -28,9 +28,9 @@ def test_queueing_twice_queues_once_and_a_claim_is_exclusive(runtime):
         assert outbox.enqueue(session, [row("ann:1", 11, "hi", now=now)]) == 0
         (delivery,) = outbox.due(session, now=now, limit=10)
     with session_scope(runtime.engine) as session:
-        assert outbox.claim(session, delivery.id, now=now) is True
+        assert outbox.claim(session, delivery.id, now=now) == 1
     with session_scope(runtime.engine) as session:
-        assert outbox.claim(session, delivery.id, now=now) is False  # someone has it
+        assert outbox.claim(session, delivery.id, now=now) is None  # someone has it
         assert outbox.due(session, now=now, limit=10) == []
 
 
