@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     # Requests in flight per process, all bots together (bot/delivery.py): a killed
     # process leaves at most this many messages in doubt. None: 1 on PostgreSQL, 16 on SQLite.
     sends_in_flight: int | None = None
-    outbox_lease_seconds: float = 30.0  # a dead process's claimed rows are taken back after
+    outbox_lease_seconds: float = 15.0  # a dead process's claimed rows are taken back after
 
     @field_validator("log_level")
     @classmethod

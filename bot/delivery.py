@@ -63,7 +63,7 @@ from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 DRAIN_SECONDS = 5.0
-LEASE_SECONDS = 30.0
+LEASE_SECONDS = 15.0
 POLL_SHARED = 5.0  # with LISTEN/NOTIFY, polling is only the safety net
 EXPIRE_EVERY = timedelta(seconds=1)
 MAX_RETRIES = 3  # 429s waited out in place before the row goes back to the outbox
@@ -238,11 +238,14 @@ class OutboxSender:
                 if wait > 0:  # other processes used the budget: hold back, look again then
                     self.budgets.penalise(row.address, wait, everyone=whole_bot)
                 return
-            for attempt in range(MAX_RETRIES + 1):
+            # With one request in flight a 429 is not waited out in place (that would hold
+            # every other chat's messages): the row goes back, its address held meanwhile.
+            retries = MAX_RETRIES if self.slots.most > 1 else 0
+            for attempt in range(retries + 1):
                 result = await self._attempt(row, ref_message)
                 if booked is not None:
                     self.budgets.answered(row.address, booked)
-                if "release" not in result or attempt == MAX_RETRIES:
+                if "release" not in result or attempt == retries:
                     break
                 # Telegram's retry_after is seconds: wait it out here, the row still ours
                 await asyncio.sleep(result["release"])
