@@ -113,7 +113,6 @@ async def _serve(
             background = Background(runtime, outbounds)
             for app in apps.values():
                 app.bot_data["desk"].committed = background.wake
-                app.bot_data["outbound"].on_migrated = app.bot_data["desk"].chat_migrated
             await background.start()
         if runtime.settings.health_listen:
             from bot import health
