@@ -123,7 +123,6 @@ class OutboxSender:
         self.bot = bot
         self.lease = timedelta(seconds=lease_seconds)
         self.shared = is_shared(engine)
-        self.budget = outbox.Budget(per_second=self.budgets.overall_most)
         self._claimed: set[int] = set()  # rows this sender holds (their leases renewed)
         self.slots.on_free(self.wake)
         self._heartbeat: asyncio.Task | None = None
@@ -333,7 +332,7 @@ class OutboxSender:
                 outbox.coordinate(session, self.bot)
                 urgent = row.priority == outbox.EMERGENCY
                 wait, whole_bot = outbox.budget_wait(
-                    session, row, self.budget, now=now, urgent=urgent
+                    session, row, self.budgets.limits(), now=now, urgent=urgent
                 )
                 if wait > 0:
                     return None, wait, whole_bot

@@ -29,6 +29,8 @@ from datetime import datetime
 
 from aiolimiter import AsyncLimiter
 
+from storage.outbox import Budget
+
 
 class SlidingWindow:
     """At most `most` events in any `seconds`-long window."""
@@ -83,6 +85,16 @@ class Budgets:
         self._groups: dict[str, SlidingWindow] = {}
         self._privates: dict[str, AsyncLimiter] = {}
         self._paused: dict[str, float] = {}  # address ("" for all) -> until
+
+    def limits(self) -> Budget:
+        """These budgets as storage/outbox.py counts them across processes (PostgreSQL)."""
+        return Budget(
+            per_second=self.overall_most,
+            group_per_minute=self.group_per_minute,
+            group_reserve=self.group_reserve,
+            private_burst=self.private_burst,
+            private_seconds=self.private_burst / self.private_rate,
+        )
 
     def delay(self, address: str, *, urgent: bool = False) -> float:
         """Seconds until a message to `address` may go (0: now); nothing is spent."""

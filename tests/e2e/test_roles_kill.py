@@ -185,7 +185,7 @@ async def test_processes_killed_at_random_lose_nothing_and_repeat_at_most_one_ea
                 for user, text in said[name].items():
                     api.push_text(user, text)
             for kill in range(KILLS):
-                await asyncio.sleep(rng.uniform(1.0, 3.0))
+                await asyncio.sleep(rng.uniform(0.8, 2.2))
                 if kill == KILLS // 2:  # the owners' second messages, mid-way through the kills
                     for name, api in bots.items():
                         for user, text in again[name].items():
