@@ -24,6 +24,7 @@ one and call `run_all()` instead of waiting.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -110,6 +111,9 @@ class DeskScheduler:
         job, _ = self.jobs[name]
         try:
             queued = await self.run_sync(self._run_sync, name, job)
+        except asyncio.CancelledError:  # the service stopping: its transaction rolls back
+            log.info("scheduled job %s stopped with the service; it runs at the next start", name)
+            return 0
         except Exception:
             log.exception("scheduled job %s failed; it runs again at its next tick", name)
             return 0
