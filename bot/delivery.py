@@ -201,6 +201,8 @@ class OutboxSender:
 
     async def _pass(self) -> float:
         """Start every send that may go now; returns when to look again (seconds)."""
+        if self.slots.full():  # no request may start: a freed slot wakes this sender
+            return self.poll_seconds
         held = set(self.budgets.held()) | self._busy
         rows, refs = await self.run_sync(self._due, sorted(held))
         look_again = self.poll_seconds
