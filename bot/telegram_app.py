@@ -156,6 +156,7 @@ class TelegramDesk:
         self.committed: Callable[[], None] = lambda: None  # wakes the outbox sender
         self._answering: set[asyncio.Task] = set()
         self._members = MembershipCache(MEMBERSHIP_TTL)
+        self._switching = asyncio.Lock()
         self.albums = Albums(self._handle)
 
     @property
@@ -273,7 +274,8 @@ class TelegramDesk:
         """Switch the staff (or manager) chat to the supergroup's new id, for good (the
         database keeps it, and the outbox rows still queued for the old id go to the new
         one), and tell the operator once, at ERROR, what to configure."""
-        names = await self.runtime.run_sync(self.runtime.switch_chat, old_chat_id, new_chat_id)
+        async with self._switching:  # the two service messages come in two chats at once
+            names = await self.runtime.run_sync(self.runtime.switch_chat, old_chat_id, new_chat_id)
         if not names:
             return
         self._members.clear()
