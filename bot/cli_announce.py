@@ -53,11 +53,12 @@ def announce(
 
     settings = _settings(database_url)
     engine = _engine(settings)
-    compound_id = one_compound(settings, engine, compound)
+    chosen = one_compound(settings, engine, compound)
+    zone = chosen.timezone  # --at and the times shown are the compound's local time
     lang = settings.language
     now = utcnow()
     try:
-        send_at = announcements.parse_when(at, timezone=settings.timezone) if at else None
+        send_at = announcements.parse_when(at, timezone=zone) if at else None
         with session_scope(engine) as session:
             scheduled = announcements.schedule(
                 session,
@@ -66,7 +67,7 @@ def announce(
                 building=building,
                 send_at=send_at,
                 created_by="propdesk announce",
-                compound_id=compound_id,
+                compound_id=chosen.id,
             )
             if scheduled.recipients == 0:  # kept, it would go out to whoever binds later
                 scheduled.announcement.status = "cancelled"
@@ -82,17 +83,15 @@ def announce(
         if wait:
             out.print("Nothing to send, so nothing to wait for.")
         return
-    message = announcements.scheduled_text(
-        scheduled, lang=lang, timezone=settings.timezone, now=now
-    )
+    message = announcements.scheduled_text(scheduled, lang=lang, timezone=zone, now=now)
     out.print(plain(message), markup=False)
-    calendar = Calendar(timezone=settings.timezone, quiet_hours=settings.quiet_hours)
+    calendar = Calendar(timezone=zone, quiet_hours=settings.quiet_hours)
     due = max(scheduled.announcement.send_at, now)
     goes_out = calendar.next_allowed(due)
     if goes_out > now + timedelta(seconds=PICKUP_SECONDS):
         held = " when the quiet hours (PROPDESK_QUIET_HOURS) end" if goes_out > due else ""
         out.print(
-            f"#{number} goes out at {local_time(goes_out, settings.timezone, '%Y-%m-%d %H:%M')}"
+            f"#{number} goes out at {local_time(goes_out, zone, '%Y-%m-%d %H:%M')}"
             f"{held}; the running service (`propdesk run`) sends it then."
             + (" Not waiting for it." if wait else "")
         )

@@ -67,12 +67,32 @@ def servable(
     """The bots `propdesk run` serves, {name: token}: those of the compounds `chosen`
     (`--compounds A,B`; all by default). A bot shared with compounds not chosen serves
     them too (one token's updates cannot be split). Exits 2, saying what to change, for
-    an unknown compound, a compound without a staff group, or a bot without its token."""
-    from bot.compounds import token_variable, tokens
+    an unknown compound, a compound without a staff group or with an FAQ file that does
+    not read, or a bot without its token; warns of compounds without a duty phone."""
+    from bot.compounds import faq_bases, token_variable, tokens
+    from nlu import FaqBase
+    from storage.models import DEFAULT_COMPOUND
 
     compounds = served(settings, engine)
     for compound_id in chosen or ():
         chosen_compound(compounds, compound_id)
+    desk = FaqBase.load(settings.faq_path)  # read already by `run`'s own check
+    with compound_errors():
+        bases = faq_bases(compounds, default=settings.faq_path, loaded=desk)
+    shared = [
+        c.id
+        for c in compounds
+        if c.id != DEFAULT_COMPOUND
+        and not c.duty_phone
+        and (bases[c.id] is desk or not bases[c.id].emergency_phone)
+    ]
+    if len(compounds) > 1 and shared:
+        phone = settings.emergency_phone or desk.emergency_phone or "none"
+        err.print(
+            f"[yellow]Warning:[/yellow] compound(s) {', '.join(shared)} have no duty phone "
+            "of their own (duty_phone, or in their FAQ file): in an emergency their owners "
+            f"are given PROPDESK_EMERGENCY_PHONE, else PROPDESK_FAQ_PATH's ({phone})."
+        )
     if chosen:
         compounds = [c for c in compounds if c.id in chosen]
     without = [c.id for c in compounds if c.staff_chat_id is None]
@@ -105,18 +125,17 @@ def chosen_compound(compounds: Sequence[Compound], compound_id: str) -> str:
     return compound_id
 
 
-def one_compound(settings: Settings, engine: Engine, compound_id: str | None) -> str:
+def one_compound(settings: Settings, engine: Engine, compound_id: str | None) -> Compound:
     """`--compound ID`, or the only compound; with several and no choice, exit 2."""
     compounds = served(settings, engine)
     if compound_id is not None:
-        return chosen_compound(compounds, compound_id)
-    known = [c.id for c in compounds]
-    if len(known) != 1:
-        err.print(
-            f"[red]Several compounds ({', '.join(known)}):[/red] say which with --compound ID."
-        )
+        compound_id = chosen_compound(compounds, compound_id)
+        return next(c for c in compounds if c.id == compound_id)
+    if len(compounds) != 1:
+        known = ", ".join(c.id for c in compounds)
+        err.print(f"[red]Several compounds ({known}):[/red] say which with --compound ID.")
         raise typer.Exit(2)
-    return known[0]
+    return compounds[0]
 
 
 def _open(database_url: str | None) -> tuple[Settings, Engine]:

@@ -30,16 +30,21 @@ name NAME is the token in PROPDESK_TELEGRAM_TOKEN_NAME (upper case). Tokens live
 the environment, never in the file or the database. Compounds naming the same bot share
 it: the owner's flat decides the compound.
 
-An owner is answered with their compound's duty phone, public emergency numbers, office
-hours and time zone (handlers/compounds.py, for_owner); its FAQ base is kept and shown
-(`compound show`) but the desk answers from PROPDESK_FAQ_PATH for now.
+An owner is answered from their compound's FAQ base, with its duty phone, public emergency
+numbers, office hours and time zone (handlers/compounds.py, serving and with_facts); a
+person the bot cannot place (not bound yet) by the bot's home compound: "default" when
+served, else the first by id the bot serves; an owner of flats in several compounds by
+the home compound if it is one of theirs, else the first of theirs. A compound without
+`faq` answers from PROPDESK_FAQ_PATH; one with it takes its duty phone and office hours
+from that file when it names none (`with_own_facts`). Every FAQ file is read once at start
+(`faq_bases`).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -50,6 +55,8 @@ from sqlalchemy import Engine
 
 from bot.config import Settings, checked_office_hours
 from handlers.emergency import parse_numbers
+from handlers.handoff import office_hours_of
+from nlu import FaqBase
 from storage import compounds as compound_store
 from storage.db import session_scope
 from storage.models import DEFAULT_COMPOUND, Compound
@@ -202,6 +209,45 @@ def configured(
                 f"{compound.staff_chat_id}: each compound needs its own group"
             )
     return [found[key] for key in sorted(found)]
+
+
+def faq_bases(
+    compounds: Sequence[Compound], *, default: Path, loaded: FaqBase | None = None
+) -> dict[str, FaqBase]:
+    """Each compound's FAQ base by compound id; a compound naming no `faq` (or naming
+    PROPDESK_FAQ_PATH, `default`) gets `loaded`, the base read from `default` (read here
+    when None). Each file is read once: compounds naming the same file share its base.
+    Raises CompoundsError naming the compound and the file when one does not read."""
+    read: dict[Path, FaqBase] = {}
+    if loaded is not None:
+        read[default.resolve()] = loaded
+    bases = {}
+    for compound in compounds:
+        path = Path(compound.faq_path) if compound.faq_path else default
+        if path.resolve() not in read:
+            try:
+                read[path.resolve()] = FaqBase.load(path)
+            except ValueError as exc:
+                raise CompoundsError(f"compound {compound.id}: its FAQ file {exc}") from None
+        bases[compound.id] = read[path.resolve()]
+    return bases
+
+
+def with_own_facts(served: Sequence[Compound], bases: Mapping[str, FaqBase]) -> list[Compound]:
+    """`served` with each compound's duty phone and office hours taken from its own FAQ
+    base (`bases`, by compound id) where it configures none: the base's emergency phone
+    (or the one in its `duty_phone` answer) and the hours in its `office_hours` answer."""
+    resolved = []
+    for compound in served:
+        base = bases.get(compound.id)
+        if base is not None:
+            facts = {
+                "duty_phone": compound.duty_phone or base.emergency_phone,
+                "office_hours": compound.office_hours or office_hours_of(base),
+            }
+            compound = Compound(**{**compound.model_dump(), **facts})
+        resolved.append(compound)
+    return resolved
 
 
 def token_variable(bot: str) -> str:

@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     # process leaves at most this many messages in doubt. None: 1 on PostgreSQL, 16 on SQLite.
     sends_in_flight: int | None = None
     outbox_lease_seconds: float = 15.0  # a dead process's claimed rows are taken back after
+    ticket_topics: bool = False  # a forum topic per ticket in a forum staff group
 
     @field_validator("log_level")
     @classmethod

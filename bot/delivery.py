@@ -24,10 +24,21 @@ Exactly once (storage/outbox.py has the state machine):
 - a timeout or a network error after the connection opened is `unknown`
   too; a 429 or a connection that never opened puts the row back to
   `pending` for later (and holds the address for Telegram's retry_after);
-  403 is `unreachable` (the binding is marked so) and 400 is `failed`;
+  a chat out of reach (403, 400 "chat not found") is `unreachable` (an owner's
+  binding is marked so) and another 400 is `failed`;
+- a staff chat out of reach (the bot removed, the group gone) is logged at ERROR
+  once, naming the chat, until something reaches it again; each of its rows is
+  handed to `on_chat_lost` (the desk's fallback, handlers/undelivered.py: the
+  managers' chat, the owner of an emergency told the truth) in the transaction
+  that settles it; the first message that reaches it again (the bot was added
+  back while this process missed Telegram's my_chat_member) sends again what it
+  missed (storage/undelivered.py), as the adapter does on my_chat_member;
+- a message that reaches an owner marks them reachable (storage/outbox.py);
 - a group Telegram upgraded to a supergroup (400 with its new id) is
   switched to (the adapter's `on_migrated`), and the row and every other
   still queued for the old id go to the new one.
+- a staff group short of budget gets its new tickets' cards folded into digests
+  (bot/folding.py): a burst costs a few messages, not one each;
 - a clean stop (SIGTERM) lets requests in flight finish (up to DRAIN_SECONDS)
   and leaves the rest `pending` for the next start.
 
@@ -53,10 +64,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
+from bot.folding import Folding
 from bot.outbound import Blocked, Later, Moved, Outbound, Uncertain, Undeliverable
 from bot.pacing import Budgets
-from storage import outbox
+from storage import outbox, undelivered
 from storage.db import is_shared, session_scope
 from storage.models import DEFAULT_BOT, Outbox
 from storage.types import utcnow
@@ -70,6 +83,14 @@ MAX_RETRIES = 3  # 429s waited out in place before the row goes back to the outb
 CHANNEL = "telegram"
 
 RunSync = Callable[..., Awaitable]
+# (session, the row a group could not be reached for) -> rows queued instead
+ChatLost = Callable[[Session, Outbox], int]
+
+
+def messages(row: Outbox) -> int:
+    """How many messages the row's request posts, as Telegram's flood limits count them:
+    an album is one request but a message per photo."""
+    return len(json.loads(row.payload)["photos"]) if row.kind == "album" else 1
 
 
 class Slots:
@@ -112,6 +133,8 @@ class OutboxSender:
         poll_seconds: float = 1.0,
         bot: str = DEFAULT_BOT,
         lease_seconds: float = LEASE_SECONDS,
+        on_chat_lost: ChatLost | None = None,
+        folding: Folding | None = None,
     ) -> None:
         self.outbound = outbound
         self.engine = engine
@@ -126,6 +149,9 @@ class OutboxSender:
         self._claimed: set[int] = set()  # rows this sender holds (their leases renewed)
         self.slots.on_free(self.wake)
         self._heartbeat: asyncio.Task | None = None
+        self.on_chat_lost = on_chat_lost
+        self.folding = folding
+        self.lost: set[str] = set()  # groups out of reach (logged once until reached again)
         self.recovered = 0
         self.sent = 0
         self._busy: set[str] = set()  # addresses with a request in flight
@@ -203,6 +229,7 @@ class OutboxSender:
         """Start every send that may go now; returns when to look again (seconds)."""
         if self.slots.full():  # no request may start: a freed slot wakes this sender
             return self.poll_seconds
+        gathering = await self.folding.gathering() if self.folding is not None else set()
         held = set(self.budgets.held()) | self._busy
         rows, refs = await self.run_sync(self._due, sorted(held))
         look_again = self.poll_seconds
@@ -210,19 +237,20 @@ class OutboxSender:
         for row in rows:
             if self.slots.full():
                 break
-            if row.address in passed:
+            if row.address in passed or Folding.waits(row, gathering):
                 continue
             ref = refs.get(row.ref_id) if row.ref_id is not None else None
             if ref is not None and ref[0] in outbox.OUTSTANDING:
                 passed.add(row.address)  # in order: what comes after it waits too
                 continue
             if row.kind != "edit":
-                wait = self.budgets.delay(row.address, urgent=row.priority == outbox.EMERGENCY)
+                urgent = row.priority == outbox.EMERGENCY
+                wait = self.budgets.delay(row.address, urgent=urgent, count=messages(row))
                 if wait > 0:
                     passed.add(row.address)
                     look_again = min(look_again, wait)
                     continue
-            booked = await self.budgets.spend(row.address) if row.kind != "edit" else None
+            booked = await self._book(row) if row.kind != "edit" else None
             passed.add(row.address)
             self._busy.add(row.address)
             ref_message = ref[1] if ref is not None and ref[0] == "sent" else None
@@ -245,7 +273,7 @@ class OutboxSender:
             for attempt in range(retries + 1):
                 result = await self._attempt(row, ref_message)
                 if booked is not None:
-                    self.budgets.answered(row.address, booked)
+                    self.budgets.answered(row.address, booked, messages(row))
                 if "release" not in result or attempt == retries:
                     break
                 # Telegram's retry_after is seconds: wait it out here, the row still ours
@@ -263,9 +291,12 @@ class OutboxSender:
         if row.kind == "edit":
             return None
         urgent = row.priority == outbox.EMERGENCY
-        while (wait := self.budgets.delay(row.address, urgent=urgent)) > 0:
+        while (wait := self.budgets.delay(row.address, urgent=urgent, count=messages(row))) > 0:
             await asyncio.sleep(wait)
-        return await self.budgets.spend(row.address)
+        return await self._book(row)
+
+    async def _book(self, row: Outbox) -> float:
+        return await self.budgets.spend(row.address, messages(row))
 
     async def _attempt(self, row: Outbox, ref_message: str | None) -> dict:
         """Send a claimed row; returns how to settle it."""
@@ -282,7 +313,7 @@ class OutboxSender:
             return {"moved": (row.address, str(exc.new_chat_id)), "error": str(exc)}
         except Blocked as exc:
             if int(row.address) < 0:  # a group: the bot was removed from it (not "blocked")
-                log.error("outbox row %s: chat %s cannot be reached: %s", row.id, row.address, exc)
+                self._lost(row, exc)
             return {"status": "unreachable", "error": str(exc)}
         except Uncertain as exc:
             return {"status": "unknown", "error": str(exc)}
@@ -292,7 +323,25 @@ class OutboxSender:
             log.exception("outbox row %s: unexpected error while sending", row.id)
             return {"status": "unknown", "error": repr(exc)}
         self.sent += 1
+        if row.address in self.lost:  # the bot is back there, though nobody told us
+            self.lost.discard(row.address)
+            log.warning("chat %s can be reached again", row.address)
+            return {"status": "sent", "message_id": message_id, "back": True}
         return {"status": "sent", "message_id": message_id}
+
+    def _lost(self, row: Outbox, exc: Exception) -> None:
+        """One ERROR per group out of reach, until a message reaches it again."""
+        if row.address in self.lost:
+            log.info("outbox row %s: chat %s still cannot be reached", row.id, row.address)
+            return
+        self.lost.add(row.address)
+        log.error(
+            "outbox row %s: chat %s cannot be reached: %s (a staff chat's messages go to "
+            "the managers' chat, if there is one, until the bot is back)",
+            row.id,
+            row.address,
+            exc,
+        )
 
     # --- storage (run off the event loop) --------------------------------------------------
 
@@ -365,7 +414,13 @@ class OutboxSender:
             else:
                 if result["status"] != "sent":
                     log.info("outbox row %s: %s", row_id, result.get("error"))
-                outbox.finish(session, row_id, now=now, attempt=attempt, **result)
+                back = result.pop("back", False)
+                row = outbox.finish(session, row_id, now=now, attempt=attempt, **result)
+                if back and row is not None:  # what it missed goes out again
+                    undelivered.resume(session, CHANNEL, row.address, now=now)
+                lost = row is not None and row.status == "unreachable" and int(row.address) < 0
+                if lost and self.on_chat_lost is not None:  # sent on at the next pass
+                    self.on_chat_lost(session, row)
 
 
 class Background:
@@ -392,20 +447,34 @@ class Background:
         settings = runtime.settings
         shared = is_shared(runtime.engine)
         slots = Slots(in_flight or settings.in_flight())
-        self.senders = {
-            bot: OutboxSender(
+
+        def sender(bot: str, each: Outbound) -> OutboxSender:
+            budgets = Budgets(overall_rate=settings.broadcast_rate)
+            folding = Folding(
+                engine=runtime.engine,
+                run_sync=runtime.run_sync,
+                budgets=budgets,
+                clock=clock,
+                fold=runtime.desk.fold_cards,
+                channel=CHANNEL,
+            )
+            return OutboxSender(
                 outbound=each,
                 engine=runtime.engine,
                 run_sync=runtime.run_sync,
-                budgets=Budgets(overall_rate=settings.broadcast_rate),
+                budgets=budgets,
                 clock=clock,
                 slots=slots,
                 poll_seconds=POLL_SHARED if shared else 1.0,
                 bot=bot,
                 lease_seconds=lease_seconds or settings.outbox_lease_seconds,
+                folding=folding,
+                on_chat_lost=lambda session, row: runtime.desk.chat_lost(
+                    session, row, manager_chat_id=runtime.settings.manager_chat_id
+                ),
             )
-            for bot, each in outbounds.items()
-        }
+
+        self.senders = {bot: sender(bot, each) for bot, each in outbounds.items()}
         self.sender = next(iter(self.senders.values()))
         self.scheduler = (
             DeskScheduler(

@@ -3,14 +3,15 @@
 Every message the desk sends is an outbox row (storage/outbox.py); the
 sender (bot/delivery.py) picks the row and its budget, and this module turns
 the row's channel-neutral payload into Bot API calls: HTML text split where
-long, inline and reply keyboards, forum topics, edits, photos, the monthly
+long, inline and reply keyboards, forum topics, edits, photos and albums, the monthly
 chart and copies of a message (copyMessage: a staff member's photo to the
 owner, an owner's voice note under the card). It falls back to plain text if
 Telegram rejects the markup, and says how the attempt ended by exception:
 `Later` (429, or the request never left: try again), `Moved` (the group is a
-supergroup now: send there), `Blocked` (403: the owner is marked
-unreachable), `Undeliverable` (400), `Uncertain` (it may have arrived: never
-resent). Nothing here calls back into the desk.
+supergroup now: send there), `Blocked` (the chat cannot be reached: 403 — an owner
+who blocked the bot, a group the bot was removed from — or 400 "chat not found",
+a deactivated group, no right to post there), `Undeliverable` (another 400),
+`Uncertain` (it may have arrived: never resent). Nothing here calls back into the desk.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from telegram import (
     Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaPhoto,
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
@@ -58,7 +60,19 @@ class Undeliverable(Exception):
 
 
 class Blocked(Undeliverable):
-    """The user blocked the bot (403): mark unreachable, never retry."""
+    """The chat cannot be reached (an owner blocked the bot, the bot is out of a group, the
+    chat is gone): an owner is marked unreachable; a staff chat's messages go to the
+    managers (bot/delivery.py)."""
+
+
+# 400s that mean the chat itself is out of reach, not that this message was wrong
+# (descriptions as the Bot API words them, lower case)
+CHAT_LOST = (
+    "chat not found",
+    "group chat was deactivated",
+    "not enough rights to send",
+    "have no rights to send",
+)
 
 
 class Uncertain(Exception):
@@ -158,7 +172,7 @@ def reply_markup(payload: dict[str, Any]):
 
 async def attempt(request: Callable[[], Awaitable[Any]]) -> Any:
     """One Bot API request, its failure said as Later / Moved / Blocked / Uncertain /
-    BadRequest."""
+    BadRequest (a 400 about the message rather than the chat)."""
     try:
         return await request()
     except RetryAfter as exc:
@@ -169,7 +183,9 @@ async def attempt(request: Callable[[], Awaitable[Any]]) -> Any:
         raise Blocked(str(exc)) from exc
     except TimedOut as exc:
         raise Uncertain(f"timed out: {exc}") from exc
-    except BadRequest:
+    except BadRequest as exc:
+        if any(lost in str(exc).lower() for lost in CHAT_LOST):
+            raise Blocked(str(exc)) from exc
         raise
     except NetworkError as exc:
         if never_left(exc):
@@ -193,6 +209,15 @@ class Outbound:
         Raises Later, Blocked, Uncertain or Undeliverable (see the module's docstring).
         """
         chat_id = int(address)
+        if kind == "topic":
+            return await self._topic(chat_id, payload["name"])
+        if kind in ("close", "reopen"):
+            await self._topic_state(chat_id, ref_message, closed=kind == "close")
+            return None
+        if payload.get("in_topic"):  # the row it refers to opened the topic: post there
+            if ref_message is not None:
+                payload = {**payload, "thread_id": int(ref_message)}
+            ref_message = None
         if kind == "edit":
             target = ref_message or payload.get("message_id")
             if target is None:
@@ -203,6 +228,8 @@ class Outbound:
         reply_to = int(reply_to) if reply_to is not None else None
         if kind == "photo":
             message = await self._photo(chat_id, payload, reply_to)
+        elif kind == "album":
+            message = await self._album(chat_id, payload, reply_to)
         elif kind == "copy":
             message = await self._copy(chat_id, payload, reply_to)
         else:
@@ -291,6 +318,43 @@ class Outbound:
             )
         except BadRequest as exc:
             raise Undeliverable(str(exc)) from exc
+
+    async def _album(self, chat_id: int, payload: dict[str, Any], reply_to: int | None):
+        """2-10 photos by file_id as one album (sendMediaGroup: one request, a message per
+        photo), the caption on the first; returns the first message."""
+        caption = payload.get("caption", "")[:1000]
+        media = [
+            InputMediaPhoto(photo, caption=caption if i == 0 else None, parse_mode=ParseMode.HTML)
+            for i, photo in enumerate(payload["photos"])
+        ]
+        params = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+        try:
+            sent = await attempt(
+                lambda: self.bot.send_media_group(chat_id, media, reply_parameters=params)
+            )
+        except BadRequest as exc:
+            raise Undeliverable(str(exc)) from exc
+        return sent[0]
+
+    async def _topic(self, chat_id: int, name: str) -> str:
+        """Open a forum topic (createForumTopic); returns its thread id."""
+        try:
+            topic = await attempt(lambda: self.bot.create_forum_topic(chat_id, name))
+        except BadRequest as exc:
+            log.warning("no topic opened in chat %s (%s): posting in General", chat_id, exc)
+            raise Undeliverable(str(exc)) from exc
+        return str(topic.message_thread_id)
+
+    async def _topic_state(self, chat_id: int, thread: str | None, *, closed: bool) -> None:
+        """Close or reopen forum topic `thread` (already so is fine)."""
+        if thread is None:
+            raise Undeliverable("the topic was never opened")
+        method = self.bot.close_forum_topic if closed else self.bot.reopen_forum_topic
+        try:
+            await attempt(lambda: method(chat_id, int(thread)))
+        except BadRequest as exc:
+            if "topic_not_modified" not in str(exc).lower():
+                raise Undeliverable(str(exc)) from exc
 
     async def _copy(self, chat_id: int, payload: dict[str, Any], reply_to: int | None):
         """Copy message (chat_id, message_id) `copy_from` here (copyMessage), with `text`

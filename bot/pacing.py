@@ -40,23 +40,31 @@ class SlidingWindow:
         self.seconds = seconds
         self._at: deque[float] = deque()
 
-    def delay(self, now: float, *, keep: int = 0) -> float:
-        """Seconds until one more event fits while leaving `keep` places free (0: now)."""
+    def delay(self, now: float, *, keep: int = 0, count: int = 1) -> float:
+        """Seconds until `count` more events fit while leaving `keep` places free (0: now)."""
         while self._at and self._at[0] <= now - self.seconds:
             self._at.popleft()
-        allowed = max(1, self.most - keep)
-        if len(self._at) < allowed:
+        allowed = max(count, self.most - keep)
+        over = len(self._at) + count - allowed
+        if over <= 0:
             return 0.0
-        return self._at[len(self._at) - allowed] + self.seconds - now + 1e-3
+        return self._at[over - 1] + self.seconds - now + 1e-3
 
-    def take(self, now: float) -> None:
-        self._at.append(now)
+    def used(self, now: float) -> int:
+        """How many events the window holds now."""
+        self.delay(now)
+        return len(self._at)
 
-    def restamp(self, was: float, now: float) -> None:
-        """Move an event counted at `was` to `now` (it is known to have happened by now)."""
-        with contextlib.suppress(ValueError):
-            self._at.remove(was)
-        self._at.append(now)
+    def take(self, now: float, count: int = 1) -> None:
+        self._at.extend([now] * count)
+
+    def restamp(self, was: float, now: float, count: int = 1) -> None:
+        """Move `count` events counted at `was` to `now` (they are known to have happened
+        by now)."""
+        for _ in range(count):
+            with contextlib.suppress(ValueError):
+                self._at.remove(was)
+            self._at.append(now)
 
 
 def is_group(address: str) -> bool:
@@ -96,33 +104,34 @@ class Budgets:
             private_seconds=self.private_burst / self.private_rate,
         )
 
-    def delay(self, address: str, *, urgent: bool = False) -> float:
-        """Seconds until a message to `address` may go (0: now); nothing is spent."""
+    def delay(self, address: str, *, urgent: bool = False, count: int = 1) -> float:
+        """Seconds until `count` messages to `address` (an album's photos are a message
+        each) may go (0: now); nothing is spent."""
         now = self.clock()
         waits = [
             self._paused.get(address, 0.0) - now,
             self._paused.get("", 0.0) - now,
-            self._overall.delay(now),
+            self._overall.delay(now, count=count),
         ]
         if is_group(address):
             keep = 0 if urgent else self.group_reserve
-            waits.append(self._group(address).delay(now, keep=keep))
-        elif not self._private(address).has_capacity():
-            waits.append(1.0 / self.private_rate)
+            waits.append(self._group(address).delay(now, keep=keep, count=count))
+        elif not self._private(address).has_capacity(min(count, self.private_burst)):
+            waits.append(count / self.private_rate)
         return max(0.0, *waits)
 
-    async def spend(self, address: str) -> float:
-        """Count one message to `address` (call when `delay` said 0); returns the
+    async def spend(self, address: str, count: int = 1) -> float:
+        """Count `count` messages to `address` (call when `delay` said 0); returns the
         booking's time, for `answered()`."""
         now = self.clock()
-        self._overall.take(now)
+        self._overall.take(now, count)
         if is_group(address):
-            self._group(address).take(now)
+            self._group(address).take(now, count)
         else:
-            await self._private(address).acquire()
+            await self._private(address).acquire(min(count, self.private_burst))
         return now
 
-    def answered(self, address: str, booked: float) -> None:
+    def answered(self, address: str, booked: float, count: int = 1) -> None:
         """The request booked at `booked` has been answered: count it from now.
 
         Telegram counts a request when it arrives, some time between our booking
@@ -130,9 +139,19 @@ class Budgets:
         from the answer after, we never count fewer than Telegram does, whatever
         the delays on the way (the claim's commit, a busy event loop)."""
         now = self.clock()
-        self._overall.restamp(booked, now)
+        self._overall.restamp(booked, now, count)
         if is_group(address):
-            self._group(address).restamp(booked, now)
+            self._group(address).restamp(booked, now, count)
+
+    def places(self, address: str) -> int:
+        """How many more messages group `address` takes now without touching the urgent
+        reserve."""
+        used = self._group(address).used(self.clock())
+        return max(0, self.group_per_minute - self.group_reserve - used)
+
+    def short(self, most: int) -> list[str]:
+        """Groups with at most `most` places left this minute (see `places`)."""
+        return [address for address in self._groups if self.places(address) <= most]
 
     def held(self) -> list[str]:
         """Addresses nothing but an emergency may be sent to now."""

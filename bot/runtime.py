@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,7 +22,7 @@ from handlers.desk import Desk
 from handlers.emergency import parse_numbers
 from handlers.handoff import office_hours_of
 from handlers.reminders import parse_days
-from handlers.turn import DeskConfig
+from handlers.turn import DeskConfig, Knowledge
 from nlu import FaqBase, Nlu
 from scheduler.jobs import JobConfig
 from storage import chats
@@ -56,7 +56,7 @@ class Runtime:
         return names
 
     def compounds(self) -> list[Compound]:
-        return served_compounds(self.settings, self.engine, self.faq)
+        return served_compounds(self.settings, self.engine, self.faq, self.desk.knowledge)
 
     async def run_sync(self, func, /, *args, **kwargs):
         """Run blocking desk/storage work off the event loop.
@@ -76,6 +76,7 @@ def desk_config(
     return DeskConfig(
         compounds=tuple(compounds),
         company_chat_id=settings.company_chat_id,
+        ticket_topics=settings.ticket_topics,
         staff_chat_id=settings.staff_chat_id,
         emergency_phone=settings.emergency_phone or (faq.emergency_phone if faq else None),
         language=settings.language,
@@ -93,14 +94,18 @@ def desk_config(
 
 
 def job_config(settings: Settings, desk: DeskConfig) -> JobConfig:
-    """What the scheduler's jobs need beyond the desk's own settings."""
+    """What the scheduler's jobs need beyond the desk's own settings: each compound's
+    calendar is its time zone with the deployment's quiet hours and holidays."""
+
+    def calendar(timezone: str) -> Calendar:
+        return Calendar(
+            timezone=timezone, quiet_hours=settings.quiet_hours, holidays=settings.holidays
+        )
+
     return JobConfig(
         desk=desk,
-        calendar=Calendar(
-            timezone=settings.timezone,
-            quiet_hours=settings.quiet_hours,
-            holidays=settings.holidays,
-        ),
+        calendar=calendar(settings.timezone),
+        compound_calendars={c.id: calendar(c.timezone) for c in desk.compounds},
         survey_retry=timedelta(seconds=settings.survey_retry_seconds),
         bill_reminder_days=parse_days(settings.bill_reminder_days),
         manager_chat_id=settings.manager_chat_id,
@@ -131,10 +136,34 @@ def current_chats(settings: Settings, engine: Engine) -> Settings:
     return settings.model_copy(update=update) if update else settings
 
 
-def served_compounds(settings: Settings, engine: Engine, faq: FaqBase) -> list[Compound]:
-    """The compounds served (bot/compounds.py), the default one named by the FAQ base.
-    Raises bot.compounds.CompoundsError for a wrong configuration."""
-    return compounds.configured(settings, engine, name_zh=faq.compound_zh, name_en=faq.compound_en)
+def served_compounds(
+    settings: Settings,
+    engine: Engine,
+    faq: FaqBase,
+    knowledge: Mapping[str, Knowledge] | None = None,
+) -> list[Compound]:
+    """The compounds served (bot/compounds.py), the default one named by the FAQ base, each
+    with the duty phone and office hours of its own FAQ base (`knowledge`) where it
+    configures none. Raises bot.compounds.CompoundsError for a wrong configuration."""
+    served = compounds.configured(
+        settings, engine, name_zh=faq.compound_zh, name_en=faq.compound_en
+    )
+    bases = {compound_id: known.faq for compound_id, known in (knowledge or {}).items()}
+    return compounds.with_own_facts(served, bases)
+
+
+def own_knowledge(bases: dict[str, FaqBase], nlu: Nlu, faq: FaqBase) -> dict[str, Knowledge]:
+    """The compounds with an FAQ base of their own (not `faq`, PROPDESK_FAQ_PATH's): the
+    shared model with that base's retrieval index, one index per base."""
+    indexed: dict[int, Knowledge] = {}
+    own = {}
+    for compound_id, base in bases.items():
+        if base is not faq:
+            key = id(base)
+            if key not in indexed:
+                indexed[key] = Knowledge(nlu=nlu.with_faq(base), faq=base)
+            own[compound_id] = indexed[key]
+    return own
 
 
 def open_database(settings: Settings, *, create: bool = True) -> Engine:
@@ -147,9 +176,13 @@ def build(settings: Settings, *, engine: Engine | None = None) -> Runtime:
     engine = engine or open_database(settings)
     settings = current_chats(settings, engine)
     faq = FaqBase.load(settings.faq_path)
-    config = desk_config(settings, faq, served_compounds(settings, engine, faq))
     nlu = Nlu.load(model_path=settings.model_path, faq=faq)
-    desk = Desk(engine=engine, nlu=nlu, faq=faq, config=config)
+    bases = compounds.faq_bases(
+        served_compounds(settings, engine, faq), default=settings.faq_path, loaded=faq
+    )
+    knowledge = own_knowledge(bases, nlu, faq)
+    config = desk_config(settings, faq, served_compounds(settings, engine, faq, knowledge))
+    desk = Desk(engine=engine, nlu=nlu, faq=faq, config=config, knowledge=knowledge)
     workers = 1 if engine.dialect.name == "sqlite" else 8
     return Runtime(
         settings=settings,

@@ -229,6 +229,8 @@ class TelegramDesk:
         # Every staff-chat action is checked: a command, a button, and a reply to a
         # message (a reply to a ticket's message is relayed to its owner).
         acts = inbound.callback or inbound.text.startswith("/") or inbound.reply_to_message_id
+        # with a topic per ticket, what staff write in a topic may be for an owner
+        acts = acts or (self.runtime.desk.config.ticket_topics and inbound.thread_id)
         if inbound.in_staff_chat and acts:
             is_staff = await self.is_staff(inbound.user_id, inbound.chat_id)
             inbound = replace(inbound, is_staff=is_staff)
@@ -331,7 +333,10 @@ class TelegramDesk:
             log.warning("the bot was added back to the %s %s by %s", name, chat.id, by)
             if chat.id == settings.staff_chat_id:  # what staff missed, queued in the outbox
                 await self.runtime.run_sync(self.runtime.desk.staff_rejoined, channel="telegram")
-                self.committed()
+            # and what could not be posted while it was out, posted now
+            desk = self.runtime.desk
+            await self.runtime.run_sync(desk.chat_back, channel="telegram", chat_id=chat.id)
+            self.committed()
         elif new == ChatMemberStatus.ADMINISTRATOR:
             log.info("the bot was made an administrator of the %s %s by %s", name, chat.id, by)
         else:

@@ -24,10 +24,9 @@ from sqlmodel import select
 from handlers import binding, clarify, emergency, handoff, tickets
 from handlers.desk import INTENTS
 from handlers.faq import answer as faq_answer
-from handlers.i18n import t
 from handlers.messages import Button, Contact, StaffNotice
 from handlers.phones import mask_phone, normalise_phone
-from handlers.text import esc
+from handlers.render import render
 from handlers.turn import Turn
 from nlu.entities import find_phones, normalise_unit, repair_category
 from nlu.text import detect_language
@@ -393,13 +392,13 @@ def _waiting(turn: Turn) -> list[Conversation]:
 def _post_code(turn: Turn, owner, number: str, code: str) -> None:
     """The code to the staff group, with the full number staff must call (tappable)."""
     units = ", ".join(u.code for u in owner_store.units_of(turn.session, owner.id))
-    staff_text = t(
+    staff_text = render(
         turn.config.language,
         "🔐 A chat on the company assistant asks to be linked to {name} ({units}). "
         "Call the owner on the registered number {phone} and read them this code: "
         "<b>{code}</b> (valid {minutes} minutes). Give it to no one else.",
-        name=esc(owner.name),
-        units=esc(units),
+        name=owner.name,
+        units=units,
         phone=number,
         code=code,
         minutes=CODE_MINUTES,

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from handlers import compounds
-from handlers.calendar import Calendar
+from handlers.calendar import Calendars
 from handlers.i18n import N_, t, tn
 from handlers.messages import Outcome, Reply, StaffNotice
 from handlers.text import esc, excerpt, local_time
@@ -234,20 +234,22 @@ def staff_command(ctx, args: str) -> Outcome:
 
 
 def deliver_due(
-    session: Session, *, calendar: Calendar, config: DeskConfig, now: datetime
+    session: Session, *, calendars: Calendars, config: DeskConfig, now: datetime
 ) -> Outcome:
     """Expand due announcements into messages to owners; summarise the finished ones
-    to staff. One more than STALE_AFTER late is not sent (`stale`, staff told)."""
+    to staff. One more than STALE_AFTER late is not sent (`stale`, staff told); one due
+    in its compound's quiet hours waits for their end."""
     lang = config.language
     outcome, expanded = Outcome(), set()
     stmt = select(Announcement).where(
         Announcement.status == "scheduled", col(Announcement.send_at) <= now
     )
     for ann in session.exec(skip_locked(stmt.order_by(col(Announcement.id)))).all():
+        calendar = calendars.of(ann.compound_id)
         if ann.send_at < now - STALE_AFTER:
             ann.status = "stale"
             ann.finished_at = now
-            text = stale_text(ann, lang=lang, timezone=config.timezone)
+            text = stale_text(ann, lang=lang, timezone=calendar.timezone)
             outcome.staff.append(_to_staff(config, ann, text, "stale"))
         elif not calendar.in_quiet_hours(now):  # else held until the quiet hours end
             outcome.replies.extend(_expand(session, ann, config, now))

@@ -20,11 +20,14 @@ callbacks are made on public holidays. So:
 `Calendar.next_allowed(moment)` is the first moment at or after `moment` at
 which a message may go; it never moves backwards and never loops forever.
 Times in and out are aware UTC; the window is read in the compound's zone.
+`Calendars` holds each compound's calendar (its own time zone; the quiet hours and the
+holiday country are the deployment's).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
@@ -188,3 +191,20 @@ class Calendar:
                 local.date() + timedelta(days=1), self.quiet[1], tzinfo=self.zone
             )
         return end
+
+
+@dataclass(frozen=True)
+class Calendars:
+    """Each compound's calendar by compound id; `default` for any other compound (and
+    for everything on a desk without compounds)."""
+
+    default: Calendar = field(default_factory=Calendar)
+    by_compound: Mapping[str, Calendar] = field(default_factory=dict)
+
+    def of(self, compound_id: str) -> Calendar:
+        return self.by_compound.get(compound_id, self.default)
+
+    def each(self) -> list[tuple[str | None, Calendar]]:
+        """(compound id, its calendar) for every compound; [(None, default)] for a desk
+        without compounds (None: every compound)."""
+        return list(self.by_compound.items()) or [(None, self.default)]

@@ -42,6 +42,13 @@ def compound(config: DeskConfig, compound_id: str) -> Compound | None:
     return next((c for c in config.compounds if c.id == compound_id), None)
 
 
+def timezone_of(config: DeskConfig, compound_id: str) -> str:
+    """The time zone a compound's times are shown and scheduled in (a ticket's, a
+    survey's, a bill's); the desk's when the compound is not configured."""
+    found = compound(config, compound_id)
+    return found.timezone if found is not None else config.timezone
+
+
 def staff_scope(config: DeskConfig, chat_id: int) -> Scope | None:
     """The scope of a staff chat; None for a chat that is no staff chat at all."""
     for c in config.compounds:
@@ -73,26 +80,67 @@ def manager_chat_of(config: DeskConfig, compound_id: str, fallback: int | None) 
     return fallback if not config.compounds or compound_id == DEFAULT_COMPOUND else None
 
 
-def for_owner(session: Session, config: DeskConfig, owner: Owner | None) -> DeskConfig:
-    """The desk's configuration as the owner's compound has it: its duty phone, public
-    emergency numbers, office hours and time zone. Someone unlinked, or owning flats in
-    several compounds, gets the desk's own; so does everyone on a single-compound desk."""
-    if owner is None or len(config.compounds) < 2:
-        return config
-    ids = {unit.compound_id for unit in owner_store.units_of(session, owner.id)}
-    found = compound(config, ids.pop()) if len(ids) == 1 else None
-    if found is None:
-        return config
+def serving(
+    session: Session, config: DeskConfig, owner: Owner | None, bot: str = "default"
+) -> Compound | None:
+    """The compound whose facts (FAQ base, duty phone, emergency numbers, office hours,
+    time zone) answer this person, writing to `bot`; None on a desk configured without
+    compounds.
+
+    An owner whose flats are all in one compound gets that compound. Someone not bound
+    (yet) gets the bot's home compound (`home`): the bot cannot tell where they live.
+    An owner of flats in several compounds gets the home compound if it is one of
+    theirs, else the first of theirs (by id) the bot serves, else the first of theirs."""
+    if not config.compounds:
+        return None
+    ids = (
+        {unit.compound_id for unit in owner_store.units_of(session, owner.id)} if owner else set()
+    )
+    first = home(config, bot)
+    if not ids or first.id in ids:
+        return first
+    theirs = [c for c in config.compounds if c.id in ids]
+    return next((c for c in theirs if c.bot == bot), theirs[0] if theirs else first)
+
+
+def home(config: DeskConfig, bot: str = "default") -> Compound:
+    """The compound a bot answers a person it cannot place with: "default" when the bot
+    serves it (the single-compound environment), else the first compound by id the bot
+    serves (the first of all when it serves none). `config.compounds` must not be empty."""
+    served = [c for c in config.compounds if c.bot == bot] or list(config.compounds)
+    return next((c for c in served if c.id == DEFAULT_COMPOUND), served[0])
+
+
+def with_facts(config: DeskConfig, found: Compound) -> DeskConfig:
+    """`config` as compound `found` has it: its duty phone, public emergency numbers and
+    office hours (each the desk's where it has none) and its time zone. (A compound's own
+    FAQ base has given it its phone and hours already, bot/compounds.py with_own_facts.)"""
     from handlers.emergency import parse_numbers  # emergency.py imports this module
 
     numbers = parse_numbers(found.emergency_numbers) if found.emergency_numbers else None
     return replace(
         config,
+        compound_id=found.id,
         emergency_phone=found.duty_phone or config.emergency_phone,
         emergency_numbers=numbers or config.emergency_numbers,
         office_hours=found.office_hours or config.office_hours,
         timezone=found.timezone,
     )
+
+
+def of_compound(config: DeskConfig, compound_id: str) -> DeskConfig:
+    """`config` as compound `compound_id` has it (`with_facts`); the desk's own when the
+    compound is not configured (a desk without compounds)."""
+    found = compound(config, compound_id)
+    return with_facts(config, found) if found is not None else config
+
+
+def for_staff_chat(config: DeskConfig, chat_id: int) -> DeskConfig:
+    """`config` as the compound whose staff group `chat_id` is has it: its time zone for
+    the times shown there and for `/announce … at TIME`. The company chat, and a desk
+    without compounds, keep the desk's."""
+    scope = staff_scope(config, chat_id)
+    return of_compound(config, scope.compound_id) if scope and scope.compound_id else config
 
 
 def acts_for(

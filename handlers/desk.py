@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -27,6 +27,7 @@ from handlers import (
     binding,
     cancel,
     compounds,
+    digest,
     emergency,
     faq,
     handoff,
@@ -36,6 +37,7 @@ from handlers import (
     report,
     staff,
     status,
+    undelivered,
 )
 from handlers.clarify import CHOICES, ask_to_choose, chose
 from handlers.i18n import t
@@ -43,13 +45,14 @@ from handlers.menu import intent_of_label
 from handlers.messages import Button, Inbound, Outcome, Reply
 from handlers.text import clean
 from handlers.tickets import ONE_WAY_CHANNELS
-from handlers.turn import DeskConfig, KnowledgeBase, Turn, Understands
+from handlers.turn import DeskConfig, Knowledge, KnowledgeBase, Turn, Understands
 from nlu import CONFIDENCE_THRESHOLD
 from nlu.types import Parse
 from storage import conversations
 from storage import owners as owner_store
+from storage import undelivered as undelivered_store
 from storage.db import session_scope
-from storage.models import Owner
+from storage.models import Binding, Owner
 from storage.types import utcnow
 
 
@@ -188,12 +191,16 @@ class Desk:
         faq: KnowledgeBase,
         config: DeskConfig,
         clock: Callable[[], datetime] = utcnow,
+        knowledge: Mapping[str, Knowledge] | None = None,
     ) -> None:
+        """`nlu` and `faq` answer everyone on a desk without compounds, and a compound
+        missing from `knowledge` (by compound id: each compound's own FAQ base)."""
         self.engine = engine
         self.nlu = nlu
         self.faq = faq
         self.config = config
         self.clock = clock
+        self.knowledge = dict(knowledge or {})
 
     def handle(
         self,
@@ -224,13 +231,31 @@ class Desk:
     def _apology(self, inbound: Inbound) -> Outcome:
         lang = self._hint(inbound)
         text = t(lang, "Sorry, something went wrong on my side. Please try again in a moment.")
-        phone = self.config.emergency_phone or self.faq.emergency_phone
-        if phone and not inbound.in_staff_chat:
+        phone = None if inbound.in_staff_chat else self._duty_phone(inbound)
+        if phone:
             text += "\n" + t(lang, "In an emergency call the duty phone: {phone}", phone=phone)
         if inbound.callback is not None:
             return Outcome(callback_answer=text)
         reply = Reply(chat_id=inbound.chat_id, channel=inbound.channel, text=text, language=lang)
         return Outcome(replies=[reply])
+
+    def _duty_phone(self, inbound: Inbound) -> str | None:
+        """The duty phone of the person's compound, for an apology; the desk's when even
+        that cannot be read (the fault may be the database's)."""
+        try:
+            with session_scope(self.engine) as session:
+                owner = self._person(session, inbound)[1]
+                found = compounds.serving(session, self.config, owner, inbound.bot)
+                if found is not None and found.duty_phone:
+                    return found.duty_phone
+        except Exception:
+            log.exception("the compound of chat %s could not be read", inbound.chat_id)
+        return self.config.emergency_phone or self.faq.emergency_phone
+
+    def _person(self, session, inbound: Inbound) -> tuple[Binding | None, Owner | None]:
+        """The binding of the person writing, and their owner; (None, None) if unbound."""
+        bound = owner_store.binding_for(session, inbound.channel, inbound.user_id)
+        return bound, session.get(Owner, bound.owner_id) if bound else None
 
     def _handle(
         self,
@@ -300,8 +325,9 @@ class Desk:
             if prefix in CALLBACKS:
                 return CALLBACKS[prefix](session, inbound, config=self.config, now=self.clock())
         if inbound.in_staff_chat:
+            config = compounds.for_staff_chat(self.config, inbound.chat_id)
             return staff.on_message(
-                session, inbound, config=self.config, now=self.clock(), is_member=is_member
+                session, inbound, config=config, now=self.clock(), is_member=is_member
             )
         turn = self._turn(session, inbound)
         self._route(turn)
@@ -329,20 +355,51 @@ class Desk:
             )
             return outcome
 
+    def chat_lost(self, session, row, *, manager_chat_id: int | None) -> int:
+        """A staff chat could not take outbox `row` (handlers/undelivered.py): the managers
+        get it, an emergency's owner is told the truth; returns the rows queued, in
+        `session` (the sender's, settling the row)."""
+        return undelivered.chat_lost(
+            session,
+            row,
+            config=self.config,
+            manager_chat_id=manager_chat_id,
+            phone=self.faq.emergency_phone,
+            now=self.clock(),
+        )
+
+    def fold_cards(self, *, channel: str, address: str, most: int) -> int:
+        """The staff chat `address` is short of budget: its waiting cards (at most `most`)
+        become one digest (handlers/digest.py); returns how many were folded."""
+        with session_scope(self.engine) as session:
+            return digest.fold(
+                session, channel, address, config=self.config, now=self.clock(), most=most
+            )
+
+    def chat_back(self, *, channel: str, chat_id: int) -> int:
+        """The bot is back in group `chat_id`: what it could not take is sent again
+        (storage/undelivered.py); returns how many messages."""
+        with session_scope(self.engine) as session:
+            return undelivered_store.resume(session, channel, chat_id, now=self.clock())
+
     def _turn(self, session, inbound: Inbound) -> Turn:
         conv = conversations.load(
             session, channel=inbound.channel, chat_id=inbound.chat_id, user_id=inbound.user_id
         )
-        bound = owner_store.binding_for(session, inbound.channel, inbound.user_id)
-        owner = session.get(Owner, bound.owner_id) if bound else None
+        bound, owner = self._person(session, inbound)
         lang = conv.language or (bound.language if bound else None)
         lang = lang or (owner.language if owner else None) or self._hint(inbound)
+        config, known = self.config, Knowledge(nlu=self.nlu, faq=self.faq)
+        found = compounds.serving(session, config, owner, inbound.bot)
+        if found is not None:
+            config = compounds.with_facts(config, found)
+            known = self.knowledge.get(found.id, known)
         turn = Turn(
             session=session,
             inbound=inbound,
-            config=compounds.for_owner(session, self.config, owner),
-            nlu=self.nlu,
-            faq=self.faq,
+            config=config,
+            nlu=known.nlu,
+            faq=known.faq,
             now=self.clock(),
             conv=conv,
             binding=bound,
@@ -379,7 +436,7 @@ class Desk:
         label = intent_of_label(text) if text and not command else None
         parse = None
         if text and not command and label is None and inbound.callback is None:
-            parse = self.nlu.parse(text)
+            parse = turn.nlu.parse(text)
             if _says_language(text, parse.language, turn.conv.language):
                 turn.lang = turn.conv.language = parse.language
             handoff.remember(turn, text)
@@ -393,7 +450,7 @@ class Desk:
         rest = cancel.request_after(said.text) if said.parse is not None else None
         if rest is None:
             return said
-        parse = self.nlu.parse(rest)
+        parse = turn.nlu.parse(rest)
         request = Said(text=rest, command=None, args="", label=None, parse=parse)
         if not request.confident or parse.intent not in _REQUESTS:
             return said
@@ -589,9 +646,9 @@ class Desk:
         if text is None:
             INTENTS[intent](turn, None)
             return
-        parse = self.nlu.parse(text)
+        parse = turn.nlu.parse(text)
         if intent == "faq":
-            faq_id, _ = self.nlu.faq_match(text)
+            faq_id, _ = turn.nlu.faq_match(text)
             faq.answer(turn, faq_id)
         else:
             turn.inbound = replace(turn.inbound, text=text, callback=None)

@@ -221,7 +221,7 @@ def raise_alarm(turn: Turn, parse: Parse | None) -> None:
     hinted = parse.entity("unit") if parse else None
     unit = next((u for u in units if u.code == hinted), units[0] if len(units) == 1 else None)
     if unit is None and hinted:
-        unit = owner_store.unit_by_code(turn.session, hinted)
+        unit = owner_store.unit_by_code(turn.session, hinted, turn.config.compound_id)
     ticket = tickets.open_for_owner(
         turn,
         kind="emergency",
@@ -301,7 +301,11 @@ def on_follow_up(turn: Turn, parse: Parse | None) -> None:
     if own is not None and ticket.unit_id is None:
         _place(turn, ticket, own)
         return
-    known = owner_store.unit_by_code(turn.session, code) if code and not units else None
+    known = (
+        owner_store.unit_by_code(turn.session, code, turn.config.compound_id)
+        if code and not units
+        else None
+    )
     if known is not None and ticket.unit_id is None:
         ticket.unit_id = known.id
         turn.staff(tickets.card(turn.session, ticket, config=turn.config))

@@ -20,10 +20,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from handlers import relay, tickets
+from handlers import compounds, relay, tickets
 from handlers.i18n import t
 from handlers.messages import Outcome, StaffNotice
 from handlers.payloads import Payload
+from handlers.render import render
 from handlers.turn import DeskConfig, KnowledgeBase, Turn
 from storage import conversations
 from storage import owners as owner_store
@@ -215,7 +216,8 @@ def hand_back(
 
 def return_idle(session: Session, config: DeskConfig, now: datetime) -> list[Outcome]:
     """Hand-offs no staff member has answered for `config.handoff_idle_minutes` return
-    to the bot: the owner gets an apology and the duty phone, staff a line on the card."""
+    to the bot: the owner gets an apology and their compound's duty phone, staff a line
+    on the card."""
     limit = now - timedelta(minutes=config.handoff_idle_minutes)
     outcomes = []
     stmt = select(Conversation).where(col(Conversation.handoff_ticket_id).is_not(None))
@@ -241,11 +243,10 @@ def return_idle(session: Session, config: DeskConfig, now: datetime) -> list[Out
             "meantime; your request #{number} stays with the service centre.",
             number=ticket.id,
         )
-        if config.emergency_phone:
-            text += "\n" + t(
-                ticket.language,
-                "If it is urgent, call the duty phone: {phone}",
-                phone=config.emergency_phone,
+        phone = compounds.of_compound(config, ticket.compound_id).emergency_phone
+        if phone:
+            text += "\n" + render(
+                ticket.language, "If it is urgent, call the duty phone: {phone}", phone=phone
             )
         notice = t(
             config.language,

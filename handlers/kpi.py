@@ -46,6 +46,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, or_, select
 
+from handlers import compounds
 from handlers.tickets import chase_delay
 from handlers.turn import DeskConfig
 from storage.models import Binding, FaqAnswer, OwnerUnit, Survey, Ticket, TicketEvent, Unit
@@ -186,8 +187,9 @@ def compute(
     now: datetime,
     compound_id: str | None = None,
 ) -> Kpis:
-    """The month's KPIs, of one compound's tickets and owners (None: the whole desk)."""
-    tz = config.timezone
+    """The month's KPIs, of one compound's tickets and owners (None: the whole desk), the
+    month read in that compound's time zone (the desk's for the whole desk)."""
+    tz = compounds.timezone_of(config, compound_id) if compound_id else config.timezone
     start, end = month.start(tz), month.end(tz)
     as_of = min(end, now)
     kpis = Kpis(month=month, timezone=tz, as_of=as_of)

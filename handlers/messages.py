@@ -131,6 +131,7 @@ class StaffNotice:
     `copy_from` (chat_id, message_id) is an owner's message (a voice message, a
     video, a file...) copied right after the text (copyMessage), as a reply to it.
     `thread_id` posts it in that forum topic (an answer to a command typed there).
+    `topic` (a card's) opens the ticket's own topic for it (handlers/topics.py).
     `key`, `priority`, `expires_at`: as for `Reply`.
     """
 
@@ -146,6 +147,10 @@ class StaffNotice:
     image: bytes | None = None
     copy_from: tuple[int, int] | None = None
     thread_id: int | None = None  # the forum topic to post in (None: General)
+    # PROPDESK_TICKET_TOPICS: the name of the ticket's own forum topic, which its card
+    # opens and its notices go to; `topic_closed` closes it (resolved) or reopens it
+    topic: str | None = None
+    topic_closed: bool = False
     key: str | None = None
     priority: int | None = None
     expires_at: datetime | None = None

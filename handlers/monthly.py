@@ -17,7 +17,7 @@ from rich.cells import cell_len, set_cell_size  # monospace columns: CJK takes t
 from sqlmodel import Session
 
 from handlers import compounds, kpi
-from handlers.calendar import Calendar
+from handlers.calendar import Calendar, Calendars
 from handlers.i18n import N_, t, tn
 from handlers.messages import Outcome, StaffNotice
 from handlers.text import esc, local_time
@@ -223,37 +223,56 @@ def report_due(local_now: datetime, is_working_day: Callable[[date], bool]) -> k
 
 
 def post_due(
-    session: Session, *, calendar: Calendar, config: DeskConfig, now: datetime
+    session: Session, *, calendars: Calendars, config: DeskConfig, now: datetime
 ) -> Outcome:
-    """Last month's report in each compound's staff group, with its chart under it, and
-    the company summary in the company chat, from 09:30 on the first working day, once.
-    The outbox key makes it once per chat, across restarts too; a day missed while the
-    service was down is not made up (`/report` gives it any time)."""
-    month = report_due(calendar.local(now), calendar.is_working_day)
-    if month is None:
-        return Outcome()
-    key = f"{REPORT_KEY}{month}"
-    done = {row.address for row in outbox.for_key(session, key)}
-    from handlers.report_chart import render_png  # matplotlib: only when a report is due
-
-    def notice(text: str, chat: int, image: bytes | None = None) -> StaffNotice:
-        return StaffNotice(
-            text,
-            image=image,
-            chat_id=chat,
-            key=key,
-            priority=outbox.SCHEDULED,
-            expires_at=calendar.next_midnight(now),
-        )
-
+    """Last month's report in each compound's staff group, with its chart under it, from
+    09:30 on the compound's first working day (its time zone), and the company summary in
+    the company chat on the deployment's, once. The outbox key makes it once per chat,
+    across restarts too; a day missed while the service was down is not made up
+    (`/report` gives it any time)."""
     outcome = Outcome()
     for compound_id, chat in compounds.staff_chats(config):
-        if str(chat) in done:
-            continue
-        figures = kpi.compute(session, month, config=config, now=now, compound_id=compound_id)
-        image = render_png(figures, lang=config.language, font=config.chart_font)
-        outcome.staff.append(notice(report_text(figures, config.language), chat, image))
+        calendar = calendars.of(compound_id) if compound_id else calendars.default
+        month = _due(session, calendar, chat, now)
+        if month is not None:
+            from handlers.report_chart import render_png  # matplotlib: only when one is due
+
+            figures = kpi.compute(session, month, config=config, now=now, compound_id=compound_id)
+            image = render_png(figures, lang=config.language, font=config.chart_font)
+            text = report_text(figures, config.language)
+            outcome.staff.append(_notice(text, chat, month, calendar, now, image))
     company = config.company_chat_id
-    if company is not None and str(company) not in done:
-        outcome.staff.append(notice(company_summary(session, month, config, now=now), company))
+    month = _due(session, calendars.default, company, now) if company is not None else None
+    if month is not None:
+        text = company_summary(session, month, config, now=now)
+        outcome.staff.append(_notice(text, company, month, calendars.default, now))
     return outcome
+
+
+def _due(session: Session, calendar: Calendar, chat: int, now: datetime) -> kpi.Month | None:
+    """The month whose report `chat` is due now by `calendar`; None when none is, or when
+    it has been queued already."""
+    month = report_due(calendar.local(now), calendar.is_working_day)
+    if month is None:
+        return None
+    done = {row.address for row in outbox.for_key(session, f"{REPORT_KEY}{month}")}
+    return None if str(chat) in done else month
+
+
+def _notice(
+    text: str,
+    chat: int,
+    month: kpi.Month,
+    calendar: Calendar,
+    now: datetime,
+    image: bytes | None = None,
+) -> StaffNotice:
+    """A report for `chat`, expiring unsent at the end of its local day."""
+    return StaffNotice(
+        text,
+        image=image,
+        chat_id=chat,
+        key=f"{REPORT_KEY}{month}",
+        priority=outbox.SCHEDULED,
+        expires_at=calendar.next_midnight(now),
+    )

@@ -15,10 +15,12 @@ Rules decided here:
   notice about a ticket whose card is still queued goes under the card once
   it is posted;
 - photos, an image (the monthly chart) and a copied message (an owner's
-  voice note) are rows of their own, under the text they belong to; a reply
+  voice note) are rows of their own, under the text they belong to; an album's
+  photos are one `album` row (one sendMediaGroup), not one message each; a reply
   that copies a message (a staff member's photo to the owner) is a `copy` row
   with the reply's text as its caption;
-- a notice's forum topic (`thread_id`) is in its payload;
+- a notice's forum topic (`thread_id`) is in its payload; with a topic per ticket
+  (handlers/topics.py) the first card opens it, and the ticket's notices go there;
 - each row names the bot that sends it (`bot_of(address)`, handlers/compounds.py
   `bot_router`): a compound's staff chat its compound's bot, an owner the bot they
   wrote to or their compound's.
@@ -35,11 +37,15 @@ from typing import Any
 
 from sqlmodel import Session
 
+from handlers import topics
 from handlers.messages import Keyboard, Outcome, Reply, StaffNotice
 from storage import outbox
 from storage.models import DEFAULT_BOT
 
 log = logging.getLogger(__name__)
+ALBUM_MOST = (
+    10  # sendMediaGroup takes 2-10 items (https://core.telegram.org/bots/api#sendmediagroup)
+)
 
 
 def write(
@@ -116,11 +122,19 @@ def _notice(
     row = _row(channel, address, payload, level, now=now)
     row.update(ticket_id=notice.ticket_id, key=notice.key, expires_at=notice.expires_at)
     card = outbox.card_of(session, notice.ticket_id) if notice.ticket_id is not None else None
+    topic = None
+    if notice.ticket_id is not None:
+        topic = topics.topic_of(session, notice.ticket_id, str(address))
     if notice.card and notice.ticket_id is not None:
         if card is None:
             row["role"] = "card"
+            if notice.topic is not None and topic is None:  # its own topic first
+                row["ref_id"] = topics.open_for(session, row, notice.topic)
+                payload["in_topic"] = True
         else:
             row.update(kind="edit", ref_id=card.id, key=None)
+            if topic is not None and notice.topic is not None:
+                topics.set_state(session, topic, closed=notice.topic_closed, template=row)
     elif notice.edit_message_id is not None:
         row["kind"] = "edit"
         payload["message_id"] = notice.edit_message_id
@@ -128,6 +142,9 @@ def _notice(
         row["role"] = "note" if notice.ticket_id is not None else None
         if notice.reply_to_message_id is not None:
             payload["reply_to"] = notice.reply_to_message_id
+        elif topic is not None and notice.thread_id is None:
+            row["ref_id"] = topic.id  # in the ticket's own topic
+            payload["in_topic"] = True
         elif card is not None and card.message_id is None and card.address == str(address):
             row["ref_id"] = card.id  # under the card, once it is posted
     row["payload"] = _dump(payload)
@@ -135,8 +152,7 @@ def _notice(
     row_id = outbox.add(session, row)
     if row_id is None:
         return 0
-    caption = f"📷 #{notice.ticket_id}" if notice.ticket_id else "📷"
-    under = [("photo", {"photo": file_id, "caption": caption}) for file_id in notice.photos]
+    under = photo_rows(notice.photos, f"📷 #{notice.ticket_id}" if notice.ticket_id else "📷")
     if notice.copy_from is not None:  # an owner's voice message, video, file... (caption kept)
         under.append(("copy", {"copy_from": list(notice.copy_from)}))
     if notice.image is not None:
@@ -149,6 +165,20 @@ def _notice(
         photo["bot"] = bot
         outbox.add(session, photo)
     return 1 + len(under)
+
+
+def photo_rows(photos: tuple[str, ...], caption: str) -> list[tuple[str, dict[str, Any]]]:
+    """(kind, payload) of the rows that post `photos` under their text: one `album` row
+    (sendMediaGroup, the caption on its first photo) per ALBUM_MOST photos, or a `photo`
+    row for a single one — never a message per photo of an album."""
+    rows: list[tuple[str, dict[str, Any]]] = []
+    for start in range(0, len(photos), ALBUM_MOST):
+        chunk = list(photos[start : start + ALBUM_MOST])
+        if len(chunk) == 1:
+            rows.append(("photo", {"photo": chunk[0], "caption": caption}))
+        else:
+            rows.append(("album", {"photos": chunk, "caption": caption}))
+    return rows
 
 
 def _reply_payload(reply: Reply) -> dict[str, Any]:

@@ -59,7 +59,7 @@ def lookup(
     lang = config.language
     owners = find(session, query, compound_id)
     if not owners:
-        return t(lang, "No owner matches {query}.", query=esc(query))
+        return render(lang, "No owner matches {query}.", query=query)
     if len(owners) > 1:
         lines = [t(lang, "{n} owners match; be more precise:", n=min(len(owners), MAX_LIST))]
         for owner in owners[:MAX_LIST]:

@@ -29,6 +29,7 @@ from handlers.turn import DeskConfig
 from storage import relay as relay_store
 from storage import tickets as ticket_store
 from storage.models import Ticket
+from storage.outbox import REPLY
 
 # Card buttons: take, resolve, and confirm an owner's withdrawal (handlers/cancel.py).
 ACTIONS = {"tk": tickets.take, "rs": tickets.resolve, "wc": tickets.withdraw}
@@ -129,7 +130,8 @@ def page(session: Session, inbound: Inbound, *, config: DeskConfig, now) -> Outc
 
 def welcome_back(session: Session, *, config: DeskConfig, now, channel: str) -> Outcome:
     """The bot was added back to the staff chat: say what staff missed while it was out —
-    the open tickets, as `/tickets` lists them (their cards could not be posted)."""
+    the open tickets, as `/tickets` lists them (their cards could not be posted; they
+    follow, handlers/undelivered.py)."""
     assert config.staff_chat_id is not None
     nobody = Inbound(channel=channel, chat_id=config.staff_chat_id, user_id=0)
     ctx = StaffContext(session=session, inbound=nobody, config=config, now=now)
@@ -139,7 +141,8 @@ def welcome_back(session: Session, *, config: DeskConfig, now, channel: str) -> 
         "I'm back in this chat. While I was out, nothing could be posted here; "
         "these tickets are open:",
     )
-    return Outcome(staff=[replace(listing, text=f"{back}\n{listing.text}")])
+    # before the messages that could not be posted meanwhile, now sent again
+    return Outcome(staff=[replace(listing, text=f"{back}\n{listing.text}", priority=REPLY)])
 
 
 def in_thread(outcome: Outcome, thread_id: int, chat_id: int) -> Outcome:
@@ -183,10 +186,14 @@ def _on_message(
     ticket = None
     attached = bool(inbound.photos or inbound.media) and inbound.message_id is not None
     if command is None:
-        if inbound.reply_to_message_id is None or not (text or attached):
+        # a reply to a ticket's message, or anything written in a ticket's own topic
+        about = inbound.reply_to_message_id
+        if about is None and config.ticket_topics:
+            about = inbound.thread_id
+        if about is None or not (text or attached):
             return Outcome()  # colleagues talking among themselves
         ticket = ticket_store.ticket_for_staff_message(
-            session, chat_id=inbound.chat_id, message_id=inbound.reply_to_message_id
+            session, chat_id=inbound.chat_id, message_id=about
         )
         if ticket is None or not _scope(config, inbound).sees(ticket.compound_id):
             return Outcome()

@@ -197,7 +197,7 @@ class TicketFilter:
         if self.category:
             parts.append(t(lang, CATEGORY_LABEL[self.category]))
         if self.building:
-            parts.append(t(lang, "building {b}", b=self.building))
+            parts.append(render(lang, "building {b}", b=self.building))
         if self.overdue:
             parts.append(t(lang, "overdue"))
         if self.assignee is not None:
@@ -224,7 +224,8 @@ def open_tickets(
     return [t for t in found if t.id in overdue_ids] if spec.overdue else found
 
 
-def _line(session: Session, ticket: Ticket, lang: str, *, late: bool) -> str:
+def ticket_line(session: Session, ticket: Ticket, lang: str, *, late: bool = False) -> str:
+    """One ticket in a list (HTML, two lines): icon, number, flat, kind, state, summary."""
     unit = session.get(Unit, ticket.unit_id) if ticket.unit_id else None
     what = t(lang, CATEGORY_LABEL[ticket.category]) if ticket.category in CATEGORY_LABEL else None
     what = what or t(lang, KIND_LABEL[ticket.kind])
@@ -251,7 +252,7 @@ def tickets_page(ctx: StaffContext, spec: TicketFilter, page: int) -> StaffNotic
     if not found:
         lines.append(ctx.tr("Nothing open matches."))
     for ticket in found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
-        lines.append(_line(ctx.session, ticket, ctx.lang, late=ticket.id in late))
+        lines.append(ticket_line(ctx.session, ticket, ctx.lang, late=ticket.id in late))
     lines.append(
         ctx.tr("Page {page} of {pages} · /ticket N shows one in full", page=page + 1, pages=pages)
     )
@@ -318,20 +319,20 @@ EVENT_ICON = {
 }
 
 
-def _event_line(event, ctx: StaffContext) -> str:
+def _event_line(event, ctx: StaffContext, zone: str) -> str:
     lang = ctx.lang
-    when = local_time(event.at, ctx.config.timezone)
+    when = local_time(event.at, zone)
     who = esc(event.actor_name or (t(lang, "system") if event.actor == "system" else "?"))
     detail = excerpt(event.detail or "", HISTORY_DETAIL)
     icon = EVENT_ICON.get(event.action, "•")
     if event.action == "message_in":
         body = f"{who}: {detail}"
     elif event.action == "message_out":
-        body = t(lang, "{who} to the owner: {text}", who=who, text=detail)
+        body = render(lang, "{who} to the owner: {text}", who=who, text=detail)
     elif event.action == "note":
-        body = t(lang, "{who} (internal note): {text}", who=who, text=detail)
+        body = render(lang, "{who} (internal note): {text}", who=who, text=detail)
     elif event.action == "assigned":
-        body = t(lang, "{who} assigned it to {name}", who=who, name=detail)
+        body = render(lang, "{who} assigned it to {name}", who=who, name=detail)
     elif event.action in EVENT_LABEL:
         body = f"{who} {t(lang, EVENT_LABEL[event.action])}"
         if event.action == "reopened" and detail:
@@ -349,7 +350,8 @@ def show_ticket(ctx: StaffContext, args: str) -> Outcome:
     survey = ctx.session.exec(select(Survey).where(Survey.ticket_id == ticket.id)).first()
     if survey is not None and survey.rating is not None:
         head += "\n" + ctx.tr("Callback rating: {stars}", stars="⭐" * survey.rating)
-    lines = [_event_line(e, ctx) for e in ticket_store.events(ctx.session, ticket.id)]
+    zone = compounds.timezone_of(ctx.config, ticket.compound_id)
+    lines = [_event_line(e, ctx, zone) for e in ticket_store.events(ctx.session, ticket.id)]
     shown = list(lines)
     while len(shown) > 3 and len(head) + sum(len(x) + 1 for x in shown) > MAX_TEXT:
         shown.pop(0)

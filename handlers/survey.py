@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from handlers import tickets
-from handlers.calendar import Calendar
+from handlers.calendar import Calendars
 from handlers.clarify import ask_to_choose
 from handlers.i18n import t
 from handlers.messages import Button, Inbound, Keyboard, Outcome, Reply
@@ -62,11 +62,12 @@ def book(session: Session, ticket: Ticket, *, config: DeskConfig, now: datetime)
 
 
 def ask_due(
-    session: Session, *, calendar: Calendar, retry: timedelta, now: datetime, batch: int = 500
+    session: Session, *, calendars: Calendars, retry: timedelta, now: datetime, batch: int = 500
 ) -> Outcome:
     """Ask due surveys (first ask, then once more after `retry`); give up on the
     twice-unanswered and the unreachable (`unreached`). Surveys never go stale: one due
-    in quiet hours or on a holiday waits for the next allowed time."""
+    in quiet hours or on a holiday (of its ticket's compound's calendar) waits for the
+    next allowed time."""
     stmt = select(Survey).where(
         col(Survey.status).in_(("pending", "asked")), col(Survey.due_at) <= now
     )
@@ -78,14 +79,11 @@ def ask_due(
             survey.status = "unreached"
             if ticket is not None:
                 ticket_store.add_event(session, ticket, actor="system", action="survey_unreached")
+        elif not (calendar := calendars.of(ticket.compound_id)).allowed(now, holidays=True):
+            survey.due_at = calendar.next_allowed(now, holidays=True)
         else:
             to_ask.append((survey, ticket))
     outcome = Outcome()
-    if to_ask and not calendar.allowed(now, holidays=True):
-        later = calendar.next_allowed(now, holidays=True)
-        for survey, _ in to_ask:
-            survey.due_at = later
-        return outcome
     for survey, ticket in to_ask:
         text, buttons = question(survey, ticket, again=survey.asked_count > 0)
         survey.asked_count += 1
@@ -247,6 +245,7 @@ def _follow_up(
         description=f"{description}\n{ticket.description}",
         owner=owner,
         unit=unit,
+        compound_id=ticket.compound_id,
         category=ticket.category,
         parent_id=ticket.id,
     )

@@ -19,7 +19,7 @@ from handlers.render import render
 from handlers.text import esc, excerpt, local_time
 from handlers.turn import DeskConfig, Turn
 from storage import tickets as ticket_store
-from storage.models import DEFAULT_COMPOUND, Conversation, Owner, Ticket, TicketEvent, Unit
+from storage.models import Conversation, Owner, Ticket, TicketEvent, Unit
 from storage.types import utcnow
 
 # Channels the desk answers only within a turn (a Rasa assistant calls its action
@@ -89,10 +89,15 @@ def open_ticket(
     category: str | None = None,
     photos: tuple[str, ...] = (),
     parent_id: int | None = None,
+    compound_id: str | None = None,
 ) -> tuple[Ticket, StaffNotice]:
-    """Write the ticket and its first event; return it with its staff card."""
+    """Write the ticket and its first event; return it with its staff card. It belongs
+    to the flat's compound; without a flat, to `compound_id`, else to the compound whose
+    facts `config` holds (the person's, handlers/compounds.py)."""
     delay = chase_delay(kind, config)
-    compound_id = unit.compound_id if unit is not None else DEFAULT_COMPOUND
+    if unit is not None:
+        compound_id = unit.compound_id
+    compound_id = compound_id or config.compound_id
     ticket = ticket_store.create(
         session,
         Ticket(
@@ -178,10 +183,11 @@ def card_text(session: Session, ticket: Ticket, *, config: DeskConfig) -> str:
     if ticket.parent_id:
         head += " · " + t(lang, "follow-up of #{number}", number=ticket.parent_id)
     who = _who(session, ticket, owner, lang)
+    zone = compounds.timezone_of(config, ticket.compound_id)
     lines = [
         head,
         render(lang, "Flat: {unit}", unit=unit.code if unit else "—") + " · " + who,
-        t(lang, "Opened: {when}", when=local_time(ticket.created_at, config.timezone)),
+        t(lang, "Opened: {when}", when=local_time(ticket.created_at, zone)),
         "",
         excerpt(ticket.description),
         "",
@@ -195,15 +201,13 @@ def card_text(session: Session, ticket: Ticket, *, config: DeskConfig) -> str:
                 lang,
                 "Taken by {name} at {when}",
                 name=ticket.assignee_name,
-                when=local_time(ticket.taken_at, config.timezone),
+                when=local_time(ticket.taken_at, zone),
             )
         )
     if ticket.status == "closed" and ticket_store.was_withdrawn(session, ticket.id):
         lines.append(t(lang, "Withdrawn by the owner"))
     elif ticket.resolved_at and ticket.status in ("resolved", "closed"):
-        lines.append(
-            t(lang, "Resolved at {when}", when=local_time(ticket.resolved_at, config.timezone))
-        )
+        lines.append(t(lang, "Resolved at {when}", when=local_time(ticket.resolved_at, zone)))
     return "\n".join(lines)
 
 
@@ -232,7 +236,16 @@ def card(
         photos=photos,
         chat_id=ticket.staff_chat_id,
         edit_message_id=ticket.staff_message_id,
+        topic=topic_name(ticket, config.language) if config.ticket_topics else None,
+        topic_closed=ticket.status in ("resolved", "closed"),
     )
+
+
+def topic_name(ticket: Ticket, lang: str) -> str:
+    """The name of a ticket's own forum topic (plain text, at most 128 characters)."""
+    head = f"{KIND_ICON.get(ticket.kind, '•')} #{ticket.id} {t(lang, KIND_LABEL[ticket.kind])}"
+    said = " ".join(ticket.description.split())
+    return f"{head} · {said if len(said) <= 60 else said[:60] + ' …'}"[:128]
 
 
 def tell_owner(ticket: Ticket, text: str, *, buttons: Keyboard = ()) -> Reply:
@@ -375,10 +388,10 @@ def _hand_to(ticket: Ticket, *, assignee_id: int, assignee_name: str, now: datet
     ticket.taken_at = now
     ticket.first_response_at = ticket.first_response_at or now
     ticket.chase_at = None
-    return t(
+    return render(
         ticket.language,
         "Good news: {name} from the service centre has taken your ticket #{number}.",
-        name=esc(assignee_name),
+        name=assignee_name,
         number=ticket.id,
     )
 

@@ -12,7 +12,7 @@ from handlers.messages import Inbound, Keyboard, Outcome, Reply, StaffNotice
 from handlers.render import Html, render
 from nlu.types import Parse
 from storage import conversations
-from storage.models import Binding, Compound, Conversation, Owner
+from storage.models import DEFAULT_COMPOUND, Binding, Compound, Conversation, Owner
 
 # Conversation data that outlives a step: the last messages (a hand-off's context), a
 # report set aside for a new request (handlers/report.py) and /start's deep-link payload.
@@ -33,6 +33,15 @@ class KnowledgeBase(Protocol):
     emergency_phone: str | None
 
     def answer(self, entry_id: str, lang: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """One compound's FAQ base and the NLU retrieving from it: the intent model is shared
+    by every compound, the FAQ index is the compound's own (nlu.Nlu.with_faq)."""
+
+    nlu: Understands
+    faq: KnowledgeBase
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,10 @@ class DeskConfig:
     chart_font: str | None = None  # PROPDESK_CHART_FONT: a font file for the chart's Chinese
     compounds: tuple[Compound, ...] = ()  # handlers/compounds.py; () is the single compound
     company_chat_id: int | None = None  # PROPDESK_COMPANY_CHAT_ID: sees all, read-only
+    ticket_topics: bool = False  # PROPDESK_TICKET_TOPICS: a forum topic per ticket
+    # whose facts these are (handlers/compounds.py, with_facts): a ticket without a flat
+    # belongs to it
+    compound_id: str = DEFAULT_COMPOUND
 
 
 @dataclass
@@ -104,6 +117,11 @@ class Turn:
 
     @property
     def compound(self) -> str:
+        """The name of the compound answering this person: as configured, else as the
+        FAQ base has it."""
+        found = next((c for c in self.config.compounds if c.id == self.config.compound_id), None)
+        if found is not None:
+            return found.name_zh if self.lang == "zh" else found.name_en
         return self.faq.compound_zh if self.lang == "zh" else self.faq.compound_en
 
     @property

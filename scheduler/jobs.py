@@ -23,14 +23,14 @@ Stale work (decided here, once):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
 from handlers import announce, chase, handoff, monthly, reminders, survey
-from handlers.calendar import Calendar
+from handlers.calendar import Calendar, Calendars
 from handlers.messages import Outcome
 from handlers.turn import DeskConfig
 from storage import conversations
@@ -41,23 +41,29 @@ Job = Callable[[Session, "JobConfig", datetime], Outcome]
 @dataclass(frozen=True)
 class JobConfig:
     desk: DeskConfig
-    calendar: Calendar = field(default_factory=Calendar)
+    calendar: Calendar = field(default_factory=Calendar)  # the deployment's own
+    compound_calendars: Mapping[str, Calendar] = field(default_factory=dict)  # by id
     survey_retry: timedelta = timedelta(days=1)
     bill_reminder_days: tuple[int, ...] = reminders.DEFAULT_DAYS
     manager_chat_id: int | None = None
     batch: int = 500
 
+    @property
+    def calendars(self) -> Calendars:
+        """Each compound's calendar (its time zone), the deployment's for the rest."""
+        return Calendars(self.calendar, self.compound_calendars)
+
 
 def send_due_surveys(session: Session, config: JobConfig, now: datetime) -> Outcome:
     return survey.ask_due(
-        session, calendar=config.calendar, retry=config.survey_retry, now=now, batch=config.batch
+        session, calendars=config.calendars, retry=config.survey_retry, now=now, batch=config.batch
     )
 
 
 def remind_bills(session: Session, config: JobConfig, now: datetime) -> Outcome:
     return reminders.remind_due(
         session,
-        calendar=config.calendar,
+        calendars=config.calendars,
         days=config.bill_reminder_days,
         language=config.desk.language,
         now=now,
@@ -65,7 +71,7 @@ def remind_bills(session: Session, config: JobConfig, now: datetime) -> Outcome:
 
 
 def deliver_announcements(session: Session, config: JobConfig, now: datetime) -> Outcome:
-    return announce.deliver_due(session, calendar=config.calendar, config=config.desk, now=now)
+    return announce.deliver_due(session, calendars=config.calendars, config=config.desk, now=now)
 
 
 def chase_unpicked(session: Session, config: JobConfig, now: datetime) -> Outcome:
@@ -79,7 +85,7 @@ def chase_unpicked(session: Session, config: JobConfig, now: datetime) -> Outcom
 
 
 def post_monthly_report(session: Session, config: JobConfig, now: datetime) -> Outcome:
-    return monthly.post_due(session, calendar=config.calendar, config=config.desk, now=now)
+    return monthly.post_due(session, calendars=config.calendars, config=config.desk, now=now)
 
 
 def return_idle_handoffs(session: Session, config: JobConfig, now: datetime) -> Outcome:

@@ -290,19 +290,24 @@ class Outbox(SQLModel, table=True):
 
     `address` is the channel's own id for the destination, as a string.
     `kind`: `send` (a new message), `edit` (the message of row `ref_id`, or
-    payload `message_id`), `photo` (under row `ref_id`'s message), `copy` (a copy
+    payload `message_id`), `photo` (under row `ref_id`'s message), `album` (2-10
+    photos as one album, under row `ref_id`'s message), `topic` (a ticket's own forum
+    topic; its message id is the thread id), `close` / `reopen` (row `ref_id`'s topic),
+    `copy` (a copy
     of message payload `copy_from`, under row `ref_id`'s message if any).
     `payload` is channel-neutral JSON (text, buttons, menu, language, …) that
     the channel's renderer turns into its own format. `priority`: lower goes
     first (storage/outbox.py names them). `role` says what a delivered
     message id is remembered for: `card` (the ticket's card, edited in
-    place), `note` (a staff-chat message about a ticket), `relay` (a message
+    place), `note` (a staff-chat message about a ticket), `topic` (the ticket's
+    forum topic: what staff write there is about it), `relay` (a message
     to an owner on staff's behalf). `key` makes queueing idempotent: a job
     that runs twice queues nothing twice.
     Status: pending → sending → sent | unreachable | failed | unknown, or
-    pending → expired. `unknown`: the process died or timed out mid-request;
-    never resent blindly. `bot` names the bot whose token sends it (a compound's
-    `bot`); `lease_until` is how long the sender that claimed it owns it.
+    pending → expired, or pending → folded (a staff card posted in a digest instead).
+    `unknown`: the process died or timed out mid-request; never resent blindly.
+    `bot` names the bot whose token sends it (a compound's `bot`); `lease_until` is
+    how long the sender that claimed it owns it.
     """
 
     __table_args__ = (

@@ -6,7 +6,8 @@ so a crash loses neither. A sender (bot/delivery.py for Telegram) moves them:
 
     pending ──claim()──> sending ──finish()──> sent | unreachable | failed | unknown
        │                    └──release()──> pending   (Telegram said 429, or the
-       └──expire()──> expired                          request never left this machine)
+       ├──expire()──> expired                          request never left this machine)
+       └──storage/digest.py fold()──> folded  (a staff card, in a digest instead)
 
 `claim()` is a conditional UPDATE (`WHERE status = 'pending'`, the row taken
 `FOR UPDATE SKIP LOCKED`), committed right before the HTTP request: only one
@@ -31,9 +32,9 @@ small burst per private chat — are counted from every process's sends
 `finish()` records the channel's message id against the row and, in the same
 transaction, what it is needed for later: a ticket's card (edited in place,
 replied under), a staff note about a ticket (staff replies find the ticket),
-a message relayed to an owner (the owner's reply finds the ticket), or an
-address that blocked the bot (never written to again). Nothing calls back
-into the desk.
+a message relayed to an owner (the owner's reply finds the ticket), an
+address that blocked the bot (never written to again), or one that was marked
+so and took a message now (reachable again). Nothing calls back into the desk.
 
 Priorities (lower first): EMERGENCY (alerts and the owner's emergency reply),
 REPLY (owners' replies), STAFF (cards, edits, notes), SCHEDULED (surveys,
@@ -64,7 +65,7 @@ from storage.models import Outbox
 log = logging.getLogger(__name__)
 
 EMERGENCY, REPLY, STAFF, SCHEDULED, BROADCAST = 0, 1, 2, 3, 4
-FINAL = ("sent", "unreachable", "failed", "unknown", "expired")
+FINAL = ("sent", "unreachable", "failed", "unknown", "expired", "folded")
 OUTSTANDING = ("pending", "sending")
 MAX_ATTEMPTS = 6
 CHANNEL_NOTICE = "propdesk_outbox"  # the LISTEN/NOTIFY channel senders wait on
@@ -100,8 +101,11 @@ def add(session: Session, row: dict[str, Any]) -> int | None:
 
 
 def card_of(session: Session, ticket_id: int) -> Outbox | None:
-    """The row that posts (or posted) the ticket's card; None if it has none yet."""
-    stmt = select(Outbox).where(Outbox.ticket_id == ticket_id, Outbox.role == "card")
+    """The row that posts (or posted) the ticket's card; None if it has none yet (a card
+    folded into a digest was never posted: the next one is)."""
+    stmt = select(Outbox).where(
+        Outbox.ticket_id == ticket_id, Outbox.role == "card", Outbox.status != "folded"
+    )
     return session.exec(stmt.order_by(col(Outbox.id)).limit(1)).first()
 
 
@@ -280,13 +284,17 @@ def finish(
     row.last_error = error[:300] if error else None
     if status == "unreachable" and row.kind == "send":
         owner_store.mark_unreachable(session, channel=row.channel, chat_id=int(row.address))
+    elif status == "sent" and row.address.isdigit() and row.priority != BROADCAST:
+        # it reached a person's own chat, so they can be reached (they unblocked the bot);
+        # an announcement goes to reachable owners only, so it has nothing to learn
+        owner_store.mark_reachable(session, channel=row.channel, user_id=int(row.address))
     if status == "sent" and message_id is not None and row.ticket_id is not None:
         _remember(session, row, int(message_id))
     return row
 
 
 def _remember(session: Session, row: Outbox, message_id: int) -> None:
-    if row.role in ("card", "note"):
+    if row.role in ("card", "note", "topic"):  # a topic: its thread id (handlers/topics.py)
         ticket_store.remember_staff_message(
             session,
             ticket_id=row.ticket_id,

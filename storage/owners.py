@@ -23,6 +23,12 @@ def unit_by_code(session: Session, code: str, compound_id: str = DEFAULT_COMPOUN
     return session.exec(stmt).first()
 
 
+def units_with_code(session: Session, code: str) -> list[Unit]:
+    """The flats `code` of every compound, by compound id."""
+    stmt = select(Unit).where(Unit.code == code).order_by(Unit.compound_id)
+    return list(session.exec(stmt))
+
+
 def units_by_code(
     session: Session, codes: set[str], compound_id: str = DEFAULT_COMPOUND
 ) -> dict[str, Unit]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import Session
 
+from storage import bills as bill_store
 from storage import owners as owner_store
-from storage.models import Owner
+from storage.models import Owner, Unit
 
 
 def bound_owner(session: Session, *, user_id: int, unit: str, name: str) -> Owner:
@@ -18,3 +21,18 @@ def bound_owner(session: Session, *, user_id: int, unit: str, name: str) -> Owne
         session, owner=owner, channel="telegram", user_id=user_id, chat_id=user_id, language="zh"
     )
     return owner
+
+
+def unpaid_bill(
+    session: Session, unit: Unit, *, amount_fen: int, due: date, period: str = "2026-11"
+) -> None:
+    """An unpaid property-fee bill of `unit`."""
+    bill_store.upsert(
+        session,
+        unit_id=unit.id,
+        period=period,
+        item="property_fee",
+        amount_fen=amount_fen,
+        due_date=due,
+        paid=False,
+    )

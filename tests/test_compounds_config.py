@@ -157,3 +157,63 @@ def test_run_serves_each_compounds_bot_and_refuses_what_it_cannot_with_a_sentenc
     result = propdesk("run", env=env, cwd=tmp_path)
     assert result.returncode == 2 and "compounds.yml" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_compounds_faq_file_that_does_not_read_stops_the_start_and_a_missing_phone_warns(
+    runtime, settings, tmp_path, capsys
+):
+    import typer
+
+    from bot.cli_compound import servable
+    from bot.runtime import build
+
+    path = tmp_path / "compounds.yml"
+    with_file = settings.model_copy(update={"compounds_file": path})
+    broken = tmp_path / "pine-faq.yml"
+    broken.write_text("entries:\n  - id: [unclosed\n", encoding="utf-8")
+    for faq, reason in ((broken, "not valid YAML at line"), (tmp_path / "gone.yml", "no such")):
+        pine = f"    timezone: Asia/Urumqi\n    faq: {faq}\n"
+        path.write_text(COMPOUNDS_YML.replace("    timezone: Asia/Urumqi\n", pine), "utf-8")
+        with pytest.raises(typer.Exit) as refused:
+            servable(with_file, runtime.engine)
+        said = capsys.readouterr().err
+        assert refused.value.exit_code == 2
+        assert "compound pine" in said and str(faq) in said and reason in said
+        with pytest.raises(CompoundsError, match=f"compound pine: its FAQ file {faq}"):
+            build(with_file, engine=runtime.engine)
+
+    # pine, without a duty phone or an FAQ file of its own, would give the desk's phone
+    path.write_text(COMPOUNDS_YML, encoding="utf-8")
+    servable(with_file, runtime.engine)
+    warned = capsys.readouterr().err
+    assert "pine have no duty phone" in warned and "emerald" not in warned
+
+
+def test_owners_remove_finds_a_flat_of_any_compound(cli, runtime, tmp_path, monkeypatch):
+    monkeypatch.setenv("PROPDESK_STAFF_CHAT_ID", "-1001000000001")  # "default" stays served
+    added = cli("compound", "add", "north", "--name-zh", "北苑", "--name-en", "North Court")
+    assert added.exit_code == 0, added.output
+    for compound, rows in (
+        ("north", "1-1-101,北业主,13800000002\n2-1-201,北二,13800000003\n"),
+        ("default", "1-1-101,南业主,13800000004\n"),
+    ):
+        register = tmp_path / f"{compound}.csv"
+        register.write_text("房号,姓名,手机号\n" + rows, encoding="utf-8")
+        assert cli("import", "owners", str(register), "--compound", compound).exit_code == 0
+
+    only_north = cli("owners", "remove", "2-1-201")
+    assert only_north.exit_code == 0, only_north.output
+    assert "北二 (+8613800000003) no longer linked to 2-1-201 of north" in only_north.output
+    both = cli("owners", "remove", "1-1-101")
+    assert both.exit_code == 2 and "default, north" in both.output and "--compound" in both.output
+    north = cli("owners", "remove", "1-1-101", "--compound", "north")
+    assert north.exit_code == 0 and "北业主" in north.output and "南业主" not in north.output
+    by_phone = cli("owners", "remove", "13800000004", "--compound", "north")
+    assert by_phone.exit_code == 1 and "in compound north" in by_phone.output
+    assert cli("owners", "remove", "1-1-101", "--compound", "nowhere").exit_code == 2
+    with session_scope(runtime.engine) as session:
+        south = owner_store.unit_by_code(session, "1-1-101")
+        assert [o.name for o in owner_store.owners_of(session, south.id)] == ["南业主"]
+        flat = owner_store.unit_by_code(session, "1-1-101", "north")
+        assert owner_store.owners_of(session, flat.id) == []
+    assert cli("owners", "remove", "13800000004").exit_code == 0

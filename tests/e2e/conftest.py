@@ -4,20 +4,24 @@ fake Bot API server on 127.0.0.1 (tests/fakes/bot_api.py)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from sqlmodel import select
 
+from bot.config import Settings
 from bot.delivery import Background
-from bot.runtime import Runtime
+from bot.runtime import Runtime, build
 from bot.telegram_app import build_application
 from handlers.phones import normalise_phone
+from storage import compounds as compound_store
 from storage import owners as owner_store
 from storage import tickets as ticket_store
-from storage.db import session_scope
-from storage.models import DEFAULT_COMPOUND, Outbox, Ticket
+from storage.db import make_engine, session_scope
+from storage.models import DEFAULT_COMPOUND, Compound, Outbox, Ticket
 from tests.factories import bound_owner
 from tests.fakes.bot_api import FakeBotApi, Limits
 
@@ -147,6 +151,22 @@ class Desk:
                     return card
             await asyncio.sleep(0.01)
         raise AssertionError(f"no card for #{number} showing {showing!r} in the staff chat")
+
+
+@contextmanager
+def serving(settings: Settings, *compounds: Compound) -> Iterator[Runtime]:
+    """A runtime serving the desk's own compound and `compounds` (kept in the database,
+    as `propdesk compound add` keeps them)."""
+    engine = make_engine(settings.database_url)
+    with session_scope(engine) as session:
+        for compound in compounds:
+            compound_store.save(session, compound)
+    runtime = build(settings, engine=engine)
+    try:
+        yield runtime
+    finally:
+        runtime.executor.shutdown(wait=True)
+        runtime.engine.dispose()
 
 
 @pytest.fixture

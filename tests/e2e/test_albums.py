@@ -1,6 +1,6 @@
 """An album is one event: Telegram's one-update-per-photo parts become one ticket, one
-answer and one card, and nobody else waits while they are collected (issue 12, fault 3,
-receive side)."""
+answer, one card and one album under it (sendMediaGroup), and nobody else waits while they
+are collected (issue 12, fault 3)."""
 
 from __future__ import annotations
 
@@ -52,6 +52,13 @@ async def test_a_ten_photo_album_is_one_ticket_and_an_emergency_meanwhile_is_not
     cards = [m for m in posted if "卫生间天花板漏水" in m.get("text", "")]
     assert len(cards) == 1
     assert len(photos()) == 10
+    # one album under the card: one sendMediaGroup, not a message per photo
+    requests = [c for c in desk.api.calls[mark:] if c.chat_id == STAFF_CHAT and c.ok]
+    albums = [c for c in requests if c.method == "sendMediaGroup"]
+    assert len(albums) == 1 and not [c for c in requests if c.method == "sendPhoto"]
+    assert {m["media_group_id"] for m in photos()} == {albums[0].album[0]["media_group_id"]}
+    assert photos()[0]["reply_to_message"]["message_id"] == cards[0]["message_id"]
+    assert "#2" in photos()[0]["caption"]
 
 
 async def test_an_album_being_collected_at_shutdown_is_handed_on_whole_at_once():

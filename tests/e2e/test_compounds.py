@@ -10,15 +10,13 @@ from datetime import date
 
 import pytest
 
-from bot.runtime import build
 from handlers import announce
-from storage import bills as bill_store
-from storage import compounds as compound_store
 from storage import owners as owner_store
-from storage.db import make_engine, session_scope
+from storage.db import session_scope
 from storage.models import Announcement, Compound
 from storage.types import utcnow
-from tests.e2e.conftest import STAFF, STAFF_CHAT
+from tests.e2e.conftest import STAFF, STAFF_CHAT, serving
+from tests.factories import unpaid_bill
 
 pytestmark = pytest.mark.e2e
 
@@ -35,22 +33,15 @@ def runtime(settings):
     """The desk's own compound ("default", PROPDESK_STAFF_CHAT_ID) and "north", added with
     `propdesk compound add`'s storage, and a company chat."""
     settings = settings.model_copy(update={"company_chat_id": COMPANY_CHAT})
-    engine = make_engine(settings.database_url)
-    with session_scope(engine) as session:
-        compound_store.save(
-            session,
-            Compound(
-                id="north",
-                name_zh="北苑",
-                name_en="North Court",
-                staff_chat_id=NORTH_CHAT,
-                duty_phone="021-5555-0002",
-            ),
-        )
-    rt = build(settings, engine=engine)
-    yield rt
-    rt.executor.shutdown(wait=True)
-    rt.engine.dispose()
+    north = Compound(
+        id="north",
+        name_zh="北苑",
+        name_en="North Court",
+        staff_chat_id=NORTH_CHAT,
+        duty_phone="021-5555-0002",
+    )
+    with serving(settings, north) as rt:
+        yield rt
 
 
 @pytest.fixture
@@ -67,15 +58,7 @@ async def two(desk):
     with session_scope(desk.runtime.engine) as session:
         for compound, fen in (("default", 11100), ("north", 22200)):
             flat = owner_store.unit_by_code(session, "1-1-101", compound)
-            bill_store.upsert(
-                session,
-                unit_id=flat.id,
-                period="2026-11",
-                item="property_fee",
-                amount_fen=fen,
-                due_date=date(2026, 12, 1),
-                paid=False,
-            )
+            unpaid_bill(session, flat, amount_fen=fen, due=date(2026, 12, 1))
     await desk.bind(SOUTH_OWNER)
     await desk.bind(NORTH_OWNER)
     return desk

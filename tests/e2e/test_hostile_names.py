@@ -72,3 +72,10 @@ async def test_hostile_names_and_text_reach_staff_and_owners_as_typed(desk, leng
     await desk.api.wait_sent(OWNER, f"好的 {HOSTILE}")  # the owner's chat: 1 a second
     told = [m.get("text", "") for m in desk.api.sent(OWNER)]
     assert any(f"好的 {HOSTILE}" in text for text in told)
+
+
+async def test_what_staff_type_comes_back_in_html_as_typed(desk):
+    """Values staff type are escaped by the renderer too: a search that finds nobody."""
+    answer = await desk.say(7001, f"/owner {HOSTILE}", chat_id=STAFF_CHAT)
+    assert HOSTILE in answer["text"]
+    assert not refused_for_markup(desk)

@@ -18,14 +18,15 @@ A mixin of ``FakeBotApi`` (tests/fakes/bot_api.py), which holds the state it use
 - ``block(user_id)`` / ``unblock(user_id)``: also push the private chat's ``my_chat_member``
   (member -> kicked, kicked -> member), which is the only kind Telegram sends for private chats;
   a blocked user who writes again unblocks first (the client's "Restart" button).
-- Forum supergroups (``add_group(..., is_forum=True)``): ``create_topic(chat_id, name, by)``
-  (a user's new topic, pushed), the methods createForumTopic / closeForumTopic /
-  reopenForumTopic; a message in a topic carries ``message_thread_id`` and ``is_topic_message``,
-  and, when it replies to nothing else, ``reply_to_message`` is the topic's
-  ``forum_topic_created`` message, as Telegram sends it. A send with ``message_thread_id`` lands
-  in that topic; a reply to a topic message without it lands in the replied message's topic;
-  an unknown thread is 400 "message thread not found"; a closed topic refuses a bot that is not
-  an administrator with 400 "TOPIC_CLOSED".
+- Forum supergroups (``add_group(..., is_forum=True)``): ``create_topic(chat_id, name, by)`` (a
+  user's new topic, pushed), the methods createForumTopic (400 "not enough rights to create a
+  topic" unless the bot is an administrator) / closeForumTopic / reopenForumTopic (400
+  "TOPIC_NOT_MODIFIED" when it already is so); a message in a topic carries
+  ``message_thread_id`` and ``is_topic_message``, and, when it replies to nothing else,
+  ``reply_to_message`` is the topic's ``forum_topic_created`` message, as Telegram sends it. A
+  send with ``message_thread_id`` lands in that topic; a reply to a topic message without it
+  lands in the replied message's topic; an unknown thread is 400 "message thread not found"; a
+  closed topic refuses a bot that is not an administrator with 400 "TOPIC_CLOSED".
 """
 
 from __future__ import annotations
@@ -197,6 +198,8 @@ class GroupLife:
 
     def _m_createForumTopic(self, p: dict[str, Any]) -> Any:
         chat = self._chat(p.get("chat_id"))
+        if chat.get("is_forum") and self.bot_status(chat["id"]) not in ADMINS:
+            raise bad("not enough rights to create a topic")  # can_manage_topics
         name, color = str(p.get("name") or ""), p.get("icon_color", TOPIC_COLORS[0])
         created = {"forum_topic_created": {"name": name, "icon_color": color}}
         thread = self._new_topic(chat, self.bot_user, created)["message_thread_id"]
@@ -205,6 +208,8 @@ class GroupLife:
     def _set_closed(self, p: dict[str, Any], closed: bool) -> Any:
         chat = self._chat(p.get("chat_id"))
         topic = self._topic(chat["id"], p.get("message_thread_id"))
+        if topic["closed"] == closed:
+            raise bad("TOPIC_NOT_MODIFIED")
         topic["closed"] = closed
         service = {"forum_topic_closed" if closed else "forum_topic_reopened": {}}
         root = topic["root"]
