@@ -281,7 +281,8 @@ def finish(
     row.status = status
     row.sent_at = now
     row.message_id = message_id
-    row.last_error = error[:300] if error else None
+    if error or row.last_error != IN_FLIGHT_AGAIN:  # a resend after its sender died stays noted
+        row.last_error = error[:300] if error else None
     if status == "unreachable" and row.kind == "send":
         owner_store.mark_unreachable(session, channel=row.channel, chat_id=int(row.address))
     elif status == "sent" and row.address.isdigit() and row.priority != BROADCAST:
