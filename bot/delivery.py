@@ -33,7 +33,9 @@ Exactly once (storage/outbox.py has the state machine):
   that settles it; the first message that reaches it again (the bot was added
   back while this process missed Telegram's my_chat_member) sends again what it
   missed (storage/undelivered.py), as the adapter does on my_chat_member;
-- a message that reaches an owner marks them reachable (storage/outbox.py);
+- a message that reaches an owner marks them reachable (storage/outbox.py); a staff
+  member's message to an owner that does not arrive is handed to `on_relay_lost` (the
+  desk tells staff, handlers/undelivered.py) in the transaction that settles it;
 - a group Telegram upgraded to a supergroup (400 with its new id) is
   switched to (the adapter's `on_migrated`), and the row and every other
   still queued for the old id go to the new one.
@@ -134,6 +136,7 @@ class OutboxSender:
         bot: str = DEFAULT_BOT,
         lease_seconds: float = LEASE_SECONDS,
         on_chat_lost: ChatLost | None = None,
+        on_relay_lost: ChatLost | None = None,
         folding: Folding | None = None,
     ) -> None:
         self.outbound = outbound
@@ -150,6 +153,7 @@ class OutboxSender:
         self.slots.on_free(self.wake)
         self._heartbeat: asyncio.Task | None = None
         self.on_chat_lost = on_chat_lost
+        self.on_relay_lost = on_relay_lost
         self.folding = folding
         self.lost: set[str] = set()  # groups out of reach (logged once until reached again)
         self.recovered = 0
@@ -421,6 +425,9 @@ class OutboxSender:
                 lost = row is not None and row.status == "unreachable" and int(row.address) < 0
                 if lost and self.on_chat_lost is not None:  # sent on at the next pass
                     self.on_chat_lost(session, row)
+                missed = row is not None and row.status in ("unreachable", "failed")
+                if missed and row.role == "relay" and self.on_relay_lost is not None:
+                    self.on_relay_lost(session, row)  # staff hear it did not arrive
 
 
 class Background:
@@ -472,6 +479,7 @@ class Background:
                 on_chat_lost=lambda session, row: runtime.desk.chat_lost(
                     session, row, manager_chat_id=runtime.settings.manager_chat_id
                 ),
+                on_relay_lost=runtime.desk.relay_lost,
             )
 
         self.senders = {bot: sender(bot, each) for bot, each in outbounds.items()}

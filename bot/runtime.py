@@ -16,6 +16,7 @@ from functools import partial
 from sqlalchemy import Engine
 
 from bot import compounds
+from bot.compounds import GROUPS
 from bot.config import Settings
 from handlers.calendar import Calendar
 from handlers.desk import Desk
@@ -30,7 +31,8 @@ from storage.db import make_engine, prepare, session_scope
 from storage.models import Compound
 
 log = logging.getLogger(__name__)
-CHAT_SETTINGS = ("staff_chat_id", "manager_chat_id")  # groups Telegram may upgrade
+CHAT_SETTINGS = ("staff_chat_id", "manager_chat_id", "company_chat_id")  # groups Telegram
+# may upgrade (and each compound's, bot/compounds.py GROUPS)
 
 
 @dataclass
@@ -42,18 +44,34 @@ class Runtime:
     desk: Desk
     executor: ThreadPoolExecutor
 
-    def switch_chat(self, old_chat_id: int, new_chat_id: int) -> list[str]:
+    def switch_chat(self, old_chat_id: int, new_chat_id: int) -> list[tuple[str, str]]:
         """Telegram upgraded group `old_chat_id` to supergroup `new_chat_id`: remember it in
-        the database and point the settings that named the group (staff chat, manager chat)
-        at the new id. Returns those settings' names; [] if none names the old id (already
-        switched, or a group that is not ours). Blocking: call through `run_sync`."""
+        the database and point the settings that named the group (staff, manager, company
+        chat) or a compound's group at the new id. Returns, for each, what it is and where
+        the operator configures it ("staff chat", "PROPDESK_STAFF_CHAT_ID"); [] if none
+        names the old id (already switched, or a group that is not ours). Blocking: call
+        through `run_sync`."""
         names = [name for name in CHAT_SETTINGS if getattr(self.settings, name) == old_chat_id]
-        if names:
+        found = [
+            (name.removesuffix("_id").replace("_", " "), f"PROPDESK_{name.upper()}")
+            for name in names
+        ]
+        if not names:  # the default compound's groups are the settings' own
+            found = [
+                (
+                    f"{field.removesuffix('_id').replace('_', ' ')} of compound {c.id}",
+                    f"compound {c.id}'s {field}",
+                )
+                for c in self.desk.config.compounds
+                for field in GROUPS
+                if getattr(c, field) == old_chat_id
+            ]
+        if found:
             with session_scope(self.engine) as session:
                 chats.record_migration(session, old_chat_id=old_chat_id, new_chat_id=new_chat_id)
             self.settings = self.settings.model_copy(update=dict.fromkeys(names, new_chat_id))
             self.desk.config = desk_config(self.settings, self.faq, self.compounds())
-        return names
+        return found
 
     def compounds(self) -> list[Compound]:
         return served_compounds(self.settings, self.engine, self.faq, self.desk.knowledge)

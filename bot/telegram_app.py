@@ -218,6 +218,7 @@ class TelegramDesk:
         if inbound is None:
             return None
         album = update.message.media_group_id if update.message else None
+        album = album or self.albums.open_in(inbound)
         if album:
             return self.albums.add(album, inbound, update.update_id)  # one event, when complete
         await self._handle(inbound, update.update_id)
@@ -277,19 +278,19 @@ class TelegramDesk:
         database keeps it, and the outbox rows still queued for the old id go to the new
         one), and tell the operator once, at ERROR, what to configure."""
         async with self._switching:  # the two service messages come in two chats at once
-            names = await self.runtime.run_sync(self.runtime.switch_chat, old_chat_id, new_chat_id)
-        if not names:
+            found = await self.runtime.run_sync(self.runtime.switch_chat, old_chat_id, new_chat_id)
+        if not found:
             return
         self._members.clear()
-        for name in names:
+        for what, setting in found:
             log.error(
                 "Telegram upgraded the %s %s to a supergroup with the new id %s; the desk "
-                "now uses %s. Set PROPDESK_%s=%s in the configuration.",
-                name.removesuffix("_id").replace("_", " "),
+                "now uses %s. Set %s=%s in the configuration.",
+                what,
                 old_chat_id,
                 new_chat_id,
                 new_chat_id,
-                name.upper(),
+                setting,
                 new_chat_id,
             )
         self.committed()

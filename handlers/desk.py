@@ -368,6 +368,11 @@ class Desk:
             now=self.clock(),
         )
 
+    def relay_lost(self, session, row) -> int:
+        """Staff's message to an owner, outbox `row`, did not arrive: staff are told, under
+        the card (handlers/undelivered.py); rows queued in `session` (the sender's)."""
+        return undelivered.relay_lost(session, row, config=self.config, now=self.clock())
+
     def fold_cards(self, *, channel: str, address: str, most: int) -> int:
         """The staff chat `address` is short of budget: its waiting cards (at most `most`)
         become one digest (handlers/digest.py); returns how many were folded."""

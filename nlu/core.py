@@ -222,6 +222,9 @@ class Nlu:
                 and check.suppressed_by != "not_urgent"
             ):
                 intent, confidence = "emergency", p_em
+            elif intent == "emergency" and check.suppressed_by == "hypothetical":
+                # "What do I do if I smell gas": a question about a procedure (faq).
+                intent = "faq"
             elif intent == "emergency":
                 # The rules saw the hazard negated or referred to: take the next label.
                 nxt = next(i for i in order if labels[i] != "emergency")
