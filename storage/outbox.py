@@ -53,7 +53,6 @@ from typing import Any
 from sqlalchemy import Row, String, and_, bindparam, case, exists, func, or_, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from storage import owners as owner_store
@@ -132,13 +131,7 @@ def due(
         stmt = stmt.where(Outbox.channel == channel)
     if bot is not None:
         stmt = stmt.where(Outbox.bot == bot)
-    other = aliased(Outbox)
-    in_flight = exists().where(
-        other.bot == Outbox.bot,
-        other.address == Outbox.address,
-        other.status == "sending",
-    )
-    stmt = stmt.where(~in_flight)
+    stmt = stmt.where(~_IN_FLIGHT)
     if skip:
         stmt = stmt.where(col(Outbox.id).not_in(list(skip)))
     if held:
@@ -170,18 +163,8 @@ def claim(
     """pending → sending, leased until `lease_until`: returns the claim's number (the
     row's `attempts`, which `finish` and `release` check), or None if another sender got
     it first (or holds it right now: the row is skipped, not waited for) or it expired."""
-    free = select(Outbox.id).where(col(Outbox.id) == row_id, col(Outbox.status) == "pending")
-    if session.exec(skip_locked(free)).first() is None:
-        return None
-    stmt = (
-        update(Outbox)
-        .where(col(Outbox.id) == row_id, col(Outbox.status) == "pending")
-        .values(
-            status="sending", attempts=Outbox.attempts + 1, sent_at=now, lease_until=lease_until
-        )
-        .returning(Outbox.attempts)
-    )
-    return session.execute(stmt).scalar()
+    values = {"row_id": row_id, "now": now, "lease_until": lease_until}
+    return session.execute(_CLAIM, values).scalar()
 
 
 def renew(session: Session, ids: Iterable[int], *, lease_until: datetime) -> int:
@@ -230,26 +213,6 @@ def budget_wait(
     requests of the last minute — 0: now; whether the whole bot is out of budget).
     Call under `coordinate()` so that nobody else claims meanwhile. A destination with
     a message in flight waits too (its order is kept)."""
-    other = aliased(Outbox)
-    busy = select(other.id).where(
-        other.bot == row.bot, other.address == row.address, other.status == "sending"
-    )
-    if session.exec(busy.limit(1)).first() is not None:
-        return 0.2, False
-    if row.kind == "edit":
-        return 0.0, False
-    sent = (
-        col(Outbox.bot) == row.bot,
-        col(Outbox.status).in_(COUNTED),
-        col(Outbox.kind) != "edit",
-    )
-    last_second = select(Outbox.sent_at).where(
-        *sent, col(Outbox.sent_at) > now - timedelta(seconds=1)
-    )
-    times = sorted(session.exec(last_second).all())
-    if len(times) >= budget.per_second:
-        wait = times[-budget.per_second] + timedelta(seconds=1) - now
-        return max(0.01, wait.total_seconds()), True
     if row.address.startswith("-"):
         window, most = (
             timedelta(minutes=1),
@@ -257,10 +220,23 @@ def budget_wait(
         )
     else:
         window, most = timedelta(seconds=budget.private_seconds), budget.private_burst
-    recent = select(Outbox.sent_at).where(
-        *sent, col(Outbox.address) == row.address, col(Outbox.sent_at) > now - window
+    # one round trip: the destination's request in flight, and the bot's and the
+    # destination's requests counted against the budgets
+    params = {"bot": row.bot, "address": row.address}
+    params |= {"second_ago": now - timedelta(seconds=1), "window_ago": now - window}
+    seen = session.execute(_BUDGET, params).all()
+    if any(r.status == "sending" and r.address == row.address for r in seen):
+        return 0.2, False
+    if row.kind == "edit":
+        return 0.0, False
+    counted = [r for r in seen if r.status in COUNTED and r.kind != "edit" and r.sent_at]
+    times = sorted(r.sent_at for r in counted if r.sent_at > params["second_ago"])
+    if len(times) >= budget.per_second:
+        wait = times[-budget.per_second] + timedelta(seconds=1) - now
+        return max(0.01, wait.total_seconds()), True
+    times = sorted(
+        r.sent_at for r in counted if r.address == row.address and r.sent_at > params["window_ago"]
     )
-    times = sorted(session.exec(recent).all())
     if len(times) >= max(1, most):
         return max(0.01, (times[-max(1, most)] + window - now).total_seconds()), False
     return 0.0, False
@@ -464,3 +440,55 @@ _FINISH = (
     .returning(*_TABLE.c)
 )
 _FINISH_OURS = _FINISH.where(_TABLE.c.attempts == bindparam("attempt"))
+
+
+# claim(): the row taken only if nobody holds it (skipped, not waited for) and still
+# pending, in one UPDATE … RETURNING (SQLite, with one writer, ignores FOR UPDATE)
+_FREE = (
+    select(_TABLE.c.id)
+    .where(_TABLE.c.id == bindparam("row_id"), _TABLE.c.status == "pending")
+    .with_for_update(skip_locked=True)
+    .scalar_subquery()
+)
+_CLAIM = (
+    update(_TABLE)
+    .where(_TABLE.c.id == _FREE, _TABLE.c.status == "pending")
+    .values(
+        status="sending",
+        attempts=_TABLE.c.attempts + 1,
+        sent_at=bindparam("now"),
+        lease_until=bindparam("lease_until"),
+    )
+    .returning(_TABLE.c.attempts)
+)
+
+# due(): a destination with a message in flight (in any process) waits; built once
+_OTHER = _TABLE.alias("other")
+_IN_FLIGHT = (
+    exists()
+    .where(
+        _OTHER.c.bot == _TABLE.c.bot,
+        _OTHER.c.address == _TABLE.c.address,
+        _OTHER.c.status == "sending",
+    )
+    .correlate(_TABLE)
+)
+
+# budget_wait(): the bot's rows in flight to the address, and its requests Telegram
+# may have counted in the last second (all chats) and the last window (the address)
+_BUDGET = select(_TABLE.c.status, _TABLE.c.address, _TABLE.c.kind, _TABLE.c.sent_at).where(
+    _TABLE.c.bot == bindparam("bot"),
+    or_(
+        and_(_TABLE.c.address == bindparam("address"), _TABLE.c.status == "sending"),
+        and_(
+            _TABLE.c.status.in_(COUNTED),
+            or_(
+                _TABLE.c.sent_at > bindparam("second_ago"),
+                and_(
+                    _TABLE.c.address == bindparam("address"),
+                    _TABLE.c.sent_at > bindparam("window_ago"),
+                ),
+            ),
+        ),
+    ),
+)
