@@ -98,7 +98,7 @@ def messages(row: Outbox) -> int:
 class Slots:
     """Requests in flight in this process, every bot's sender together: at most `most`.
     A killed process leaves at most `most` rows in doubt. When a slot frees, every
-    sender sharing them is woken (`wake_all`)."""
+    sender sharing them is told (`on_free`): one that waited for a slot looks again."""
 
     def __init__(self, most: int) -> None:
         self.most = most
@@ -150,7 +150,10 @@ class OutboxSender:
         self.lease = timedelta(seconds=lease_seconds)
         self.shared = is_shared(engine)
         self._claimed: set[int] = set()  # rows this sender holds (their leases renewed)
-        self.slots.on_free(self.wake)
+        # The last pass stopped for want of a request slot: a freed one wakes it (a slot
+        # freed while it was not waiting for one makes no pass worth its query).
+        self._short_of_slots = False
+        self.slots.on_free(self._slot_freed)
         self._heartbeat: asyncio.Task | None = None
         self.on_chat_lost = on_chat_lost
         self.on_relay_lost = on_relay_lost
@@ -199,6 +202,11 @@ class OutboxSender:
         """New rows were committed: look now rather than at the next poll."""
         self._wake.set()
 
+    def _slot_freed(self) -> None:
+        if self._short_of_slots:
+            self._short_of_slots = False
+            self._wake.set()
+
     async def stop(self) -> None:
         """Let requests in flight finish (bounded), leave the rest pending."""
         self._stopping = True
@@ -241,6 +249,7 @@ class OutboxSender:
     async def _pass(self) -> float:
         """Start every send that may go now; returns when to look again (seconds)."""
         if self.slots.full():  # no request may start: a freed slot wakes this sender
+            self._short_of_slots = True
             return self.poll_seconds
         closed = self.budgets.closed()
         if closed > 0:  # nothing may go before then (an edit waits too): no need to read
@@ -254,6 +263,7 @@ class OutboxSender:
         started = 0
         for row in rows:
             if self.slots.full():
+                self._short_of_slots = True
                 break
             if row.address in passed or Folding.waits(row, gathering):
                 continue
