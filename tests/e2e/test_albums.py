@@ -25,7 +25,7 @@ async def test_a_ten_photo_album_is_one_ticket_and_an_emergency_meanwhile_is_not
     desk.register(NEIGHBOUR, phone="13900139000", unit="5-1-101", name="陈静")
     await desk.bind(OWNER)
     await desk.bind(NEIGHBOUR)
-    mark = desk.api.mark()
+    mark = await desk.mark()
     started = asyncio.get_running_loop().time()
     desk.api.push_album(OWNER, 10, caption="卫生间天花板漏水，很严重")
     desk.api.push_text(NEIGHBOUR, "楼道里有很大的煤气味")
