@@ -104,6 +104,7 @@ async def test_deep_links_and_commands_with_words_are_commands(desk):
     assert "欢迎回来" in (await desk.say(OWNER, "/help me"))["text"]
     mark = await desk.mark()
     await desk.say(OWNER, "/menu please")
+    await desk.drained()
     assert desk.api.sent(STAFF_CHAT, since=mark) == []  # no emergency, no ticket
     assert desk.ticket(1) is None
 
