@@ -3,7 +3,8 @@ python-telegram-bot's real HTTP stack, against the fake Bot API with Telegram's
 flood limits on, with a minimal python-telegram-bot echo bot as the floor.
 
     .venv/bin/python bench/bench_e2e.py [--seconds 60] [--owners 1000]
-        [--questions 10,20,28] [--mixed 5,15,25] [--database-url URL]
+        [--questions 10,20,28] [--mixed 5,15,25] [--scenarios broadcast,album]
+        [--database-url URL]
 
 For each mix and offered rate, messages from random bound owners arrive at a
 fixed rate for `--seconds`: `questions` (greetings, FAQ, bills) or `mixed`
@@ -14,7 +15,15 @@ unanswered, CPU ms per message (the product process's user+system time over
 the run), 429s, and for `mixed` the emergency's delay to the staff alert and
 to the owner's answer. Then the highest offered rate with p99 < 1 s per mix,
 the ratio of propdesk's p99 to the echo bot's at the same rate, the time from
-starting `propdesk run` to its first poll, and the machine (nproc, load).
+starting `propdesk run` to its first poll and to its first answer (one owner
+writes as soon as it polls; the timed messages start once that is answered),
+and the machine (nproc, load).
+
+Two more cases, each in a process of its own (`--scenarios`): an owner reports
+a gas leak while an announcement goes to 10,000 owners (`broadcast`, once a
+few hundred have it), and right after another owner sent a 10-photo album
+(`album`); printed: the delay to the staff alert and to the owner's answer
+(target: both within 2 s).
 
 Each run gets a fresh database: a SQLite file, or the PostgreSQL database
 `--database-url` names, emptied first.
@@ -29,6 +38,8 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -36,7 +47,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import inspect, text
 
 from bench.bench_broadcast import FIRST_USER, STAFF_CHAT, percentile, populate
-from storage.db import head_revision, make_engine, prepare
+from handlers import announce
+from storage.db import head_revision, make_engine, prepare, session_scope
+from storage.types import utcnow
 from tests.fakes.bot_api import FakeBotApi, Limits
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,6 +68,11 @@ QUESTIONS = (
 )
 REPAIRS = ("楼道灯坏了，晚上很黑", "厨房水管漏水了", "The toilet in my flat is blocked")
 EMERGENCY = "楼道里有很浓的煤气味！"
+ANNOUNCEMENT = "Benchmark: water off in building 3 tomorrow 09:00-12:00."
+SCENARIOS = {
+    "broadcast": "during a 10,000-owner announcement:",
+    "album": "after a 10-photo album:",
+}
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -64,10 +82,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
+def fresh_url(url: str | None, workdir: Path, run: str) -> str:
+    """The database of one run: `url`, or a SQLite file of its own."""
+    return url or f"sqlite:///{workdir / f'{run}.db'}"
+
+
 def fresh_database(url: str | None, workdir: Path, run: str) -> str:
     """An empty, current database for one run."""
-    if url is None:
-        url = f"sqlite:///{workdir / f'{run}.db'}"
+    url = fresh_url(url, workdir, run)
     engine = make_engine(url)
     tables = [t for t in inspect(engine).get_table_names() if t != "alembic_version"]
     if tables and engine.dialect.name == "postgresql":
@@ -103,11 +125,13 @@ async def wait_for(predicate, timeout: float) -> bool:
     return True
 
 
-async def one_run(
-    *, bot: str, mix: str, rate: float, seconds: float, owners: int, url: str | None, work: Path
-) -> dict:
-    """Serve `mix` at `rate` messages a second with `bot` ("propdesk" or "echo")."""
-    run = f"{bot}-{mix}-{rate:g}"
+@asynccontextmanager
+async def serving(
+    bot: str, run: str, *, owners: int, url: str | None, work: Path
+) -> AsyncIterator[tuple[FakeBotApi, int, list[int], dict]]:
+    """`bot` ("propdesk" or "echo") started against the fake Bot API over a fresh database
+    of `owners` bound owners, once it has answered a first owner; yields (api, pid, the
+    owners but the first, start-up times in seconds)."""
     database_url = fresh_database(url, work, run)
     engine = make_engine(database_url)
     users = populate(engine, owners)
@@ -128,10 +152,16 @@ async def one_run(
             )
             if not ready:
                 raise SystemExit(f"{bot} did not start; see {work / run}.log")
-            serving = time.monotonic() - started
+            times = {
+                "serving_s": time.monotonic() - started,
+                "serving_cpu_s": cpu_seconds(proc.pid),
+            }
+            api.push_text(users[0], QUESTIONS[0])
+            if not await wait_for(lambda: api.sent(users[0]), 60):
+                raise SystemExit(f"{bot} did not answer; see {work / run}.log")
+            times["answering_s"] = time.monotonic() - started
             await asyncio.sleep(0.5)
-            result = await drive(api, proc.pid, users, mix=mix, rate=rate, seconds=seconds)
-            result["serving_s"] = serving
+            yield api, proc.pid, users[1:], times
         finally:
             proc.terminate()
             try:
@@ -139,7 +169,49 @@ async def one_run(
             except TimeoutError:
                 proc.kill()
                 await proc.wait()
-    return result
+
+
+async def one_run(
+    *, bot: str, mix: str, rate: float, seconds: float, owners: int, url: str | None, work: Path
+) -> dict:
+    """Serve `mix` at `rate` messages a second with `bot` ("propdesk" or "echo")."""
+    run = f"{bot}-{mix}-{rate:g}"
+    async with serving(bot, run, owners=owners, url=url, work=work) as (api, pid, users, times):
+        result = await drive(api, pid, users, mix=mix, rate=rate, seconds=seconds)
+    return {**result, **times}
+
+
+async def scenario(kind: str, *, url: str | None, work: Path) -> dict:
+    """An owner reports a gas leak during a 10,000-owner announcement (`broadcast`) or
+    right after another owner's 10-photo album (`album`); the delays to the staff alert
+    and to the owner's answer (seconds)."""
+    owners = 10_000 if kind == "broadcast" else 100
+    async with serving("propdesk", kind, owners=owners, url=url, work=work) as served:
+        api, _, users, times = served
+        reporter = users[-1]
+        if kind == "broadcast":
+            engine = make_engine(fresh_url(url, work, kind))
+            with session_scope(engine) as session:
+                announce.schedule(session, text=ANNOUNCEMENT, now=utcnow())
+            engine.dispose()
+            await wait_for(lambda: _count(api, ANNOUNCEMENT) >= 300, 120)
+        else:
+            api.push_album(users[0], 10, caption="卫生间天花板漏水，很严重")
+        mark, at = api.mark(), time.monotonic()
+        api.push_text(reporter, EMERGENCY)
+        await wait_for(lambda: api.sent(STAFF_CHAT, since=mark), 30)
+        await wait_for(lambda: api.sent(reporter, since=mark), 30)
+        result = {
+            "alert_s": _first_at(api, STAFF_CHAT, "🚨", mark) - at,
+            "answer_s": _first_at(api, reporter, "", mark) - at,
+            "broadcast_sent": _count(api, ANNOUNCEMENT),
+            "429": api.count_429,
+        }
+    return {**result, **times}
+
+
+def _count(api: FakeBotApi, text: str) -> int:
+    return sum(1 for _, sent, _ in api.delivered if text in sent)
 
 
 async def drive(
@@ -231,18 +303,36 @@ async def main(args: argparse.Namespace) -> None:
     print(f"{args.owners} bound owners, {args.seconds:g} s per run, work files in {work}")
     best: dict[str, float] = {}
     echo_p99: dict[float, float] = {}
+    echo_cpu: dict[float, float] = {}
     for mix, rate in plan:
         if mix == "questions":
             echo = await one_run(bot="echo", mix=mix, rate=rate, work=work, **common)
-            echo_p99[rate] = echo["p99"]
+            echo_p99[rate], echo_cpu[rate] = echo["p99"], echo["cpu_ms"]
             show(f"echo bot @ {rate:g}/s", echo)
+            print(
+                f"{'':26} echo bot polled {echo['serving_s']:.2f}s after start "
+                f"({echo['serving_cpu_s']:.2f}s of CPU), answered {echo['answering_s']:.2f}s"
+            )
         r = await one_run(bot="propdesk", mix=mix, rate=rate, work=work, **common)
         show(f"propdesk {mix} @ {rate:g}/s", r)
         if rate in echo_p99 and mix == "questions":
+            print(f"{'':26} cpu / echo bot's cpu = {r['cpu_ms'] / max(1e-9, echo_cpu[rate]):.1f}")
             print(f"{'':26} p99 / echo bot's p99 = {r['p99'] / max(1e-9, echo_p99[rate]):.1f}")
         if r["p99"] < 1000 and r["unanswered"] == 0:
             best[mix] = max(best.get(mix, 0.0), rate)
-        print(f"{'':26} propdesk run served {r['serving_s']:.2f}s after start", flush=True)
+        print(
+            f"{'':26} propdesk run polled {r['serving_s']:.2f}s after start "
+            f"({r['serving_cpu_s']:.2f}s of CPU), answered {r['answering_s']:.2f}s after start",
+            flush=True,
+        )
+    for kind in filter(None, args.scenarios.split(",")):
+        r = await scenario(kind, url=args.database_url, work=work)
+        print(
+            f"emergency {SCENARIOS[kind]:<36} staff alerted {r['alert_s']:.2f}s, owner answered "
+            f"{r['answer_s']:.2f}s  (announcement sent to {r['broadcast_sent']} owners so far, "
+            f"429s {r['429']})",
+            flush=True,
+        )
     for mix in ("questions", "mixed"):
         print(f"highest offered rate with p99 < 1 s ({mix}): {best.get(mix, 0):g}/s")
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -255,5 +345,8 @@ if __name__ == "__main__":
     parser.add_argument("--owners", type=int, default=1000)
     parser.add_argument("--questions", default="10,20,28", help="offered rates, comma-separated")
     parser.add_argument("--mixed", default="5,15,25", help="offered rates, comma-separated")
+    parser.add_argument(
+        "--scenarios", default="broadcast,album", help="emergency cases, comma-separated"
+    )
     parser.add_argument("--database-url", default=None, help="an empty database to use")
     asyncio.run(main(parser.parse_args()))

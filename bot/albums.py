@@ -6,7 +6,8 @@ A part returns at once (the update loop never waits for an album, so an emergenc
 meanwhile by someone else goes straight through) with a future that is done once the whole
 album has been handled: long polling confirms the parts to Telegram only then (nothing
 received is lost). The album is handed on when no part of it has arrived for `quiet`
-seconds (Telegram sends the parts within milliseconds).
+seconds (Telegram sends the parts within milliseconds). A photo its sender sends on its
+own meanwhile joins it (a client's eleventh photo and on: an album holds ten).
 """
 
 from __future__ import annotations
@@ -64,6 +65,18 @@ class Albums:
         album.text = album.text or inbound.text
         album.last_part_at = loop.time()
         return album.done
+
+    def open_in(self, inbound: Inbound) -> str | None:
+        """The media_group_id of the album its sender is still sending in `inbound`'s chat,
+        when `inbound` is a lone photo without a caption: a client sends at most ten photos
+        as one album and the rest right after, on their own, so they join it. None
+        otherwise."""
+        if not inbound.photos or inbound.text:
+            return None
+        for (chat_id, group), album in self._open.items():
+            if chat_id == inbound.chat_id and album.first.user_id == inbound.user_id:
+                return group
+        return None
 
     async def _hand_on(self, key: tuple[int, str]) -> None:
         loop = asyncio.get_running_loop()

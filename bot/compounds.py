@@ -56,11 +56,13 @@ from bot.config import Settings, checked_office_hours
 from handlers.emergency import parse_numbers
 from handlers.handoff import office_hours_of
 from nlu import FaqBase
+from storage import chats as chat_store
 from storage import compounds as compound_store
 from storage.db import session_scope
 from storage.models import DEFAULT_COMPOUND, Compound
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$"
+GROUPS = ("staff_chat_id", "manager_chat_id")  # a compound's groups (Telegram may upgrade them)
 
 
 class CompoundsError(ValueError):
@@ -193,6 +195,10 @@ def configured(
     with session_scope(engine) as session:
         for stored in compound_store.all_compounds(session):
             found.setdefault(stored.id, stored)
+        for compound in found.values():  # a group Telegram upgraded goes by its new id
+            for field in GROUPS:
+                if (chat_id := getattr(compound, field)) is not None:
+                    setattr(compound, field, chat_store.current_chat_id(session, chat_id))
     if DEFAULT_COMPOUND not in found and (not found or settings.staff_chat_id is not None):
         found[DEFAULT_COMPOUND] = default_compound(settings, name_zh=name_zh, name_en=name_en)
     chats: dict[int, str] = {}

@@ -27,7 +27,9 @@ Exactly once (storage/outbox.py has the state machine):
   that settles it; the first message that reaches it again (the bot was added
   back while this process missed Telegram's my_chat_member) sends again what it
   missed (storage/undelivered.py), as the adapter does on my_chat_member;
-- a message that reaches an owner marks them reachable (storage/outbox.py);
+- a message that reaches an owner marks them reachable (storage/outbox.py); a staff
+  member's message to an owner that does not arrive is handed to `on_relay_lost` (the
+  desk tells staff, handlers/undelivered.py) in the transaction that settles it;
 - a group Telegram upgraded to a supergroup (400 with its new id) is
   switched to (the adapter's `on_migrated`), and the row and every other
   still queued for the old id go to the new one.
@@ -93,6 +95,7 @@ class OutboxSender:
         concurrency: int = 16,
         poll_seconds: float = 1.0,
         on_chat_lost: ChatLost | None = None,
+        on_relay_lost: ChatLost | None = None,
         folding: Folding | None = None,
     ) -> None:
         self.outbound = outbound
@@ -103,6 +106,7 @@ class OutboxSender:
         self.concurrency = concurrency
         self.poll_seconds = poll_seconds
         self.on_chat_lost = on_chat_lost
+        self.on_relay_lost = on_relay_lost
         self.folding = folding
         self.lost: set[str] = set()  # groups out of reach (logged once until reached again)
         self.recovered = 0
@@ -113,6 +117,10 @@ class OutboxSender:
         self._stopping = False
         self._dispatcher: asyncio.Task | None = None
         self._expired_at: datetime | None = None  # stale rows are looked for once a second
+        # The last pass left due rows unsent (a busy chat, a budget, a row under another
+        # not yet posted): a finished send may let one go, so it looks again. Otherwise
+        # only new rows (`wake`) or the poll make another pass worth its query.
+        self._left_behind = False
 
     # --- life cycle ------------------------------------------------------------------------
 
@@ -150,23 +158,28 @@ class OutboxSender:
     async def _dispatch(self) -> None:
         while not self._stopping:
             look_again = self.poll_seconds
+            self._wake.clear()  # before the pass: rows committed during it wake the next
             try:
                 look_again = await self._pass()
             except Exception:
                 log.exception("reading the outbox failed")
             if self._stopping:
                 return
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), look_again)
 
     async def _pass(self) -> float:
         """Start every send that may go now; returns when to look again (seconds)."""
+        closed = self.budgets.closed()
+        if closed > 0:  # nothing may go before then (an edit waits too): no need to read
+            self._left_behind = True
+            return closed
         gathering = await self.folding.gathering() if self.folding is not None else set()
-        held = set(self.budgets.held()) | self._busy
-        rows, refs = await self.run_sync(self._due, sorted(held))
+        # rows to a chat with a request in flight are read, and left for its end
+        rows, refs = await self.run_sync(self._due, sorted(self.budgets.held()))
         look_again = self.poll_seconds
         passed: set[str] = set(self._busy)
+        started = 0
         for row in rows:
             if len(self._sending) >= self.concurrency:
                 break
@@ -190,6 +203,8 @@ class OutboxSender:
             task = asyncio.create_task(self._send(row, ref_message, booked))
             self._sending.add(task)
             task.add_done_callback(self._sending.discard)
+            started += 1
+        self._left_behind = started < len(rows) or len(rows) >= self.concurrency * 8
         return look_again
 
     async def _send(self, row: Outbox, ref_message: str | None, booked: float | None) -> None:
@@ -210,7 +225,8 @@ class OutboxSender:
             log.exception("outbox row %s: unexpected error", row.id)
         finally:
             self._busy.discard(row.address)
-            self._wake.set()
+            if self._left_behind:
+                self._wake.set()
 
     async def _book_again(self, row: Outbox) -> float | None:
         if row.kind == "edit":
@@ -312,6 +328,9 @@ class OutboxSender:
                 lost = row is not None and row.status == "unreachable" and int(row.address) < 0
                 if lost and self.on_chat_lost is not None:  # sent on at the next pass
                     self.on_chat_lost(session, row)
+                missed = row is not None and row.status in ("unreachable", "failed")
+                if missed and row.role == "relay" and self.on_relay_lost is not None:
+                    self.on_relay_lost(session, row)  # staff hear it did not arrive
 
 
 class Background:
@@ -349,6 +368,7 @@ class Background:
             on_chat_lost=lambda session, row: runtime.desk.chat_lost(
                 session, row, manager_chat_id=runtime.settings.manager_chat_id
             ),
+            on_relay_lost=runtime.desk.relay_lost,
         )
         self.scheduler = DeskScheduler(
             engine=runtime.engine,

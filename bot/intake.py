@@ -34,6 +34,9 @@ ALLOWED_UPDATES = [
     Update.CHAT_MEMBER,
 ]
 DRAIN_SECONDS = 10.0
+# Longest wait for an update being handled before asking Telegram again: what
+# arrives meanwhile (another chat's message) waits at most this long to be fetched.
+PATIENCE = 0.05
 Process = Callable[[Update], Awaitable[Awaitable[None] | None]]
 
 
@@ -142,11 +145,15 @@ class Intake:
             fresh = [u for u in raw if self._highest is None or u["update_id"] > self._highest]
             for update in fresh:
                 self._take(Update.de_json(update, self.bot))
-            if not fresh and self._handling:
-                # Telegram gave back only what is being handled (unconfirmed on purpose):
-                # wait until one is done before asking again.
+            if fresh:
+                self._progress.clear()  # those just taken come back until one is done
+            if self._handling:
+                # Asked now, Telegram would give back at once what is being handled
+                # (unconfirmed on purpose). Waiting until one is done (usually a few ms)
+                # confirms it with the next long poll, which then waits for news: one
+                # request per update, as PTB's own polling makes, not three.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._progress.wait(), 0.25)
+                    await asyncio.wait_for(self._progress.wait(), PATIENCE)
 
     async def _fetch(self) -> list[dict]:
         """getUpdates, undecoded: the updates still being handled come back in every

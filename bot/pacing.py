@@ -140,6 +140,12 @@ class Budgets:
         """Groups with at most `most` places left this minute (see `places`)."""
         return [address for address in self._groups if self.places(address) <= most]
 
+    def closed(self) -> float:
+        """Seconds until a message may go to anyone (0: now): the bot's own budget is
+        spent, or Telegram paused the whole bot."""
+        now = self.clock()
+        return max(0.0, self._paused.get("", 0.0) - now, self._overall.delay(now))
+
     def held(self) -> list[str]:
         """Addresses nothing but an emergency may be sent to now."""
         now = self.clock()

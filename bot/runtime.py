@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,6 +17,7 @@ from functools import partial
 from sqlalchemy import Engine
 
 from bot import compounds
+from bot.compounds import GROUPS
 from bot.config import Settings
 from handlers.calendar import Calendar
 from handlers.desk import Desk
@@ -24,13 +26,59 @@ from handlers.handoff import office_hours_of
 from handlers.reminders import parse_days
 from handlers.turn import DeskConfig, Knowledge
 from nlu import FaqBase, Nlu
+from nlu.types import Parse
 from scheduler.jobs import JobConfig
 from storage import chats
 from storage.db import make_engine, prepare, session_scope
 from storage.models import Compound
 
 log = logging.getLogger(__name__)
-CHAT_SETTINGS = ("staff_chat_id", "manager_chat_id")  # groups Telegram may upgrade
+CHAT_SETTINGS = ("staff_chat_id", "manager_chat_id", "company_chat_id")  # groups Telegram
+# may upgrade (and each compound's, bot/compounds.py GROUPS)
+
+
+class NluLoader:
+    """The NLU, read once the service is serving (bot/service.py calls `start`):
+    importing scikit-learn and reading the model take a couple of seconds that
+    fetching Telegram's first updates need not wait for. A message that needs the
+    NLU sooner waits for it (or loads it, if nothing started the loading)."""
+
+    def __init__(self, load: Callable[[], Nlu]) -> None:
+        self._load = load
+        self._lock = threading.Lock()
+        self._nlu: Nlu | None = None
+        self._others: list[NluLoader] = []  # the same model with other FAQ bases
+
+    def start(self) -> None:
+        """Load in a background thread (then the `with_faq` ones)."""
+        threading.Thread(target=self._load_logged, name="nlu-load", daemon=True).start()
+
+    def _load_logged(self) -> None:
+        try:
+            for loader in (self, *self._others):
+                loader.get()
+        except Exception:
+            log.exception("the NLU could not be loaded; it is tried again with each message")
+
+    def with_faq(self, faq: FaqBase) -> NluLoader:
+        """The same model with another knowledge base (nlu.Nlu.with_faq), once loaded."""
+        other = NluLoader(lambda: self.get().with_faq(faq))
+        self._others.append(other)
+        return other
+
+    def get(self) -> Nlu:
+        """The loaded NLU; raises whatever `Nlu.load` raises."""
+        if self._nlu is None:
+            with self._lock:
+                if self._nlu is None:
+                    self._nlu = self._load()
+        return self._nlu
+
+    def parse(self, text: str) -> Parse:
+        return self.get().parse(text)
+
+    def faq_match(self, text: str) -> tuple[str | None, float]:
+        return self.get().faq_match(text)
 
 
 @dataclass
@@ -38,22 +86,38 @@ class Runtime:
     settings: Settings
     engine: Engine
     faq: FaqBase
-    nlu: Nlu
+    nlu: Nlu | NluLoader
     desk: Desk
     executor: ThreadPoolExecutor
 
-    def switch_chat(self, old_chat_id: int, new_chat_id: int) -> list[str]:
+    def switch_chat(self, old_chat_id: int, new_chat_id: int) -> list[tuple[str, str]]:
         """Telegram upgraded group `old_chat_id` to supergroup `new_chat_id`: remember it in
-        the database and point the settings that named the group (staff chat, manager chat)
-        at the new id. Returns those settings' names; [] if none names the old id (already
-        switched, or a group that is not ours). Blocking: call through `run_sync`."""
+        the database and point the settings that named the group (staff, manager, company
+        chat) or a compound's group at the new id. Returns, for each, what it is and where
+        the operator configures it ("staff chat", "PROPDESK_STAFF_CHAT_ID"); [] if none
+        names the old id (already switched, or a group that is not ours). Blocking: call
+        through `run_sync`."""
         names = [name for name in CHAT_SETTINGS if getattr(self.settings, name) == old_chat_id]
-        if names:
+        found = [
+            (name.removesuffix("_id").replace("_", " "), f"PROPDESK_{name.upper()}")
+            for name in names
+        ]
+        if not names:  # the default compound's groups are the settings' own
+            found = [
+                (
+                    f"{field.removesuffix('_id').replace('_', ' ')} of compound {c.id}",
+                    f"compound {c.id}'s {field}",
+                )
+                for c in self.desk.config.compounds
+                for field in GROUPS
+                if getattr(c, field) == old_chat_id
+            ]
+        if found:
             with session_scope(self.engine) as session:
                 chats.record_migration(session, old_chat_id=old_chat_id, new_chat_id=new_chat_id)
             self.settings = self.settings.model_copy(update=dict.fromkeys(names, new_chat_id))
             self.desk.config = desk_config(self.settings, self.faq, self.compounds())
-        return names
+        return found
 
     def compounds(self) -> list[Compound]:
         return served_compounds(self.settings, self.engine, self.faq, self.desk.knowledge)
@@ -151,7 +215,9 @@ def served_compounds(
     return compounds.with_own_facts(served, bases)
 
 
-def own_knowledge(bases: dict[str, FaqBase], nlu: Nlu, faq: FaqBase) -> dict[str, Knowledge]:
+def own_knowledge(
+    bases: dict[str, FaqBase], nlu: Nlu | NluLoader, faq: FaqBase
+) -> dict[str, Knowledge]:
     """The compounds with an FAQ base of their own (not `faq`, PROPDESK_FAQ_PATH's): the
     shared model with that base's retrieval index, one index per base."""
     indexed: dict[int, Knowledge] = {}
@@ -171,11 +237,13 @@ def open_database(settings: Settings, *, create: bool = True) -> Engine:
     return engine
 
 
-def build(settings: Settings, *, engine: Engine | None = None) -> Runtime:
+def build(settings: Settings, *, engine: Engine | None = None, nlu_later: bool = False) -> Runtime:
+    """The runtime; with `nlu_later` the NLU is an `NluLoader` the caller starts."""
     engine = engine or open_database(settings)
     settings = current_chats(settings, engine)
     faq = FaqBase.load(settings.faq_path)
-    nlu = Nlu.load(model_path=settings.model_path, faq=faq)
+    load = partial(Nlu.load, model_path=settings.model_path, faq=faq)
+    nlu = NluLoader(load) if nlu_later else load()
     bases = compounds.faq_bases(
         served_compounds(settings, engine, faq), default=settings.faq_path, loaded=faq
     )

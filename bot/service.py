@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.runtime import Runtime, build, job_config
+from bot.runtime import NluLoader, Runtime, build, job_config
 from bot.telegram_app import build_application
 from bot.webhook import Webhook
 from storage.types import utcnow
@@ -45,6 +45,13 @@ async def _stop_background(app: Application) -> None:
         await background.stop()
 
 
+def _load_nlu(app: Application) -> None:
+    """Read the NLU now that updates are being taken (bot/runtime.py's NluLoader)."""
+    nlu = app.bot_data["runtime"].nlu
+    if isinstance(nlu, NluLoader):
+        nlu.start()
+
+
 def webhook_secret(token: str) -> str:
     """The secret Telegram echoes in every webhook request, so forged updates are refused.
 
@@ -70,7 +77,7 @@ def _quiet_telegram_logs():
 def serve(settings: Settings, *, engine: Engine, webhook_url: str | None, listen: str) -> None:
     """Run until Ctrl-C or SIGTERM. Raises telegram.error.TelegramError (token
     scrubbed by the caller's logging) if Telegram cannot be reached at start."""
-    runtime = build(settings, engine=engine)
+    runtime = build(settings, engine=engine, nlu_later=True)  # started once serving
     calendar = job_config(settings, runtime.desk.config).calendar
     this_year = calendar.today(utcnow()).year
     calendar.check_years(this_year, this_year + 1)  # warns when the coming year is unknown
@@ -100,11 +107,13 @@ async def _serve(app: Application, *, webhook_url: str | None, listen: str) -> N
             webhook = Webhook(app.bot, intake.order, secret=secret)
             await webhook.start(webhook_url, host or "0.0.0.0", int(port))
             log.info("webhook listening on %s", listen)
+            _load_nlu(app)
             await stop.wait()
             webhook.stop()
         else:
             await intake.start()
             log.info("polling for updates")
+            _load_nlu(app)
             await stop.wait()
             await intake.stop()
         await _stop_background(app)

@@ -207,6 +207,7 @@ class TelegramDesk:
         if inbound is None:
             return None
         album = update.message.media_group_id if update.message else None
+        album = album or self.albums.open_in(inbound)
         if album:
             return self.albums.add(album, inbound, update.update_id)  # one event, when complete
         await self._handle(inbound, update.update_id)
@@ -265,19 +266,19 @@ class TelegramDesk:
         """Switch the staff (or manager) chat to the supergroup's new id, for good (the
         database keeps it, and the outbox rows still queued for the old id go to the new
         one), and tell the operator once, at ERROR, what to configure."""
-        names = await self.runtime.run_sync(self.runtime.switch_chat, old_chat_id, new_chat_id)
-        if not names:
+        found = await self.runtime.run_sync(self.runtime.switch_chat, old_chat_id, new_chat_id)
+        if not found:
             return
         self._members.clear()
-        for name in names:
+        for what, setting in found:
             log.error(
                 "Telegram upgraded the %s %s to a supergroup with the new id %s; the desk "
-                "now uses %s. Set PROPDESK_%s=%s in the configuration.",
-                name.removesuffix("_id").replace("_", " "),
+                "now uses %s. Set %s=%s in the configuration.",
+                what,
                 old_chat_id,
                 new_chat_id,
                 new_chat_id,
-                name.upper(),
+                setting,
                 new_chat_id,
             )
         self.committed()

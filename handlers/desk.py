@@ -253,8 +253,7 @@ class Desk:
 
     def _person(self, session, inbound: Inbound) -> tuple[Binding | None, Owner | None]:
         """The binding of the person writing, and their owner; (None, None) if unbound."""
-        bound = owner_store.binding_for(session, inbound.channel, inbound.user_id)
-        return bound, session.get(Owner, bound.owner_id) if bound else None
+        return owner_store.bound_owner(session, inbound.channel, inbound.user_id)
 
     def _handle(
         self,
@@ -362,6 +361,11 @@ class Desk:
             phone=self.faq.emergency_phone,
             now=self.clock(),
         )
+
+    def relay_lost(self, session, row) -> int:
+        """Staff's message to an owner, outbox `row`, did not arrive: staff are told, under
+        the card (handlers/undelivered.py); rows queued in `session` (the sender's)."""
+        return undelivered.relay_lost(session, row, config=self.config, now=self.clock())
 
     def fold_cards(self, *, channel: str, address: str, most: int) -> int:
         """The staff chat `address` is short of budget: its waiting cards (at most `most`)

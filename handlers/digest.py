@@ -11,6 +11,7 @@ group's reserve.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlmodel import Session
 
@@ -73,6 +74,8 @@ def fold(
     notice = digest(
         session, [row.ticket_id for row in folded], config=config, chat_id=int(address)
     )
+    # keyed, so that a staff reply to it is recognised (handlers/staff.py)
+    notice = replace(notice, key=f"{digest_store.KEY}{folded[0].id}")
     outbox.write(
         session,
         Outcome(staff=[notice]),

@@ -213,8 +213,11 @@ def raise_alarm(turn: Turn, parse: Parse | None) -> None:
     text = turn.inbound.text.strip() or turn.tr("(photo)")
     key = advice_key(parse, text)
     following = current(turn)
-    if following is not None and turn.data.get("kind") == key:
-        _relay(turn, following, text)  # the same hazard again: the same ticket
+    # The same hazard again, or a cue no hazard rule names ("he can hardly breathe"
+    # after "someone is stuck in the lift"): more about the same emergency, its ticket.
+    model_only = parse is not None and parse.rule != "emergency"
+    if following is not None and (turn.data.get("kind") == key or model_only):
+        _relay(turn, following, text)
         turn.say(turn.tr("Staff already have this emergency and are on their way."))
         return
     units = owner_store.units_of(turn.session, turn.owner.id) if turn.owner else []

@@ -62,9 +62,11 @@ EMERGENCY_WINDOW = timedelta(hours=2)  # a location this soon after an alert is 
 
 def copy_ref(turn: Turn) -> tuple[int, int] | None:
     """(chat_id, message_id) for copying the owner's message to staff, when it is not text
-    or a photo (those are relayed as such)."""
+    or a photo (those are relayed as such). A message is copied only within its channel:
+    none when the staff chat is on another one (or the channel gives no message ids)."""
     inbound = turn.inbound
-    if inbound.media is None or inbound.message_id is None or inbound.channel != "telegram":
+    staff_channel = turn.config.staff_channel or inbound.channel
+    if inbound.media is None or inbound.message_id is None or inbound.channel != staff_channel:
         return None
     return inbound.chat_id, inbound.message_id
 

@@ -107,7 +107,7 @@ class Reply:
 
     chat_id: int
     text: str
-    channel: str = "telegram"
+    channel: str  # the adapter's name for its channel, from the Inbound or the binding
     buttons: Keyboard = ()
     menu: str | None = None
     language: str = "zh"

@@ -97,9 +97,7 @@ def record(
 
     open_tickets = [
         ticket
-        for ticket in ticket_store.open_for_user(
-            session, channel="telegram", user_id=0, owner_id=owner.id
-        )
+        for ticket in ticket_store.open_for_user(session, owner_id=owner.id)
         if compound_id in (None, ticket.compound_id)
     ]
     lines.append("")

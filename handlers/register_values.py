@@ -15,7 +15,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from babel.numbers import NumberFormatError, parse_decimal
-from openpyxl.utils.datetime import from_excel
 
 BILL_ITEMS = ("property_fee", "water", "electricity", "heating", "parking", "other")
 ITEM_NAMES = {
@@ -71,6 +70,8 @@ def parse_date(cell: Any) -> date:
     if isinstance(cell, date):
         return cell
     if isinstance(cell, int | float) and not isinstance(cell, bool):
+        from openpyxl.utils.datetime import from_excel  # only here: openpyxl is slow to import
+
         return from_excel(cell).date()  # an Excel serial day number
     raw = text(cell)
     match = _DATE.match(raw)

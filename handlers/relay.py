@@ -33,7 +33,7 @@ from handlers.i18n import t
 from handlers.media import copy_ref, media_label
 from handlers.messages import Outcome, Reply
 from handlers.render import render
-from handlers.text import esc, excerpt
+from handlers.text import esc, excerpt, plain
 from handlers.turn import DeskConfig, Turn
 from storage import conversations
 from storage import relay as relay_store
@@ -55,7 +55,9 @@ class Attachment:
 
 # Kinds Telegram lets carry a caption: the signature goes on the media itself.
 CAPTIONED = frozenset({"photo", "video", "voice", "audio", "document", "photo_document"})
-MAX_CAPTION = 1000  # under Telegram's 1,024
+# Telegram's caption limit: 1,024 UTF-16 code units of the text once the HTML is parsed
+# (https://core.telegram.org/bots/api#copymessage); an emoji counts two.
+MAX_CAPTION = 1024
 
 
 def staff_to_owner(
@@ -103,10 +105,15 @@ def staff_to_owner(
     )
     if attachment is None:
         return Outcome(replies=[to_owner(text=body)])
-    if attachment.kind in CAPTIONED and len(body) <= MAX_CAPTION:
+    if attachment.kind in CAPTIONED and _caption_units(body) <= MAX_CAPTION:
         return Outcome(replies=[to_owner(text=body, copy_from=attachment.message)])
     # a sticker or video note takes no caption; a long text does not fit in one
     return Outcome(replies=[to_owner(text=body), to_owner(text="", copy_from=attachment.message)])
+
+
+def _caption_units(body: str) -> int:
+    """How long Telegram counts HTML `body` as a caption: UTF-16 units of its text."""
+    return len(plain(body).encode("utf-16-le")) // 2
 
 
 def owner_to_staff(turn: Turn, ticket: Ticket) -> None:

@@ -27,9 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 from charset_normalizer import from_bytes
-from openpyxl.utils.exceptions import InvalidFileException
 
 # Each column's accepted header names, compared after NFKC, lower case, no spaces.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -98,6 +96,9 @@ def _is_xlsx(path: Path) -> bool:
     return path.suffix.lower() in (".xlsx", ".xlsm") or zipfile.is_zipfile(path)
 
 
+NOT_XLSX = "not an .xlsx workbook ({exc}); save it as .xlsx or CSV UTF-8"
+
+
 def read_table(
     path: Path, required: Iterable[str], *, encoding: str | None = None
 ) -> tuple[list[str], list[Row]]:
@@ -114,8 +115,8 @@ def read_table(
         else:
             text = decode(path.read_bytes(), encoding)
             sheets = [list(_csv_lines(text))]
-    except (InvalidFileException, zipfile.BadZipFile, KeyError) as exc:
-        raise TableError(f"not an .xlsx workbook ({exc}); save it as .xlsx or CSV UTF-8") from None
+    except (zipfile.BadZipFile, KeyError) as exc:
+        raise TableError(NOT_XLSX.format(exc=exc)) from None
     except (OSError, csv.Error) as exc:
         raise TableError(f"cannot read the file: {exc}") from None
     required = list(required)
@@ -173,8 +174,15 @@ def _csv_lines(text: str):
 
 def _xlsx_sheets(path: Path) -> list[list[tuple[int, list[Any]]]]:
     """Each sheet's (line number, cells), in the workbook's order."""
+    # imported here, when a workbook is read: a third of a second `propdesk run` saves
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
     with path.open("rb") as file:  # a file object: openpyxl then ignores the name's suffix
-        book = openpyxl.load_workbook(file, data_only=True)
+        try:
+            book = openpyxl.load_workbook(file, data_only=True)
+        except InvalidFileException as exc:
+            raise TableError(NOT_XLSX.format(exc=exc)) from None
     try:
         return [
             [

@@ -6,7 +6,8 @@ In the staff chat:
   handlers/staff_commands.py) runs for members and is refused for anyone else;
 - a plain reply to any message about a ticket (its card, an owner message
   relayed there, a history) goes to that ticket's owner (handlers/relay.py),
-  a photo, video, voice note, file or sticker included;
+  a photo, video, voice note, file or sticker included; a reply to a digest
+  (several tickets, handlers/digest.py) goes to nobody, and staff are told so;
 - anything else is colleagues talking among themselves: not for the desk.
 
 To add a command, add one line to COMMANDS: `"name": function(ctx, args) -> Outcome`.
@@ -21,11 +22,12 @@ from sqlmodel import Session
 
 from handlers import announce, compounds, relay, staff_commands, tickets
 from handlers.compounds import MemberCheck, Scope
-from handlers.i18n import t
+from handlers.i18n import N_, t
 from handlers.messages import Inbound, Outcome, StaffNotice
 from handlers.payloads import strict_int
 from handlers.staff_commands import StaffContext
 from handlers.turn import DeskConfig
+from storage import digest as digest_store
 from storage import relay as relay_store
 from storage import tickets as ticket_store
 from storage.models import Ticket
@@ -53,6 +55,16 @@ COMMANDS: dict[str, Callable[[StaffContext, str], Outcome]] = {
     "start": staff_commands.show_help,
     "handback": staff_commands.handback,
 }
+
+
+NOT_ON_A_DIGEST = N_(
+    "That message lists several tickets, so your reply went to no owner. Reply on a "
+    "ticket's own card (✋ posts it), or write /reply N and your message."
+)
+
+
+def _is_digest(session: Session, inbound: Inbound, message_id: int) -> bool:
+    return digest_store.is_digest(session, inbound.channel, str(inbound.chat_id), message_id)
 
 
 def _refused(lang: str) -> str:
@@ -195,6 +207,8 @@ def _on_message(
         ticket = ticket_store.ticket_for_staff_message(
             session, chat_id=inbound.chat_id, message_id=about
         )
+        if ticket is None and inbound.is_staff and _is_digest(session, inbound, about):
+            return staff_commands.say(t(config.language, NOT_ON_A_DIGEST))
         if ticket is None or not _scope(config, inbound).sees(ticket.compound_id):
             return Outcome()
     elif command not in COMMANDS:

@@ -10,17 +10,17 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
-
-import joblib
-import sklearn
+from typing import TYPE_CHECKING
 
 from nlu import emergency, rasa_yaml
-from nlu.classifier import FORMAT_VERSION, IntentModel, train
 from nlu.entities import extract
 from nlu.faq import FaqBase, FaqIndex
 from nlu.rasa_yaml import NluData
 from nlu.text import detect_language, fold
 from nlu.types import INTENTS, Entity, Parse
+
+if TYPE_CHECKING:  # scikit-learn is imported when a model is read or trained, not before
+    from nlu.classifier import IntentModel
 
 log = logging.getLogger(__name__)
 
@@ -66,12 +66,16 @@ _OWN_ACCOUNT = re.compile(
 
 def default_model_path(training_file: Path) -> Path:
     """Under ~/.cache/propdesk, named by the training data and scikit-learn's version."""
+    import sklearn
+
     digest = hashlib.sha256(training_file.read_bytes() + sklearn.__version__.encode()).hexdigest()
     return Path.home() / ".cache" / "propdesk" / f"nlu-{digest[:12]}.joblib"
 
 
 def save_model(model: IntentModel, path: Path) -> None:
     """Write atomically: a temp file in the same directory, then os.replace."""
+    import joblib
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -84,6 +88,11 @@ def save_model(model: IntentModel, path: Path) -> None:
 
 
 def _read_model(path: Path) -> IntentModel | None:
+    import joblib
+    import sklearn
+
+    from nlu.classifier import FORMAT_VERSION, IntentModel
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -149,6 +158,8 @@ class Nlu:
         model = _read_model(path) if path.exists() else None
         trained_now = False
         if model is None:
+            from nlu.classifier import train
+
             model = train(rasa_yaml.load(training_file))
             save_model(model, path)
             trained_now = True
@@ -169,6 +180,8 @@ class Nlu:
         text the file already has, are skipped; `model.meta["extra"]` counts the rest."""
         training_file = Path(training_file) if training_file else DEFAULT_TRAINING_FILE
         path = Path(model_path) if model_path else default_model_path(training_file)
+        from nlu.classifier import train
+
         t0 = time.perf_counter()
         data = rasa_yaml.load(training_file)
         added = with_extra(data, extra or [])
@@ -222,6 +235,9 @@ class Nlu:
                 and check.suppressed_by != "not_urgent"
             ):
                 intent, confidence = "emergency", p_em
+            elif intent == "emergency" and check.suppressed_by == "hypothetical":
+                # "What do I do if I smell gas": a question about a procedure (faq).
+                intent = "faq"
             elif intent == "emergency":
                 # The rules saw the hazard negated or referred to: take the next label.
                 nxt = next(i for i in order if labels[i] != "emergency")

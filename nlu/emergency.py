@@ -48,7 +48,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:热水器|灶|炉子|燃气|煤气|沼气).{0,20}味.{0,10}越来越(?:浓|重|大|冲)",
             rf"{_GAS_ZH}(?:灶|表|管|管道|阀|阀门|热水器|罐)?.{{0,10}}(?:嘶嘶|呲呲|滋滋|有(?:一)?股(?:怪)?味|有味道|味道很?(?:大|重|冲))",
             r"(?:smell|odou?r|whiff)\w*.{0,25}(?:like|of) gas|gas.{0,20}(?:smell|odou?r)",
-            r"臭鸡蛋(?:的)?(?:味|气味)",
+            r"臭鸡蛋(?:的)?(?:味|气味)|(?:像|跟|似)臭鸡蛋|臭鸡蛋(?:似的|一样)",
             r"(?:嘶嘶|呲呲|哧哧|滋滋|丝丝)(?:地|的)?(?:响|声|漏).{0,14}(?:味|闻|呛)|(?:味|闻|呛).{0,14}(?:嘶嘶|呲呲|哧哧|丝丝)(?:地|的)?(?:响|声)",
             r"(?:灶|燃气管|煤气管|燃气阀|煤气阀|燃气表|煤气表).{0,12}(?:味儿?|味道)(?:不对|怪怪|不太对|好怪)",
             rf"{_GAS_ZH}.{{0,6}}(?:管|管道|阀|表).{{0,6}}(?:钻破|挖断|挖破|打穿|弄破|破了|断了|裂了|嘶嘶|呲呲)",
@@ -74,6 +74,15 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bco alarm",
             r"stinks? of gas",
             r"gassy smell",
+            r"(?:hob|cooker|stove|gas oven)\b.{0,12}(?:is |'s )?leaking|(?:stinks?|smell\w*|odou?r).{0,40}(?:dizzy|light-?headed|headache|nause\w*)",
+            r"(?:头疼|头晕|头痛|恶心|想吐|犯困|晕乎).{0,20}(?:热水器|燃气|煤气|炉子|煤炉|炭火|烧炭|取暖器|灶)|(?:热水器|煤炉|炭火|烧炭|炉子|取暖炉).{0,20}(?:头疼|头晕|头痛|恶心|想吐|晕倒)",
+            r"(?:灶|灶台|煤气|燃气|阀门|旋钮|开关).{0,8}(?:没关|忘了关|没拧紧|拧不紧|关不上).{0,20}(?:味|头晕|晕|呛|漏)|(?:怪味|味道|异味).{0,20}(?:灶|旋钮|阀门|燃气|煤气).{0,8}(?:没关|忘了关|没拧紧|拧不紧)",
+            r"(?:怪味|异味|味道很怪).{0,20}(?:头晕|头疼|恶心|想吐)|(?:头晕|头疼|恶心|想吐).{0,20}(?:怪味|异味)",
+            r"(?:headaches?|dizzy|light-?headed|nause\w*|feel(?:ing)? sick|throwing up|drowsy).{0,40}(?:boiler|heater|stove|hob|gas|fireplace|burner)|(?:boiler|heater|stove|hob|burner|fireplace).{0,40}(?:headaches?|dizzy|nause\w*|feel(?:ing)? sick|throwing up|drowsy)",
+            rf"{_GAS_ZH}(?:罐|瓶|钢瓶|管子?|管道|软管|灶|表|阀门?)?.{{0,4}}(?:漏了|在漏|漏出来|往外漏)",
+            rf"(?:像|好像|跟|似)(?:是)?{_GAS_ZH}(?:味|一样|似的)?",
+            r"(?:sulph?ur|sulfur)\w*.{0,30}(?:smell|odou?r|stink)|(?:smell|odou?r|stink)\w*.{0,30}(?:sulph?ur|sulfur)",
+            r"gas (?:detector|alarm|sensor)\b.{0,30}(?:going off|beeping|keeps|won'?t stop|sounding|ringing|screaming)",
         ),
     ),
     (
@@ -85,11 +94,14 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"水.{0,8}(?:灯|吊灯|灯座|灯具|灯罩|电箱|电表|插座|开关|配电箱).{0,6}(?:流|滴|渗|漏|进|泡|淌|往下|冒)",
             r"(?:水|湿|漫|泡|淹).{0,10}(?:插座|插线板|插排|排插|电箱|配电箱|开关|电线).{0,8}(?:滋滋|噼啪|啪啪|冒火|冒烟)",
             r"(?:live|exposed|bare|hanging) wires?.{0,30}(?:water|wet|flood|puddle)|(?:water|wet|flood\w*).{0,40}(?:live|exposed|bare) wires?",
-            r"(?:灯|吊灯|灯座|灯具|电箱|电表|插座|开关|配电箱).{0,6}(?:进水|滴水|渗水|往下滴|流水|泡在水)",
+            r"(?:灯|吊灯|灯座|灯具|电箱|电表|插座|开关|配电箱|light fi\w+|lamp|socket).{0,6}(?:进水|滴水|渗水|往下滴|往下淌|淌水|流水|漏水|泡在水|积满了?水|积了?水|全是水|都是水)",
+            r"水.{0,6}(?:light fi\w+|lamp|socket|outlet).{0,6}(?:滴|流|淌|漏|往下)",
+            r"水(?:顺着|沿着|从)?.{0,4}(?:电线|线路|电缆|电箱|插座|电表).{0,6}(?:流|滴|淌|渗|漏)",
+            r"(?:水|漫|泡|淹).{0,8}(?:插座|插线板|插排|排插|电箱|配电箱|电线|电器|电源).{0,12}(?:还)?(?:插着电|通着电|有电|带电|开着|连着电)",
             r"(?:电线|插座|插头|开关|电箱|配电箱|电表|电器|充电器|线路|灯).{0,8}(?:冒火星|火星子|火花|跳火|打火)|(?:冒火星|火星子|火花|跳火).{0,8}(?:电线|插座|插头|开关|电箱|配电箱|电表|电器|线路)",
             r"(?:摸|碰).{0,6}(?:麻手|麻了|电了一下)|(?:有电|带电|水).{0,16}(?:踩|摸|碰).{0,8}麻|被电了",
             r"(?:配电箱|电箱|电表箱|插座|开关).{0,8}(?:噼里啪啦|啪啪|滋滋)",
-            r"water.{0,30}(?:light fitting|light fixture|ceiling light|lamp|socket|outlet|fuse box|switch|meter box)|(?:light fitting|light fixture|ceiling light|socket|outlet|fuse box|switch) (?:is )?(?:full of|dripping|leaking) water",
+            r"water.{0,30}(?:light fitting|light fixture|ceiling light|lamp|socket|outlet|fuse box|switch|meter box)|(?:light fitting|light fixture|ceiling light|socket|outlet|fuse box|switch)\b.{0,25}(?:full of|dripping|leaking|filling with|pouring) water",
             r"got (?:a |an )?(?:electric )?shock",
             r"crackling",
             r"跳火",
@@ -142,7 +154,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"火星子|冒火星|火花",
             r"明火",
             r"烟(?:很大|好大|雾弥漫|味很大|特别大)",
-            r"烧焦(?:的)?味",
+            r"烧焦(?:的)?味|烧(?:塑料|橡胶|胶皮|电线)(?:的)?(?:味|气味)|(?:塑料|橡胶|胶皮)(?:烧|烧焦|烧着)了?(?:的)?(?:味|气味)",
             r"糊味",
             r"焦糊味",
             r"(?:there'?s|there is|a|big|kitchen|electrical|house)\s+fire\b(?!\s*(?:drill|alarm|door|exit|escape|extinguisher|safety|hydrant(?!.{0,20}(?:hit|knocked|burst|spraying|gushing))|inspection|lane|insurance|code|regulation|training))",
@@ -159,6 +171,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"something(?:'s| is) burning",
             r"\bsmoky\b",
             r"(?:is|are) smoking\b",
+            r"(?:楼道|走廊|楼梯间?|屋里|家里|房间|客厅|厨房|电梯间|车库)(?:里)?(?:有|冒|飘)(?:好多|很多|一股|一些)?烟.{0,10}(?:呛|看不清|睁不开|咳)|呛得.{0,8}(?:睁不开|喘不|咳|看不清).{0,10}烟",
         ),
     ),
     (
@@ -179,13 +192,17 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"(?:locked|shut|stuck)\s+inside\s+(?:the\s+)?{_LIFT_EN}",
             r"(?:can\'?t|cannot) get out",
             rf"{_LIFT_ZH}.{{0,12}}(?:有人|里面有|关着|困|被关|出不来|下不来|人在里面|孩子在里面|老人在里面)",
-            rf"(?:被?困|被?关|卡)(?:在|住在)?{_LIFT_ZH}",
+            rf"(?:被?困|被?关|(?<![手脚头腿臂指袋])卡)(?:在|住在)?{_LIFT_ZH}",
             r"困电梯",
             rf"{_LIFT_ZH}.{{0,6}}关(?:了)?人",
             rf"(?:我|我们|人|孩子|小孩|老人|我妈|我爸|老公|老婆|女儿|儿子|俺|娃)(?:还|正|现在)?在{_LIFT_ZH}(?:里|里面|里头|里边).{{0,16}}(?:打不开|开不了|不动了|停了|卡住|卡了|下不去|出不去|出不来|没人理|按警铃)",
-            rf"{_LIFT_ZH}.{{0,16}}(?:卡住|卡了|停了|停住|不动了|坏了|黑了|stuck).{{0,16}}(?:我|我们|人|孩子|小孩|老人)(?:还)?(?:在|困在)?(?:里头|里面|里边|在里)",
+            rf"{_LIFT_ZH}.{{0,16}}(?:卡住|卡了|停了|停住|不动了|坏了|黑了|打不开|开不了|开不开|stuck).{{0,16}}(?:我|我们|人|孩子|小孩|老人)(?:还)?(?:在|困在)?(?:里头|里面|里边|在里)",
             rf"{_LIFT_ZH}.{{0,16}}(?:里头|里面|里边)(?:还)?有(?:个|一个|两个|几个)?(?:人|小孩|孩子|老人|宝宝)",
-            r"(?:我|我们|孩子|小孩|老人|人|宝宝|娃|我妈|我爸|老公|老婆|奶奶|爷爷)(?:被)?(?:反锁|锁)在(?:了)?.{0,6}(?:里面|里头|屋里|卫生间|厕所|房间|家里)",
+            r"(?:我|我们|孩子|小孩|老人|人|宝宝|娃|我妈|我爸|老公|老婆|奶奶|爷爷|姥姥|姥爷|外婆|外公|闺女|女儿|儿子|小朋友|家人)(?:被)?(?:反锁|锁|关)在(?:了)?.{0,6}(?:里面|里头|屋里|卫生间|厕所|洗手间|浴室|房间|阳台|家里|地下室|储藏间|储藏室|储物间|杂物间|车库|仓库|天台|楼顶|机房)",
+            r"(?:我|我们|人|孩子|小孩|老人|他|她)(?:还|都)?(?:在|困在|关在)里(?:面|头|边)?.{0,6}(?:出不去|出不来)",
+            rf"{_LIFT_ZH}.{{0,6}}(?:停在|卡在|停到|卡到)(?:了)?(?:半截|半路|半空|两层|两楼|楼层)(?:中间|之间)?",
+            rf"(?:我|我们|人|孩子|小孩|老人|我妈|我爸|老公|老婆|女儿|儿子|闺女|娃)(?:还|正|现在)?在{_LIFT_ZH}(?:里|里面|里头|里边).{{0,24}}(?:不动|没反应|没用|打不开|开不了|出不去|出不来)",
+            rf"{_LIFT_EN}.{{0,40}}(?:there (?:are|is) )?(?:\d+|two|three|four|five|six|some|several) of us (?:are |still )?(?:inside|in here|in it|stuck|trapped)",
             r"(?:锁死|堵死|封死)了?.{0,12}(?:出不去|出不来)",
             r"被困",
             r"困在",
@@ -245,13 +262,15 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"水漫",
             r"漫出来",
             r"发大水",
-            r"(?:全|到处|一地|满地|一屋子?)(?:都)?是水",
+            r"(?:全|到处|一地|满地|一屋子?)(?:都)?是(?:污水|脏水|积水|水)(?!印|渍|痕|垢|斑|费|表)",
+            r"水(?:还在|一直在|不停地?)(?:涨|往上涨|上涨|升)|水位(?:还在|一直)?(?:涨|上涨|上升)|越涨越高",
             r"水(?:一直|哗哗|不停)?(?:往外)?(?:喷|冒|涌)",
             r"(?:喷水|涌水|冒水)(?:了|不止|止不住)",
             r"水止不住",
             r"关不住水",
             r"水关不住",
             r"水流成河",
+            r"(?<!空调)(?:漏|渗)水.{0,6}(?:跟|像)下(?:大)?雨",
             r"水快(?:到|淹)",
             r"\bflood(?:ing|ed|s)?\b(?!\s*(?:insurance|zone|risk|plan))",
             r"burst\s+(?:water\s+)?pipe",
@@ -268,7 +287,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "child_elderly",
         _rx(
-            rf"{_ELDER_ZH}.{{0,10}}(?:好几天|几天|[两三四五]天|多天|一直)(?:都)?(?:没|不)(?:动静|出门|开门|接电话|应|露面)",
+            rf"{_ELDER_ZH}.{{0,10}}(?:好几天|几天|[两三四五]天|多天|一直)(?:都)?(?:没|不)(?:动静|出门|开门|接电话|应|露面|见)",
             r"(?:好几天|几天|[两三四五]天)(?:都)?没(?:出门|露面|见(?:到)?人|动静).{0,12}(?:敲门|打电话|电话).{0,6}(?:没人应|不应|没反应|不接|没人开|不开)",
             r"(?:孩子|小孩|娃|宝宝|小朋友).{0,10}(?:掉|落|摔)(?:进|到|在)?.{0,8}(?:水里|河里|湖里|池子|水池|泳池|井里|池塘|鱼池|喷泉)",
             r"(?:小孩|孩子|宝宝|娃娃?|小朋友).{0,30}(?:车道|马路|路中间|车来车往|水边|池边|河边|窗|阳台|哭).{0,16}(?:没有?大人|大人(?:一直|都|还)?(?:没回来|不在)|没人(?:看着?|管))|(?:小孩|孩子|宝宝|娃|小朋友)(?:一个人|单独|自己)在家.{0,24}(?:哭|大人)",
@@ -276,7 +295,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:(?:hasn\'?t|has not|haven\'?t)\s+(?:\w+\s+){0,4})?(?:for|in) (?:two|three|four|five|several|a few|\d+) days.{0,60}(?:no answer|not answering|nobody answers|no one answers|no reply)|(?:no answer|not answering).{0,60}(?:for|in) (?:two|three|several|a few|\d+) days",
             r"(?:lives|living) alone.{0,60}(?:not answer|hasn\'?t (?:answered|picked up|been seen)|no answer|isn\'?t answering|can\'?t reach|not picked up)",
             r"(?:hasn\'?t (?:answered|picked up|been seen)|not answering|no answer|can\'?t reach).{0,60}(?:lives|living) alone",
-            r"(?:elderly|old|aged) (?:mother|father|mum|mom|dad|parent|neighbou?r|lady|man|woman).{0,40}(?:hasn\'?t (?:picked up|answered|been seen)|not picked up|not answering|no answer)",
+            r"(?:elderly|old|aged|frail) (?:mother|father|mum|mom|dad|parent|neighbou?r|lady|man|woman|aunt|uncle).{0,40}(?:hasn\'?t (?:picked up|answered|been seen)|not picked up|not answering|isn\'?t (?:answering|responding)|not responding|won\'?t answer|no answer)",
             r"独居.{0,12}?(?:联系不上|电话不接|不接电话|敲门不应|没动静)|(?:联系不上|电话不接|不接电话).{0,12}独居",
             r"(?:孩子|小孩|宝宝|娃|儿童|小朋友).{0,8}(?:爬|站|坐|挂|翻).{0,4}(?:到|在|上|出)?.{0,6}(?:窗台|窗户|阳台|栏杆|护栏|外机|屋顶|楼顶|窗外|外面)",
             r"(?:孩子|小孩|宝宝|娃|儿童|小朋友).{0,6}(?:反锁|锁|关)在.{0,4}车里",
@@ -297,11 +316,17 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:old|elderly) (?:man|woman|lady|gentleman|neighbou?r|person).{0,40}(?:not answer|hasn\'?t answer|has not answer|no answer|unresponsive|not seen)",
             r"(?:grandfather|grandmother|grandpa|grandma|granny|nan|elderly (?:father|mother|mum|dad)).{0,20}(?:fell|fallen|collapsed).{0,30}(?:can\'?t get up|cannot get up|not moving)",
             r"(?:孩子|小孩|宝宝|娃|儿童).{0,8}(?:爬上|站在|坐在|挂在|翻出|悬在).{0,6}(?:窗|阳台|栏杆|护栏|窗台|外面)",
-            r"(?:孩子|小孩|宝宝|娃|儿童|小朋友).{0,8}在?(?:窗台|阳台|栏杆|护栏|外机|屋顶|楼顶|窗外).{0,4}(?:坐|站|爬|挂|玩)",
+            r"(?:孩子|小孩|宝宝|娃|儿童|小朋友).{0,8}在?(?:窗台|阳台(?:栏杆|护栏|外面|外边|边上)|栏杆|护栏|外机|屋顶|楼顶|窗外).{0,4}(?:坐|站|爬|挂|玩)",
             r"(?:孩子|小孩|宝宝|娃|儿童).{0,6}(?:反锁|锁)在.{0,6}(?:家|屋|车|房间)",
             r"(?:老人|老太太|老大爷|老爷子|爷爷|奶奶|外婆|外公).{0,8}(?:摔倒|倒在|叫不醒|不说话|没反应|没动静)",
             r"(?:child|kid|toddler|baby|boy|girl).{0,20}(?:on|at|hanging from|climbing)\s+(?:the\s+)?(?:window|balcony|ledge|railing)",
             r"(?:child|kid|toddler|baby).{0,20}(?:alone|locked in)",
+            r"(?:孩子|小孩|宝宝|娃|儿子|女儿|小朋友)的?(?:头|手|脚|腿|胳膊|脑袋|手指).{0,4}(?:被)?(?:卡|夹)(?:在|住|进)",
+            r"(?:kid|child|son|daughter|toddler|baby|boy|girl)(?:'s|s')? (?:head|arm|hand|leg|foot|finger)s? (?:is |got |has got |are )?(?:caught|stuck|trapped|wedged)",
+            r"(?:水池|泳池|游泳池|池塘|河|湖|鱼池|喷泉|井).{0,12}(?:孩子|小孩|娃|宝宝|小朋友).{0,12}(?:掉(?:进去|下去|水里|进水)|扑腾|挣扎|呛水|沉下去)|(?:孩子|小孩|人|老人).{0,10}(?:在)?水里.{0,6}(?:扑腾|挣扎|呛水|往下沉)",
+            r"(?:我爸|我妈|老人|爷爷|奶奶|外婆|外公|姥姥|姥爷|老太太|老爷子|大爷|阿婆)(?:一个人|独自|自己)在家.{0,24}(?:说话不清|嘴.{0,2}歪|摔|动不了|起不来|晕|喘不|昏|不舒服|没反应)",
+            r"(?:\d+[- ]?(?:year[- ]old|yo)|child|kid|son|daughter|toddler|boy|girl|grand\w+|mum|mom|dad|father|mother)\b(?!'s)(?:\s+\w+){0,3}\s+(?:wandered off|went missing|ran off|got lost|is lost)",
+            r"(?:child|kid|toddler|baby|little one)s?\b.{0,25}(?:left|locked|alone|stuck|sleeping) in (?:a |the |their |his |her )?(?:hot |locked )?car",
             r"(?:elderly|old) (?:man|woman|lady|neighbou?r|person).{0,20}(?:fallen|fell|not answering|unresponsive)",
         ),
     ),
@@ -309,7 +334,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "structure",
         _rx(
             r"ceiling\b.{0,40}(?:sagging|bulging|caving)|(?:creak|groan)\w*.{0,40}crack|crack\w*.{0,40}(?:creak|groan)",
-            r"随时(?:都)?(?:要|会|可能)(?:掉|塌|倒|砸)|(?:要|快)掉下去了?",
+            r"随时(?:都)?(?:要|会|可能)(?:掉|塌|倒|砸)|(?:要|快)掉下去了?|(?:吹|刮)得.{0,4}(?:快|要)(?:掉下来|倒了|飞了)",
             r"(?:松了|松动|脱落|断了一边|锈断|歪了).{0,12}(?:吊着|挂着|悬着|歪着|耷拉)|(?:挂|吊|悬)在半空",
             r"裂(?:缝|纹|开).{0,12}(?:还在|一直|在)?(?:响|变大|变宽|扩大|掉渣)|(?:咔咔|嘎嘎|咯吱)(?:的|地)?(?:响)?.{0,10}裂|突然(?:出现|裂开).{0,6}(?:好多|很多|一道|大)?裂",
             r"(?:铁皮|彩钢瓦|瓦片|广告牌|招牌|树枝|大树|窗户|玻璃|空调外机|雨棚|脚手架).{0,8}(?:吹|刮)(?:下来|掉|倒|飞|落)",
@@ -323,11 +348,11 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:花盆|水泥|混凝土|墙皮|石头|砖头?|栏杆|护栏|广告牌|招牌|吊顶|天花板).{0,10}(?:掉下|砸下|往下(?:掉|砸)|快掉|要掉|掉块|塌)",
             r"(?:天花板|吊顶|屋顶).{0,6}(?:往下掉|掉块|塌了|塌下)",
             r"(?:阳台|栏杆|护栏).{0,6}(?:松动|松了).{0,10}(?:掉下去|要掉|会掉)",
-            r"(?:chunk|piece|lump|bits?) of (?:concrete|plaster|brick|masonry|ceiling).{0,20}(?:fell|falling|came down|dropped)",
+            r"(?:chunk|piece|lump|bits?) of (?:the )?(?:concrete|plaster|brick|masonry|ceiling|roof).{0,20}(?:fell|falling|came down|dropped)",
             r"(?:flower ?pot|plant pot|pot|brick|sign|railing).{0,30}(?:fell|falling|dropped|hanging by|coming loose|about to fall).{0,40}(?:hit|someone|on |bolt|could fall)",
             r"ceiling (?:is )?(?:sagging|bulging|caving)",
             r"bits (?:are )?falling (?:down|off)",
-            r"hanging by (?:a|one) (?:bolt|screw|thread)",
+            r"hanging by (?:a|one|its last) (?:bolt|screw|thread|bracket|wire|hinge|cable|corner)",
             r"高空坠物",
             r"高空抛物.{0,4}(?:砸|伤)",
             r"玻璃.{0,8}(?:掉|坠|砸|飞)下",
@@ -352,6 +377,11 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"ceiling (?:has\s+)?(?:collapsed|caved in|fell|is falling|coming down)",
             r"(?:roof|wall|balcony) (?:has\s+)?(?:collapsed|caved in)",
             r"nearly hit (?:me|someone|a child)",
+            r"(?:露出|看见|看得见|能看到|能看见)(?:了)?钢筋|钢筋(?:都)?露(?:出来|在外面)|(?:还在|一直|不停地?)掉渣",
+            r"(?:吹|刮)(?:脱|掉|松|开|歪)了?.{0,12}(?:挂|晃|悬|吊)|挂在(?:外面|半空|楼外).{0,4}晃",
+            r"(?:tiles?|glass|bricks?|瓷砖|玻璃|砖|墙皮)(?:在|正在)?往下掉",
+            r"crack\w*.{0,30}(?:got|getting|grew|growing|gone|suddenly|much) (?:much |a lot |way )?(?:wider|bigger|longer)|(?:loud )?bang.{0,40}crack|crack.{0,40}(?:loud )?bang",
+            r"(?:ground|road|pavement|floor|driveway|ramp)\b.{0,20}(?:has )?(?:sunk|sinking|caved in|collapsed|giving way)|hole (?:is )?opening up|sinkhole",
         ),
     ),
     (
@@ -371,21 +401,21 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:跟着|尾随)我.{0,12}(?:敲|砸|踹|撬)?.{0,3}门",
             r"(?:出去|出门|出国|旅游|旅行|不在家|没人住|空着|回老家).{0,14}(?:屋里|家里|房子里|里面|屋子里).{0,4}(?:有人|有动静|有声音|亮灯|灯亮)",
             r"(?:away|on holiday|on vacation|abroad|empty|nobody (?:is )?home|not home).{0,50}(?:someone|somebody|people|a man|a woman|lights?|noises?|a torch|a flashlight|torchlight|shadows?|movement) (?:is |are )?(?:inside|in there|moving|walking|on)",
-            r"trying (?:the |all the |every )?(?:door ?handles?|doors|front doors)",
+            r"trying (?:the |all the |every |each )?(?:car |front )?(?:door ?handles?|doors?)\b",
             r"(?:someone|somebody|people|a man|a woman) (?:is |are )?(?:inside|moving around|walking around).{0,40}(?:away|on holiday|abroad|nobody (?:is )?home)",
             r"forc(?:e|ing)(?: open)? (?:my|our|the|a|his|her|their) (?:front )?(?:door|lock|window)",
             r"(?:trying|tried) to (?:get in|break in|force (?:open|the|my|our))",
             r"陌生人.{0,8}(?:在|进).{0,6}(?:屋|家|房)",
             r"(?:屋|家|房)(?:里|里面|子里).{0,6}(?:有个?|有一个)?陌生人",
             r"有人.{0,4}(?:正在|在)?(?:砸|踹|撬|踢)(?:我家|我们家|隔壁|对门|邻居)?.{0,4}(?:门|锁|窗)",
-            r"(?:撬|砸).{0,6}(?:门|锁|窗|车)",
+            r"(?<![球雹])(?:撬|砸).{0,6}(?:门|锁|窗|车)",
             r"(?:拿着?|持|举着)(?:刀|棍|棍子|砍刀|铁棍|斧头).{0,10}(?:打|追|砍|威胁|打架)",
             r"(?:打架|打人|斗殴).{0,8}(?:出血|流血|见血|拿刀|动刀)",
             r"家里进(?:人|贼)了",
             r"(?:stranger|someone i don\'?t know|somebody i don\'?t know|a man i don\'?t know).{0,30}(?:in|inside) (?:my|our|the|his|her|their|my neighbou?r\'?s) (?:flat|apartment|home|house)",
             r"(?:kicking|forcing|smashing|breaking) (?:my|our|the|a) (?:door|lock|window)|forcing the lock|kicking (?:my|the) door in",
             r"fighting with (?:a )?(?:knife|knives|weapon|bat|stick)",
-            r"(?:fight|fighting|brawl|scuffle)\b.{0,40}(?:knife|knives|bottle|bat|stick|weapon|machete|blood)",
+            r"(?:fight|fighting|brawl|scuffle)\b.{0,40}(?:knife|knives|bottle|bat|stick|weapon|machete|blood|bleed\w*|hurt|injured)",
             r"打(?:起来|架).{0,12}(?:刀|棍|酒瓶|砖头|见血|流血)",
             r"(?:knife|weapon|machete|bat)\b.{0,20}(?:chasing|attacking|threatening|fight)",
             r"有人撬(?:门|锁)",
@@ -413,6 +443,17 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"robbery",
             r"being robbed",
             r"(?:has|with) a knife",
+            r"\b(?:hitting|punching|kicking|beating|slapping) (?:a|the|this|that) (?:woman|man|girl|boy|kid|child|lady|guy|old \w+)\b",
+            r"有人(?:在外面|在门外|在门口)?.{0,6}(?:用|拿)(?:工具|铁丝|卡片|螺丝刀|钳子|东西)(?:在)?(?:弄|捅|撬|拧|搞|开)|(?:捅|撬|拧|弄)(?:我家|我们家)?(?:的)?(?:锁眼|锁芯|门锁)|(?:门锁|锁眼|锁芯|门把手).{0,10}(?:有人|外面).{0,8}(?:弄|捅|撬|拧|搞)",
+            r"screaming.{0,50}(?:smash\w*|crash\w*|things breaking|banging|thuds?)|(?:smash\w*|crash\w*|things breaking).{0,50}screaming",
+            r"(?:smashing|breaking|throwing) (?:things|stuff|bottles|furniture|chairs)\b|threatening (?:people|residents|me|us|the guards?|staff|neighbou?rs|everyone|kids)",
+            r"(?:someone|somebody|a man|a guy|a person|a stranger|people)(?:'s| is| are)? (?:climbing|climbed) (?:up |in |into |through |over |onto )",
+            r"(?:有人|有个人|一个人|男的|陌生人|小偷).{0,6}(?:顺着|沿着)?.{0,4}(?:水管|管道|下水管|窗户|阳台|防盗窗).{0,4}(?:往上)?爬",
+            r"(?:挨家挨户|每家|一家一家|挨个|一个个|一户一户)(?:地)?(?:拉|拧|推|试|扭|拽)(?:门|门把手|车门)|(?:拉|拧|推|试|拽)(?:每|各|一)(?:家|辆|个)的?(?:门|门把手|车门)",
+            r"(?:he|she|they|he'?ll|she'?ll|they'?ll|will|going to|gonna|threaten\w* to|says? (?:he|she)(?:'ll| will)) (?:kill|stab|hurt|murder) (?:me|us|her|him|them|my \w+)\b",
+            r"(?:要|说要|扬言|威胁|喊着要|嚷着要)(?:杀|砍|捅|弄死|打死)|杀了你|砍死你|弄死你|打死你",
+            r"(?:beating|hitting|strangling|choking) (?:his|her|their) (?:wife|husband|girlfriend|boyfriend|partner|kids?|child|children|mother|mum|mom|father|dad)|家暴|(?:打|揍)(?:老婆|媳妇|老公|孩子|小孩).{0,10}(?:哭|喊|叫|惨)",
+            r"(?:陌生|不认识的?)?(?:男的|男人|女的|人|家伙)(?:一直|一路)(?:跟着|尾随|跟踪)(?:我|我们|她|孩子|我女儿|我闺女)",
         ),
     ),
     (
@@ -431,6 +472,11 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:he|she|someone|somebody|a man|a woman|an? (?:old|elderly) \w+|my \w+|a person|they)(?:\'s| is| are)? lying (?:in|on|at) the \w+",
             r"\b(?:stabbed|shot|choking|choked|swallowed something|can\'?t breathe)\b",
             r"噎住|卡住喉咙|喘不过气|被捅|被砍",
+            r"(?:一直|还)(?:在)?(?:出血|流血)|出血不止|血流不止|(?:胳膊|手|腿|脚|手指|头|脸)被.{0,6}(?:夹|压|砸|切|割|划|绞)(?:了|住|伤|断|破).{0,8}(?:血|骨|肿|断|动不了)",
+            r"嘴(?:都|也)?歪了?|说话(?:不清楚|含糊|不利索|大舌头)|口齿不清|半边(?:身子|脸)(?:麻|动不了|没知觉)",
+            r"(?:好像|像是|看着|准备|打算|想)?要往下跳|要跳(?:楼|下去)|(?:坐|站|爬|蹲)在.{0,4}(?:阳台|窗户|窗台|楼顶|天台)(?:外面|外边|边上|栏杆外).{0,10}跳",
+            r"骨头(?:都)?(?:露|戳|支)(?:出来|出)|露出(?:了)?骨头|\bbones? (?:is |are )?(?:sticking|poking|showing)",
+            r"(?:arm|hand|leg|foot|head|finger)s? (?:is |got |has got |are )?(?:caught|stuck|trapped|wedged|crushed) (?:in|between|under) (?:the )?(?:automatic |sliding |lift |elevator |garage )?(?:gate|door|doors|railings?|bars|barrier|machine|escalator|shutter)",
             r"(?:(?:叫|喊|拍)(?:他|她|人|了半天)?|推(?:他|她|人|了半天))(?:也|都)?(?:不应|不答应|不回应|没回应|叫不醒|喊不醒|没反应|没有反应|不动)",
             r"(?:躺|倒)着?(?:一个)?人.{0,10}(?:不应|叫不醒|没反应|不动)",
             r"(?:won\'?t|doesn\'?t|does not|isn\'?t) (?:wake up|respond|responding)",
@@ -446,7 +492,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"blood everywhere|won\'?t stop bleeding|cut (?:his|her|my) \w+ badly",
             r"seizure|convuls|can\'?t breathe|struggling to breathe",
             r"(?:arm|leg|wrist|ankle) (?:looks|is) broken",
-            r"fell (?:off|from|down)\b.{0,30}(?:can\'?t|cannot|won\'?t) (?:move|get up|stand)",
+            r"(?:fell|fallen|slipped|tripped)\b.{0,40}(?:can\'?t|cannot|won\'?t|unable to) (?:move|get up|stand|walk)",
             r"晕倒",
             r"流了?(?:好多|很多|一地|不少|大量|一大滩)(?:的)?血|血(?:哗哗|一直)(?:地)?(?:流|往外)",
             r"被?(?:开水|热水|热油|油锅|蒸汽)烫(?:伤|了|到)|烫(?:得|了)?.{0,6}(?:起泡|脱皮|一大片)|烧伤",
@@ -512,7 +558,7 @@ _NEG_AFTER = re.compile(
 # A negation inside the matched phrase ("电梯里没人被困").
 _NEG_INSIDE = re.compile(
     r"(?<!有)没有?人(?!应|开门|接|回|理|管|看)|无人|(?<!有)没有?被|(?<!是)不是|\b(?:nobody|no one)\b(?! (?:answers|is answering|answered|picks up|comes))|\bempty\b|"
-    r"没有?(?:什么)?(?:味|气味|闻到)|闻不到"
+    r"没有?(?:什么)?(?:味|气味|闻到)|闻不到|(?<!有)没有?(?:冒烟|冒火|火花|火星|打火|烧焦|焦味)|\bno (?:smoke|sparks?|flames?)\b"
 )
 # Reference to an earlier incident or an existing ticket.
 _REFERENCE = re.compile(
@@ -528,22 +574,28 @@ _REFERENCE = re.compile(
 # Hypothetical, informational or about drills/equipment/safety rules.
 _INFO = re.compile(
     r"如果|万一|假如|要是|假设|演习|演练|灭火器|消防栓(?!.{0,6}(?:被撞|撞了|撞坏|撞断|爆|喷|断了))|消防通道|消防设施|消防检查|安全知识|安全培训|"
-    r"培训|讲座|想学|学一下|教(?:我|一下)|宣传|怎么预防|如何预防|预防|防范|注意事项|保险|应急预案|应急演|电影|电视剧|新闻|"
-    r"消防器材|烟感|逃生|安全出口|谁负责|出了事|出事了?谁|迟早|早晚(?:会|要|得)|真(?:要|的)?(?:烧|着|起火|出事|塌|掉)|"
+    r"培训|讲座|想学|好奇|作业|科普|原理|学一下|教(?:我|一下)|宣传|怎么预防|如何预防|预防|防范|注意事项|保险|应急预案|应急演|电影|电视剧|新闻|"
+    r"消防器材|烟感|逃生|安全检查|安检|年检|安全出口|谁负责|出了事|出事了?谁|迟早|早晚(?:会|要|得)|真(?:要|的)?(?:烧|着|起火|出事|塌|掉)|"
     r"\bif\b|\bin case\b|during a fire|in a fire\b|when there'?s a fire|\bdrill\b|extinguisher|hydrant(?!.{0,20}(?:hit|knocked|burst|spraying|gushing))|fire exit|fire escape|fire door|"
-    r"training|insurance|\bmovie\b|\bnews\b|safety (?:tips|rules|check|inspection)|what should i do when|"
+    r"training|insurance|curious|just wondering|homework|science project|\bmovie\b|\bnews\b|safety (?:tips|rules|check|inspection)|what should i do when|"
     r"how (?:do|to|can) (?:i |we )?(?:prevent|avoid|use)|fire alarm test|smoke detector|smoke alarm battery"
 )
-_HAZARD_WORD = re.compile(
-    r"火|烟|煤气|燃气|天然气|被困|困人|淹|爆管|漏电|fire|smoke|gas|flood|trapped|spark|burst|shock"
-)
-# Complaints about neighbours' smoking are not fires.
+# Complaints about neighbours' smoking, burning offerings or barbecues are not fires
+# (unless flames are out of control: _FLAMES).
 _NOT_FIRE = re.compile(
-    r"抽烟|吸烟|烟头|烟味从|二手烟|烟瘾|smoking (?:in|on|near|neighbour|neighbor)|cigarette|smokes|"
+    r"抽烟|吸烟|烟头|烟味从|二手烟|烟瘾|烧纸|烧香|烧烤|烤串|烤肉|熏肉|"
+    r"smoking (?:in|on|near|neighbour|neighbor)|cigarette|smokes|barbecue|bbq|incense|"
     r"(?:people|someone|somebody|he|she|they|neighbou?rs?|guys?|men|workers|guards?) "
     r"(?:keep |keeps |still |always |are |is )?smok(?:e|es|ing)\b"
 )
-
+# Strangers selling or handing out leaflets are a nuisance, not intruders.
+_CANVASSER = re.compile(
+    r"推销|发传单|发广告|贴广告|发小广告|卖东西|摆摊|\bsalesm[ae]n\b|\bselling\b|\bflyers?\b|"
+    r"\bleaflets?\b|\bsurvey\b|canvass|door-to-door|door to door"
+)
+_FLAMES = re.compile(
+    r"着火|起火|火苗|火光|烧起来|烧着|点着|引燃|明火|大火|火势|on fire|flames?\b|caught fire|ablaze|alight"
+)
 
 # Common misspellings of hazard words (homophones, slips of the pinyin keyboard).
 _TYPOS: tuple[tuple[str, str], ...] = (
@@ -585,11 +637,24 @@ _NOW = re.compile(r"现在|正在|快来|救命|马上|赶紧|right now|now\b|hu
 _LIFE_HAZARDS = frozenset({"gas", "fire", "trapped", "injury", "violence", "child_elderly"})
 
 
+# English hazard words written against Chinese ("楼上的water从灯里流下来",
+# "外墙tiles在往下掉") are read as their Chinese words, so the Chinese rules apply.
+_MIXED = {"water": "水", "gas": "燃气", "fire": "火", "smoke": "烟", "light": "灯",
+          "light fixture": "灯", "light fitting": "灯", "ceiling light": "灯",
+          "lamp": "灯", "socket": "插座", "lift": "电梯", "elevator": "电梯",
+          "tiles": "瓷砖", "tile": "瓷砖", "glass": "玻璃", "kid": "小孩", "baby": "宝宝"}  # fmt: skip
+_MIXED_WORD = re.compile(
+    r"(?:(?<=[\u4e00-\u9fff])\s*({0})(?![a-z]))|(?:(?<![a-z])({0})\s*(?=[\u4e00-\u9fff]))".format(
+        "|".join(sorted(_MIXED, key=len, reverse=True))
+    )
+)
+
+
 def _unmistype(text: str) -> str:
     t = fold(text or "")
     for wrong, right in _TYPOS:
         t = t.replace(wrong, right)
-    return t
+    return _MIXED_WORD.sub(lambda m: _MIXED[m.group(1) or m.group(2)], t)
 
 
 def check(text: str) -> EmergencyCheck:
@@ -609,6 +674,9 @@ def check(text: str) -> EmergencyCheck:
             if reason is None and not_urgent and hazard not in _LIFE_HAZARDS:
                 reason = "not_urgent"
             if reason is None:
+                # Flames in the electrics are a fire ("电表箱着火了").
+                if hazard == "water_electric" and _FLAMES.search(t):
+                    return EmergencyCheck(True, "fire")
                 return EmergencyCheck(True, hazard)
             if first_suppressed is None:
                 first_suppressed = EmergencyCheck(False, hazard, reason)
@@ -616,7 +684,7 @@ def check(text: str) -> EmergencyCheck:
         m = _GENERIC.search(t)
         if m and _suppression("generic", t, t[: m.start()], t[m.end() :], m.group(0)) is None:
             return EmergencyCheck(True, kind_of(t))
-    if first_suppressed is None and _HAZARD_WORD.search(t) and _INFO.search(t):
+    if first_suppressed is None and _INFO.search(t) and has_hazard_cue(t):
         # Hazard vocabulary in an informational frame ("fire drill next week").
         return EmergencyCheck(False, "mention", "hypothetical")
     if first_suppressed is None and _RESOLVED.search(t) and has_hazard_cue(t):
@@ -624,8 +692,8 @@ def check(text: str) -> EmergencyCheck:
         return EmergencyCheck(False, "mention", "negated")
     if first_suppressed is None and not_urgent:
         return EmergencyCheck(False, None, "not_urgent")
-    if first_suppressed is None and _NOT_FIRE.search(t):
-        # Someone smoking is a complaint, unless a hazard rule fired above.
+    if first_suppressed is None and (_NOT_FIRE.search(t) or _CANVASSER.search(t)):
+        # Someone smoking or selling is a complaint, unless a hazard rule fired above.
         return EmergencyCheck(False, "mention", "info")
     return first_suppressed or EmergencyCheck(False)
 
@@ -654,11 +722,21 @@ _BLOCKED_DRAIN = re.compile(
     r"(?:drain|sink|toilet|bath|shower)\w*.{0,20}(?:blocked|clogged|backed up|won'?t drain)"
 )
 
+# A stain or a damp patch from a slow leak is a repair, unless the water is rising.
+_STAIN = re.compile(r"水印|水渍|水痕|霉斑|\bstains?\b|damp patch|\bmarks?\b")
+_RISING = re.compile(
+    r"喷|涌|涨|淹|越来越多|止不住|gush\w*|pour\w*|spurt\w*|rising|pouring|flooding"
+)
+
 
 def _suppression(hazard: str, t: str, before: str, after: str, phrase: str) -> str | None:
     if _NEG_INSIDE.search(phrase):
         return "negated"
-    if hazard == "flood" and _BLOCKED_DRAIN.search(t):
+    if (
+        hazard == "flood"
+        and (_BLOCKED_DRAIN.search(t) or _STAIN.search(t))
+        and not _RISING.search(t)
+    ):
         return "not_urgent"
     if _WHEN_AFTER.search(after):
         return "hypothetical"
@@ -672,7 +750,9 @@ def _suppression(hazard: str, t: str, before: str, after: str, phrase: str) -> s
         return "negated"
     if _NEG_AFTER.search(after):
         return "negated"
-    if hazard == "fire" and _NOT_FIRE.search(t):
+    if hazard == "fire" and _NOT_FIRE.search(t) and not _FLAMES.search(t):
+        return "info"
+    if hazard == "violence" and _CANVASSER.search(t):
         return "info"
     if _INFO.search(t):
         return "hypothetical"
@@ -701,7 +781,7 @@ _KIND_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "water_electric",
         re.compile(r"电(?!梯|话|视|脑|费|动车|瓶车)|插座|spark|electric|socket|wire|shock"),
     ),
-    ("flood", re.compile(r"水|淹|漫|water|flood|pipe|leak")),
+    ("flood", re.compile(r"水|淹|漫(?!步|画|长|游)|water|flood|pipe|leak")),
     ("trapped", re.compile(r"困|关在|锁在|出不来|电梯|stuck|trapped|locked in|lift|elevator")),
     ("violence", re.compile(r"打|刀|撬|小偷|陌生|抢|偷|fight|knife|stranger|thief|break|attack")),
     ("child_elderly", re.compile(r"孩子|小孩|宝宝|老人|child|kid|baby|toddler|elderly")),

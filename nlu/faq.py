@@ -18,8 +18,6 @@ from pathlib import Path
 import numpy as np
 import phonenumbers
 import yaml
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from nlu.faq_aspects import aspects
 from nlu.fastvec import FastTfidf
@@ -225,6 +223,11 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "hours",
         "business hours",
         "working hours",
+        "几点开工",
+        "几点停",
+        "几点必须停",
+        "几点之前",
+        "几点以后",
     ),
     "office": (
         "服务中心",
@@ -239,6 +242,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "management office",
         "office",
         "front desk",
+        "办事",
     ),
     "phone": (
         "电话",
@@ -345,6 +349,11 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "card",
         "补办",
         "fob",
+        "进门的卡",
+        "进门卡",
+        "开门的卡",
+        "key fob",
+        "extra fob",
     ),
     "visitor": (
         "访客",
@@ -366,6 +375,11 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "来看我",
         "会拦",
         "拦着",
+        "跟门卫说",
+        "告诉门卫",
+        "爸妈来",
+        "父母来",
+        "家人来",
     ),
     "register": ("登记", "报备", "register", "registration", "sign in"),
     "parking": (
@@ -421,6 +435,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "guest parking",
         "visitor parking",
         "park for",
+        "pay to park",
+        "停一会",
+        "停会儿",
     ),
     "ev": (
         "充电桩",
@@ -483,6 +500,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "什么证",
         "协议",
         "开工",
+        "备案",
+        "带啥材料",
+        "带什么材料",
+        "要什么材料",
     ),
     "deposit": (
         "押金",
@@ -533,6 +554,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "建筑垃圾",
         "衣柜",
         "柜子",
+        "清走",
+        "拉走",
+        "清运",
+        "扔掉",
     ),
     "pets": (
         "宠物",
@@ -567,6 +592,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "deliveries",
         "courier",
         "post",
+        "菜鸟",
+        "丰巢",
+        "快递柜",
     ),
     "movein": (
         "第一季度",
@@ -586,6 +614,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "just bought",
         "新房",
         "领钥匙",
+        "got the keys",
+        "got my keys",
+        "拿到钥匙",
     ),
     "moveout": (
         "搬家",
@@ -603,6 +634,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "take out",
         "stuff out",
         "move my stuff",
+        "搬东西出",
+        "开单子",
+        "开什么单",
     ),
     "key": ("钥匙", "备用钥匙", "托管", "寄存", "key", "keys", "spare key", "custody"),
     "meter": (
@@ -622,6 +656,12 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "electricity",
         "water bill",
         "prepaid",
+        "水卡",
+        "电卡",
+        "燃气卡",
+        "充水",
+        "没水了",
+        "没电了",
     ),
     "heating": (
         "暖气",
@@ -662,6 +702,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "啥时候来",
         "什么时候来",
         "提前来",
+        "until what date",
+        "until when",
+        "到什么时候",
+        "截止到",
     ),
     "events": (
         "活动",
@@ -680,6 +724,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "讲座",
         "movie night",
         "outdoor movie",
+        "量血压",
+        "免费体检",
+        "健康讲座",
     ),
     "lost": (
         "丢",
@@ -708,6 +755,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "quiet",
         "loud",
         "music",
+        "动静",
+        "弄出声音",
+        "出声",
     ),
     "night": (
         "晚上",
@@ -814,6 +864,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "材料费",
         "fix stuff",
         "labour",
+        "修要钱",
+        "修要收费",
+        "fixing things",
+        "charge for fixing",
     ),
 }
 
@@ -917,6 +971,10 @@ class FaqIndex:
             for i, e in enumerate(base.entries)
             for c in answer_clauses(e.answer_zh) + answer_clauses(e.answer_en)
         ]
+        # scikit-learn when an index is built (seconds to import), not when nlu.faq is
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.preprocessing import normalize
+
         self._q_entry = np.array([i for i, _ in q_rows], dtype=np.intp)
         self._a_entry = np.array([i for i, _ in a_rows], dtype=np.intp)
         texts = [self._expand(t) for _, t in q_rows + a_rows]

@@ -79,9 +79,12 @@ def normalise_for_model(text: str) -> str:
 def any_term(terms: tuple[str, ...] | list[str], en_suffix: str = r"(?:s|es)?") -> re.Pattern[str]:
     """One pattern for any of `terms` in folded text, longest first: an English term
     from a word start, with an optional `en_suffix` (a regex) and a word end; any
-    other term (Chinese) anywhere."""
+    other term (Chinese) anywhere. Word starts and ends are ASCII ones, so that an
+    English word written against Chinese ("手机nfc上", "kitchen好大一股gas味") counts."""
     parts = [
-        (r"\b" + re.escape(w) + en_suffix + r"\b") if w.isascii() else re.escape(w)
+        (r"(?<![a-z0-9])" + re.escape(w) + en_suffix + r"(?![a-z0-9])")
+        if w.isascii()
+        else re.escape(w)
         for w in sorted(terms, key=len, reverse=True)
     ]
     return re.compile("|".join(parts))

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -16,17 +16,41 @@ from storage.types import utcnow
 
 
 def load(session: Session, *, channel: str, chat_id: int, user_id: int) -> Conversation:
-    stmt = select(Conversation).where(
-        Conversation.channel == channel,
-        Conversation.chat_id == chat_id,
-        Conversation.user_id == user_id,
-    )
-    conv = session.exec(stmt).first()
+    """The conversation, created if new, and locked until the transaction ends.
+
+    On PostgreSQL the row is read `FOR UPDATE`: a second process handling the same chat
+    waits here until the first commits, so a chat's messages are handled one at a time,
+    in order, across processes too (within one, bot/intake.py orders them). A new
+    conversation is inserted with ON CONFLICT DO NOTHING, so two processes creating it
+    at once get the same row. SQLite has one writer at a time anyway (BEGIN IMMEDIATE)
+    and ignores FOR UPDATE."""
+    key = {"channel": channel, "chat_id": chat_id, "user_id": user_id}
+    conv = session.execute(_LOCKED, key).scalar()
     if conv is None:
-        conv = Conversation(channel=channel, chat_id=chat_id, user_id=user_id)
-        session.add(conv)
-        session.flush()
+        dialect = session.get_bind().dialect.name
+        new = {**key, "data": "{}", "updated_at": utcnow()}
+        session.execute(_NEW_CONVERSATION[dialect], new)
+        conv = session.execute(_LOCKED, key).scalar_one()
     return conv
+
+
+_CONVERSATIONS = Conversation.__table__
+# Built once (this runs for every message an owner sends)
+_LOCKED = (
+    select(Conversation)
+    .where(
+        col(Conversation.channel) == bindparam("channel"),
+        col(Conversation.chat_id) == bindparam("chat_id"),
+        col(Conversation.user_id) == bindparam("user_id"),
+    )
+    .with_for_update()
+)
+_NEW_CONVERSATION = {
+    name: insert(_CONVERSATIONS).on_conflict_do_nothing(
+        index_elements=["channel", "chat_id", "user_id"]
+    )
+    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
 
 
 def get_data(conv: Conversation) -> dict[str, Any]:
@@ -40,13 +64,21 @@ def set_state(conv: Conversation, step: str | None, data: dict[str, Any] | None 
     conv.updated_at = utcnow()
 
 
+_PROCESSED = ProcessedUpdate.__table__
+# INSERT … ON CONFLICT DO NOTHING RETURNING, per dialect, built once (a Core statement:
+# the ORM's bulk-insert path costs twice as much)
+_FIRST_TIME = {
+    name: insert(_PROCESSED)
+    .on_conflict_do_nothing(index_elements=["update_id"])
+    .returning(_PROCESSED.c.update_id)
+    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+
+
 def first_time(session: Session, update_id: int) -> bool:
     """Record a Telegram update id; False if it was handled before (one statement)."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(ProcessedUpdate).on_conflict_do_nothing(index_elements=["update_id"])
-    stmt = stmt.returning(ProcessedUpdate.update_id)
-    return session.execute(stmt, [{"update_id": update_id, "at": utcnow()}]).first() is not None
+    stmt = _FIRST_TIME[session.get_bind().dialect.name]
+    return session.execute(stmt, {"update_id": update_id, "at": utcnow()}).first() is not None
 
 
 def forget_updates(session: Session, *, before: datetime) -> int:

@@ -20,6 +20,20 @@ from storage import outbox
 from storage.models import Outbox
 
 FOLDED = "folded into a digest: the group's budget was short"
+KEY = "digest:"  # a digest's outbox key: this, then its first folded card's row id
+_AFTER_KEYS = "digest;"  # the first key after every "digest:…" (a range the key index serves)
+
+
+def is_digest(session: Session, channel: str, address: str, message_id: int) -> bool:
+    """Is message `message_id` of chat `address` a digest the desk posted?"""
+    stmt = select(Outbox.id).where(
+        col(Outbox.key) >= KEY,
+        col(Outbox.key) < _AFTER_KEYS,
+        Outbox.channel == channel,
+        Outbox.address == address,
+        Outbox.message_id == str(message_id),
+    )
+    return session.exec(stmt).first() is not None
 
 
 def _foldable(channel: str):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, bindparam, or_, update
 from sqlmodel import Session, col, select
 
 from storage.models import DEFAULT_COMPOUND, Binding, MoveOut, Owner, OwnerUnit, Unit
@@ -197,8 +197,28 @@ def _binding_row(session: Session, channel: str, user_id: int) -> Binding | None
 
 def binding_for(session: Session, channel: str, user_id: int) -> Binding | None:
     """The chat's current binding; None if unbound or the owner has moved out."""
-    binding = _binding_row(session, channel, user_id)
-    return binding if binding is not None and binding.ended_at is None else None
+    return bound_owner(session, channel, user_id)[0]
+
+
+def bound_owner(
+    session: Session, channel: str, user_id: int
+) -> tuple[Binding, Owner] | tuple[None, None]:
+    """The chat's current binding and its owner, in one query; (None, None) if unbound or
+    the owner has moved out."""
+    found = session.execute(_BOUND_OWNER, {"b_channel": channel, "b_user_id": user_id}).first()
+    return (found[0], found[1]) if found is not None else (None, None)
+
+
+# Built once (this runs for every message an owner sends)
+_BOUND_OWNER = (
+    select(Binding, Owner)
+    .join(Owner, col(Owner.id) == col(Binding.owner_id))
+    .where(
+        col(Binding.channel) == bindparam("b_channel"),
+        col(Binding.user_id) == bindparam("b_user_id"),
+        col(Binding.ended_at).is_(None),
+    )
+)
 
 
 def take_ended_binding(session: Session, channel: str, user_id: int) -> Binding | None:
@@ -233,18 +253,21 @@ def bind(
 def bound_recipients(
     session: Session,
     *,
-    channel: str = "telegram",
+    channel: str | None = None,
     building: str | None = None,
     compound_id: str | None = None,
 ) -> Sequence[tuple[Binding, Owner]]:
-    """Reachable bound chats, optionally only owners of flats in one compound (None: all)
-    and in one building of it."""
+    """Reachable bound chats on `channel` (None: on every channel, each binding saying its
+    own), optionally only owners of flats in one compound (None: all) and in one building
+    of it."""
     stmt = (
         select(Binding, Owner)
         .join(Owner, Owner.id == Binding.owner_id)
-        .where(Binding.channel == channel, Binding.reachable, col(Binding.ended_at).is_(None))
+        .where(Binding.reachable, col(Binding.ended_at).is_(None))
         .order_by(Binding.id)
     )
+    if channel is not None:
+        stmt = stmt.where(Binding.channel == channel)
     if building is not None or compound_id is not None:
         flats = select(OwnerUnit.owner_id).join(Unit, Unit.id == OwnerUnit.unit_id)
         if building is not None:
@@ -264,16 +287,22 @@ def mark_unreachable(session: Session, *, channel: str, chat_id: int) -> None:
 
 def mark_reachable(session: Session, *, channel: str, user_id: int) -> None:
     """The person wrote, pressed a button or unblocked the bot: their chat is reachable.
-    A no-op (one indexed read) when it already is."""
-    stmt = select(Binding).where(
-        Binding.channel == channel,
-        Binding.user_id == user_id,
-        col(Binding.reachable).is_(False),
-        col(Binding.ended_at).is_(None),  # a moved-out owner's chat stays out of broadcasts
+    A no-op (one indexed UPDATE that matches nothing) when it already is."""
+    session.execute(_REACHABLE, {"b_channel": channel, "b_user_id": user_id})
+
+
+_BINDINGS = Binding.__table__
+# A Core statement built once: this runs for every message an owner sends.
+_REACHABLE = (
+    update(_BINDINGS)
+    .where(
+        _BINDINGS.c.channel == bindparam("b_channel"),
+        _BINDINGS.c.user_id == bindparam("b_user_id"),
+        _BINDINGS.c.reachable.is_(False),
+        _BINDINGS.c.ended_at.is_(None),  # a moved-out owner's chat stays out of broadcasts
     )
-    for binding in session.exec(stmt):
-        binding.reachable = True
-        binding.unreachable_at = None
+    .values(reachable=True, unreachable_at=None)
+)
 
 
 def search_owners(

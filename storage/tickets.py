@@ -67,8 +67,15 @@ def events(session: Session, ticket_id: int) -> list[TicketEvent]:
     return list(session.exec(stmt.order_by(TicketEvent.id)))
 
 
-def open_for_user(session: Session, *, channel: str, user_id: int, owner_id: int | None):
-    """The owner's open tickets (by owner if bound, else by the chat user), newest first."""
+def open_for_user(
+    session: Session,
+    *,
+    owner_id: int | None,
+    channel: str | None = None,
+    user_id: int | None = None,
+):
+    """The owner's open tickets (by owner if bound, else by the chat user on `channel`),
+    newest first."""
     stmt = select(Ticket).where(col(Ticket.status).in_(OPEN_STATUSES))
     if owner_id is not None:
         stmt = stmt.where(Ticket.owner_id == owner_id)

@@ -272,7 +272,7 @@ COMPLAINT_ZH = [
     ("保安", ["态度太差", "上班玩手机", "不登记就放人进来", "对老人很凶", "睡觉不管事"]),
     ("客服", ["电话打不通", "回复太慢", "敷衍了事", "说话很冲"]),
     ("维修师傅", ["修了三次还没修好", "乱收费", "迟到两个小时", "把家里弄得一团糟", "态度恶劣"]),
-    ("电梯", ["老是坏 你们怎么管的", "一个月坏了好几次", "修了又坏"]),
+    ("电梯", ["三天两头坏 到底有没有人管", "一个月坏了好几次", "修了又坏"]),
     ("小区卫生", ["太差了", "没人打扫", "垃圾堆了好几天"]),
     ("物业", ["什么都不管", "收钱不办事", "太不负责了", "效率太低", "乱收费"]),
     ("我的车位", ["又被别人占了", "天天被外来车停"]),
@@ -377,7 +377,7 @@ TICKET_ZH = [
 ]
 TICKET_EN_ITEM = ["repair", "leak", "lift", "heating", "ticket", "complaint", "door", "toilet"]
 TICKET_EN = [
-    "any update on my {i} request",
+    "any news on the {i} I asked for",
     "when is someone coming for my {i}",
     "what's the status of the {i} I reported",
     "I reported the {i} yesterday, still nobody came",

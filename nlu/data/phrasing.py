@@ -68,6 +68,20 @@ EM_HAZARD_ZH = [
     "天花板往下掉块 裂得越来越大",
     "广告牌快被风吹下来了",
 ]
+# Kinds added after the lists above were drawn from (kept apart so that the draws
+# above stay as they were): violence without the usual verbs, a child gone
+# missing, a rotten-egg simile, a bone showing, an elder not seen for days.
+EM_MORE_ZH = [
+    "隔壁男的在打老婆 一直在哭喊",
+    "楼下有个醉汉嚷着要砍人",
+    "有个人挨家挨户拧门把手",
+    "一个男的顺着防盗窗往二楼爬",
+    "我家小孩在小区里走丢了 到处找不到",
+    "有股跟臭鸡蛋一样的味道 越来越重",
+    "他摔了一跤 骨头都戳出来了",
+    "电梯门开不开 我们还在里面",
+    "对门大爷好几天没见人了 敲门也没反应",
+]
 EM_EVENT_EN = [
     "my dad fell off a ladder and can't move his leg",
     "there's a man lying on the lobby floor not moving",
@@ -102,6 +116,16 @@ EM_EVENT_EN = [
     "a brick fell from the scaffolding and just missed a woman",
     "the bathroom ceiling is bulging and plaster keeps dropping",
 ]
+EM_MORE_EN = [
+    "the man upstairs is hitting his girlfriend, she is screaming",
+    "a guy in the car park says he'll stab someone",
+    "someone is going along the corridor trying each door handle",
+    "a man is climbing onto a second floor balcony",
+    "my little boy ran off in the garden and we can't find him anywhere",
+    "there's a sulphur smell in the stairwell and it's getting stronger",
+    "a toddler was left alone in a locked car in the heat",
+    "the gas detector is beeping and won't stop",
+]
 EM_URGE_EN = ["", "", "!", " please hurry", " what do I do", ", send someone now", " help!!"]
 
 # -- hard negatives for emergencies --------------------------------------------
@@ -123,11 +147,20 @@ NOT_EM_REPAIR_ZH = [
     "灯在闪 不急",
     "插座松了 不急着修",
     "热水器有点漏水 有空来",
-    "车库道闸抬不起来了",
+    "地库出口的栏杆升不上去",
     "卷帘门升不上去",
     "门禁卡刷了没反应 进不去",
     "单元门打不开了",
     "地库的升降杆坏了",
+    "卧室墙角的水渍一天比一天大 可能是楼上渗的",
+    "厕所顶上有块水斑 慢慢变大了 来看看",
+    "阳台墙皮起泡发黄 好像是渗水",
+    "电梯里一股怪味 好几天了 是不是该清洗了",
+    "次卧顶上的霉点越来越多 估计哪里在渗",
+    "墙上那道细缝好像越来越长了 找人看看",
+    "飘窗下面湿了一片 越来越大 麻烦查下哪漏的",
+    "阳台地砖裂了条小缝 有空来补一下",
+    "卫生间墙砖有道细纹 不影响用",
 ]
 NOT_EM_REPAIR_EN = [
     "the toilet keeps running, no rush",
@@ -143,6 +176,11 @@ NOT_EM_REPAIR_EN = [
     "one of the burners on the hob won't ignite",
     "small leak under the sink, whenever you have time",
     "the bathroom light flickers, not urgent",
+    "a brown water stain on the ceiling keeps spreading",
+    "the wall under the window gets a wet patch whenever it rains",
+    "the lift smells musty, could someone clean it",
+    "a couple of balcony tiles have hairline cracks",
+    "there's a thin crack in the bathroom wall tiles, not urgent",
 ]
 NOT_EM_COMPLAINT_ZH = [
     "楼下天天在阳台抽烟 烟全飘我家来了",
@@ -160,6 +198,15 @@ NOT_EM_COMPLAINT_ZH = [
     "自行车被偷了第二次了",
     "楼梯太滑了 迟早有人摔跤",
     "台阶没有扶手 老人上下很危险",
+    "有陌生人在楼里挨家发传单 谁放进来的",
+    "总有推销的陌生人来敲门 烦死了",
+    "不认识的人在单元门口摆摊卖菜",
+    "电梯里一股尿骚味 几天了没人打扫",
+    "楼道里有死老鼠的臭味",
+    "小孩踢球把车库的灯砸坏了 也没人管",
+    "楼下那家天天烧纸 烟熏得窗都不敢开",
+    "楼上小孩在阳台泼水玩 淋得我家衣服全湿",
+    "楼上孩子往下倒水 晾的被子都湿了 管管吧",
 ]
 NOT_EM_COMPLAINT_EN = [
     "my neighbour smokes on his balcony and it all comes into my flat",
@@ -174,6 +221,21 @@ NOT_EM_COMPLAINT_EN = [
     "my car got scratched in the garage",
     "the stairs are slippery when wet and nobody puts a sign out",
     "the first aid box in the gym has been empty for months",
+    "strangers keep getting into the building to hand out leaflets",
+    "a salesman has been knocking on every door this afternoon",
+    "the lift stinks of pee again",
+    "there's a smell of rubbish in the corridor that never goes away",
+    "kids playing football broke the lobby light and nobody cares",
+]
+# Things a child or an elder lost (lost and found), not a person missing.
+NOT_EM_LOST_FAQ = [
+    "我女儿的水杯落在游乐场了 有人交到物业吗",
+    "儿子的滑板车不见了 捡到的东西都放哪",
+    "老人的钥匙丢了 有人捡到会送到哪里",
+    "孩子的外套丢在小区里了 去哪找",
+    "my son lost his scooter in the garden, does anyone hand things in",
+    "my mum dropped her glasses somewhere in the lobby, where is lost property",
+    "the kids lost a football in the courtyard, where do found things go",
 ]
 NOT_EM_OTHER_EN = [
     ("human", "can you help me with my account, I'd rather talk to a person"),
@@ -324,7 +386,7 @@ CANCEL_EN = [
     "no worries, cancel it",
     "forget about the repair",
 ]
-CANCEL_FIX_EN = ["it fixed itself", "my husband fixed it", "my son sorted it out",
+CANCEL_FIX_EN = ["it fixed itself", "my husband repaired it himself", "my son sorted it out",
                  "it's working again", "the leak stopped", "we got our own plumber",
                  "all good now"]  # fmt: skip
 
@@ -446,6 +508,256 @@ OOS_FOOD_EN = ["pizza", "noodles", "dim sum", "coffee", "burgers", "hotpot"]
 OOS_FOOD_ZH = ["火锅", "面馆", "烧烤", "咖啡店", "早餐", "饺子"]
 
 
+# -- kinds found on the fourth dev set (drawn after everything above) ----------
+# Trivia and homework about the things a desk deals with (lifts, gas, pipes,
+# fire): they look like FAQ or a fault, but ask how the world works.
+OOS_TRIVIA_ZH = [
+    "{t}是谁发明的",
+    "{t}是哪一年发明的",
+    "{t}的原理是什么",
+    "{t}是怎么工作的",
+    "孩子作业问{t}是怎么工作的",
+    "好奇问一下 {t}为什么能用",
+    "科普一下{t}",
+]
+OOS_TRIVIA_T_ZH = [
+    "电梯",
+    "自动扶梯",
+    "灭火器",
+    "燃气表",
+    "空调",
+    "暖气片",
+    "抽水马桶",
+    "避雷针",
+    "烟雾报警器",
+    "电表",
+    "热水器",
+    "门禁",
+]
+OOS_WHY_ZH = [
+    "为什么{w}",
+    "{w} 是什么道理",
+    "我一直想知道{w}",
+    "孩子问我{w} 我答不上来",
+    "{w}？纯属好奇",
+]
+OOS_WHY_W_ZH = [
+    "冬天窗户上会结霜",
+    "天然气本身闻不到味道",
+    "高楼顶上要装红灯",
+    "水烧开了会冒泡",
+    "热水比冷水先结冰",
+    "插座要分零线火线",
+    "冰箱背面是热的",
+    "铁会生锈",
+    "暖气片要装在窗户下面",
+    "灯泡会发烫",
+]
+OOS_TRIVIA_EN = [
+    "who invented the {t}",
+    "how does a {t} actually work",
+    "what's inside a {t}",
+    "my kid's homework asks how a {t} works",
+    "just curious, how does a {t} work",
+    "when was the {t} invented",
+]
+OOS_TRIVIA_T_EN = [
+    "lift",
+    "escalator",
+    "smoke detector",
+    "radiator",
+    "flush toilet",
+    "thermostat",
+    "circuit breaker",
+    "water meter",
+    "lightning rod",
+    "boiler",
+]
+OOS_WHY_EN = [
+    "why {w}",
+    "why {w}? just wondering",
+    "quick science question: why {w}",
+    "my daughter asked me why {w}",
+]
+OOS_WHY_W_EN = [
+    "do windows fog up in winter",
+    "do pipes burst when water freezes",
+    "is the sky darker in winter evenings",
+    "do tall buildings sway in the wind",
+    "does hot water freeze faster",
+    "do fuses blow",
+    "does metal rust",
+]
+OOS_MISC_ZH = [
+    "最近有什么好听的歌",
+    "那个歌手新专辑叫什么",
+    "你觉得人工智能会统治世界吗",
+    "机器人以后会不会有感情",
+    "今年春晚谁主持",
+    "世界杯下一届在哪",
+    "推荐一本小说",
+]
+# Public administration (insurance, pension, ID) that is not the desk's business.
+OOS_ADMIN = [
+    "社保断交了几个月有影响吗",
+    "医保卡怎么激活",
+    "公积金停缴了还能贷款吗",
+    "户口迁移要什么手续",
+    "护照过期了去哪换",
+    "my pension payments stopped, who do I ask",
+    "how do I renew my national insurance card",
+    "is my health insurance still valid if I changed jobs",
+]
+OOS_MISC_EN = [
+    "will robots take over the world",
+    "do you think AI will replace people",
+    "what's the latest album by that band",
+    "who's hosting the new year gala",
+    "recommend a novel to read",
+]
+# A fault that is not dangerous, told with its reassurance ("没人受伤", "still works").
+REPAIR_CALM_ZH = [
+    "{f} 没人受伤 找人来修一下",
+    "{f} 暂时不影响用 麻烦安排",
+    "{f} 倒也不危险 就是得修",
+    "{f} 不算急 但总得修吧",
+]
+REPAIR_CALM_F_ZH = [
+    "楼道灯罩掉了一个",
+    "车棚的顶棚破了个洞",
+    "信箱的门掉了",
+    "健身区的单杠有点松",
+    "门铃按了没声音",
+    "可视对讲没画面",
+    "电闸隔三差五就跳",
+    "燃气表屏幕不亮了",
+    "外墙有几块砖敲着是空的",
+    "厨房吊顶翘起来一块",
+    "消防箱的玻璃裂了",
+]
+REPAIR_CALM_EN = [
+    "{f}, nobody hurt, just needs fixing",
+    "{f} but it still works, can someone look",
+    "{f}, not dangerous, please send someone",
+    "{f}, annoying more than anything",
+]
+REPAIR_CALM_F_EN = [
+    "the doorbell doesn't ring any more",
+    "the intercom screen stays black",
+    "the breaker trips every other day",
+    "the water meter display is blank",
+    "the lift squeaks loudly when it starts",
+    "a bench in the garden is broken",
+    "the mailbox door came off",
+    "the bike shed roof has a hole",
+]
+REPAIR_RAMBLE_ZH = [
+    "喂 那个我是{b}的 就是我们家那个{x}啊 {y} 你们派个人来看看吧",
+    "那个什么 {b} 我家{x}吧 {y} 也不知道咋回事 来个人看看",
+]
+REPAIR_RAMBLE_B_ZH = ["三栋", "七号楼", "十五栋二单元", "九栋"]
+REPAIR_RAMBLE_X_ZH = ["热水器", "马桶", "厨房龙头", "阳台门", "暖气"]
+REPAIR_RAMBLE_Y_ZH = ["一直嗡嗡响", "老是滴水", "关不严实", "时好时坏", "一开就咔咔响"]
+# A complaint phrased as a question or a request ("能不能晚点收").
+COMPLAINT_ASK_ZH = [
+    "{x} 能不能管一管",
+    "{x} 就不能换个时间吗",
+    "{x} 说了多少次了还这样",
+    "{x} 你们到底通不通知",
+]
+COMPLAINT_ASK_X_ZH = [
+    "早上六点就有人打扫吹落叶",
+    "半夜收垃圾叮叮哐哐",
+    "群里的通知写得稀里糊涂",
+    "楼上花盆浇水一直滴到我家阳台",
+    "停车场收费员算错钱不认账",
+    "物业电话永远占线",
+]
+# "X keeps breaking, how do you run this place": a fault that recurs, told as blame.
+COMPLAINT_RECUR_ZH = [
+    "{x}老是坏 你们{y}",
+    "{x}三天两头出毛病 你们{y}",
+    "{x}隔几天就坏一次 {y}",
+    "{x}又坏了又坏了 你们{y}",
+]
+COMPLAINT_RECUR_X_ZH = [
+    "门禁",
+    "地库道闸",
+    "楼道灯",
+    "单元门",
+    "对讲机",
+    "水泵",
+    "车库卷帘门",
+    "电梯",
+]
+COMPLAINT_RECUR_Y_ZH = ["到底管不管", "是干什么吃的", "怎么维护的", "能不能上点心", "就这么管理的"]
+COMPLAINT_ASK_EN = [
+    "{x}, can't you do something about it",
+    "{x}. how is that acceptable?",
+    "{x} and nobody ever answers my complaints",
+]
+COMPLAINT_ASK_X_EN = [
+    "the bin lorry comes at 5am banging everything",
+    "the car park machine overcharged me again",
+    "your notices never say clearly when the water goes off",
+    "it took you two weeks to answer my last message",
+    "the gardeners run leaf blowers at 6am",
+]
+FAQ_PAY_ZH = ["{f}咋交", "{f}在哪交啊", "{f}怎么个交法", "{f}去哪儿缴", "{f}可以线上交不"]
+FAQ_PAY_F_ZH = ["水费", "电费", "燃气费", "物页费", "暖气费", "车位费", "物业费"]
+FAQ_WHEN_ZH = ["暖气啥时候开始供", "今年几号开始供暖", "暖气哪天通", "供暖从几月开始"]
+TS_MORE_ZH = [
+    "我那个单子是不是没人管了",
+    "报的修是不是给忘了",
+    "师傅会不会先给我打电话",
+    "是要等师傅联系我吗",
+    "修{x}的今天能排上吗",
+    "{x}那个师傅今天还来得了吗",
+    "上次来的师傅说再来 还来吗",
+]
+TS_MORE_X_ZH = ["空调", "水管", "门锁", "灯"]
+TS_MORE_EN = [
+    "has my request been forgotten",
+    "will the plumber call me first",
+    "the electrician looked and said he'd come back, is he still coming",
+    "can you still fit my repair in today",
+]
+HUMAN_MORE = [
+    "有真人吗",
+    "有没有人工客服在线",
+    "说不明白 换个人工",
+    "机器人说了半天白说 转人工",
+    "is a real person online",
+    "any human on this chat?",
+]
+GREET_MORE = ["有没得人嘛", "在不在哦", "人呢 在不", "有人在值班没得"]
+THANKS_MORE = ["3q", "3Q啦", "thx", "tks", "ty!", "多谢晒", "谢啦", "thx a lot"]
+CANCEL_MORE = [
+    "那个单子帮我关了吧",
+    "工单可以关闭了",
+    "把我的报修撤掉吧",
+    "麻烦把那张单关掉",
+    "you can close my request",
+    "please close that job",
+]
+BQ_MORE = [
+    "我怎么有滞纳金",
+    "滞纳金是怎么来的",
+    "为什么多了一笔违约金",
+    "装修押金退给我了没有",
+    "卖房前要把欠的都结清 一共多少",
+    "is my deposit back yet",
+    "how much do I owe in total before I sell",
+    "my statement shows a penalty charge, where did it come from",
+    "燃气费好像算错了",
+    "电费账单不对吧 多算了",
+    "停车费是不是扣多了",
+    "物业费金额对不上",
+    "the water charge looks wrong, far too high",
+    "I think my electricity bill was miscalculated",
+]
+
+
 def _fill(templates: list[str], count: int, **slots: list[str]) -> list[str]:
     """`count` distinct fillings of `templates`, each slot drawn from its list."""
     out: set[str] = set()
@@ -469,6 +781,8 @@ def generate() -> dict[str, list[str]]:
         _fill(["{x}{u}"], 120, x=who_events, u=EM_URGE_ZH)
         + _fill(["{x}{u}"], 90, x=EM_HAZARD_ZH, u=EM_URGE_ZH)
         + _fill(["{x}{u}"], 80, x=EM_EVENT_EN, u=EM_URGE_EN)
+        + EM_MORE_ZH
+        + EM_MORE_EN
     )
     g["repair"] = NOT_EM_REPAIR_ZH + NOT_EM_REPAIR_EN
     g["complaint"] = (
@@ -482,6 +796,7 @@ def generate() -> dict[str, list[str]]:
         + _fill(WHY_EN, 20, t=WHY_T_EN, x=WHY_X_EN)
         + _fill(WHY_ZH, 20, t=WHY_T_ZH, x=WHY_X_ZH)
     )
+    g["faq"] = NOT_EM_LOST_FAQ
     for intent, text in NOT_EM_OTHER_EN:
         g.setdefault(intent, []).append(text)
     g["ticket_status"] = (
@@ -514,4 +829,37 @@ def generate() -> dict[str, list[str]]:
         + _fill(OOS_DEVICE_EN, 24, v=OOS_DEVICE_V_EN, d=OOS_DEVICE_D_EN)
         + _fill(OOS_DEVICE_ZH, 20, v=OOS_DEVICE_V_ZH, d=OOS_DEVICE_D_ZH)
     )
+    _fourth_set_kinds(g)
     return g
+
+
+def _fourth_set_kinds(g: dict[str, list[str]]) -> None:
+    """The kinds of phrasing found on the fourth dev set, added to `g` in place."""
+    g["out_of_scope"] += (
+        _fill(OOS_TRIVIA_ZH, 24, t=OOS_TRIVIA_T_ZH)
+        + _fill(OOS_WHY_ZH, 16, w=OOS_WHY_W_ZH)
+        + _fill(OOS_TRIVIA_EN, 18, t=OOS_TRIVIA_T_EN)
+        + _fill(OOS_WHY_EN, 12, w=OOS_WHY_W_EN)
+        + OOS_MISC_ZH
+        + OOS_MISC_EN
+        + OOS_ADMIN
+    )
+    g["repair"] += (
+        _fill(REPAIR_CALM_ZH, 22, f=REPAIR_CALM_F_ZH)
+        + _fill(REPAIR_CALM_EN, 16, f=REPAIR_CALM_F_EN)
+        + _fill(
+            REPAIR_RAMBLE_ZH, 10, b=REPAIR_RAMBLE_B_ZH, x=REPAIR_RAMBLE_X_ZH, y=REPAIR_RAMBLE_Y_ZH
+        )
+    )
+    g["complaint"] += (
+        _fill(COMPLAINT_ASK_ZH, 18, x=COMPLAINT_ASK_X_ZH)
+        + _fill(COMPLAINT_ASK_EN, 12, x=COMPLAINT_ASK_X_EN)
+        + _fill(COMPLAINT_RECUR_ZH, 20, x=COMPLAINT_RECUR_X_ZH, y=COMPLAINT_RECUR_Y_ZH)
+    )
+    g["faq"] += _fill(FAQ_PAY_ZH, 16, f=FAQ_PAY_F_ZH) + FAQ_WHEN_ZH
+    g["ticket_status"] += _fill(TS_MORE_ZH, 10, x=TS_MORE_X_ZH) + TS_MORE_EN
+    g["human"] += HUMAN_MORE
+    g["greet"] += GREET_MORE
+    g["thanks"] = g.get("thanks", []) + THANKS_MORE
+    g["cancel"] += CANCEL_MORE
+    g["bill_query"] += BQ_MORE

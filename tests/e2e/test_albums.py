@@ -74,3 +74,21 @@ async def test_an_album_being_collected_at_shutdown_is_handed_on_whole_at_once()
     albums.add("g2", Inbound(channel="telegram", chat_id=5, user_id=5, photos=("q",)), 200)
     await asyncio.wait_for(albums.drain(), 2)
     assert sorted(got) == [(("p0", "p1", "p2"), "漏水", 100), (("q",), "", 200)]
+
+
+async def test_eleven_photos_sent_together_are_one_ticket(desk):
+    """A client sends at most ten photos as one album: the eleventh follows on its own (no
+    media_group_id) a moment later. The owner still has one ticket with eleven photos."""
+    desk.register(OWNER, phone="13800138000", unit="3-2-502", name="刘洋")
+    await desk.bind(OWNER)
+    mark = desk.api.mark()
+    desk.api.push_album(OWNER, 10, caption="卫生间天花板漏水，很严重")
+    desk.api.push_photo(OWNER)
+    await desk.api.wait_sent(OWNER, "#1", since=mark)
+    await asyncio.sleep(2)  # the album is collected; the eleventh photo handled too
+    await desk.nothing_in_flight()
+    with session_scope(desk.runtime.engine) as session:
+        assert session.query(Ticket).count() == 1
+        assert session.query(TicketPhoto).filter_by(ticket_id=1).count() == 11
+    (answer,) = desk.api.sent(OWNER, since=mark)  # one answer: no "what is broken?" first
+    assert "#1" in answer["text"]

@@ -132,3 +132,24 @@ async def test_a_staff_chat_back_unannounced_gets_what_it_missed_with_the_next_m
     await desk.api.wait_sent(STAFF_CHAT, "#1", since=back)
     card = await desk.card(1)
     assert GAS in card["text"]
+
+
+async def test_an_emergency_neither_the_staff_nor_the_managers_chat_can_take(owner, caplog):
+    """The bot was removed from both groups: nobody was alerted, so the owner is not left
+    believing a duty manager has it — only the duty phone."""
+    desk = owner
+    desk.api.set_bot_status(STAFF_CHAT, "kicked", by=STAFF_2)
+    desk.api.set_bot_status(MANAGERS, "kicked", by=STAFF_2)
+    mark = desk.api.mark()
+    desk.api.push_text(OWNER, GAS)
+    await until(
+        lambda: any(c.chat_id == MANAGERS and c.status == 403 for c in desk.api.calls[mark:]),
+        "the managers' chat refusing the alert",
+    )
+    await desk.nothing_in_flight()
+    corrected = await desk.api.wait_sent(OWNER, "值班经理群也未能联系上", since=mark)
+    assert DUTY_PHONE in corrected["text"]
+    await desk.nothing_in_flight()
+    last = desk.api.sent(OWNER, since=mark)[-1]
+    assert last is corrected or last["text"] == corrected["text"]  # the last word is true
+    assert len(errors_naming(caplog, f"chat {MANAGERS} cannot be reached")) == 1

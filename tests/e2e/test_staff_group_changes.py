@@ -80,6 +80,7 @@ async def test_an_owner_who_unblocks_and_writes_is_reachable_again(desk):
 
     await until(lambda: not reachable(), "marked unreachable")
     await desk.api.wait_sent(STAFF_CHAT, "已发送给", since=mark)  # /reply's answer comes after
+    await desk.api.wait_sent(STAFF_CHAT, "未能送达", since=mark)  # then: it did not arrive
     record = await desk.say(STAFF, "/owner 3-2-502", chat_id=STAFF_CHAT)
     assert "无法送达" in record["text"]  # unreachable (blocked the bot)
 

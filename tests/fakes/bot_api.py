@@ -923,15 +923,23 @@ class FakeBotApi(GroupLife):
         return self._deliver(chat, p, fields)
 
     def _m_sendMediaGroup(self, p: dict[str, Any]) -> Any:
-        """2-10 photos/videos/documents/audios as one album: a list of messages sharing a
-        ``media_group_id``; each counts against the flood limits."""
+        """Up to 10 photos/videos/documents/audios as one album: a list of messages sharing a
+        ``media_group_id`` (a single item is sent as a plain message, without one, as the
+        Bot API server does); each counts against the flood limits. Errors worded as
+        telegram-bot-api words them."""
         chat = self._writable_chat(p.get("chat_id"))
         media = p.get("media")
+        if media is None:
+            raise bad('parameter "media" is required')
         if not media or not isinstance(media, list):
-            raise bad("media to send are not specified")
+            raise bad("there are no messages to send")
         if len(media) > 10:
-            raise bad("too much messages to send as an album")
-        group_id = str(random.randrange(10**17, 10**18))
+            raise bad("too many messages to send as an album")
+        kinds = {item.get("type") for item in media}
+        for alone in ("document", "audio"):
+            if alone in kinds and len(kinds) > 1:
+                raise bad(f"{alone} can't be mixed with other media types")
+        group = {"media_group_id": str(random.randrange(10**17, 10**18))} if len(media) > 1 else {}
         each = []
         for item in media:
             kind, value = item.get("type"), item.get("media")
@@ -939,7 +947,7 @@ class FakeBotApi(GroupLife):
                 raise bad("can't parse InputMedia: unsupported media type")
             if isinstance(value, str) and value.startswith("attach://"):
                 value = p.get(value[len("attach://") :])
-            fields = {**self._caption_fields(item), "media_group_id": group_id}
+            fields = {**self._caption_fields(item), **group}
             if kind == "photo":
                 fields[kind] = self._photo_sizes(value)
             else:

@@ -26,7 +26,10 @@ A mixin of ``FakeBotApi`` (tests/fakes/bot_api.py), which holds the state it use
   ``reply_to_message`` is the topic's ``forum_topic_created`` message, as Telegram sends it. A
   send with ``message_thread_id`` lands in that topic; a reply to a topic message without it
   lands in the replied message's topic; an unknown thread is 400 "message thread not found"; a
-  closed topic refuses a bot that is not an administrator with 400 "TOPIC_CLOSED".
+  closed topic refuses a bot that is not an administrator with 400 "TOPIC_CLOSED";
+  ``delete_topic(chat_id, thread)`` deletes a topic and its messages, as an administrator
+  does in the client (no update; its thread id is then "message thread not found", as
+  tdlib/telegram-bot-api#854 reports for groups).
 """
 
 from __future__ import annotations
@@ -158,6 +161,14 @@ class GroupLife:
         created = {"forum_topic_created": {"name": name, "icon_color": TOPIC_COLORS[0]}}
         message = self._push_message(by, chat_id, created, None)
         return message["message_thread_id"]
+
+    def delete_topic(self, chat_id: int, thread: int) -> None:
+        """An administrator deletes a topic with all its messages (Telegram tells the bot
+        nothing); from then on its thread id is 400 "message thread not found"."""
+        self.topics[chat_id].pop(thread)
+        for message_id, message in list(self.messages.get(chat_id, {}).items()):
+            if message.get("message_thread_id") == thread:
+                del self.messages[chat_id][message_id]
 
     def _new_topic(self, chat: dict[str, Any], sender: dict[str, Any], fields: dict) -> dict:
         """Store a forum_topic_created message: its id is the new topic's thread id."""

@@ -489,8 +489,13 @@ async def test_an_album_arrives_as_one_update_per_photo_and_goes_out_in_one_call
     assert len(sent) == 4 and len({m.media_group_id for m in sent}) == 1
     assert sent[0].caption == "#1" and sent[1].photo[-1].file_id == ids[1]
     assert [m["message_id"] for m in api.sent(GROUP)] == [m.message_id for m in sent]
-    with pytest.raises(BadRequest, match="Too much messages"):
+    with pytest.raises(BadRequest, match="Too many messages to send as an album"):
         await bot.send_media_group(GROUP, [telegram.InputMediaPhoto(ids[0])] * 11)
+    with pytest.raises(BadRequest, match="Document can't be mixed"):
+        document = telegram.InputMediaDocument(ids[1])
+        await bot.send_media_group(GROUP, [telegram.InputMediaPhoto(ids[0]), document])
+    (alone,) = await bot.send_media_group(GROUP, [telegram.InputMediaPhoto(ids[0])])
+    assert alone.media_group_id is None and alone.photo  # one item: a plain photo message
 
 
 async def test_an_album_counts_each_photo_against_the_group_limit():

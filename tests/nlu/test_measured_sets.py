@@ -1,8 +1,9 @@
 """The NLU on sets written by strangers from INTENTS.md and the FAQ base alone.
 
-- dev2/ and dev3/ are frozen dev sets: the rules and data were improved by studying
-  their misses (by kind, never by sentence), so they hold what they scored then as a
-  regression guard (dev2 the issue-8 targets; dev3 its figures on 2026-11-29).
+- dev2/, dev3/ and dev4/ are frozen dev sets: the rules and data were improved by
+  studying their misses (by kind, never by sentence), so they hold what they scored
+  then as a regression guard (dev2 the issue-8 targets; dev3 and dev4 their figures
+  on 2026-11-29; dev4 was first measured untouched, see the README).
 - blind/ was never looked at while building the NLU. It is the measure; these floors
   are what it scored when it was added (2026-11-29), so a change that loses ground on
   phrasing nobody here wrote fails. Raise a floor when the blind figures rise; never
@@ -41,7 +42,8 @@ class Floors:
 
 SETS = {
     "dev2": Floors(0.95, 0.93, 1.0, 0.95, 0.90, 0.90, 0.85, 1.0),
-    "dev3": Floors(0.95, 0.94, 1.0, 1.0, 1.0, 0.87, 0.85, 0.97),
+    "dev3": Floors(0.95, 0.94, 1.0, 1.0, 1.0, 0.88, 0.88, 0.98),
+    "dev4": Floors(0.95, 0.94, 1.0, 1.0, 0.97, 0.88, 1.0, 1.0),
     "blind": Floors(0.93, 0.92, 0.92, 0.98, 0.94, 0.86, 0.76, 0.85),
 }
 

@@ -17,7 +17,7 @@ from storage.types import utcnow
 
 
 def row(key: str, chat_id: int, text: str, *, now, expires_at=None) -> dict:
-    reply = Reply(chat_id=chat_id, text=text, key=key, expires_at=expires_at)
+    reply = Reply(chat_id=chat_id, text=text, channel="telegram", key=key, expires_at=expires_at)
     return reply_row(reply, priority=outbox.SCHEDULED, now=now)
 
 
