@@ -140,16 +140,16 @@ async def test_an_emergency_neither_the_staff_nor_the_managers_chat_can_take(own
     desk = owner
     desk.api.set_bot_status(STAFF_CHAT, "kicked", by=STAFF_2)
     desk.api.set_bot_status(MANAGERS, "kicked", by=STAFF_2)
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(OWNER, GAS)
     await until(
         lambda: any(c.chat_id == MANAGERS and c.status == 403 for c in desk.api.calls[mark:]),
         "the managers' chat refusing the alert",
     )
-    await desk.nothing_in_flight()
+    await desk.drained()
     corrected = await desk.api.wait_sent(OWNER, "值班经理群也未能联系上", since=mark)
     assert DUTY_PHONE in corrected["text"]
-    await desk.nothing_in_flight()
+    await desk.drained()
     last = desk.api.sent(OWNER, since=mark)[-1]
     assert last is corrected or last["text"] == corrected["text"]  # the last word is true
     assert len(errors_naming(caplog, f"chat {MANAGERS} cannot be reached")) == 1

@@ -67,9 +67,10 @@ async def test_a_staff_caption_at_telegrams_limit_still_reaches_the_owner(desk):
     card = await desk.card(1)
 
     hostile = "<b>&</b> _*[]()~`\\ " + "🙂" * 500  # 1,020 UTF-16 units: a caption Telegram takes
-    mark = desk.api.mark()
+    mark = await desk.mark()
     photo = desk.api.push_photo(STAFF, hostile, STAFF_CHAT, reply_to=card["message_id"])
     await desk.api.wait_for(lambda c: c.chat_id == OWNER and "photo" in c.message, since=mark)
+    await desk.drained(OWNER)  # the words that did not fit in the caption too
     got = desk.api.sent(OWNER, since=mark)
     assert any(m.get("photo") == photo["photo"] for m in got)
     words = "".join(m.get("text") or m.get("caption") or "" for m in got)
@@ -87,7 +88,7 @@ async def test_staff_hear_when_their_reply_cannot_reach_the_owner(desk):
     card = await desk.card(1)
     desk.api.block(OWNER)
 
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_media(STAFF, "voice", chat_id=STAFF_CHAT, reply_to=card["message_id"])
     told = await desk.api.wait_sent(STAFF_CHAT, "#1", since=mark)
     assert "未能送达" in told["text"] and "屏蔽" in told["text"]

@@ -86,16 +86,16 @@ async def test_an_owner_whose_ticket_topic_was_deleted_still_reaches_staff(owner
     await desk.say(OWNER, "厨房水管漏水了，滴了一地")
     card = await desk.card(1)
     thread = card["message_thread_id"]
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(STAFF, "师傅下午三点到，请家里留人", chat_id=STAFF_CHAT, thread_id=thread)
     relayed = await desk.api.wait_sent(OWNER, "师傅下午三点到", since=mark)
 
     desk.api.delete_topic(STAFF_CHAT, thread)
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(OWNER, "好的，我下午在家", reply_to=relayed["message_id"])
     answer = await desk.api.wait_sent(STAFF_CHAT, "我下午在家", since=mark)
     assert "message_thread_id" not in answer  # in General
 
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(STAFF, "好的，三点见", chat_id=STAFF_CHAT, reply_to=answer["message_id"])
     await desk.api.wait_sent(OWNER, "三点见", since=mark)
