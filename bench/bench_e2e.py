@@ -27,6 +27,9 @@ few hundred have it), and right after another owner sent a 10-photo album
 
 Each run gets a fresh database: a SQLite file, or the PostgreSQL database
 `--database-url` names, emptied first.
+
+`--layouts 1+1,2+1 --bots 4 --per-bot 20` (PostgreSQL) runs several compounds, each
+its own bot, over `--role bot` and `--role worker` processes instead (bench/e2e_layouts.py).
 """
 
 from __future__ import annotations
@@ -295,8 +298,43 @@ def show(label: str, r: dict) -> None:
     print(line, flush=True)
 
 
+async def layouts(args: argparse.Namespace, work: Path) -> None:
+    """Each process layout on the same workload, then the throughput ratio."""
+    from bench.e2e_layouts import run_layout, show_layout
+
+    if not (args.database_url or "").startswith("postgresql"):
+        raise SystemExit("--layouts needs --database-url postgresql+psycopg://...")
+    in_flight = args.in_flight or "default (1)"
+    print(
+        f"requests in flight per process: {in_flight}; "
+        f"{args.bots} compounds each with its own bot, {args.per_bot:g} msg/s each (mixed), "
+        f"{args.owners} owners, {args.seconds:g} s per layout, work files in {work}"
+    )
+    results = {}
+    for layout in args.layouts.split(","):
+        results[layout] = await run_layout(
+            layout,
+            args=args,
+            environment=environment,
+            fresh_database=fresh_database,
+            propdesk=PROPDESK,
+            work=work,
+            mixes=(QUESTIONS, REPAIRS),
+        )
+        show_layout(layout, results[layout])
+    first, *rest = results
+    for layout in rest:
+        ratio = results[layout]["achieved"] / max(1e-9, results[first]["achieved"])
+        print(f"throughput {layout} / {first}: {ratio:.2f}")
+
+
 async def main(args: argparse.Namespace) -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-e2e-"))
+    if args.layouts:
+        await layouts(args, work)
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(f"machine: {os.cpu_count()} cores, load average {load}")
+        return
     plan = [("questions", float(r)) for r in args.questions.split(",") if r]
     plan += [("mixed", float(r)) for r in args.mixed.split(",") if r]
     common = {"seconds": args.seconds, "owners": args.owners, "url": args.database_url}
@@ -349,4 +387,8 @@ if __name__ == "__main__":
         "--scenarios", default="broadcast,album", help="emergency cases, comma-separated"
     )
     parser.add_argument("--database-url", default=None, help="an empty database to use")
+    parser.add_argument("--layouts", default="", help="process layouts B+W, e.g. 1+1,2+1")
+    parser.add_argument("--bots", type=int, default=4, help="with --layouts: compounds/bots")
+    parser.add_argument("--per-bot", type=float, default=20.0, help="msg/s to each bot")
+    parser.add_argument("--in-flight", type=int, default=0, help="PROPDESK_SENDS_IN_FLIGHT")
     asyncio.run(main(parser.parse_args()))

@@ -104,11 +104,13 @@ def _safe_url(url: str) -> str:
 
 
 def _require_telegram(settings: Settings) -> None:
-    """Exit 2 naming what is missing: without a token and a staff chat nothing reaches staff."""
+    """Exit 2 naming what is missing: without a token and a staff chat nothing reaches staff.
+    With a compounds file, each compound's bot's token is checked once the compounds are
+    known (cli_compound.servable)."""
     missing = [
         name
         for name, value in (
-            ("PROPDESK_TELEGRAM_TOKEN", settings.telegram_token),
+            ("PROPDESK_TELEGRAM_TOKEN", settings.telegram_token or settings.compounds_file),
             ("PROPDESK_STAFF_CHAT_ID", settings.staff_chat_id or settings.compounds_file),
         )
         if not value
@@ -188,10 +190,42 @@ def _one_line_reason(reason: str, limit: int = 160) -> str:
 DbOption = typer.Option(None, "--database-url", help="Overrides PROPDESK_DATABASE_URL.")
 
 
+def _roles(settings: Settings, role: str, compounds: str | None) -> list[str] | None:
+    """`--role` and `--compounds` checked: exit 2 for an unknown role, or a role other
+    than `all` on SQLite (one process serves it all; bot and worker processes need
+    PostgreSQL to agree through). Returns the compound ids chosen (None: all)."""
+    from bot.service import ROLE_ALL, ROLES
+
+    if role not in ROLES:
+        err.print(f"[red]--role {role}:[/red] use one of {', '.join(ROLES)}.")
+        raise typer.Exit(2)
+    if role != ROLE_ALL and not settings.database_url.startswith("postgresql"):
+        err.print(
+            f"[red]Cannot start --role {role} on SQLite:[/red] separate bot and worker "
+            "processes coordinate through PostgreSQL (PROPDESK_DATABASE_URL="
+            "postgresql+psycopg://...). With SQLite one process does everything: "
+            "propdesk run (--role all)."
+        )
+        raise typer.Exit(2)
+    chosen = [c.strip() for c in (compounds or "").split(",") if c.strip()]
+    return chosen or None
+
+
 @app.command()
 def run(
     webhook_url: str = typer.Option(None, help="Serve a webhook at this public URL."),
     listen: str = typer.Option("0.0.0.0:8443", help="HOST:PORT for webhook mode."),
+    role: str = typer.Option(
+        "all",
+        "--role",
+        help="all: everything in one process; bot: take updates and run the desk; "
+        "worker: send the outbox and run the scheduler (bot and worker need PostgreSQL).",
+    ),
+    compounds: str = typer.Option(
+        None,
+        "--compounds",
+        help="Serve only these compounds' bots (ids, comma-separated; default: all).",
+    ),
     database_url: str = DbOption,
     demo_faq: bool = typer.Option(
         False,
@@ -200,18 +234,27 @@ def run(
         "when PROPDESK_FAQ_PATH is not set; for trying the product only.",
     ),
 ) -> None:
-    """Serve Telegram (long polling, or a webhook) and run the scheduler."""
+    """Serve Telegram (long polling, or a webhook) and run the scheduler, or one role."""
     settings = _settings(database_url)
+    chosen = _roles(settings, role, compounds)
     _require_telegram(settings)
     _require_faq(settings, demo_faq=demo_faq)
     from bot import logs
     from bot.service import serve
 
-    logs.setup(secrets=settings.secrets(), level=settings.log_level, fmt=settings.log_format)
     engine = _engine(settings)
-    servable(settings, engine)
+    bots = servable(settings, engine, chosen)
+    secrets = [*settings.secrets(), *bots.values()]
+    logs.setup(secrets=secrets, level=settings.log_level, fmt=settings.log_format)
     with _telegram_errors(settings):
-        serve(settings, engine=engine, webhook_url=webhook_url, listen=listen)
+        serve(
+            settings,
+            engine=engine,
+            webhook_url=webhook_url,
+            listen=listen,
+            role=role,
+            bots=bots,
+        )
 
 
 @app.command()

@@ -61,15 +61,21 @@ def served(settings: Settings, engine: Engine) -> list[Compound]:
         return configured(settings, engine)
 
 
-def servable(settings: Settings, engine: Engine) -> None:
-    """`propdesk run` serves one bot (PROPDESK_TELEGRAM_TOKEN) for every compound, each
-    needing a staff group and an FAQ file that reads; anything else exits 2 saying what
-    to change."""
-    from bot.compounds import faq_bases
+def servable(
+    settings: Settings, engine: Engine, chosen: Sequence[str] | None = None
+) -> dict[str, str]:
+    """The bots `propdesk run` serves, {name: token}: those of the compounds `chosen`
+    (`--compounds A,B`; all by default). A bot shared with compounds not chosen serves
+    them too (one token's updates cannot be split). Exits 2, saying what to change, for
+    an unknown compound, a compound without a staff group or with an FAQ file that does
+    not read, or a bot without its token; warns of compounds without a duty phone."""
+    from bot.compounds import faq_bases, token_variable, tokens
     from nlu import FaqBase
     from storage.models import DEFAULT_COMPOUND
 
     compounds = served(settings, engine)
+    for compound_id in chosen or ():
+        chosen_compound(compounds, compound_id)
     desk = FaqBase.load(settings.faq_path)  # read already by `run`'s own check
     with compound_errors():
         bases = faq_bases(compounds, default=settings.faq_path, loaded=desk)
@@ -87,14 +93,8 @@ def servable(settings: Settings, engine: Engine) -> None:
             "of their own (duty_phone, or in their FAQ file): in an emergency their owners "
             f"are given PROPDESK_EMERGENCY_PHONE, else PROPDESK_FAQ_PATH's ({phone})."
         )
-    other_bots = sorted({c.bot for c in compounds} - {"default"})
-    if other_bots:
-        err.print(
-            f"[red]Cannot start:[/red] compounds name the bots {', '.join(other_bots)}; "
-            "this version serves one bot, PROPDESK_TELEGRAM_TOKEN, for every compound: "
-            "give each compound `bot: default`."
-        )
-        raise typer.Exit(2)
+    if chosen:
+        compounds = [c for c in compounds if c.id in chosen]
     without = [c.id for c in compounds if c.staff_chat_id is None]
     if without:
         err.print(
@@ -102,6 +102,15 @@ def servable(settings: Settings, engine: Engine) -> None:
             "(staff_chat_id in compounds.yml, or propdesk compound add ID --staff-chat)."
         )
         raise typer.Exit(2)
+    found = tokens(settings, sorted({c.bot for c in compounds}))
+    missing = [token_variable(name) for name, token in found.items() if not token]
+    if missing:
+        err.print(
+            f"[red]Cannot start:[/red] {', '.join(missing)} not set: each bot a compound "
+            "names needs its token in the environment or .env (README: Several compounds)."
+        )
+        raise typer.Exit(2)
+    return found
 
 
 def chosen_compound(compounds: Sequence[Compound], compound_id: str) -> str:

@@ -42,6 +42,7 @@ from that file when it names none (`with_own_facts`). Every FAQ file is read onc
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -260,3 +261,18 @@ def token_variable(bot: str) -> str:
     if bot == "default":
         return "PROPDESK_TELEGRAM_TOKEN"
     return "PROPDESK_TELEGRAM_TOKEN_" + re.sub(r"[^A-Z0-9]", "_", bot.upper())
+
+
+def tokens(settings: Settings, bots: Sequence[str]) -> dict[str, str | None]:
+    """Each bot's token (None: not set), from the environment, else the `.env` file."""
+    from dotenv import dotenv_values
+
+    dotenv = dotenv_values(".env") if Path(".env").is_file() else {}
+    found: dict[str, str | None] = {}
+    for bot in bots:
+        if bot == "default":
+            found[bot] = settings.telegram_token
+            continue
+        name = token_variable(bot)
+        found[bot] = os.environ.get(name) or dotenv.get(name) or None
+    return found

@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     chart_font: Path | None = None  # a .ttf/.otf able to draw Chinese, for the chart
     compounds_file: Path | None = None  # compounds.yml (bot/compounds.py)
     company_chat_id: int | None = None  # the company managers' chat: every compound, read-only
+    # Requests in flight per process, all bots together (bot/delivery.py): a killed
+    # process leaves at most this many messages in doubt. None: 1 on PostgreSQL, 16 on SQLite.
+    sends_in_flight: int | None = None
+    outbox_lease_seconds: float = 15.0  # a dead process's claimed rows are taken back after
     ticket_topics: bool = False  # a forum topic per ticket in a forum staff group
 
     @field_validator("log_level")
@@ -209,7 +213,30 @@ class Settings(BaseSettings):
             raise ValueError("PROPDESK_BROADCAST_RATE must be above 0 and at most 30 a second")
         return value
 
+    @field_validator("sends_in_flight")
+    @classmethod
+    def _in_flight(cls, value: int | None) -> int | None:
+        if value is not None and not 1 <= value <= 64:
+            raise ValueError("PROPDESK_SENDS_IN_FLIGHT must be between 1 and 64")
+        return value
+
+    @field_validator("outbox_lease_seconds")
+    @classmethod
+    def _lease(cls, value: float) -> float:
+        if value < 2:
+            raise ValueError("PROPDESK_OUTBOX_LEASE_SECONDS must be at least 2")
+        return value
+
+    def in_flight(self) -> int:
+        """PROPDESK_SENDS_IN_FLIGHT, or its default for the database: on PostgreSQL (several
+        processes, any one of which may be killed) one, so that a kill leaves at most one
+        message in doubt; SQLite's one process keeps 16."""
+        if self.sends_in_flight is not None:
+            return self.sends_in_flight
+        return 1 if self.database_url.startswith("postgresql") else 16
+
     @field_validator(
+        "sends_in_flight",
         "telegram_token",
         "emergency_phone",
         "telegram_proxy",

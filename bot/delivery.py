@@ -12,9 +12,15 @@ posted.
 Exactly once (storage/outbox.py has the state machine):
 - a row is claimed (`pending → sending`, committed) right before its HTTP
   request, and finished (`sent` with the message id) after;
-- on start-up, rows still `sending` were in flight when the process died: a
+- each claim is leased (LEASE_SECONDS), and renewed every third of that while
+  the request is in flight; a row whose lease ran out was in flight when its
+  process died, and any sender takes it back (storage/outbox.py `reclaim`): a
   scheduled or broadcast one becomes `unknown`, never resent (the request may
-  have reached Telegram); an owner's reply or a staff card is sent again;
+  have reached Telegram); an owner's reply or a staff card is sent again. Only
+  SQLite, with one process, takes back every `sending` row at start-up;
+- at most `in_flight` requests are in flight per sender (PROPDESK_SENDS_IN_FLIGHT):
+  a killed sender leaves at most that many rows in doubt (`unknown`, or sent
+  again);
 - a timeout or a network error after the connection opened is `unknown`
   too; a 429 or a connection that never opened puts the row back to
   `pending` for later (and holds the address for Telegram's retry_after);
@@ -38,8 +44,12 @@ Exactly once (storage/outbox.py has the state machine):
 - a clean stop (SIGTERM) lets requests in flight finish (up to DRAIN_SECONDS)
   and leaves the rest `pending` for the next start.
 
-On PostgreSQL several senders can share the outbox: the claim is a
-conditional UPDATE, so two never send one row (leases are left to later).
+On PostgreSQL senders in several processes share the outbox: each bot's
+claims are made under its advisory lock, checked against every process's sends
+(its 30/s, each group's 20/min, each private chat's burst) and against a message
+already in flight to the destination; a NOTIFY wakes them when rows are
+committed (bot/listen.py), a poll every POLL_SHARED seconds is the safety net.
+One sender sends one bot's rows (its token); `Background` runs one per bot.
 
 `Background` wires the sender and the scheduler (scheduler/) into a running
 PTB application: `propdesk run` starts it in post_init and stops it in post_stop;
@@ -52,7 +62,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
@@ -62,12 +72,14 @@ from bot.folding import Folding
 from bot.outbound import Blocked, Later, Moved, Outbound, Uncertain, Undeliverable
 from bot.pacing import Budgets
 from storage import outbox, undelivered
-from storage.db import session_scope
-from storage.models import Outbox
+from storage.db import is_shared, session_scope
+from storage.models import DEFAULT_BOT, Outbox
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 DRAIN_SECONDS = 5.0
+LEASE_SECONDS = 15.0
+POLL_SHARED = 5.0  # with LISTEN/NOTIFY, polling is only the safety net
 EXPIRE_EVERY = timedelta(seconds=1)
 MAX_RETRIES = 3  # 429s waited out in place before the row goes back to the outbox
 CHANNEL = "telegram"
@@ -83,6 +95,32 @@ def messages(row: Outbox) -> int:
     return len(json.loads(row.payload)["photos"]) if row.kind == "album" else 1
 
 
+class Slots:
+    """Requests in flight in this process, every bot's sender together: at most `most`.
+    A killed process leaves at most `most` rows in doubt. When a slot frees, every
+    sender sharing them is woken (`wake_all`)."""
+
+    def __init__(self, most: int) -> None:
+        self.most = most
+        self._tasks: set[asyncio.Task] = set()
+        self._waiting: list[Callable[[], None]] = []
+
+    def full(self) -> bool:
+        return len(self._tasks) >= self.most
+
+    def take(self, task: asyncio.Task) -> None:
+        self._tasks.add(task)
+        task.add_done_callback(self._free)
+
+    def on_free(self, wake: Callable[[], None]) -> None:
+        self._waiting.append(wake)
+
+    def _free(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        for wake in self._waiting:
+            wake()
+
+
 class OutboxSender:
     def __init__(
         self,
@@ -93,7 +131,10 @@ class OutboxSender:
         budgets: Budgets | None = None,
         clock: Callable[[], datetime] = utcnow,
         concurrency: int = 16,
+        slots: Slots | None = None,
         poll_seconds: float = 1.0,
+        bot: str = DEFAULT_BOT,
+        lease_seconds: float = LEASE_SECONDS,
         on_chat_lost: ChatLost | None = None,
         on_relay_lost: ChatLost | None = None,
         folding: Folding | None = None,
@@ -103,8 +144,14 @@ class OutboxSender:
         self.run_sync = run_sync
         self.budgets = budgets or Budgets()
         self.clock = clock
-        self.concurrency = concurrency
+        self.slots = slots or Slots(concurrency)
         self.poll_seconds = poll_seconds
+        self.bot = bot
+        self.lease = timedelta(seconds=lease_seconds)
+        self.shared = is_shared(engine)
+        self._claimed: set[int] = set()  # rows this sender holds (their leases renewed)
+        self.slots.on_free(self.wake)
+        self._heartbeat: asyncio.Task | None = None
         self.on_chat_lost = on_chat_lost
         self.on_relay_lost = on_relay_lost
         self.folding = folding
@@ -122,20 +169,31 @@ class OutboxSender:
         # only new rows (`wake`) or the poll make another pass worth its query.
         self._left_behind = False
 
+    @property
+    def _batch(self) -> int:
+        """How many due rows one pass reads."""
+        return self.slots.most * 8 + 32
+
     # --- life cycle ------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Recover what a dead process left in flight, count the budgets it used, start."""
-        (self.recovered, again), sends = await self.run_sync(self._recover)
+        """Take back what a dead sender left in flight (SQLite: everything `sending`;
+        PostgreSQL: rows whose lease ran out), count the budgets used, start."""
+        (recovered, again), sends = await self.run_sync(self._recover)
         self.budgets.seed(sends, now=self.clock())
-        if self.recovered or again:
+        self._note_taken_back(recovered, again)
+        self._dispatcher = asyncio.create_task(self._dispatch(), name=f"outbox-{self.bot}")
+        self._heartbeat = asyncio.create_task(self._renew(), name=f"leases-{self.bot}")
+
+    def _note_taken_back(self, unknown: int, again: int) -> None:
+        self.recovered += unknown
+        if unknown or again:
             log.warning(
-                "in flight when the service stopped: %d scheduled message(s) marked unknown, "
+                "in flight when their sender stopped: %d scheduled message(s) marked unknown, "
                 "not resent; %d conversation message(s) sent again",
-                self.recovered,
+                unknown,
                 again,
             )
-        self._dispatcher = asyncio.create_task(self._dispatch(), name="outbox-dispatch")
 
     def wake(self) -> None:
         """New rows were committed: look now rather than at the next poll."""
@@ -145,6 +203,8 @@ class OutboxSender:
         """Let requests in flight finish (bounded), leave the rest pending."""
         self._stopping = True
         self._wake.set()
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
         if self._dispatcher is not None:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._dispatcher
@@ -154,6 +214,16 @@ class OutboxSender:
             task.cancel()
 
     # --- the loop --------------------------------------------------------------------------
+
+    async def _renew(self) -> None:
+        """Renew the leases of the rows in flight, every third of a lease."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            if self._claimed:
+                try:
+                    await self.run_sync(self._extend, sorted(self._claimed))
+                except Exception:
+                    log.exception("renewing the outbox leases failed")
 
     async def _dispatch(self) -> None:
         while not self._stopping:
@@ -170,6 +240,8 @@ class OutboxSender:
 
     async def _pass(self) -> float:
         """Start every send that may go now; returns when to look again (seconds)."""
+        if self.slots.full():  # no request may start: a freed slot wakes this sender
+            return self.poll_seconds
         closed = self.budgets.closed()
         if closed > 0:  # nothing may go before then (an edit waits too): no need to read
             self._left_behind = True
@@ -181,7 +253,7 @@ class OutboxSender:
         passed: set[str] = set(self._busy)
         started = 0
         for row in rows:
-            if len(self._sending) >= self.concurrency:
+            if self.slots.full():
                 break
             if row.address in passed or Folding.waits(row, gathering):
                 continue
@@ -202,28 +274,36 @@ class OutboxSender:
             ref_message = ref[1] if ref is not None and ref[0] == "sent" else None
             task = asyncio.create_task(self._send(row, ref_message, booked))
             self._sending.add(task)
+            self.slots.take(task)
             task.add_done_callback(self._sending.discard)
             started += 1
-        self._left_behind = started < len(rows) or len(rows) >= self.concurrency * 8
+        self._left_behind = started < len(rows) or len(rows) >= self._batch
         return look_again
 
     async def _send(self, row: Outbox, ref_message: str | None, booked: float | None) -> None:
         try:
-            if not await self.run_sync(self._claim, row.id):
+            claimed, wait, whole_bot = await self.run_sync(self._claim, row)
+            if claimed is None:
+                if wait > 0:  # other processes used the budget: hold back, look again then
+                    self.budgets.penalise(row.address, wait, everyone=whole_bot)
                 return
-            for attempt in range(MAX_RETRIES + 1):
+            # With one request in flight a 429 is not waited out in place (that would hold
+            # every other chat's messages): the row goes back, its address held meanwhile.
+            retries = MAX_RETRIES if self.slots.most > 1 else 0
+            for attempt in range(retries + 1):
                 result = await self._attempt(row, ref_message)
                 if booked is not None:
                     self.budgets.answered(row.address, booked, messages(row))
-                if "release" not in result or attempt == MAX_RETRIES:
+                if "release" not in result or attempt == retries:
                     break
                 # Telegram's retry_after is seconds: wait it out here, the row still ours
                 await asyncio.sleep(result["release"])
                 booked = await self._book_again(row)
-            await self.run_sync(self._settle, row.id, result)
+            await self.run_sync(self._settle, row.id, result, claimed)
         except Exception:
             log.exception("outbox row %s: unexpected error", row.id)
         finally:
+            self._claimed.discard(row.id)
             self._busy.discard(row.address)
             if self._left_behind:
                 self._wake.set()
@@ -289,40 +369,74 @@ class OutboxSender:
     def _recover(self) -> tuple[tuple[int, int], list[tuple[str, datetime]]]:
         with session_scope(self.engine) as session:
             now = self.clock()
-            recovered = outbox.recover(session)
-            return recovered, outbox.sent_since(session, CHANNEL, now - timedelta(minutes=1))
+            if self.shared:  # other processes may be sending: only lapsed leases
+                taken_back = outbox.reclaim(session, now=utcnow())
+            else:
+                taken_back = outbox.recover(session)
+            since = now - timedelta(minutes=1)
+            return taken_back, outbox.sent_since(session, CHANNEL, since, bot=self.bot)
 
     def _due(self, held: list[str]) -> tuple[list[Outbox], dict[int, tuple[str, str | None]]]:
         with session_scope(self.engine) as session:
             now = self.clock()
             if self._expired_at is None or now - self._expired_at >= EXPIRE_EVERY:
                 outbox.expire(session, now=now)
+                if self.shared:
+                    self._note_taken_back(*outbox.reclaim(session, now=utcnow()))
                 self._expired_at = now
             rows = outbox.due(
-                session, channel=CHANNEL, now=now, limit=self.concurrency * 8, held=held
+                session,
+                channel=CHANNEL,
+                now=now,
+                limit=self._batch,
+                held=held,
+                bot=self.bot,
             )
             refs = outbox.states(session, [r.ref_id for r in rows if r.ref_id is not None])
             return rows, refs
 
-    def _claim(self, row_id: int) -> bool:
+    def _claim(self, row: Outbox) -> tuple[int | None, float, bool]:
+        """(the claim's number, None if not claimed; seconds to hold back; whether the
+        whole bot is out of budget)."""
         with session_scope(self.engine) as session:
-            return outbox.claim(session, row_id, now=self.clock())
+            now = self.clock()
+            if self.shared:
+                outbox.coordinate(session, self.bot)
+                urgent = row.priority == outbox.EMERGENCY
+                wait, whole_bot = outbox.budget_wait(
+                    session, row, self.budgets.limits(), now=now, urgent=urgent
+                )
+                if wait > 0:
+                    return None, wait, whole_bot
+            lease_until = utcnow() + self.lease
+            claimed = outbox.claim(session, row.id, now=now, lease_until=lease_until)
+        if claimed is not None:
+            self._claimed.add(row.id)
+        return claimed, 0.0, False
 
-    def _settle(self, row_id: int, result: dict) -> None:
+    def _extend(self, ids: list[int]) -> None:
+        with session_scope(self.engine) as session:
+            outbox.renew(session, ids, lease_until=utcnow() + self.lease)
+
+    def _settle(self, row_id: int, result: dict, attempt: int) -> None:
         with session_scope(self.engine) as session:
             now = self.clock()
             if "moved" in result:
                 old, new = result["moved"]
                 outbox.move_address(session, CHANNEL, old=old, new=new)
-                outbox.release(session, row_id, not_before=now, error=result["error"])
+                outbox.release(
+                    session, row_id, not_before=now, error=result["error"], attempt=attempt
+                )
             elif "release" in result:
                 at = now + timedelta(seconds=result["release"])
-                outbox.release(session, row_id, not_before=at, error=result["error"])
+                outbox.release(
+                    session, row_id, not_before=at, error=result["error"], attempt=attempt
+                )
             else:
                 if result["status"] != "sent":
                     log.info("outbox row %s: %s", row_id, result.get("error"))
                 back = result.pop("back", False)
-                row = outbox.finish(session, row_id, now=now, **result)
+                row = outbox.finish(session, row_id, now=now, attempt=attempt, **result)
                 if back and row is not None:  # what it missed goes out again
                     undelivered.resume(session, CHANNEL, row.address, now=now)
                 lost = row is not None and row.status == "unreachable" and int(row.address) < 0
@@ -334,60 +448,98 @@ class OutboxSender:
 
 
 class Background:
-    """The scheduler and the sender, wired to a runtime and its Outbound."""
+    """The scheduler and one sender per bot, wired to a runtime and the bots' Outbounds
+    (`outbound`: the default bot's, or {bot name: Outbound}). `jobs=False` runs the
+    senders only. On PostgreSQL a NOTIFY listener wakes the senders (bot/listen.py)."""
 
     def __init__(
         self,
         runtime,
-        outbound: Outbound,
+        outbound: Outbound | Mapping[str, Outbound],
         *,
         clock: Callable[[], datetime] | None = None,
+        jobs: bool = True,
+        in_flight: int | None = None,
+        lease_seconds: float | None = None,
     ) -> None:
         from bot.runtime import job_config
         from scheduler.scheduler import DeskScheduler
 
         clock = clock or runtime.desk.clock
         self.runtime = runtime
+        outbounds = {DEFAULT_BOT: outbound} if isinstance(outbound, Outbound) else outbound
+        settings = runtime.settings
+        shared = is_shared(runtime.engine)
+        slots = Slots(in_flight or settings.in_flight())
 
-        budgets = Budgets(overall_rate=runtime.settings.broadcast_rate)
-        folding = Folding(
-            engine=runtime.engine,
-            run_sync=runtime.run_sync,
-            budgets=budgets,
-            clock=clock,
-            fold=runtime.desk.fold_cards,
-            channel=CHANNEL,
+        def sender(bot: str, each: Outbound) -> OutboxSender:
+            budgets = Budgets(overall_rate=settings.broadcast_rate)
+            folding = Folding(
+                engine=runtime.engine,
+                run_sync=runtime.run_sync,
+                budgets=budgets,
+                clock=clock,
+                fold=runtime.desk.fold_cards,
+                channel=CHANNEL,
+            )
+            return OutboxSender(
+                outbound=each,
+                engine=runtime.engine,
+                run_sync=runtime.run_sync,
+                budgets=budgets,
+                clock=clock,
+                slots=slots,
+                poll_seconds=POLL_SHARED if shared else 1.0,
+                bot=bot,
+                lease_seconds=lease_seconds or settings.outbox_lease_seconds,
+                folding=folding,
+                on_chat_lost=lambda session, row: runtime.desk.chat_lost(
+                    session, row, manager_chat_id=runtime.settings.manager_chat_id
+                ),
+                on_relay_lost=runtime.desk.relay_lost,
+            )
+
+        self.senders = {bot: sender(bot, each) for bot, each in outbounds.items()}
+        self.sender = next(iter(self.senders.values()))
+        self.scheduler = (
+            DeskScheduler(
+                engine=runtime.engine,
+                config=job_config(settings, runtime.desk.config),
+                run_sync=runtime.run_sync,
+                notify=self.wake,
+                clock=clock,
+            )
+            if jobs
+            else None
         )
-        self.sender = OutboxSender(
-            outbound=outbound,
-            engine=runtime.engine,
-            run_sync=runtime.run_sync,
-            budgets=budgets,
-            clock=clock,
-            folding=folding,
-            on_chat_lost=lambda session, row: runtime.desk.chat_lost(
-                session, row, manager_chat_id=runtime.settings.manager_chat_id
-            ),
-            on_relay_lost=runtime.desk.relay_lost,
-        )
-        self.scheduler = DeskScheduler(
-            engine=runtime.engine,
-            config=job_config(runtime.settings, runtime.desk.config),
-            run_sync=runtime.run_sync,
-            notify=self.sender.wake,
-            clock=clock,
-        )
+        self.listener = None
+        if shared:
+            from bot.listen import OutboxListener
+
+            self.listener = OutboxListener(settings.database_url, self.wake)
+
+    def wake(self) -> None:
+        """Rows were committed: every sender looks now."""
+        for sender in self.senders.values():
+            sender.wake()
 
     async def start(self, *, tick: bool = True) -> None:
-        """Recover the outbox, start sending; `tick=False` leaves the jobs to the caller."""
-        await self.sender.start()
-        if tick:
+        """Take back the outbox, start sending; `tick=False` leaves the jobs to the caller."""
+        for sender in self.senders.values():
+            await sender.start()
+        if self.listener is not None:
+            self.listener.start()
+        if tick and self.scheduler is not None:
             self.scheduler.start()
 
     async def run_jobs(self) -> int:
         """Every job once, now (tests drive time this way)."""
-        return await self.scheduler.run_all()
+        return await self.scheduler.run_all() if self.scheduler is not None else 0
 
     async def stop(self) -> None:
-        self.scheduler.shutdown()
-        await self.sender.stop()
+        if self.scheduler is not None:
+            self.scheduler.shutdown()
+        if self.listener is not None:
+            await self.listener.stop()
+        for sender in self.senders.values():
+            await sender.stop()

@@ -29,6 +29,8 @@ from datetime import datetime
 
 from aiolimiter import AsyncLimiter
 
+from storage.outbox import Budget
+
 
 class SlidingWindow:
     """At most `most` events in any `seconds`-long window."""
@@ -86,10 +88,21 @@ class Budgets:
         self.private_burst = private_burst
         self.group_per_minute = group_per_minute
         self.group_reserve = group_reserve
-        self._overall = SlidingWindow(max(1, int(overall_rate)), 1.0)
+        self.overall_most = max(1, int(overall_rate))  # requests in any second
+        self._overall = SlidingWindow(self.overall_most, 1.0)
         self._groups: dict[str, SlidingWindow] = {}
         self._privates: dict[str, AsyncLimiter] = {}
         self._paused: dict[str, float] = {}  # address ("" for all) -> until
+
+    def limits(self) -> Budget:
+        """These budgets as storage/outbox.py counts them across processes (PostgreSQL)."""
+        return Budget(
+            per_second=self.overall_most,
+            group_per_minute=self.group_per_minute,
+            group_reserve=self.group_reserve,
+            private_burst=self.private_burst,
+            private_seconds=self.private_burst / self.private_rate,
+        )
 
     def delay(self, address: str, *, urgent: bool = False, count: int = 1) -> float:
         """Seconds until `count` messages to `address` (an album's photos are a message

@@ -125,7 +125,8 @@ class Runtime:
     async def run_sync(self, func, /, *args, **kwargs):
         """Run blocking desk/storage work off the event loop.
 
-        SQLite gets one worker so writes never contend; PostgreSQL gets a few.
+        SQLite gets one worker so writes never contend; PostgreSQL gets eight (the
+        desk's units of work, and a worker's claims, settles and jobs for several bots).
         """
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.executor, partial(func, *args, **kwargs))
@@ -250,7 +251,7 @@ def build(settings: Settings, *, engine: Engine | None = None, nlu_later: bool =
     knowledge = own_knowledge(bases, nlu, faq)
     config = desk_config(settings, faq, served_compounds(settings, engine, faq, knowledge))
     desk = Desk(engine=engine, nlu=nlu, faq=faq, config=config, knowledge=knowledge)
-    workers = 1 if engine.dialect.name == "sqlite" else 4
+    workers = 1 if engine.dialect.name == "sqlite" else 8
     return Runtime(
         settings=settings,
         engine=engine,

@@ -25,8 +25,9 @@ from bot.albums import Albums
 from bot.intake import Intake
 from bot.outbound import Outbound
 from bot.runtime import Runtime
+from handlers.compounds import company_bot
 from handlers.messages import Callback, Contact, Inbound
-from storage.models import Compound
+from storage.models import DEFAULT_BOT, Compound
 
 log = logging.getLogger(__name__)
 STAFF_STATUSES = {
@@ -54,9 +55,12 @@ def _replied_to(message: Message) -> int | None:
     return replied.message_id
 
 
-def to_inbound(update: Update, *, staff_chats: Collection[int]) -> Inbound | None:
+def to_inbound(
+    update: Update, *, staff_chats: Collection[int], bot: str = DEFAULT_BOT
+) -> Inbound | None:
     """A plain Inbound for a message or button press; None for anything else.
-    `staff_chats`: the staff groups of every compound, and the company chat."""
+    `staff_chats`: the staff groups of the compounds `bot` serves, and the company chat
+    if it is the company bot."""
     user = update.effective_user
     chat = update.effective_chat
     if user is None or chat is None or user.is_bot:
@@ -78,6 +82,7 @@ def to_inbound(update: Update, *, staff_chats: Collection[int]) -> Inbound | Non
         "language_code": user.language_code,
         "username": user.username,
         "in_staff_chat": in_staff_chat,
+        "bot": bot,
     }
     query = update.callback_query
     if query is not None:
@@ -144,12 +149,14 @@ def _media_kind(message: Message, *, has_text: bool) -> str | None:
 class TelegramDesk:
     """Glue between a PTB Application and the desk."""
 
-    def __init__(self, runtime: Runtime, outbound: Outbound) -> None:
+    def __init__(self, runtime: Runtime, outbound: Outbound, *, bot: str = DEFAULT_BOT) -> None:
         self.runtime = runtime
         self.outbound = outbound
+        self.bot = bot  # the bot's name (a compound's `bot`): its compounds' staff chats
         self.committed: Callable[[], None] = lambda: None  # wakes the outbox sender
         self._answering: set[asyncio.Task] = set()
         self._members = MembershipCache(MEMBERSHIP_TTL)
+        self._switching = asyncio.Lock()
         self.albums = Albums(self._handle)
 
     @property
@@ -158,13 +165,17 @@ class TelegramDesk:
 
     @property
     def compounds(self) -> tuple[Compound, ...]:
-        return self.runtime.desk.config.compounds
+        """The compounds this bot serves (every compound, on a desk with one bot)."""
+        return tuple(c for c in self.runtime.desk.config.compounds if c.bot == self.bot)
 
     @property
     def staff_chats(self) -> set[int]:
-        """The desk's staff chat, each compound's staff group, and the company chat."""
-        chats = {self.staff_chat_id, self.runtime.desk.config.company_chat_id}
-        chats.update(c.staff_chat_id for c in self.compounds)
+        """The staff groups of this bot's compounds; the desk's staff chat and the
+        company chat if this is the company bot (one bot acts there, handlers/compounds.py
+        `company_bot`)."""
+        chats = {c.staff_chat_id for c in self.compounds}
+        if company_bot(self.runtime.desk.config) == self.bot:
+            chats |= {self.staff_chat_id, self.runtime.desk.config.company_chat_id}
         return {chat for chat in chats if chat is not None}
 
     async def is_staff(self, user_id: int, chat_id: int) -> bool:
@@ -203,7 +214,7 @@ class TelegramDesk:
         holding up the chat's next update meanwhile."""
         if await self._chat_changed(update):
             return None
-        inbound = to_inbound(update, staff_chats=self.staff_chats)
+        inbound = to_inbound(update, staff_chats=self.staff_chats, bot=self.bot)
         if inbound is None:
             return None
         album = update.message.media_group_id if update.message else None
@@ -266,7 +277,8 @@ class TelegramDesk:
         """Switch the staff (or manager) chat to the supergroup's new id, for good (the
         database keeps it, and the outbox rows still queued for the old id go to the new
         one), and tell the operator once, at ERROR, what to configure."""
-        found = await self.runtime.run_sync(self.runtime.switch_chat, old_chat_id, new_chat_id)
+        async with self._switching:  # the two service messages come in two chats at once
+            found = await self.runtime.run_sync(self.runtime.switch_chat, old_chat_id, new_chat_id)
         if not found:
             return
         self._members.clear()
@@ -356,14 +368,17 @@ class MembershipCache:
         self._until.clear()
 
 
-def build_application(runtime: Runtime) -> Application:
-    """The PTB application, with `bot_data` holding the `outbound` renderer, the
+def build_application(
+    runtime: Runtime, *, bot: str = DEFAULT_BOT, token: str | None = None
+) -> Application:
+    """The PTB application of one bot (`bot`, its `token`; by default
+    PROPDESK_TELEGRAM_TOKEN's), with `bot_data` holding the `outbound` renderer, the
     `desk` glue and the long-polling `intake`."""
     settings = runtime.settings
     root = settings.telegram_api_url.rstrip("/")
     builder = (
         ApplicationBuilder()
-        .token(settings.telegram_token or "")
+        .token(token or settings.telegram_token or "")
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
         .get_updates_read_timeout(35)
@@ -372,7 +387,7 @@ def build_application(runtime: Runtime) -> Application:
         builder = builder.proxy(settings.telegram_proxy).get_updates_proxy(settings.telegram_proxy)
     app = builder.build()
     outbound = Outbound(app.bot)
-    glue = TelegramDesk(runtime, outbound)
+    glue = TelegramDesk(runtime, outbound, bot=bot)
     outbound.on_migrated = glue.chat_migrated
     app.bot_data["outbound"] = outbound
     app.bot_data["desk"] = glue

@@ -8,6 +8,7 @@ or a test) treats that chat as seeing everything, as before compounds existed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -15,7 +16,7 @@ from sqlmodel import Session
 
 from handlers.turn import DeskConfig
 from storage import owners as owner_store
-from storage.models import DEFAULT_COMPOUND, Compound, Owner
+from storage.models import DEFAULT_BOT, DEFAULT_COMPOUND, Compound, Owner
 
 
 class MemberCheck(Protocol):
@@ -162,3 +163,49 @@ def staff_chats(config: DeskConfig) -> list[tuple[str | None, int]]:
         if chat is not None:
             found.append((c.id, chat))
     return found
+
+
+def company_bot(config: DeskConfig) -> str:
+    """The bot that serves the company chat: the shared default bot when a compound uses
+    it, else the first compound's bot (only one bot may act there, or each bot in the
+    chat would handle every command)."""
+    bots = [c.bot for c in config.compounds]
+    return DEFAULT_BOT if not bots or DEFAULT_BOT in bots else bots[0]
+
+
+def bot_router(
+    session: Session, config: DeskConfig, *, channel: str, via: str | None = None
+) -> Callable[[str], str]:
+    """`bot_of(address)` for handlers/outbox.py's `write`: which bot sends to an address.
+    A compound's staff or managers' chat: its compound's bot; the company chat: the
+    company bot; an owner's chat: `via` (the bot the owner or staff member wrote to),
+    else the bot of the owner's compound; anything else: the default bot."""
+    bots = {c.bot for c in config.compounds}
+    if len(bots) <= 1:
+        only = bots.pop() if bots else DEFAULT_BOT
+        return lambda _address: only
+    groups: dict[str, str] = {}
+    for c in config.compounds:
+        for chat in (c.staff_chat_id, c.manager_chat_id):
+            if chat is not None:
+                groups.setdefault(str(chat), c.bot)
+    for chat in (config.company_chat_id, config.staff_chat_id):
+        if chat is not None:
+            groups.setdefault(str(chat), company_bot(config))
+    owners: dict[str, str] = {}
+
+    def bot_of(address: str) -> str:
+        if address in groups:
+            return groups[address]
+        if address.startswith("-") or not address.lstrip("-").isdigit():
+            return DEFAULT_BOT
+        if via is not None:
+            return via
+        if address not in owners:
+            found = compound(
+                config, owner_store.compound_of_chat(session, channel, int(address)) or ""
+            )
+            owners[address] = found.bot if found is not None else DEFAULT_BOT
+        return owners[address]
+
+    return bot_of

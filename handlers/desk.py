@@ -244,7 +244,8 @@ class Desk:
         that cannot be read (the fault may be the database's)."""
         try:
             with session_scope(self.engine) as session:
-                found = compounds.serving(session, self.config, self._person(session, inbound)[1])
+                owner = self._person(session, inbound)[1]
+                found = compounds.serving(session, self.config, owner, inbound.bot)
                 if found is not None and found.duty_phone:
                     return found.duty_phone
         except Exception:
@@ -301,6 +302,9 @@ class Desk:
             staff_channel=self.config.staff_channel or inbound.channel,
             staff_address=self.config.staff_chat_id,
             now=self.clock(),
+            bot_of=compounds.bot_router(
+                session, self.config, channel=inbound.channel, via=inbound.bot
+            ),
         )
 
     def _decide(
@@ -311,7 +315,7 @@ class Desk:
         update_id: int | None,
         is_member: Callable[[int], bool] | None,
     ) -> Outcome:
-        if update_id is not None and not conversations.first_time(session, update_id):
+        if update_id is not None and not conversations.first_time(session, update_id, inbound.bot):
             return Outcome()
         if not inbound.in_staff_chat:  # whoever writes or presses can be reached
             owner_store.mark_reachable(session, channel=inbound.channel, user_id=inbound.user_id)
@@ -346,6 +350,7 @@ class Desk:
                 staff_channel=self.config.staff_channel or channel,
                 staff_address=self.config.staff_chat_id,
                 now=self.clock(),
+                bot_of=compounds.bot_router(session, self.config, channel=channel),
             )
             return outcome
 
@@ -389,7 +394,7 @@ class Desk:
         lang = conv.language or (bound.language if bound else None)
         lang = lang or (owner.language if owner else None) or self._hint(inbound)
         config, known = self.config, Knowledge(nlu=self.nlu, faq=self.faq)
-        found = compounds.serving(session, config, owner)
+        found = compounds.serving(session, config, owner, inbound.bot)
         if found is not None:
             config = compounds.with_facts(config, found)
             known = self.knowledge.get(found.id, known)

@@ -71,6 +71,7 @@ class Inbound:
     message_id: int | None = None
     location: tuple[float, float] | None = None
     thread_id: int | None = None  # the forum topic it was typed in (None: General)
+    bot: str = "default"  # the bot it came through (a compound's `bot`); answers go back by it
 
 
 @dataclass(frozen=True)

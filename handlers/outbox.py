@@ -20,7 +20,10 @@ Rules decided here:
   that copies a message (a staff member's photo to the owner) is a `copy` row
   with the reply's text as its caption;
 - a notice's forum topic (`thread_id`) is in its payload; with a topic per ticket
-  (handlers/topics.py) the first card opens it, and the ticket's notices go there.
+  (handlers/topics.py) the first card opens it, and the ticket's notices go there;
+- each row names the bot that sends it (`bot_of(address)`, handlers/compounds.py
+  `bot_router`): a compound's staff chat its compound's bot, an owner the bot they
+  wrote to or their compound's.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +40,7 @@ from sqlmodel import Session
 from handlers import topics
 from handlers.messages import Keyboard, Outcome, Reply, StaffNotice
 from storage import outbox
+from storage.models import DEFAULT_BOT
 
 log = logging.getLogger(__name__)
 ALBUM_MOST = (
@@ -51,6 +56,7 @@ def write(
     staff_address: int | None,
     now: datetime,
     priority: int | None = None,
+    bot_of: Callable[[str], str] | None = None,
 ) -> int:
     """Queue every message of `outcome`; returns how many rows are new.
 
@@ -58,8 +64,10 @@ def write(
     default), then the desk's: an emergency's, an owner's reply, a staff notice.
     A message with a `key` is queued once per address (a job run twice queues
     nothing twice). `staff_address` is where a notice without its own `chat_id`
-    goes; with neither, the notice is dropped with a warning.
+    goes; with neither, the notice is dropped with a warning. `bot_of(address)` names
+    the bot sending to an address (None: every row is the default bot's).
     """
+    bot_of = bot_of or (lambda _address: DEFAULT_BOT)
     urgent = any(notice.urgent for notice in outcome.staff)
     new = 0
     for notice in outcome.staff:
@@ -69,12 +77,18 @@ def write(
             continue
         level = outbox.EMERGENCY if notice.urgent else notice.priority or priority
         level = outbox.STAFF if level is None else level
-        new += _notice(session, notice, staff_channel, address, level, now=now)
+        bot = bot_of(str(address))
+        new += _notice(session, notice, staff_channel, address, level, now=now, bot=bot)
     rows = []
     for reply in outcome.replies:
         level = outbox.EMERGENCY if urgent else reply.priority or priority
-        rows.append(reply_row(reply, priority=outbox.REPLY if level is None else level, now=now))
-    return new + outbox.enqueue(session, rows)
+        row = reply_row(reply, priority=outbox.REPLY if level is None else level, now=now)
+        row["bot"] = bot_of(row["address"])
+        rows.append(row)
+    new += outbox.enqueue(session, rows)
+    if new:
+        outbox.announce(session)
+    return new
 
 
 def reply_row(reply: Reply, *, priority: int, now: datetime) -> dict[str, Any]:
@@ -98,6 +112,7 @@ def _notice(
     level: int,
     *,
     now: datetime,
+    bot: str,
 ) -> int:
     payload: dict[str, Any] = {"text": notice.text}
     if notice.buttons:
@@ -133,6 +148,7 @@ def _notice(
         elif card is not None and card.message_id is None and card.address == str(address):
             row["ref_id"] = card.id  # under the card, once it is posted
     row["payload"] = _dump(payload)
+    row["bot"] = bot
     row_id = outbox.add(session, row)
     if row_id is None:
         return 0
@@ -146,6 +162,7 @@ def _notice(
         photo = _row(channel, address, media, level, now=now)
         photo.update(kind=kind, ref_id=row_id, ticket_id=notice.ticket_id)
         photo["expires_at"] = notice.expires_at
+        photo["bot"] = bot
         outbox.add(session, photo)
     return 1 + len(under)
 
@@ -197,6 +214,7 @@ def _row(
         "not_before": now,
         "expires_at": None,
         "created_at": now,
+        "bot": DEFAULT_BOT,
     }
 
 

@@ -8,6 +8,9 @@ nothing. Each job is an interval job with an explicit id,
 missed interval) and `max_instances=1`; the first run is immediate, so work
 that fell due while the service was down is picked up at start.
 
+Several workers (`propdesk run --role worker`) may tick the same jobs: each run
+takes the job's advisory lock (PostgreSQL), and a tick that finds it held skips.
+
 The blocking database work runs off the loop through `run_sync` (the
 runtime's executor); each run writes its job's `Outcome` to the outbox in the
 job's own transaction. `notify` is called when a job queued messages, so the
@@ -21,6 +24,7 @@ one and call `run_all()` instead of waiting.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -30,10 +34,11 @@ from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import Engine
 
+from handlers.compounds import bot_router
 from handlers.outbox import write
 from scheduler.jobs import JOBS, Job, JobConfig
 from storage import outbox
-from storage.db import session_scope
+from storage.db import session_scope, try_lock
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -105,7 +110,10 @@ class DeskScheduler:
         """Run one job now; returns how many messages it queued."""
         job, _ = self.jobs[name]
         try:
-            queued = await self.run_sync(self._run_sync, job)
+            queued = await self.run_sync(self._run_sync, name, job)
+        except asyncio.CancelledError:  # the service stopping: its transaction rolls back
+            log.info("scheduled job %s stopped with the service; it runs at the next start", name)
+            return 0
         except Exception:
             log.exception("scheduled job %s failed; it runs again at its next tick", name)
             return 0
@@ -121,9 +129,13 @@ class DeskScheduler:
             total += await self.run(name)
         return total
 
-    def _run_sync(self, job: Job) -> int:
-        """The job and the outbox rows of its Outcome, in one transaction."""
+    def _run_sync(self, name: str, job: Job) -> int:
+        """The job and the outbox rows of its Outcome, in one transaction; on PostgreSQL
+        under the job's advisory lock, so that of several workers' ticks one runs it (the
+        others skip this tick)."""
         with session_scope(self.engine) as session:
+            if not try_lock(session, f"job:{name}"):
+                return 0
             now = self.clock()
             return write(
                 session,
@@ -132,6 +144,9 @@ class DeskScheduler:
                 staff_address=self.config.desk.staff_chat_id,
                 now=now,
                 priority=outbox.SCHEDULED,
+                bot_of=bot_router(
+                    session, self.config.desk, channel=self.config.desk.staff_channel
+                ),
             )
 
     def _submitted(self, event: JobSubmissionEvent) -> None:

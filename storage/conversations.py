@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from storage.models import Conversation, ProcessedUpdate
+from storage.models import DEFAULT_BOT, Conversation, ProcessedUpdate
 from storage.types import utcnow
 
 
@@ -69,16 +69,18 @@ _PROCESSED = ProcessedUpdate.__table__
 # the ORM's bulk-insert path costs twice as much)
 _FIRST_TIME = {
     name: insert(_PROCESSED)
-    .on_conflict_do_nothing(index_elements=["update_id"])
+    .on_conflict_do_nothing(index_elements=["bot", "update_id"])
     .returning(_PROCESSED.c.update_id)
     for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
 
 
-def first_time(session: Session, update_id: int) -> bool:
-    """Record a Telegram update id; False if it was handled before (one statement)."""
+def first_time(session: Session, update_id: int, bot: str = DEFAULT_BOT) -> bool:
+    """Record a Telegram update id of `bot` (each bot counts its own); False if it was
+    handled before (one statement)."""
     stmt = _FIRST_TIME[session.get_bind().dialect.name]
-    return session.execute(stmt, {"update_id": update_id, "at": utcnow()}).first() is not None
+    row = {"bot": bot, "update_id": update_id, "at": utcnow()}
+    return session.execute(stmt, row).first() is not None
 
 
 def forget_updates(session: Session, *, before: datetime) -> int:

@@ -6,6 +6,7 @@ CLI choose their own database.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, event, inspect
+from sqlalchemy import Engine, event, inspect, text
 from sqlmodel import Session, create_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -86,26 +87,74 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine) -> None:
-    """Apply every migration not yet applied (`propdesk db upgrade`)."""
-    command.upgrade(alembic_config(engine), "head")
+    """Apply every migration not yet applied (`propdesk db upgrade`); on PostgreSQL one
+    process at a time (an advisory lock), so processes started together never race."""
+    with migration_lock(engine):
+        command.upgrade(alembic_config(engine), "head")
 
 
 def prepare(engine: Engine, *, create: bool = True) -> None:
     """Make a new database, or check an existing one is current.
 
-    A database with no tables is created from the migrations. One whose
-    revision is not the code's head raises SchemaBehind rather than guessing.
+    A database with no tables is created from the migrations (by one process: the
+    others wait for it, then find it made). One whose revision is not the code's head
+    raises SchemaBehind rather than guessing.
     """
-    is_new = not inspect(engine).get_table_names()
-    if is_new and create:
-        upgrade(engine)
-        return
+    with migration_lock(engine):
+        is_new = not inspect(engine).get_table_names()
+        if is_new and create:
+            command.upgrade(alembic_config(engine), "head")
+            return
     current = current_revision(engine)
     if current != head_revision():
         raise SchemaBehind(
             f"the database is at schema {current or 'none'}, the code needs "
             f"{head_revision()}: run `propdesk db upgrade` first"
         )
+
+
+def lock_key(name: str) -> int:
+    """A stable advisory-lock key (a PostgreSQL bigint) for `name`."""
+    return zlib.crc32(f"propdesk:{name}".encode()) | (0x5052 << 32)
+
+
+def is_shared(engine_or_session) -> bool:
+    """Can several processes share this database (PostgreSQL)? SQLite serves one."""
+    bind = getattr(engine_or_session, "get_bind", None)
+    engine = bind() if bind is not None else engine_or_session
+    return engine.dialect.name == "postgresql"
+
+
+@contextmanager
+def migration_lock(engine: Engine) -> Iterator[None]:
+    """Hold the migrations' advisory lock (PostgreSQL; nothing to hold on SQLite)."""
+    if not is_shared(engine):
+        yield
+        return
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": lock_key("migrations")})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": lock_key("migrations")})
+            conn.commit()
+
+
+def hold_lock(session: Session, name: str) -> None:
+    """Wait for the advisory lock `name`, held until the transaction ends (PostgreSQL;
+    a no-op on SQLite, whose one process needs none)."""
+    if is_shared(session):
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(name)})
+
+
+def try_lock(session: Session, name: str) -> bool:
+    """Take the advisory lock `name` until the transaction ends if nobody holds it
+    (PostgreSQL); False if another process does. Always True on SQLite."""
+    if not is_shared(session):
+        return True
+    stmt = text("SELECT pg_try_advisory_xact_lock(:key)")
+    return bool(session.execute(stmt, {"key": lock_key(name)}).scalar())
 
 
 def skip_locked(stmt):

@@ -33,6 +33,7 @@ def _tg_id(*, nullable: bool = False, index: bool = False) -> Any:
 
 
 DEFAULT_COMPOUND = "default"
+DEFAULT_BOT = "default"  # PROPDESK_TELEGRAM_TOKEN's bot
 
 
 def _compound() -> Any:
@@ -68,7 +69,7 @@ class Compound(SQLModel, table=True):
     office_hours: str | None = Field(default=None, max_length=100)
     staff_chat_id: int | None = _tg_id(nullable=True)
     manager_chat_id: int | None = _tg_id(nullable=True)
-    bot: str = Field(default="default", max_length=40)
+    bot: str = Field(default=DEFAULT_BOT, max_length=40)
     created_at: datetime = _created()
 
 
@@ -304,14 +305,17 @@ class Outbox(SQLModel, table=True):
     that runs twice queues nothing twice.
     Status: pending → sending → sent | unreachable | failed | unknown, or
     pending → expired, or pending → folded (a staff card posted in a digest instead).
-    `unknown`: the process died or timed out mid-request;
-    never resent blindly.
+    `unknown`: the process died or timed out mid-request; never resent blindly.
+    `bot` names the bot whose token sends it (a compound's `bot`); `lease_until` is
+    how long the sender that claimed it owns it.
     """
 
     __table_args__ = (
         UniqueConstraint("key", "channel", "address"),
         Index("ix_outbox_due", "status", "priority", "not_before"),
         Index("ix_outbox_ticket", "ticket_id", "role"),
+        Index("ix_outbox_destination", "bot", "address", "status"),
+        Index("ix_outbox_bot_sent", "bot", "sent_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -332,12 +336,17 @@ class Outbox(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=300)
     created_at: datetime = _created()
     sent_at: datetime | None = _when()
+    bot: str = Field(
+        default=DEFAULT_BOT, max_length=40, sa_column_kwargs={"server_default": DEFAULT_BOT}
+    )
+    lease_until: datetime | None = _when()
 
 
 class ProcessedUpdate(SQLModel, table=True):
-    """Telegram update ids already handled; a repeat is dropped. Pruned after 24 h
-    (Telegram keeps an unconfirmed update no longer)."""
+    """Telegram update ids already handled, per bot (each bot counts its own); a repeat
+    is dropped. Pruned after 24 h (Telegram keeps an unconfirmed update no longer)."""
 
+    bot: str = Field(default=DEFAULT_BOT, primary_key=True, max_length=40)
     update_id: int = Field(
         primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False}
     )

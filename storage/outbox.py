@@ -9,14 +9,25 @@ so a crash loses neither. A sender (bot/delivery.py for Telegram) moves them:
        ├──expire()──> expired                          request never left this machine)
        └──storage/digest.py fold()──> folded  (a staff card, in a digest instead)
 
-`claim()` is a conditional UPDATE (`WHERE status = 'pending'`), committed right
-before the HTTP request: only one sender ever owns a row, whatever the
-number of processes. A row found `sending` when the service starts was in
-flight when the process died: the channel may or may not have it. A
-scheduled or broadcast message is then marked `unknown` and never resent
-(DESIGN.md: a send that timed out may have been delivered); a conversation's
-message is sent again (see `recover()`). The unique (key, channel, address) makes
-queueing idempotent: a job that runs twice queues nothing twice.
+`claim()` is a conditional UPDATE (`WHERE status = 'pending'`, the row taken
+`FOR UPDATE SKIP LOCKED`), committed right before the HTTP request: only one
+sender ever owns a row, whatever the number of processes. It gives the sender a
+lease (`lease_until`), which the sender renews while the request is in flight.
+A row whose lease has run out was left by a dead process: the channel may or
+may not have it. `reclaim()` (any sender, at any time) then marks a scheduled or
+broadcast message `unknown`, never resent (DESIGN.md: a send that timed out may
+have been delivered), and sends a conversation's message again. No sender
+sweeps `sending` rows at start-up on PostgreSQL (another process may be sending
+them); with SQLite there is one process, and `recover()` takes them all back at
+start. The unique (key, channel, address) makes queueing idempotent: a job that
+runs twice queues nothing twice.
+
+On PostgreSQL, senders in several processes agree through the database
+(`coordinate()`): a transaction-level advisory lock per bot serialises their
+claims, so that a destination has one message in flight at a time (its order
+kept) and each bot's Telegram budgets — 30 a second, 20 a minute per group, a
+small burst per private chat — are counted from every process's sends
+(`budget_wait()`). `announce()` NOTIFYs the senders when rows are committed.
 
 `finish()` records the channel's message id against the row and, in the same
 transaction, what it is needed for later: a ticket's card (edited in place,
@@ -32,25 +43,33 @@ reminders, chasing, reports), BROADCAST (announcements).
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, or_, update
+from sqlalchemy import Row, and_, bindparam, case, exists, func, or_, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from storage import owners as owner_store
 from storage import relay as relay_store
 from storage import tickets as ticket_store
+from storage.db import hold_lock, is_shared, skip_locked
 from storage.models import Outbox
+
+log = logging.getLogger(__name__)
 
 EMERGENCY, REPLY, STAFF, SCHEDULED, BROADCAST = 0, 1, 2, 3, 4
 FINAL = ("sent", "unreachable", "failed", "unknown", "expired", "folded")
 OUTSTANDING = ("pending", "sending")
 MAX_ATTEMPTS = 6
+CHANNEL_NOTICE = "propdesk_outbox"  # the LISTEN/NOTIFY channel senders wait on
+COUNTED = ("sending", "sent", "unknown")  # requests Telegram may have counted
 
 
 _TABLE = Outbox.__table__
@@ -103,12 +122,23 @@ def due(
     channel: str | None = None,
     skip: Sequence[int] = (),
     held: Sequence[str] = (),
+    bot: str | None = None,
 ) -> list[Outbox]:
     """Pending rows whose time has come, by priority then age: ids in `skip` left out,
-    and rows to `held` addresses (out of budget) unless they are emergencies."""
+    rows to `held` addresses (out of budget) unless they are emergencies, and rows to a
+    destination with a message in flight (in any process: its order is kept)."""
     stmt = select(Outbox).where(Outbox.status == "pending", Outbox.not_before <= now)
     if channel is not None:
         stmt = stmt.where(Outbox.channel == channel)
+    if bot is not None:
+        stmt = stmt.where(Outbox.bot == bot)
+    other = aliased(Outbox)
+    in_flight = exists().where(
+        other.bot == Outbox.bot,
+        other.address == Outbox.address,
+        other.status == "sending",
+    )
+    stmt = stmt.where(~in_flight)
     if skip:
         stmt = stmt.where(col(Outbox.id).not_in(list(skip)))
     if held:
@@ -134,14 +164,106 @@ def next_due_at(session: Session) -> datetime | None:
     return session.exec(stmt).one()
 
 
-def claim(session: Session, row_id: int, *, now: datetime) -> bool:
-    """pending → sending; False if another sender got it first or it expired."""
+def claim(
+    session: Session, row_id: int, *, now: datetime, lease_until: datetime | None = None
+) -> int | None:
+    """pending → sending, leased until `lease_until`: returns the claim's number (the
+    row's `attempts`, which `finish` and `release` check), or None if another sender got
+    it first (or holds it right now: the row is skipped, not waited for) or it expired."""
+    free = select(Outbox.id).where(col(Outbox.id) == row_id, col(Outbox.status) == "pending")
+    if session.exec(skip_locked(free)).first() is None:
+        return None
     stmt = (
         update(Outbox)
         .where(col(Outbox.id) == row_id, col(Outbox.status) == "pending")
-        .values(status="sending", attempts=Outbox.attempts + 1, sent_at=now)
+        .values(
+            status="sending", attempts=Outbox.attempts + 1, sent_at=now, lease_until=lease_until
+        )
+        .returning(Outbox.attempts)
     )
-    return session.execute(stmt).rowcount == 1
+    return session.execute(stmt).scalar()
+
+
+def renew(session: Session, ids: Iterable[int], *, lease_until: datetime) -> int:
+    """Extend the leases of rows this sender has in flight; returns how many."""
+    ids = list(ids)
+    if not ids:
+        return 0
+    stmt = (
+        update(Outbox)
+        .where(col(Outbox.id).in_(ids), col(Outbox.status) == "sending")
+        .values(lease_until=lease_until)
+    )
+    return session.execute(stmt).rowcount or 0
+
+
+def coordinate(session: Session, bot: str) -> None:
+    """Hold the bot's claim lock until this transaction ends (PostgreSQL; a no-op on
+    SQLite): claims of one bot, in every process, are made one at a time."""
+    hold_lock(session, f"claim:{bot}")
+
+
+def announce(session: Session) -> None:
+    """Tell the senders, once this transaction commits, that rows are waiting
+    (PostgreSQL NOTIFY; SQLite's one process wakes its sender itself)."""
+    if is_shared(session):
+        session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL_NOTICE})
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A bot's Telegram budgets (core.telegram.org/bots/faq, "My bot is hitting limits"):
+    `per_second` across all chats, `group_per_minute` per group (`group_reserve` of them
+    kept for emergencies), `private_burst` per private chat within `private_seconds`."""
+
+    per_second: int = 29
+    group_per_minute: int = 20
+    group_reserve: int = 3
+    private_burst: int = 3
+    private_seconds: float = 3.0
+
+
+def budget_wait(
+    session: Session, row: Outbox, budget: Budget, *, now: datetime, urgent: bool
+) -> tuple[float, bool]:
+    """(seconds until `row` may go within its bot's budgets, counting every process's
+    requests of the last minute — 0: now; whether the whole bot is out of budget).
+    Call under `coordinate()` so that nobody else claims meanwhile. A destination with
+    a message in flight waits too (its order is kept)."""
+    other = aliased(Outbox)
+    busy = select(other.id).where(
+        other.bot == row.bot, other.address == row.address, other.status == "sending"
+    )
+    if session.exec(busy.limit(1)).first() is not None:
+        return 0.2, False
+    if row.kind == "edit":
+        return 0.0, False
+    sent = (
+        col(Outbox.bot) == row.bot,
+        col(Outbox.status).in_(COUNTED),
+        col(Outbox.kind) != "edit",
+    )
+    last_second = select(Outbox.sent_at).where(
+        *sent, col(Outbox.sent_at) > now - timedelta(seconds=1)
+    )
+    times = sorted(session.exec(last_second).all())
+    if len(times) >= budget.per_second:
+        wait = times[-budget.per_second] + timedelta(seconds=1) - now
+        return max(0.01, wait.total_seconds()), True
+    if row.address.startswith("-"):
+        window, most = (
+            timedelta(minutes=1),
+            budget.group_per_minute - (0 if urgent else budget.group_reserve),
+        )
+    else:
+        window, most = timedelta(seconds=budget.private_seconds), budget.private_burst
+    recent = select(Outbox.sent_at).where(
+        *sent, col(Outbox.address) == row.address, col(Outbox.sent_at) > now - window
+    )
+    times = sorted(session.exec(recent).all())
+    if len(times) >= max(1, most):
+        return max(0.01, (times[-max(1, most)] + window - now).total_seconds()), False
+    return 0.0, False
 
 
 def finish(
@@ -152,16 +274,22 @@ def finish(
     now: datetime,
     message_id: str | None = None,
     error: str | None = None,
+    attempt: int | None = None,
 ) -> Row | None:
     """sending → a final status, with the message id or the reason; remembers what the
     message id is needed for (see the module's docstring). Returns the row as it is
-    now (its columns, read-only); None if there is no such row."""
+    now (its columns, read-only); None if there is no such row. `attempt`: the claim's
+    (its `attempts`); None is returned too if another sender has claimed the row since
+    (a stalled sender whose lease ran out: the row is that sender's now)."""
     assert status in FINAL
-    values = {"status": status, "sent_at": now, "message_id": message_id}
-    values["last_error"] = error[:300] if error else None
+    values = {"new_status": status, "now": now, "new_message_id": message_id}
+    values["error"] = error[:300] if error else None
     # one UPDATE … RETURNING: no read of the row first, and no ORM object to flush
-    row = session.execute(_FINISH, {"row_id": row_id, **values}).first()
+    stmt = _FINISH if attempt is None else _FINISH_OURS
+    row = session.execute(stmt, {"row_id": row_id, "attempt": attempt, **values}).first()
     if row is None:
+        if attempt is not None:
+            log.warning("outbox row %s was taken back while in flight (its lease ran out)", row_id)
         return None
     if status == "unreachable" and row.kind == "send":
         owner_store.mark_unreachable(session, channel=row.channel, chat_id=int(row.address))
@@ -172,10 +300,6 @@ def finish(
     if status == "sent" and message_id is not None and row.ticket_id is not None:
         _remember(session, row, int(message_id))
     return row
-
-
-# The columns to set come with the parameters (status, sent_at, message_id, last_error).
-_FINISH = update(_TABLE).where(_TABLE.c.id == bindparam("row_id")).returning(*_TABLE.c)
 
 
 def _remember(session: Session, row: Row, message_id: int) -> None:
@@ -197,10 +321,25 @@ def _remember(session: Session, row: Row, message_id: int) -> None:
         )
 
 
-def release(session: Session, row_id: int, *, not_before: datetime, error: str) -> str:
+def _ours(session: Session, row_id: int, attempt: int | None) -> Outbox | None:
+    """The row, locked, if the claim numbered `attempt` is still the last one made on it
+    (None: any). A sender whose lease ran out mid-request (a stalled process) may find
+    its row taken back (`reclaim`): still unclaimed since, its result is the truth and is
+    recorded; claimed again by another sender, it is that sender's now."""
+    row = session.get(Outbox, row_id, with_for_update=True)
+    if row is None or attempt is None or row.attempts == attempt:
+        return row
+    log.warning("outbox row %s was taken back while in flight (its lease ran out)", row_id)
+    return None
+
+
+def release(
+    session: Session, row_id: int, *, not_before: datetime, error: str, attempt: int | None = None
+) -> str:
     """sending → pending again: the channel never took it (429, connection refused).
-    After MAX_ATTEMPTS it is `failed` instead; returns the new status."""
-    row = session.get(Outbox, row_id)
+    After MAX_ATTEMPTS it is `failed` instead; returns the new status. `attempt`: as
+    for `finish`."""
+    row = _ours(session, row_id, attempt)
     if row is None:
         return "failed"
     row.last_error = error[:300]
@@ -227,23 +366,39 @@ def move_address(session: Session, channel: str, *, old: str, new: str) -> int:
     return session.execute(stmt).rowcount or 0
 
 
-IN_FLIGHT_AGAIN = "in flight when the service stopped: sent again"
+IN_FLIGHT_AGAIN = "in flight when its sender stopped: sent again"
 
 
 def recover(session: Session) -> tuple[int, int]:
-    """At start-up, rows left `sending` by a dead process: a conversation's messages
-    (owners' replies, staff cards, emergencies) go back to `pending`, noted, since an
-    owner left unanswered or a ticket without its card is worse than one message seen
-    twice; scheduled and broadcast messages become `unknown`, never resent.
-    Returns (unknown, sent again)."""
-    in_flight = (col(Outbox.status) == "sending",)
+    """At start-up of the only process (SQLite): every row left `sending` was the dead
+    process's (see `reclaim`). Returns (unknown, sent again)."""
+    return _take_back(session, col(Outbox.status) == "sending")
+
+
+def reclaim(session: Session, *, now: datetime) -> tuple[int, int]:
+    """Rows `sending` whose lease ran out (a row claimed by an older version has none):
+    their sender died mid-request. Returns (unknown, sent again)."""
+    expired = or_(col(Outbox.lease_until).is_(None), col(Outbox.lease_until) < now)
+    lapsed = select(Outbox.id).where(col(Outbox.status) == "sending", expired)
+    ids = list(session.exec(skip_locked(lapsed)).all())  # another sender may be at it
+    if not ids:
+        return 0, 0
+    return _take_back(session, col(Outbox.id).in_(ids))
+
+
+def _take_back(session: Session, which) -> tuple[int, int]:
+    """Rows in flight when their sender died: a conversation's messages (owners'
+    replies, staff cards, emergencies) go back to `pending`, noted, since an owner left
+    unanswered or a ticket without its card is worse than one message seen twice;
+    scheduled and broadcast messages become `unknown`, never resent."""
+    in_flight = (which, col(Outbox.status) == "sending")
     again = update(Outbox).where(*in_flight, col(Outbox.priority) <= STAFF)
-    again = again.values(status="pending", last_error=IN_FLIGHT_AGAIN)
+    again = again.values(status="pending", last_error=IN_FLIGHT_AGAIN, lease_until=None)
     resent = session.execute(again).rowcount or 0
     stmt = (
         update(Outbox)
         .where(*in_flight)
-        .values(status="unknown", last_error="in flight when the service stopped")
+        .values(status="unknown", last_error="in flight when its sender stopped")
     )
     return session.execute(stmt).rowcount or 0, resent
 
@@ -262,14 +417,18 @@ def expire(session: Session, *, now: datetime) -> int:
     return session.execute(stmt).rowcount or 0
 
 
-def sent_since(session: Session, channel: str, since: datetime) -> list[tuple[str, datetime]]:
-    """(address, when) of every request made on `channel` since `since`, oldest first:
-    a sender starting up counts them against the budgets they used."""
+def sent_since(
+    session: Session, channel: str, since: datetime, bot: str | None = None
+) -> list[tuple[str, datetime]]:
+    """(address, when) of every request made on `channel` (by `bot`) since `since`,
+    oldest first: a sender starting up counts them against the budgets they used."""
     stmt = select(Outbox.address, Outbox.sent_at).where(
         Outbox.channel == channel,
-        col(Outbox.status).in_(("sent", "unknown", "sending")),
+        col(Outbox.status).in_(COUNTED),
         col(Outbox.sent_at) >= since,
     )
+    if bot is not None:
+        stmt = stmt.where(Outbox.bot == bot)
     return list(session.exec(stmt.order_by(col(Outbox.sent_at))))
 
 
@@ -288,3 +447,19 @@ def outstanding(session: Session) -> list[Outbox]:
     """Rows still pending or being sent, oldest first."""
     stmt = select(Outbox).where(col(Outbox.status).in_(OUTSTANDING))
     return list(session.exec(stmt.order_by(col(Outbox.id))))
+
+
+# finish(): a resend after its sender died keeps that note once sent (the ledger counts it)
+_KEEP_NOTE = and_(bindparam("error").is_(None), _TABLE.c.last_error == IN_FLIGHT_AGAIN)
+_FINISH = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("row_id"))
+    .values(
+        status=bindparam("new_status"),
+        sent_at=bindparam("now"),
+        message_id=bindparam("new_message_id"),
+        last_error=case((_KEEP_NOTE, _TABLE.c.last_error), else_=bindparam("error")),
+    )
+    .returning(*_TABLE.c)
+)
+_FINISH_OURS = _FINISH.where(_TABLE.c.attempts == bindparam("attempt"))

@@ -335,3 +335,16 @@ def units_in(session: Session, owner_id: int, compound_id: str | None) -> list[U
     """The owner's flats in one compound (None: all of them), by code."""
     units = units_of(session, owner_id)
     return [u for u in units if compound_id is None or u.compound_id == compound_id]
+
+
+def compound_of_chat(session: Session, channel: str, chat_id: int) -> str | None:
+    """The compound of the (first) flat of the owner bound to `chat_id`; None if unbound."""
+    stmt = (
+        select(Unit.compound_id)
+        .join(OwnerUnit, OwnerUnit.unit_id == Unit.id)
+        .join(Binding, Binding.owner_id == OwnerUnit.owner_id)
+        .where(Binding.channel == channel, Binding.chat_id == chat_id)
+        .order_by(Unit.code)
+        .limit(1)
+    )
+    return session.exec(stmt).first()

@@ -429,3 +429,15 @@ def test_small_import_and_move_out_messages_say_what_happened(env, settings, tmp
 
     one_missing = propdesk("run", env={**env, "PROPDESK_TELEGRAM_TOKEN": "1:x"}, cwd=tmp_path)
     assert "PROPDESK_STAFF_CHAT_ID is not set. Put it in" in one_missing.stderr
+
+
+def test_run_as_bot_or_worker_needs_postgresql_and_says_so(env, tmp_path):
+    env = env | {"PROPDESK_TELEGRAM_TOKEN": "1:x", "PROPDESK_STAFF_CHAT_ID": "-100123"}
+    env["PROPDESK_DATABASE_URL"] = f"sqlite:///{tmp_path / 'desk.db'}"
+    for role in ("bot", "worker"):
+        result = propdesk("run", "--role", role, env=env, cwd=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert f"Cannot start --role {role} on SQLite" in result.stderr
+        assert "propdesk run (--role all)" in result.stderr and "Traceback" not in result.stderr
+    result = propdesk("run", "--role", "everything", env=env, cwd=tmp_path)
+    assert result.returncode == 2 and "use one of all, bot, worker" in result.stderr

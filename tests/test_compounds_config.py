@@ -114,24 +114,38 @@ def test_compound_add_list_show_and_the_imports_for_a_compound(cli, runtime, tmp
         assert [o.name for o in owner_store.owners_of(session, north.id)] == ["北业主"]
 
 
-def test_run_refuses_compounds_it_cannot_serve_yet_with_a_sentence(
-    runtime, settings, tmp_path, capsys
+def test_run_serves_each_compounds_bot_and_refuses_what_it_cannot_with_a_sentence(
+    runtime, settings, tmp_path, capsys, monkeypatch
 ):
     import typer
 
     from bot.cli_compound import servable
     from tests.test_cli import propdesk
 
+    monkeypatch.chdir(tmp_path)  # no .env of the checkout's
     path = tmp_path / "compounds.yml"
     with_file = settings.model_copy(update={"compounds_file": path})
+    west = COMPOUNDS_YML.replace("    timezone: Asia/Urumqi", "    bot: west")
     for text, sentence in (
-        (COMPOUNDS_YML.replace("    timezone: Asia/Urumqi", "    bot: west"), "bots west"),
+        (west, "PROPDESK_TELEGRAM_TOKEN_WEST not set"),
         (COMPOUNDS_YML.replace("    staff_chat_id: -1003000000003\n", ""), "pine have no staff"),
     ):
         path.write_text(text, encoding="utf-8")
         with pytest.raises(typer.Exit) as refused:
             servable(with_file, runtime.engine)
         assert refused.value.exit_code == 2 and sentence in capsys.readouterr().err
+
+    # each compound's bot with its own token; --compounds picks the bots of those named
+    path.write_text(west, encoding="utf-8")
+    monkeypatch.setenv("PROPDESK_TELEGRAM_TOKEN_WEST", "2:west")
+    assert servable(with_file, runtime.engine) == {
+        "default": "123456:TEST-TOKEN",
+        "west": "2:west",
+    }
+    assert servable(with_file, runtime.engine, ["pine"]) == {"west": "2:west"}
+    with pytest.raises(typer.Exit):
+        servable(with_file, runtime.engine, ["nowhere"])
+    assert "No compound 'nowhere'" in capsys.readouterr().err
 
     path.write_text("compounds: {}\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PROPDESK_")}

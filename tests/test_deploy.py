@@ -140,3 +140,28 @@ def test_docker_compose_accepts_the_file(tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_scaled_compose_puts_a_proxy_before_two_bot_processes_and_runs_workers():
+    """deploy/compose.scale.yml (README: Scaling out): PostgreSQL, the schema upgraded
+    first, Caddy in front of 2 `--role bot` webhook processes, 2 `--role worker`."""
+    compose = yaml.safe_load((REPO / "deploy/compose.scale.yml").read_text())
+    services = compose["services"]
+    assert set(services) == {"db", "migrate", "bot", "worker", "proxy"}
+    bot, worker = services["bot"], services["worker"]
+    assert bot["command"][:3] == ["run", "--role", "bot"] and "--webhook-url" in bot["command"]
+    assert bot["command"][bot["command"].index("--listen") + 1] == "0.0.0.0:8443"
+    assert worker["command"] == ["run", "--role", "worker"]
+    assert bot["deploy"]["replicas"] == 2 and 1 <= worker["deploy"]["replicas"] <= 2
+    for name in ("bot", "worker", "migrate"):
+        environment = services[name]["environment"]
+        assert environment["PROPDESK_DATABASE_URL"].startswith("postgresql+psycopg://")
+        assert environment["PGPASSWORD"].startswith("${POSTGRES_PASSWORD")
+        assert environment["PROPDESK_COMPOUNDS_FILE"] == "/etc/propdesk/compounds.yml"
+    for name in ("bot", "worker"):
+        assert services[name]["depends_on"]["migrate"]["condition"] == (
+            "service_completed_successfully"
+        )
+    caddyfile = (REPO / "deploy/Caddyfile").read_text()
+    assert "reverse_proxy bot:8443" in caddyfile and "health_uri /healthz" in caddyfile
+    assert "./Caddyfile:/etc/caddy/Caddyfile:ro" in services["proxy"]["volumes"]

@@ -57,3 +57,42 @@ async def test_the_webhook_answers_after_the_commit_and_refuses_forgeries(desk):
             assert f"#{ticket.id}" in reply["text"]
     finally:
         webhook.stop()
+
+
+async def test_several_bots_share_the_server_each_on_its_path_with_its_secret():
+    """The default bot's updates come to /, bot NAME's to /NAME (`propdesk run` tells
+    Telegram so); each path takes only its own bot's secret."""
+    import telegram
+
+    from bot.webhook import bot_path
+
+    seen = []
+
+    class Order:  # the one method of ChatOrder the webhook calls
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        async def handle(self, update) -> None:
+            seen.append((self.name, update.update_id))
+
+    north, south = telegram.Bot("111:NORTH"), telegram.Bot("222:SOUTH")
+    webhook = Webhook()
+    for name, bot in (("default", north), ("south", south)):
+        webhook.add(bot, Order(name), secret=webhook_secret(bot.token), path=bot_path(name))
+    port = free_port()
+    webhook.listen("127.0.0.1", port)
+    chat = {"id": 5, "type": "private"}
+    update = {"update_id": 7, "message": {"message_id": 1, "date": 0, "chat": chat, "text": "hi"}}
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            for path, token, status in (
+                ("/south", "111:NORTH", 403),
+                ("/south", "222:SOUTH", 200),
+                ("/", "111:NORTH", 200),
+            ):
+                headers = {SECRET_HEADER: webhook_secret(token)}
+                answered = await client.post(path, json=update, headers=headers)
+                assert answered.status_code == status, (path, token)
+    finally:
+        webhook.stop()
+    assert seen == [("south", 7), ("default", 7)]

@@ -50,6 +50,9 @@ Waiting (async; on timeout an AssertionError lists the last 20 calls):
     text/caption contains ``contains``; ``sent(chat_id=None, method=None, since=0)`` no waiting;
     ``await assert_not_sent(chat_id, since, within=0.3)``.
 
+Several bots: ``bot2 = api.add_bot("456:DEF")`` is another bot served by the same server
+(same ``root``), with its own users, chats, updates, calls and flood limits.
+
 Misbehaviour on demand:
     ``block(user_id)`` → 403 "Forbidden: bot was blocked by the user" (and ``my_chat_member``);
     ``fail_next(method, status, description, retry_after=None, count=1)``;
@@ -226,6 +229,7 @@ class FakeBotApi(GroupLife):
         self._closing = False
         self._server: _QuietServer | None = None
         self._task: asyncio.Task[None] | None = None
+        self._peers: dict[str, FakeBotApi] = {}  # other bots on this server, by token
         self._methods: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {}
         for name in dir(self):
             if name.startswith("_m_"):
@@ -258,11 +262,31 @@ class FakeBotApi(GroupLife):
             await asyncio.sleep(0.005)
         port = self._server.servers[0].sockets[0].getsockname()[1]
         self.root = f"http://127.0.0.1:{port}"
+        for peer in self._peers.values():
+            peer._attach(self)
         return self
+
+    def add_bot(self, token: str, limits: Limits | None = None) -> FakeBotApi:
+        """Another bot on this same server (one PROPDESK_TELEGRAM_API_URL serves several
+        tokens, as Telegram's does): its own users, chats, updates, calls and flood
+        limits (``limits``, by default this bot's). Returns it; use it as any FakeBotApi."""
+        peer = FakeBotApi(token, limits or self.limits, clock=self.clock)
+        peer.bot_user["username"] = f"propdesk_{len(self._peers) + 2}_bot"
+        self._peers[token] = peer
+        if self._loop is not None:
+            peer._attach(self)
+        return peer
+
+    def _attach(self, server: FakeBotApi) -> None:
+        self._loop, self.root = server._loop, server.root
+        self._update_event = asyncio.Event()
 
     async def __aexit__(self, *exc_info: object) -> None:
         self._closing = True
         self._notify()
+        for peer in self._peers.values():
+            peer._closing = True
+            peer._notify()
         if self._server and self._task:
             self._server.should_exit = True
             await self._task
@@ -614,6 +638,12 @@ class FakeBotApi(GroupLife):
 
     async def _endpoint(self, request: Request) -> Response:
         path = request.url.path
+        peer = next((p for t, p in self._peers.items() if path.startswith(f"/bot{t}/")), None)
+        peer = peer or next(
+            (p for t, p in self._peers.items() if path.startswith(f"/file/bot{t}/")), None
+        )
+        if peer is not None:
+            return await peer._endpoint(request)
         if path.startswith("/file/bot"):
             return self._serve_file(path)
         match = re.fullmatch(r"/bot([^/]+)/([^/]+)", path)

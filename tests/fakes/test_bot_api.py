@@ -561,3 +561,18 @@ async def test_a_member_leaving_is_a_chat_member_update_only_for_bots_that_ask(a
     updates = await bot.get_updates(timeout=1, allowed_updates=["message", "chat_member"])
     assert [u.chat_member.new_chat_member.status for u in updates] == ["member"]
     assert updates[0].chat_member.new_chat_member.user.id == STAFF
+
+
+async def test_several_bots_on_one_server_each_with_its_own_chats_and_updates(api, bot):
+    other = api.add_bot("456:DEF")
+    other.add_user(OWNER, "王芳")
+    async with make_bot(api, "456:DEF") as second:
+        assert (await second.get_me()).id == 456
+        other.push_text(OWNER, "to the second bot")
+        api.push_text(OWNER, "to the first bot")
+        got = await second.get_updates(timeout=0)
+        assert [u.message.text for u in got] == ["to the second bot"]
+        assert [u.message.text for u in await bot.get_updates(timeout=0)] == ["to the first bot"]
+        await second.send_message(OWNER, "from the second bot")
+    assert [m["text"] for m in other.sent(OWNER)] == ["from the second bot"]
+    assert api.sent(OWNER) == []

@@ -28,9 +28,9 @@ def test_queueing_twice_queues_once_and_a_claim_is_exclusive(runtime):
         assert outbox.enqueue(session, [row("ann:1", 11, "hi", now=now)]) == 0
         (delivery,) = outbox.due(session, now=now, limit=10)
     with session_scope(runtime.engine) as session:
-        assert outbox.claim(session, delivery.id, now=now) is True
+        assert outbox.claim(session, delivery.id, now=now) == 1
     with session_scope(runtime.engine) as session:
-        assert outbox.claim(session, delivery.id, now=now) is False  # someone has it
+        assert outbox.claim(session, delivery.id, now=now) is None  # someone has it
         assert outbox.due(session, now=now, limit=10) == []
 
 
@@ -46,6 +46,31 @@ def test_a_restart_marks_in_flight_rows_unknown_and_never_resends_them(runtime):
         assert outbox.recover(session) == (1, 0)
         assert dict(outbox.tally(session, "ann:1")) == {"unknown": 1, "sent": 1, "pending": 1}
         assert [d.address for d in outbox.due(session, now=now, limit=10)] == ["13"]
+
+
+def test_a_live_senders_lease_is_kept_and_a_dead_ones_is_taken_back(runtime):
+    """Several processes: a row is taken back only once its lease has run out (its
+    sender died), never while its sender is alive and renewing; a sender that stalled
+    past its lease cannot overwrite the claim another sender made since."""
+    now = utcnow()
+    with session_scope(runtime.engine) as session:
+        outbox.enqueue(session, [row("ann:1", c, "hi", now=now) for c in (11, 12)])
+        first, second = (d.id for d in outbox.due(session, now=now, limit=10))
+        assert outbox.claim(session, first, now=now, lease_until=now + timedelta(seconds=15))
+        assert outbox.claim(session, second, now=now, lease_until=now + timedelta(seconds=15))
+        assert outbox.renew(session, [second], lease_until=now + timedelta(seconds=40)) == 1
+    with session_scope(runtime.engine) as session:
+        assert outbox.reclaim(session, now=now + timedelta(seconds=5)) == (0, 0)  # both alive
+        assert outbox.reclaim(session, now=now + timedelta(seconds=20)) == (1, 0)  # first died
+        assert dict(outbox.tally(session, "ann:1")) == {"unknown": 1, "sending": 1}
+    conversation = reply_row(Reply(chat_id=13, text="您好", channel="telegram"), priority=outbox.REPLY, now=now)
+    with session_scope(runtime.engine) as session:
+        (reply_id,) = [outbox.add(session, conversation)]
+        stalled = outbox.claim(session, reply_id, now=now, lease_until=now)
+        assert outbox.reclaim(session, now=now + timedelta(seconds=1)) == (0, 1)  # sent again
+        again = outbox.claim(session, reply_id, now=now, lease_until=now + timedelta(seconds=15))
+        assert outbox.finish(session, reply_id, status="sent", now=now, attempt=stalled) is None
+        assert outbox.finish(session, reply_id, status="sent", now=now, attempt=again)
 
 
 def test_a_429_puts_the_row_back_until_the_attempts_run_out(runtime):
