@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, case, exists, func, or_, text, update
+from sqlalchemy import Row, String, and_, bindparam, case, exists, func, or_, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
@@ -450,7 +450,8 @@ def outstanding(session: Session) -> list[Outbox]:
 
 
 # finish(): a resend after its sender died keeps that note once sent (the ledger counts it)
-_KEEP_NOTE = and_(bindparam("error").is_(None), _TABLE.c.last_error == IN_FLIGHT_AGAIN)
+_ERROR = bindparam("error", type_=String())
+_KEEP_NOTE = and_(_ERROR.is_(None), _TABLE.c.last_error == IN_FLIGHT_AGAIN)
 _FINISH = (
     update(_TABLE)
     .where(_TABLE.c.id == bindparam("row_id"))
@@ -458,7 +459,7 @@ _FINISH = (
         status=bindparam("new_status"),
         sent_at=bindparam("now"),
         message_id=bindparam("new_message_id"),
-        last_error=case((_KEEP_NOTE, _TABLE.c.last_error), else_=bindparam("error")),
+        last_error=case((_KEEP_NOTE, _TABLE.c.last_error), else_=_ERROR),
     )
     .returning(*_TABLE.c)
 )
