@@ -183,7 +183,7 @@ class OutboxSender:
         """Take back what a dead sender left in flight (SQLite: everything `sending`;
         PostgreSQL: rows whose lease ran out), count the budgets used, start."""
         (recovered, again), sends = await self.run_sync(self._recover)
-        self.budgets.seed(sends, now=self.clock())
+        self.budgets.seed(sends, now=utcnow())
         self._note_taken_back(recovered, again)
         self._dispatcher = asyncio.create_task(self._dispatch(), name=f"outbox-{self.bot}")
         self._heartbeat = asyncio.create_task(self._renew(), name=f"leases-{self.bot}")
@@ -378,12 +378,11 @@ class OutboxSender:
 
     def _recover(self) -> tuple[tuple[int, int], list[tuple[str, datetime]]]:
         with session_scope(self.engine) as session:
-            now = self.clock()
             if self.shared:  # other processes may be sending: only lapsed leases
                 taken_back = outbox.reclaim(session, now=utcnow())
             else:
                 taken_back = outbox.recover(session)
-            since = now - timedelta(minutes=1)
+            since = utcnow() - timedelta(minutes=1)
             return taken_back, outbox.sent_since(session, CHANNEL, since, bot=self.bot)
 
     def _due(self, held: list[str]) -> tuple[list[Outbox], dict[int, tuple[str, str | None]]]:
@@ -407,9 +406,10 @@ class OutboxSender:
 
     def _claim(self, row: Outbox) -> tuple[int | None, float, bool]:
         """(the claim's number, None if not claimed; seconds to hold back; whether the
-        whole bot is out of budget)."""
+        whole bot is out of budget). A request's time (`sent_at`) is the wall clock's,
+        whatever clock the desk keeps: Telegram's budgets run in real time."""
         with session_scope(self.engine) as session:
-            now = self.clock()
+            now = utcnow()
             if self.shared:
                 outbox.coordinate(session, self.bot)
                 urgent = row.priority == outbox.EMERGENCY
@@ -446,7 +446,7 @@ class OutboxSender:
                 if result["status"] != "sent":
                     log.info("outbox row %s: %s", row_id, result.get("error"))
                 back = result.pop("back", False)
-                row = outbox.finish(session, row_id, now=now, attempt=attempt, **result)
+                row = outbox.finish(session, row_id, now=utcnow(), attempt=attempt, **result)
                 if back and row is not None:  # what it missed goes out again
                     undelivered.resume(session, CHANNEL, row.address, now=now)
                 lost = row is not None and row.status == "unreachable" and int(row.address) < 0

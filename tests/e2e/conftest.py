@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlalchemy import or_
+from sqlmodel import col, select
 
 from bot.config import Settings
-from bot.delivery import Background
+from bot.delivery import CHANNEL, Background
 from bot.runtime import Runtime, build
 from bot.telegram_app import build_application
 from handlers.phones import normalise_phone
@@ -22,6 +23,7 @@ from storage import owners as owner_store
 from storage import tickets as ticket_store
 from storage.db import make_engine, session_scope
 from storage.models import DEFAULT_COMPOUND, Compound, Outbox, Ticket
+from storage.outbox import OUTSTANDING
 from tests.factories import bound_owner
 from tests.fakes.bot_api import FakeBotApi, Limits
 
@@ -86,25 +88,53 @@ class Desk:
                 users.append(user_id)
         return users
 
-    async def nothing_in_flight(self, timeout: float = 5.0) -> None:
-        """Wait until no outbox row is being sent (each sent one has its message id)."""
+    async def mark(self, *chats: int, timeout: float = 30.0) -> int:
+        """An index for `since=` taken once every message already caused for `chats` (any
+        chat when none is given) has left (`drained`): a message an earlier action queued
+        then cannot arrive after the mark and be read as the next action's."""
+        await self.drained(*chats, timeout=timeout)
+        return self.api.mark()
+
+    async def drained(self, *chats: int, timeout: float = 30.0) -> None:
+        """Wait until no outbox row to `chats` (to any chat when none is given) is due and
+        unsent: pending with its time come, or being sent.
+
+        Raises AssertionError naming the rows still outstanding after `timeout` seconds (a
+        staff group out of its 20-a-minute budget holds rows back for up to a minute:
+        wait for the specific text there instead)."""
+        addresses = [str(chat) for chat in chats]
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        while loop.time() < deadline:
-            with session_scope(self.runtime.engine) as session:
-                if not session.exec(select(Outbox).where(Outbox.status == "sending")).first():
-                    return
+        while outstanding := await self.runtime.run_sync(self._outstanding, addresses):
+            if loop.time() > deadline:
+                rows = "\n".join(
+                    f"  #{r.id} {r.kind} to {r.address} ({r.status}, due {r.not_before}): "
+                    f"{r.payload[:80]}"
+                    for r in outstanding
+                )
+                raise AssertionError(f"outbox not drained within {timeout}s:\n{rows}")
             await asyncio.sleep(0.01)
-        raise AssertionError("outbox rows still being sent")
+
+    def _outstanding(self, addresses: list[str]) -> list[Outbox]:
+        """The Telegram outbox rows to `addresses` (all, if empty) due and not yet sent."""
+        due = or_(col(Outbox.status) == "sending", col(Outbox.not_before) <= now(self.runtime))
+        stmt = select(Outbox).where(
+            Outbox.channel == CHANNEL, col(Outbox.status).in_(OUTSTANDING), due
+        )
+        if addresses:
+            stmt = stmt.where(col(Outbox.address).in_(addresses))
+        with session_scope(self.runtime.engine) as session:
+            return list(session.exec(stmt.order_by(col(Outbox.id))))
 
     async def bind(self, user_id: int) -> dict:
-        mark = self.api.mark()
+        mark = await self.mark(user_id)
         self.api.push_contact(user_id, self.phones[user_id])
         return await self.api.wait_sent(user_id, since=mark)
 
     async def say(self, user_id: int, text: str, *, count: int = 1, chat_id: int | None = None):
-        """The owner (or staff, with chat_id) writes; returns the bot's reply(ies) to that chat."""
-        mark = self.api.mark()
+        """The owner (or staff, with chat_id) writes; returns the bot's reply(ies) to that chat
+        (what was already queued for that chat has left first: it is not taken for them)."""
+        mark = await self.mark(chat_id or user_id)
         self.api.push_text(user_id, text, chat_id=chat_id)
         return await self.api.wait_sent(chat_id or user_id, since=mark, count=count)
 

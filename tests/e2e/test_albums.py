@@ -25,7 +25,7 @@ async def test_a_ten_photo_album_is_one_ticket_and_an_emergency_meanwhile_is_not
     desk.register(NEIGHBOUR, phone="13900139000", unit="5-1-101", name="陈静")
     await desk.bind(OWNER)
     await desk.bind(NEIGHBOUR)
-    mark = desk.api.mark()
+    mark = await desk.mark()
     started = asyncio.get_running_loop().time()
     desk.api.push_album(OWNER, 10, caption="卫生间天花板漏水，很严重")
     desk.api.push_text(NEIGHBOUR, "楼道里有很大的煤气味")
@@ -81,12 +81,12 @@ async def test_eleven_photos_sent_together_are_one_ticket(desk):
     media_group_id) a moment later. The owner still has one ticket with eleven photos."""
     desk.register(OWNER, phone="13800138000", unit="3-2-502", name="刘洋")
     await desk.bind(OWNER)
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_album(OWNER, 10, caption="卫生间天花板漏水，很严重")
     desk.api.push_photo(OWNER)
     await desk.api.wait_sent(OWNER, "#1", since=mark)
     await asyncio.sleep(2)  # the album is collected; the eleventh photo handled too
-    await desk.nothing_in_flight()
+    await desk.drained()
     with session_scope(desk.runtime.engine) as session:
         assert session.query(Ticket).count() == 1
         assert session.query(TicketPhoto).filter_by(ticket_id=1).count() == 11

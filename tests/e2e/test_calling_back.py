@@ -104,7 +104,7 @@ async def resolved_ticket(desk, text: str = "厨房水管漏水了，滴了一�
         number = max(t.id for t in session.exec(select(Ticket)))
     assert f"#{number}" in reply["text"]
     card = await desk.card(number)
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await desk.press(STAFF, card, f"rs:{number}")
     await desk.api.wait_sent(OWNER, contains="已处理完毕", since=mark)
     return number
@@ -123,7 +123,7 @@ async def test_survey_after_resolve_low_rating_alerts_staff_and_opens_a_follow_u
     number = await resolved_ticket(desk)
     assert survey_of(desk, number).due_at == clock.now + timedelta(days=1)
 
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await calling.tick()  # not due yet
     await desk.api.assert_not_sent(OWNER, since=mark, within=0.2)
 
@@ -136,7 +136,7 @@ async def test_survey_after_resolve_low_rating_alerts_staff_and_opens_a_follow_u
     assert buttons == [f"sv:{survey.id}:{n}" for n in range(1, 6)]
     assert (survey.status, survey.asked_count) == ("asked", 1)
 
-    mark = desk.api.mark()
+    mark = await desk.mark()
     answer = await desk.press(OWNER, asked, f"sv:{survey.id}:2")
     assert answer.params["text"] == "谢谢！"
     alert = await desk.api.wait_sent(STAFF_CHAT, contains="回访不满意", since=mark)
@@ -150,7 +150,7 @@ async def test_survey_after_resolve_low_rating_alerts_staff_and_opens_a_follow_u
     # the survey message now shows the rating instead of the buttons
     assert "★★☆☆☆" in desk.api.messages[OWNER][asked["message_id"]]["text"]
 
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await desk.say(OWNER, "师傅走了以后还是在漏水")
     note = await desk.api.wait_sent(STAFF_CHAT, contains="💬", since=mark)
     assert "还是在漏水" in note["text"] and f"#{followup}" in note["text"]
@@ -163,7 +163,7 @@ async def test_survey_after_resolve_low_rating_alerts_staff_and_opens_a_follow_u
     assert ticket.chase_at is not None  # tracked (and chased) like any other ticket
 
     # a second press changes nothing
-    mark = desk.api.mark()
+    mark = await desk.mark()
     answer = await desk.press(OWNER, asked, f"sv:{survey.id}:5")
     assert "已经评价" in answer.params["text"]
     assert survey_of(desk, number).rating == 2
@@ -173,7 +173,7 @@ async def test_a_good_rating_thanks_and_a_stranger_cannot_rate(calling):
     desk, clock = calling.desk, calling.clock
     number = await resolved_ticket(desk)
     clock.advance(days=1)
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await calling.tick()
     asked = await desk.api.wait_sent(OWNER, contains="回访", since=mark)
     survey_id = survey_of(desk, number).id
@@ -183,7 +183,7 @@ async def test_a_good_rating_thanks_and_a_stranger_cannot_rate(calling):
     assert answer.params["text"] == "这个按钮已失效。"
     assert survey_of(desk, number).rating is None
 
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await desk.press(OWNER, asked, f"sv:{survey_id}:5")
     thanks = await desk.api.wait_sent(OWNER, contains="感谢您的评价", since=mark)
     rows = thanks["reply_markup"]["inline_keyboard"]
@@ -206,7 +206,7 @@ async def test_quiet_hours_and_a_holiday_push_the_survey_to_the_next_allowed_tim
     assert survey_of(desk, number).due_at == local(2026, 9, 30, 21, 30)
 
     clock.set(local(2026, 9, 30, 21, 30))  # due, but in quiet hours, then the 1-7 October break
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await calling.tick()
     assert survey_of(desk, number).due_at == local(2026, 10, 8, 8, 0)
     clock.set(local(2026, 10, 4, 10, 0))  # a Sunday inside the break
@@ -224,7 +224,7 @@ async def test_quiet_hours_and_a_holiday_push_the_survey_to_the_next_allowed_tim
 async def test_an_unanswered_survey_is_asked_once_more_then_counted_unreached(calling):
     desk, clock = calling.desk, calling.clock
     number = await resolved_ticket(desk)
-    mark = desk.api.mark()
+    mark = await desk.mark()
     clock.advance(days=1)
     await calling.tick()
     await desk.api.wait_sent(OWNER, contains="服务中心回访", since=mark)
@@ -249,7 +249,7 @@ async def test_a_hand_off_gets_no_survey_but_every_other_resolved_ticket_does(ca
     handoff = number + 1
     assert f"#{handoff}" in handed["text"]
     card = await desk.card(handoff)
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await desk.press(STAFF, card, f"rs:{handoff}")
     await desk.api.wait_sent(OWNER, contains=f"同事已处理完您的请求 #{handoff}", since=mark)
     with session_scope(desk.runtime.engine) as session:
@@ -289,7 +289,7 @@ async def test_reminders_for_unpaid_bills_once_a_day_and_none_for_paid_ones(call
     add_bill(desk, "3-2-501", "water", 1200, today + timedelta(days=1))  # no stage today
 
     clock.set(local(2026, 11, 22, 22, 0))  # three days before, but at night: held
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await calling.tick()
     clock.set(local(2026, 11, 23, 7, 59))
     await calling.tick()
@@ -311,13 +311,13 @@ async def test_reminders_for_unpaid_bills_once_a_day_and_none_for_paid_ones(call
     # on the due day, with the water paid meanwhile, only the property fee is reminded
     add_bill(desk, "3-2-502", "water", 4250, today + timedelta(days=3), paid=True)
     clock.set(local(2026, 11, 26, 10, 0))
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await calling.tick()
     due_day = await desk.api.wait_sent(OWNER, contains="缴费提醒", since=mark)
     assert "物业费" in due_day["text"] and "水费" not in due_day["text"]
     # the day after the due date is not a stage: nothing
     clock.set(local(2026, 11, 27, 10, 0))
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await calling.tick()
     await desk.api.assert_not_sent(OWNER, since=mark, within=0.2)
 
@@ -327,7 +327,7 @@ async def test_an_english_owner_is_reminded_in_english(calling):
     desk.register(OWNER, phone=PHONE, unit="3-2-502", language="en")
     await desk.bind(OWNER)
     add_bill(desk, "3-2-502", "heating", 180000, date(2026, 11, 13))  # ten days overdue
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await calling.tick()
     reminder = await desk.api.wait_sent(OWNER, contains="reminder about your bills", since=mark)
     assert "Heating" in reminder["text"] and "CN¥1,800.00" in reminder["text"]
@@ -364,7 +364,7 @@ async def test_an_announcement_to_60_owners_at_most_30_a_second_with_one_blocked
     users = desk.bound_owners(60)
     blocked = users[17]
     desk.api.block(blocked)
-    mark = desk.api.mark()
+    mark = await desk.mark()
     staff_says = await desk.say(
         STAFF, "/announce 明天9:00-12:00停水，请提前储水。", chat_id=STAFF_CHAT
     )
@@ -401,7 +401,7 @@ async def test_an_announcement_honours_429_and_its_building(calling):
             session, text="5号楼电梯保养", now=calling.clock(), building="5"
         )
         assert scheduled.recipients == 3
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await wait_announcement_done(calling, 1)
     got = {chat for chat, text, _ in desk.api.delivered if "电梯保养" in text and chat > 0}
     assert got == set(in_5) and not got & set(in_3)
@@ -418,7 +418,7 @@ async def test_an_announcement_more_than_a_day_late_is_not_sent_but_reported(cal
 
         announce.schedule(session, text="今晚有台风", now=clock(), send_at=clock())
     clock.advance(hours=25)  # the service was down
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await calling.tick()
     stale = await desk.api.wait_sent(STAFF_CHAT, contains="没有发送", since=mark)
     assert "#1" in stale["text"]
@@ -438,7 +438,7 @@ async def test_announce_from_the_staff_chat_is_for_staff_only_and_checks_its_inp
     with session_scope(desk.runtime.engine) as session:
         ann = session.get(Announcement, 1)
         assert ann.send_at == local(2026, 11, 24, 9, 0) and ann.status == "scheduled"
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(9010, "/announce 假通知", chat_id=STAFF_CHAT)
     await asyncio.sleep(0.3)
     with session_scope(desk.runtime.engine) as session:
@@ -456,7 +456,7 @@ async def test_an_untaken_repair_is_chased_in_the_staff_chat_until_taken(calling
     await desk.say(OWNER, "楼道灯不亮了 晚上很黑")
     card = await desk.card(1)
 
-    mark = desk.api.mark()
+    mark = await desk.mark()
     clock.advance(minutes=29)
     await calling.tick()
     await desk.api.assert_not_sent(STAFF_CHAT, since=mark, within=0.2)
@@ -473,7 +473,7 @@ async def test_an_untaken_repair_is_chased_in_the_staff_chat_until_taken(calling
     assert desk.ticket(1).chased_count == 2
 
     await desk.press(STAFF, card, "tk:1")
-    mark = desk.api.mark()
+    mark = await desk.mark()
     clock.advance(hours=2)
     await calling.tick()
     await desk.api.assert_not_sent(STAFF_CHAT, since=mark, within=0.2)
@@ -490,7 +490,7 @@ async def test_an_unanswered_complaint_goes_to_the_manager_once(calling):
     ticket = desk.ticket(1)
     assert ticket.kind == "complaint"
     await desk.card(1)
-    mark = desk.api.mark()
+    mark = await desk.mark()
     clock.advance(hours=23, minutes=59)
     await calling.tick()
     clock.advance(minutes=1)
@@ -511,7 +511,7 @@ async def test_an_unanswered_complaint_goes_to_the_manager_once(calling):
 async def test_the_monthly_report_posts_itself_once_on_the_first_working_day(calling):
     desk, clock = calling.desk, calling.clock
     clock.set(local(2026, 12, 1, 9, 29))  # Tuesday 1 December, a working day
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await calling.tick()
     await desk.api.assert_not_sent(STAFF_CHAT, since=mark, within=0.2)
 

@@ -87,21 +87,21 @@ async def test_each_owner_gets_their_own_compounds_faq_answers(two):
 
 async def test_an_emergency_gives_the_owners_duty_phone_and_reaches_only_its_group(two):
     desk = two
-    mark = desk.api.mark()
+    mark = await desk.mark()
     alarm = await desk.say(NORTH_OWNER, "楼道里有很大的煤气味")
     assert NORTH_DUTY in alarm["text"] and SOUTH_DUTY not in alarm["text"]
     card = await desk.api.wait_sent(NORTH_CHAT, "#1", since=mark)
     assert "北业主" in card["text"] and "07:15" in card["text"]  # north's clock
-    await desk.nothing_in_flight()
+    await desk.drained()
     await desk.api.assert_not_sent(STAFF_CHAT, since=mark)
     assert desk.ticket(1).compound_id == "north"
 
-    mark = desk.api.mark()
+    mark = await desk.mark()
     alarm = await desk.say(SOUTH_OWNER, "厨房着火了")
     assert SOUTH_DUTY in alarm["text"] and NORTH_DUTY not in alarm["text"]
     card = await desk.api.wait_sent(STAFF_CHAT, "#2", since=mark)
     assert "09:15" in card["text"]
-    await desk.nothing_in_flight()
+    await desk.drained()
     await desk.api.assert_not_sent(NORTH_CHAT, since=mark)
 
 
@@ -131,11 +131,11 @@ async def test_a_person_the_bot_cannot_place_gets_the_home_compounds_facts(two):
     desk = two
     answer = await desk.say(STRANGER, "物业费每平米多少钱")
     assert "2.8" in answer["text"] and "3.5" not in answer["text"]
-    mark = desk.api.mark()
+    mark = await desk.mark()
     alarm = await desk.say(STRANGER, "楼道里有很大的煤气味")
     assert SOUTH_DUTY in alarm["text"] and NORTH_DUTY not in alarm["text"]
     await desk.api.wait_sent(STAFF_CHAT, "#1", since=mark)
-    await desk.nothing_in_flight()
+    await desk.drained()
     await desk.api.assert_not_sent(NORTH_CHAT, since=mark)
 
 

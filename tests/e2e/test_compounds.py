@@ -71,7 +71,7 @@ async def test_each_owner_sees_only_their_compounds_bill_and_their_tickets_go_to
     assert "111.00" in south["text"] and "222.00" not in south["text"]
     assert "222.00" in north["text"] and "111.00" not in north["text"]
 
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await desk.say(NORTH_OWNER, "厨房水管漏水了，滴了一地")
     card = await desk.api.wait_sent(NORTH_CHAT, "#1", since=mark)
     assert "北业主" in card["text"]
@@ -105,7 +105,7 @@ async def test_staff_of_one_compound_neither_see_nor_act_on_anothers_ticket(two)
     assert desk.events(1) == ["opened"]
 
     # forged buttons: "take #1" pressed on a message of the other compound's group
-    mark = desk.api.mark()
+    mark = await desk.mark()
     answer = await desk.press(STAFF, south_list, "tk:1")
     assert "失效" in (answer.params.get("text") or "")
     await desk.press(STAFF, south_list, "rs:1")
@@ -117,7 +117,7 @@ async def test_staff_of_one_compound_neither_see_nor_act_on_anothers_ticket(two)
     assert "仅限" in refused["text"] and "#1" not in refused["text"]
     refused = await desk.press(STAFF, north_card, "tk:1")
     assert desk.ticket(1).status == "open"
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await desk.press(NORTH_STAFF, north_card, "tk:1")
     assert desk.ticket(1).status == "taken"
     await desk.api.wait_sent(NORTH_OWNER, since=mark)
@@ -140,7 +140,7 @@ async def test_a_reply_in_one_group_never_reaches_another_compounds_owner(two):
     desk = two
     await desk.say(NORTH_OWNER, "厨房水管漏水了")
     north_card = await desk.card(1, chat=NORTH_CHAT)
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(
         NORTH_STAFF, "师傅十分钟到", chat_id=NORTH_CHAT, reply_to=north_card["message_id"]
     )
@@ -171,7 +171,7 @@ async def test_the_company_chat_sees_every_compound_and_changes_nothing(two):
     # a member of a compound's group acts on that compound's tickets from here too
     refused = await desk.say(STAFF, "/resolve 1", chat_id=COMPANY_CHAT)  # north's: not his
     assert "只读" in refused["text"] and desk.ticket(1).status == "open"
-    mark = desk.api.mark()
+    mark = await desk.mark()
     done = await desk.say(STAFF, "/resolve 2", chat_id=COMPANY_CHAT)
     assert "#2" in done["text"] and desk.ticket(2).status == "resolved"
     await desk.api.wait_sent(SOUTH_OWNER, since=mark)  # the owner is told, as from the group

@@ -27,7 +27,7 @@ async def bound(desk, *units: str) -> None:
 
 
 async def send(desk, kind: str, **extra) -> dict:
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_media(OWNER, kind, **extra)
     return await desk.api.wait_sent(OWNER, since=mark)
 
@@ -47,7 +47,7 @@ async def test_voice_sticker_location_poll_and_dice_each_get_an_answer(desk):
 async def test_an_image_sent_as_a_file_is_a_photo_and_reaches_staff_as_a_copy(desk):
     await bound(desk)
     await desk.say(OWNER, "厨房水管漏水了")
-    mark = desk.api.mark()
+    mark = await desk.mark()
     sent = desk.api.push_media(OWNER, "document", mime_type="image/jpeg", file_name="leak.jpg")
     told = await desk.api.wait_sent(OWNER, since=mark)
     assert "照片已添加到工单 #1" in told["text"]
@@ -61,7 +61,7 @@ async def test_a_voice_message_in_a_handoff_reaches_staff_as_itself(desk):
     await bound(desk)
     await desk.say(OWNER, "转人工")
     await desk.card(1)  # the hand-off's card goes after the owner's reply
-    mark = desk.api.mark()
+    mark = await desk.mark()
     voice = desk.api.push_media(OWNER, "voice")
     receipt = await desk.api.wait_sent(OWNER, since=mark)
     assert "已转给服务中心（#1）" in receipt["text"]
@@ -78,7 +78,7 @@ async def test_the_back_button_and_handback_return_the_owner_to_the_bot(desk):
     assert "回到自助服务" in reply["text"]
     [[back]] = desk.keyboard(reply)["inline_keyboard"]
     await desk.card(1)  # the hand-off's card goes after the owner's reply
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await desk.press(OWNER, reply, back["callback_data"])
     welcome = await desk.api.wait_sent(OWNER, since=mark)
     assert "欢迎回来" in welcome["text"]
@@ -86,13 +86,13 @@ async def test_the_back_button_and_handback_return_the_owner_to_the_bot(desk):
     assert told["text"] == "💬 #1：业主已回到自助服务。"
 
     await desk.say(OWNER, "我要找真人客服")  # a second hand-off, #2
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(STAFF, "/handback 2", chat_id=STAFF_CHAT)
     owner = await desk.api.wait_sent(OWNER, since=mark)
     assert "客服已把对话交回给我" in owner["text"] and "#2" in owner["text"]
     with session_scope(desk.runtime.engine) as session:
         assert session.get(Conversation, 1).handoff_ticket_id is None
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(STAFF, "/handback ²", chat_id=STAFF_CHAT)
     usage = await desk.api.wait_sent(STAFF_CHAT, since=mark)
     assert "/handback N" in usage["text"]
@@ -102,8 +102,9 @@ async def test_deep_links_and_commands_with_words_are_commands(desk):
     await bound(desk)
     assert "欢迎回来" in (await desk.say(OWNER, "/start flyer-2026"))["text"]
     assert "欢迎回来" in (await desk.say(OWNER, "/help me"))["text"]
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await desk.say(OWNER, "/menu please")
+    await desk.drained()
     assert desk.api.sent(STAFF_CHAT, since=mark) == []  # no emergency, no ticket
     assert desk.ticket(1) is None
 
@@ -117,7 +118,7 @@ async def test_a_button_with_odd_digits_is_no_longer_valid_not_an_apology(desk):
         assert answer.params["text"] == "这个按钮已失效。"
     [first, _, common_area] = desk.keyboard(question)["inline_keyboard"]
     assert common_area[0]["text"].startswith("🏢 公共区域")
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await desk.press(OWNER, question, first[0]["callback_data"])
     assert "工单号 #1" in (await desk.api.wait_sent(OWNER, since=mark))["text"]
 
@@ -126,17 +127,17 @@ async def test_withdrawing_a_taken_ticket_asks_staff_who_confirm(desk):
     await bound(desk)
     await desk.say(OWNER, "厨房水管漏水了")
     card = await desk.card(1)
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await desk.press(STAFF, card, "tk:1")
     await desk.api.wait_sent(OWNER, since=mark)
-    mark = desk.api.mark()
+    mark = await desk.mark()
     reply = await desk.say(OWNER, "不用修了 已经自己修好了")
     assert "李师傅" in reply["text"] and "确认后会告诉您" in reply["text"]
     ask = await desk.api.wait_sent(STAFF_CHAT, since=mark)
     assert "业主要求撤销" in ask["text"]
     assert desk.ticket(1).status == "taken"
     [[confirm]] = desk.keyboard(ask)["inline_keyboard"]
-    mark = desk.api.mark()
+    mark = await desk.mark()
     answer = await desk.press(STAFF, ask, confirm["callback_data"])
     assert answer.params["text"] == "#1 已撤销"
     assert desk.ticket(1).status == "closed"
@@ -154,7 +155,7 @@ async def test_an_emergency_of_an_owner_with_two_flats_asks_where_and_edits_the_
     flats = {
         row[0]["text"]: row[0]["callback_data"] for row in desk.keyboard(reply)["inline_keyboard"]
     }
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await desk.press(OWNER, reply, flats["1-1-101"])
     await desk.api.wait_sent(OWNER, since=mark)
     assert "房屋：1-1-101" in (await desk.card(1, showing="房屋：1-1-101"))["text"]
@@ -180,23 +181,23 @@ async def test_over_telegram_advice_by_hazard_and_tone(desk):
     angry = await desk.say(OWNER, "😡😡😡")
     assert "不客气" not in angry["text"]
     assert "再见" in (await desk.say(OWNER, "再见"))["text"]
-    mark = desk.api.mark()
+    mark = await desk.mark()
     nudged = await desk.say(OWNER, "催一下 都等了半天了")
     assert "已帮您催促" in nudged["text"]
-    assert "业主在催" in desk.api.sent(STAFF_CHAT, since=mark)[0]["text"]
+    assert "业主在催" in (await desk.api.wait_sent(STAFF_CHAT, since=mark))["text"]
 
 
 async def test_a_voice_message_during_a_report_goes_under_its_ticket(desk):
     await bound(desk, "3-2-502", "1-1-101")
     question = await desk.say(OWNER, "卫生间漏水")
-    mark = desk.api.mark()
+    mark = await desk.mark()
     voice = desk.api.push_media(OWNER, "voice")
     kept, again = await desk.api.wait_sent(OWNER, since=mark, count=2)
     assert "随您的报修一起转给服务中心" in kept["text"] and "哪一套房屋" in again["text"]
-    mark = desk.api.mark()
+    mark = await desk.mark()
     flat = desk.keyboard(question)["inline_keyboard"][0][0]["callback_data"]
     await desk.press(OWNER, question, flat)
     assert "工单号 #1" in (await desk.api.wait_sent(OWNER, since=mark))["text"]
-    staff = desk.api.sent(STAFF_CHAT, since=mark)
+    staff = await desk.api.wait_sent(STAFF_CHAT, since=mark, count=3)
     assert staff[0]["text"].startswith("🔧 报修 #1") and staff[1]["text"] == "📎 #1"
     assert staff[2]["voice"]["file_id"] == voice["voice"]["file_id"]

@@ -4,8 +4,6 @@ and 4,000-character names, go through every staff and owner message Telegram mus
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from tests.e2e.conftest import STAFF_CHAT
@@ -36,20 +34,21 @@ async def test_hostile_names_and_text_reach_staff_and_owners_as_typed(desk, leng
     desk.api.add_user(CLERK, name[:64])  # Telegram caps a first name at 64
     desk.api.set_member(STAFF_CHAT, CLERK, "member")
     await desk.bind(OWNER)
-    await asyncio.sleep(0.1)  # a long one comes in pieces
+    await desk.drained(OWNER)  # a long one comes in pieces
     welcome = "".join(m["text"] for m in desk.api.sent(OWNER))
     assert name[:40] in welcome and FLAT in welcome  # as typed, not as markup
     await desk.say(OWNER, f"厨房水管漏水了 {HOSTILE} {long}")
     card = await desk.card(1)
+    await desk.drained(STAFF_CHAT)  # every piece of the card has gone
     posted = "".join(m["text"] for m in desk.api.sent(STAFF_CHAT))  # a long card: in pieces
     assert HOSTILE in card["text"] and name[:40] in posted and FLAT in posted
 
     async def staff(text: str) -> dict:
         """What the bot posts in answer, all pieces together."""
-        mark = desk.api.mark()
+        mark = await desk.mark()
         desk.api.push_text(CLERK, text, chat_id=STAFF_CHAT)
         await desk.api.wait_sent(STAFF_CHAT, since=mark)
-        await asyncio.sleep(0.1)
+        await desk.drained(STAFF_CHAT)  # every piece has gone
         return {"text": "".join(m["text"] for m in desk.api.sent(STAFF_CHAT, since=mark))}
 
     await desk.press(CLERK, card, "tk:1")
@@ -66,7 +65,7 @@ async def test_hostile_names_and_text_reach_staff_and_owners_as_typed(desk, leng
     record = await staff(f"/owner {PHONE}")
     assert name[:40] in record["text"] and FLAT in record["text"]
     await staff("/resolve 1")
-    await asyncio.sleep(0.3)
+    await desk.drained()
     assert refused_for_markup(desk) == []
     assert not [r for r in caplog.records if "rejected our HTML" in r.getMessage()]
     await desk.api.wait_sent(OWNER, f"好的 {HOSTILE}")  # the owner's chat: 1 a second

@@ -35,7 +35,7 @@ async def test_a_blocked_owner_is_marked_unreachable_and_not_retried(desk):
     await desk.say(OWNER, "楼道灯坏了好几天了")
     await desk.card(1)
     desk.api.block(OWNER)  # a blocked owner cannot write; staff write to them
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(STAFF, "/reply 1 师傅明天上门", chat_id=STAFF_CHAT)
     for _ in range(300):
         if any(c.status == 403 for c in desk.api.calls[mark:]):
@@ -52,7 +52,7 @@ async def test_a_blocked_owner_is_marked_unreachable_and_not_retried(desk):
 async def test_replies_to_one_chat_are_paced_under_its_limit(desk):
     desk.register(OWNER, phone=PHONE, unit="3-2-502")
     await desk.bind(OWNER)
-    mark = desk.api.mark()
+    mark = await desk.mark()
     for text in ("你好", "谢谢", "你好", "谢谢", "你好", "谢谢"):
         desk.api.push_text(OWNER, text)
     await desk.api.wait_sent(OWNER, since=mark, count=6, timeout=15)

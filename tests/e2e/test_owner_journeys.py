@@ -30,7 +30,7 @@ async def test_start_offers_a_contact_button_and_binding_works(desk):
 async def test_a_forged_contact_never_binds(desk):
     desk.register(OWNER, phone=PHONE, unit="3-2-502")
     desk.api.add_user(502, "Eve")
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_contact(502, PHONE, contact_user_id=OWNER)
     reply = await desk.api.wait_sent(502, since=mark)
     assert "本人" in reply["text"]
@@ -43,7 +43,7 @@ async def test_a_forged_contact_never_binds(desk):
 
 async def test_unknown_phone_gets_a_polite_explanation(desk):
     desk.api.add_user(503, "Stranger")
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_contact(503, "13911112222")
     reply = await desk.api.wait_sent(503, since=mark)
     assert "没有找到" in reply["text"] and "紧急" in reply["text"]
@@ -59,7 +59,7 @@ async def test_repair_becomes_a_ticket_staff_take_and_resolve_it(desk):
     buttons = [b["callback_data"] for row in card["reply_markup"]["inline_keyboard"] for b in row]
     assert buttons == ["tk:1", "rs:1"]
 
-    mark = desk.api.mark()
+    mark = await desk.mark()
     answer = await desk.press(STAFF, card, "tk:1")
     assert "#1" in answer.params["text"]
     told = await desk.api.wait_sent(OWNER, since=mark)
@@ -67,7 +67,7 @@ async def test_repair_becomes_a_ticket_staff_take_and_resolve_it(desk):
     card = await desk.card(1, showing="李师傅")
     assert "处理中" in card["text"]
 
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await desk.press(STAFF, card, "rs:1")
     told = await desk.api.wait_sent(OWNER, since=mark)
     assert "已处理完毕" in told["text"]
@@ -82,7 +82,7 @@ async def test_an_outsider_cannot_press_staff_buttons(desk):
     await desk.bind(OWNER)
     await desk.say(OWNER, "楼道灯不亮了 晚上很黑")
     card = await desk.card(1)
-    mark = desk.api.mark()
+    mark = await desk.mark()
     answer = await desk.press(OUTSIDER, card, "tk:1")
     assert "仅限" in answer.params["text"]
     await desk.api.assert_not_sent(OWNER, since=mark)
@@ -105,7 +105,7 @@ async def test_owner_with_two_flats_is_asked_which_one(desk):
         "5-1-1801",
         "🏢 公共区域（楼道、车库、电梯等）",
     ]
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await desk.press(OWNER, reply, rows[1][0]["callback_data"])
     done = await desk.api.wait_sent(OWNER, since=mark)
     assert "5-1-1801" in done["text"] and "#1" in done["text"]
@@ -118,7 +118,7 @@ async def test_a_bare_report_asks_for_a_description_and_takes_a_photo(desk):
     assert "描述" in ask["text"]
     reply = await desk.say(OWNER, "阳台窗户关不上")
     assert "#1" in reply["text"]
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_photo(OWNER, caption=None)
     thanks = await desk.api.wait_sent(OWNER, since=mark)
     assert "#1" in thanks["text"]
@@ -128,7 +128,7 @@ async def test_a_bare_report_asks_for_a_description_and_takes_a_photo(desk):
 
 async def test_emergency_alerts_staff_at_once_even_unbound(desk):
     desk.api.add_user(504, "Visitor", language_code="en")
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(504, "I smell gas in the corridor of building 3!")
     urgent = await desk.api.wait_sent(STAFF_CHAT, since=mark)
     assert "🚨" in urgent["text"]
@@ -138,7 +138,7 @@ async def test_emergency_alerts_staff_at_once_even_unbound(desk):
     assert "building and flat" in reply["text"]
     assert desk.ticket(1).priority == "urgent"
     # where they are goes straight to the staff on duty, on the same ticket
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(504, "Building 3 Unit 2 Room 502, 5th floor")
     follow = await desk.api.wait_sent(STAFF_CHAT, since=mark)
     assert follow["text"].startswith("🚨 #1") and "Room 502" in follow["text"]
@@ -185,14 +185,14 @@ async def test_status_faq_and_handoff(desk):
     assert "#1" in status["text"] and "待接单" in status["text"]
     answer = await desk.say(OWNER, "服务中心几点上班")
     assert "08:30" in answer["text"]
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(OWNER, "转人工")
     handed = await desk.api.wait_sent(OWNER, since=mark)
     assert "#2" in handed["text"]
     card = await desk.card(2)
     assert "转人工" in card["text"]
     # while a person has the conversation the bot relays instead of answering
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(OWNER, "我家门口有很多垃圾没人收")
     relayed = await desk.api.wait_sent(STAFF_CHAT, since=mark)
     assert "我家门口有很多垃圾没人收" in relayed["text"]
@@ -227,7 +227,7 @@ async def test_english_owner_gets_english_replies_and_repeated_updates_are_dropp
     reply = await desk.say(OWNER, "my heater is cold")
     assert "ticket #1" in reply["text"]
     assert desk.keyboard(reply)["keyboard"][0][0]["text"] == "🔧 Report a repair"
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_duplicate()
     await desk.api.assert_not_sent(OWNER, since=mark, within=0.5)
     assert desk.ticket(2) is None
@@ -240,7 +240,7 @@ async def test_a_close_faq_call_offers_the_entries_and_a_person(desk):
     assert "哪一个" in offer["text"]
     buttons = [b["callback_data"] for row in offer["reply_markup"]["inline_keyboard"] for b in row]
     assert buttons == ["faq:heating_season", "faq:heating_fee", "handoff"]
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await desk.press(OWNER, offer, "faq:heating_fee")
     answer = await desk.api.wait_sent(OWNER, since=mark)
     assert "22 元/平方米" in answer["text"]

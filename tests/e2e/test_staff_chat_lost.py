@@ -43,7 +43,7 @@ async def test_an_emergency_the_staff_chat_cannot_take_goes_to_the_managers_and_
     desk = owner
     caplog.set_level(logging.INFO)
     desk.api.set_bot_status(STAFF_CHAT, "kicked", by=STAFF_2)
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(OWNER, GAS)
 
     alerted = await desk.api.wait_sent(OWNER, "已立即通知", since=mark)
@@ -58,7 +58,7 @@ async def test_an_emergency_the_staff_chat_cannot_take_goes_to_the_managers_and_
     desk.api.push_text(OWNER, "我在3号楼2单元502，味道越来越大")
     await desk.api.wait_sent(MANAGERS, "越来越大", since=mark)
     await desk.api.wait_sent(OWNER, since=mark, count=3)  # alerted, the truth, a receipt
-    await desk.nothing_in_flight()
+    await desk.drained()
     assert len(desk.api.sent(OWNER, since=mark)) == 3  # the truth once, not per message
     assert len(errors_naming(caplog, f"chat {STAFF_CHAT} cannot be reached")) == 1
 
@@ -82,7 +82,7 @@ async def test_a_staff_chat_telegram_does_not_know_still_leaves_the_owner_told_t
 ):
     desk = owner
     del desk.api.chats[STAFF_CHAT]  # a typo in PROPDESK_STAFF_CHAT_ID: 400 "chat not found"
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(OWNER, GAS)
     truth = await desk.api.wait_sent(OWNER, "可能还没有看到", since=mark)
     assert DUTY_PHONE in truth["text"] and "值班经理" not in truth["text"]
@@ -90,7 +90,7 @@ async def test_a_staff_chat_telegram_does_not_know_still_leaves_the_owner_told_t
         lambda: errors_naming(caplog, f"chat {STAFF_CHAT} cannot be reached: Chat not found"),
         "the ERROR naming the chat",
     )
-    await desk.nothing_in_flight()
+    await desk.drained()
     assert len(desk.api.sent(OWNER, since=mark)) == 2  # alerted, then the truth; no more
 
 
@@ -109,7 +109,7 @@ async def test_an_owner_a_message_reaches_is_reachable_again(owner):
         with session_scope(desk.runtime.engine) as session:
             return owner_store.binding_for(session, "telegram", OWNER).reachable
 
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(STAFF, "/reply 1 师傅明天上午上门", chat_id=STAFF_CHAT)
     await desk.api.wait_sent(OWNER, "师傅明天上午上门", since=mark)
     await until(reachable, "reachable once the sender has settled the send")
@@ -122,7 +122,7 @@ async def test_a_staff_chat_back_unannounced_gets_what_it_missed_with_the_next_m
     message that reaches the group again brings what it missed."""
     desk = owner
     desk.api.set_bot_status(STAFF_CHAT, "kicked", by=STAFF_2)
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(OWNER, GAS)
     await desk.api.wait_sent(MANAGERS, "煤气", since=mark)
     desk.api.members[STAFF_CHAT][desk.api.bot_user["id"]] = "member"  # no my_chat_member
@@ -140,16 +140,16 @@ async def test_an_emergency_neither_the_staff_nor_the_managers_chat_can_take(own
     desk = owner
     desk.api.set_bot_status(STAFF_CHAT, "kicked", by=STAFF_2)
     desk.api.set_bot_status(MANAGERS, "kicked", by=STAFF_2)
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(OWNER, GAS)
     await until(
         lambda: any(c.chat_id == MANAGERS and c.status == 403 for c in desk.api.calls[mark:]),
         "the managers' chat refusing the alert",
     )
-    await desk.nothing_in_flight()
+    await desk.drained()
     corrected = await desk.api.wait_sent(OWNER, "值班经理群也未能联系上", since=mark)
     assert DUTY_PHONE in corrected["text"]
-    await desk.nothing_in_flight()
+    await desk.drained()
     last = desk.api.sent(OWNER, since=mark)[-1]
     assert last is corrected or last["text"] == corrected["text"]  # the last word is true
     assert len(errors_naming(caplog, f"chat {MANAGERS} cannot be reached")) == 1

@@ -50,7 +50,7 @@ async def test_the_bot_removed_then_added_back_logs_and_tells_staff_what_they_mi
     failed = errors_naming(caplog, f"chat {STAFF_CHAT} cannot be reached")
     assert "kicked from the supergroup chat" in failed[0]  # not "a user blocked the bot"
 
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.set_bot_status(STAFF_CHAT, "member", by=STAFF_2)
     summary = await desk.api.wait_sent(STAFF_CHAT, "#1", since=mark)
     assert "电梯坏了" in summary["text"] and summary["text"].startswith("我回到本群")
@@ -67,7 +67,7 @@ async def test_an_owner_who_unblocks_and_writes_is_reachable_again(desk):
     await desk.say(OWNER, "楼道灯不亮了，晚上很黑")
     await desk.card(1)
     desk.api.block(OWNER)
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(STAFF, "/reply 1 师傅明天上门", chat_id=STAFF_CHAT)
     await until(
         lambda: any(c.chat_id == OWNER and c.status == 403 for c in desk.api.calls[mark:]),
@@ -84,7 +84,7 @@ async def test_an_owner_who_unblocks_and_writes_is_reachable_again(desk):
     record = await desk.say(STAFF, "/owner 3-2-502", chat_id=STAFF_CHAT)
     assert "无法送达" in record["text"]  # unreachable (blocked the bot)
 
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(OWNER, "灯修好了吗")  # the client unblocks, then sends
     relayed = await desk.api.wait_sent(STAFF_CHAT, "灯修好了吗", since=mark)  # on its ticket
     assert relayed["text"].startswith("💬 #1") and reachable()
@@ -93,6 +93,7 @@ async def test_an_owner_who_unblocks_and_writes_is_reachable_again(desk):
 
     with session_scope(desk.runtime.engine) as session:  # a button press counts as well
         owner_store.mark_unreachable(session, channel="telegram", chat_id=OWNER)
+    await desk.drained(OWNER)
     menu = desk.api.sent(OWNER)[-1]
     await desk.press(OWNER, menu, "handoff")
     assert reachable()
@@ -106,21 +107,21 @@ async def test_commands_in_a_forum_topic_are_answered_there_and_chatter_costs_no
     await desk.say(OWNER, "厨房水管漏水了，滴了一地")
     await desk.card(1)
 
-    mark = desk.api.mark()
+    mark = await desk.mark()
     for text in ("早", "今天谁值班？", "我"):
         desk.api.push_text(STAFF, text, chat_id=STAFF_CHAT, thread_id=thread)
     desk.api.push_text(STAFF, "/tickets", chat_id=STAFF_CHAT, thread_id=thread)
     listing = await desk.api.wait_sent(STAFF_CHAT, "#1", since=mark)
     assert listing["message_thread_id"] == thread and listing["is_topic_message"]
+    asked = await desk.mark()  # the listing (which names the repair too) has gone
     desk.api.push_text(STAFF, "/ticket 1", chat_id=STAFF_CHAT, thread_id=thread)
-    history = await desk.api.wait_sent(STAFF_CHAT, "厨房水管", since=desk.api.mark() - 1)
+    history = await desk.api.wait_sent(STAFF_CHAT, "厨房水管", since=asked)
     assert history["message_thread_id"] == thread
     checks = [c for c in desk.api.calls[mark:] if c.method == "getChatMember"]
     assert len(checks) == 1  # chatter is not checked; the second command is remembered
 
-    await asyncio.sleep(0.3)  # the history's last pieces
     heading = listing["text"].split("\n")[0]
-    mark = desk.api.mark()  # the history's last pieces may still be on their way
+    mark = await desk.mark()  # once the history's last pieces have gone
     desk.api.push_text(STAFF, "/tickets", chat_id=STAFF_CHAT)  # General stays General
     answer = await desk.api.wait_sent(STAFF_CHAT, heading, since=mark)
     assert "message_thread_id" not in answer

@@ -71,6 +71,7 @@ async def test_a_missed_upgrade_is_learnt_from_the_400_and_the_owner_still_gets_
     reply = await desk.say(OWNER, "厨房水管漏水了，滴了一地")  # the card fails: 400 migrated
     assert "#1" in reply["text"]
     await until(lambda: desk.runtime.settings.staff_chat_id == SUPERGROUP, "the switch")
+    await until(lambda: errors_naming(caplog, f"new id {SUPERGROUP}"), "the ERROR")  # after it
     refused = [c for c in desk.api.calls if c.chat_id == BASIC_GROUP and c.status == 400]
     assert "upgraded to a supergroup" in refused[0].result_or_error
     assert len(errors_naming(caplog, f"new id {SUPERGROUP}")) == 1

@@ -26,8 +26,7 @@ PHONE = "13800138000"
 async def staff_says(desk, text: str, *, user: int = STAFF, reply_to: int | None = None):
     """A staff member writes in the group (a person, so not within the milliseconds the
     sender takes to record the message just posted); returns the mark taken before."""
-    await desk.nothing_in_flight()
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(user, text, chat_id=STAFF_CHAT, reply_to=reply_to)
     return mark
 
@@ -44,7 +43,7 @@ async def test_handoff_staff_and_owner_exchange_three_messages_each_way(desk):
     )
     told = await desk.api.wait_sent(OWNER, since=mark)
     assert told["text"] == "客服 李师傅：您好，我是客服李师傅，请问有什么可以帮您？"
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(OWNER, "我家门口有很多垃圾没人收")
     first = await desk.api.wait_sent(STAFF_CHAT, since=mark)
     assert first["text"] == "💬 #1 刘洋: 我家门口有很多垃圾没人收"
@@ -56,7 +55,7 @@ async def test_handoff_staff_and_owner_exchange_three_messages_each_way(desk):
     mark = await staff_says(desk, "已经三天了吗？", reply_to=first["message_id"])
     told = await desk.api.wait_sent(OWNER, since=mark)
     assert told["text"] == "客服 李师傅：已经三天了吗？"
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(OWNER, "对，<b>三天</b> & 没人管")
     second = await desk.api.wait_sent(STAFF_CHAT, since=mark)
     assert second["text"] == "💬 #1 刘洋: 对，<b>三天</b> & 没人管"
@@ -68,7 +67,7 @@ async def test_handoff_staff_and_owner_exchange_three_messages_each_way(desk):
     assert told["text"] == "客服 李师傅：好的，保洁 <今天下午> 上门 & 清理"
     receipt = await desk.api.wait_sent(STAFF_CHAT, since=mark)
     assert "#1" in receipt["text"]
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(OWNER, "谢谢，下午我在家", reply_to=told["message_id"])
     third = await desk.api.wait_sent(STAFF_CHAT, since=mark)
     assert third["text"] == "💬 #1 刘洋: 谢谢，下午我在家"
@@ -87,7 +86,7 @@ async def test_a_staff_message_on_a_repair_lets_the_owner_answer_on_its_thread(d
     card = await desk.card(1)
     mark = await staff_says(desk, "师傅明天上午十点上门可以吗？", reply_to=card["message_id"])
     await desk.api.wait_sent(OWNER, since=mark)
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(OWNER, "可以")  # a plain answer, no Telegram reply: still on the thread
     relayed = await desk.api.wait_sent(STAFF_CHAT, since=mark)
     assert relayed["text"] == "💬 #1 刘洋: 可以"
@@ -104,7 +103,7 @@ async def test_a_note_is_recorded_and_never_reaches_the_owner(desk):
     await desk.bind(OWNER)
     await desk.say(OWNER, "楼道灯不亮了 晚上很黑")
     await desk.card(1)
-    mark = desk.api.mark()
+    mark = await desk.mark()
     receipt = await desk.say(STAFF, "/note 1 业主白天不在家，上门前先打电话", chat_id=STAFF_CHAT)
     assert "#1" in receipt["text"]
     await desk.api.assert_not_sent(OWNER, since=mark)
@@ -148,7 +147,7 @@ async def test_tickets_list_pages_by_editing_one_message(desk):
     (row,) = listing["reply_markup"]["inline_keyboard"]
     assert [b["callback_data"] for b in row] == ["pg:1:,,,,"]
 
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await desk.press(STAFF, listing, "pg:1:,,,,")
     edit = await desk.api.wait_for(lambda c: c.method == "editMessageText", since=mark)
     assert edit.params["message_id"] == listing["message_id"]

@@ -27,7 +27,7 @@ async def owner(desk):
 async def test_each_ticket_has_its_topic_where_staff_and_owner_talk_until_it_is_resolved(owner):
     desk = owner
     desk.api.chats[STAFF_CHAT]["is_forum"] = True
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await desk.say(OWNER, "厨房水管漏水了，滴了一地")
     opened = await desk.api.wait_for(lambda c: c.method == "createForumTopic", since=mark)
     thread = opened.result_or_error["message_thread_id"]
@@ -35,21 +35,21 @@ async def test_each_ticket_has_its_topic_where_staff_and_owner_talk_until_it_is_
     card = await desk.card(1)
     assert card["message_thread_id"] == thread and card["is_topic_message"]
 
-    mark = desk.api.mark()  # staff simply write in the topic: no reply, no command
+    mark = await desk.mark()  # staff simply write in the topic: no reply, no command
     desk.api.push_text(STAFF, "师傅下午三点到，请家里留人", chat_id=STAFF_CHAT, thread_id=thread)
     relayed = await desk.api.wait_sent(OWNER, "师傅下午三点到", since=mark)
     assert "李师傅" in relayed["text"]  # signed, as a reply to the card is
 
-    mark = desk.api.mark()  # the owner's answer comes back into the topic
+    mark = await desk.mark()  # the owner's answer comes back into the topic
     desk.api.push_text(OWNER, "好的，我下午在家", reply_to=relayed["message_id"])
     answer = await desk.api.wait_sent(STAFF_CHAT, "我下午在家", since=mark)
     assert answer["message_thread_id"] == thread
 
-    chatter = desk.api.mark()  # General stays the colleagues' own
+    chatter = await desk.mark()  # General stays the colleagues' own
     desk.api.push_text(STAFF, "今天谁值班？", chat_id=STAFF_CHAT)
     await desk.api.assert_not_sent(OWNER, since=chatter)
 
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(STAFF, "/resolve 1", chat_id=STAFF_CHAT, thread_id=thread)
     await desk.api.wait_for(
         lambda c: c.method == "closeForumTopic" and c.params["message_thread_id"] == thread,
@@ -58,7 +58,7 @@ async def test_each_ticket_has_its_topic_where_staff_and_owner_talk_until_it_is_
     assert desk.api.topics[STAFF_CHAT][thread]["closed"]
     await desk.card(1, showing="已解决")
 
-    mark = desk.api.mark()  # reopened with the ticket
+    mark = await desk.mark()  # reopened with the ticket
     desk.api.push_text(STAFF, "/reopen 1", chat_id=STAFF_CHAT)
     await desk.api.wait_for(lambda c: c.method == "reopenForumTopic", since=mark)
     assert not desk.api.topics[STAFF_CHAT][thread]["closed"]
@@ -66,13 +66,13 @@ async def test_each_ticket_has_its_topic_where_staff_and_owner_talk_until_it_is_
 
 async def test_a_group_that_is_no_forum_gets_the_cards_in_general(owner):
     desk = owner  # the staff group is no forum: 400 to the topic, the card as usual
-    mark = desk.api.mark()
+    mark = await desk.mark()
     await desk.say(OWNER, "厨房水管漏水了，滴了一地")
     card = await desk.card(1)
     refused = [c for c in desk.api.calls[mark:] if c.method == "createForumTopic"]
     assert [c.result_or_error for c in refused] == ["Bad Request: the chat is not a forum"]
     assert "message_thread_id" not in card
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(STAFF, "师傅下午三点到", chat_id=STAFF_CHAT, reply_to=card["message_id"])
     await desk.api.wait_sent(OWNER, "师傅下午三点到", since=mark)
 
@@ -86,16 +86,16 @@ async def test_an_owner_whose_ticket_topic_was_deleted_still_reaches_staff(owner
     await desk.say(OWNER, "厨房水管漏水了，滴了一地")
     card = await desk.card(1)
     thread = card["message_thread_id"]
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(STAFF, "师傅下午三点到，请家里留人", chat_id=STAFF_CHAT, thread_id=thread)
     relayed = await desk.api.wait_sent(OWNER, "师傅下午三点到", since=mark)
 
     desk.api.delete_topic(STAFF_CHAT, thread)
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(OWNER, "好的，我下午在家", reply_to=relayed["message_id"])
     answer = await desk.api.wait_sent(STAFF_CHAT, "我下午在家", since=mark)
     assert "message_thread_id" not in answer  # in General
 
-    mark = desk.api.mark()
+    mark = await desk.mark()
     desk.api.push_text(STAFF, "好的，三点见", chat_id=STAFF_CHAT, reply_to=answer["message_id"])
     await desk.api.wait_sent(OWNER, "三点见", since=mark)

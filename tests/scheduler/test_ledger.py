@@ -63,7 +63,9 @@ def test_a_live_senders_lease_is_kept_and_a_dead_ones_is_taken_back(runtime):
         assert outbox.reclaim(session, now=now + timedelta(seconds=5)) == (0, 0)  # both alive
         assert outbox.reclaim(session, now=now + timedelta(seconds=20)) == (1, 0)  # first died
         assert dict(outbox.tally(session, "ann:1")) == {"unknown": 1, "sending": 1}
-    conversation = reply_row(Reply(chat_id=13, text="您好", channel="telegram"), priority=outbox.REPLY, now=now)
+    conversation = reply_row(
+        Reply(chat_id=13, text="您好", channel="telegram"), priority=outbox.REPLY, now=now
+    )
     with session_scope(runtime.engine) as session:
         (reply_id,) = [outbox.add(session, conversation)]
         stalled = outbox.claim(session, reply_id, now=now, lease_until=now)
