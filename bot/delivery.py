@@ -434,13 +434,11 @@ class OutboxSender:
             if "moved" in result:
                 old, new = result["moved"]
                 outbox.move_address(session, CHANNEL, old=old, new=new)
+            if "moved" in result or "release" in result:
+                # Telegram's retry_after is held by this sender's budgets (`penalise`, real
+                # time), not in not_before, which runs on the desk's clock
                 outbox.release(
                     session, row_id, not_before=now, error=result["error"], attempt=attempt
-                )
-            elif "release" in result:
-                at = now + timedelta(seconds=result["release"])
-                outbox.release(
-                    session, row_id, not_before=at, error=result["error"], attempt=attempt
                 )
             else:
                 if result["status"] != "sent":

@@ -196,7 +196,11 @@ async def test_status_faq_and_handoff(desk):
     desk.api.push_text(OWNER, "我家门口有很多垃圾没人收")
     relayed = await desk.api.wait_sent(STAFF_CHAT, since=mark)
     assert "我家门口有很多垃圾没人收" in relayed["text"]
-    await desk.api.assert_not_sent(OWNER, since=mark)
+    # the owner hears only that it was passed on (with the way back), never a bot answer
+    receipt = await desk.api.wait_sent(OWNER, contains="已转给服务中心（#2）", since=mark)
+    assert desk.keyboard(receipt)["inline_keyboard"]
+    await desk.drained(OWNER)
+    assert [m["text"] for m in desk.api.sent(OWNER, since=mark)] == [receipt["text"]]
 
 
 async def test_hostile_text_never_breaks_staff_messages(desk):
