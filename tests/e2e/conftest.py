@@ -4,6 +4,7 @@ fake Bot API server on 127.0.0.1 (tests/fakes/bot_api.py)."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -169,11 +170,15 @@ class Desk:
         with session_scope(self.runtime.engine) as session:
             return [e.action for e in ticket_store.events(session, number)]
 
-    async def card(self, number: int, *, showing: str = "", chat: int = STAFF_CHAT) -> dict:
+    async def card(
+        self, number: int, *, showing: str = "", chat: int = STAFF_CHAT, timeout: float = 15.0
+    ) -> dict:
         """The current version of ticket #number's card in `chat` (the staff chat by
         default) once the sender has recorded it (a staff reply to it can only find the
-        ticket then) and it shows `showing` (a card is edited after the owner's reply)."""
-        for _ in range(300):
+        ticket then) and it shows `showing` (a card is edited after the owner's reply),
+        within `timeout` seconds (a group's budget may hold a card back a while)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
             ticket = self.ticket(number)
             if ticket is not None and ticket.staff_message_id is not None:
                 card = self.api.messages[chat][ticket.staff_message_id]
