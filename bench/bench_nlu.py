@@ -196,7 +196,7 @@ def main() -> None:
     paraphrases = yaml.safe_load(FAQ_PARAPHRASES.read_text(encoding="utf-8"))
 
     with tempfile.TemporaryDirectory() as tmp:
-        model_path = Path(tmp) / "nlu.joblib"
+        model_path = Path(tmp) / "nlu.npz"
         t0 = time.perf_counter()
         Nlu.train(model_path=model_path)
         train_s = time.perf_counter() - t0

@@ -8,7 +8,6 @@ import os
 import re
 import tempfile
 import time
-import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +18,7 @@ from nlu.rasa_yaml import NluData
 from nlu.text import detect_language, fold
 from nlu.types import INTENTS, Entity, Parse
 
-if TYPE_CHECKING:  # scikit-learn is imported when a model is read or trained, not before
+if TYPE_CHECKING:
     from nlu.classifier import IntentModel
 
 log = logging.getLogger(__name__)
@@ -65,22 +64,22 @@ _OWN_ACCOUNT = re.compile(
 
 
 def default_model_path(training_file: Path) -> Path:
-    """Under ~/.cache/propdesk, named by the training data and scikit-learn's version."""
-    import sklearn
+    """Under ~/.cache/propdesk, named by the training data and the model file format
+    (`nlu.classifier.FORMAT_VERSION`): a model of another format is never looked at."""
+    from nlu.classifier import FORMAT_VERSION
 
-    digest = hashlib.sha256(training_file.read_bytes() + sklearn.__version__.encode()).hexdigest()
-    return Path.home() / ".cache" / "propdesk" / f"nlu-{digest[:12]}.joblib"
+    digest = hashlib.sha256(training_file.read_bytes() + b"format %d" % FORMAT_VERSION)
+    return Path.home() / ".cache" / "propdesk" / f"nlu-{digest.hexdigest()[:12]}.npz"
 
 
 def save_model(model: IntentModel, path: Path) -> None:
-    """Write atomically: a temp file in the same directory, then os.replace."""
-    import joblib
-
+    """Write atomically (`IntentModel.save`): a temp file in the same directory, then
+    os.replace."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            joblib.dump(model, fh, compress=3)
+            model.save(fh)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -88,25 +87,15 @@ def save_model(model: IntentModel, path: Path) -> None:
 
 
 def _read_model(path: Path) -> IntentModel | None:
-    import joblib
-    import sklearn
-
-    from nlu.classifier import FORMAT_VERSION, IntentModel
+    """The model at `path`, or None (logged) when it cannot be read or is of another
+    format, such as the joblib pickle earlier versions wrote: the caller retrains."""
+    from nlu.classifier import IntentModel
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            model = joblib.load(path)
-    except Exception as exc:  # corrupt or incompatible: retrain
+        return IntentModel.read(path)
+    except (OSError, ValueError) as exc:
         log.warning("cannot read NLU model %s (%s); retraining", path, exc)
         return None
-    if not isinstance(model, IntentModel):
-        return None
-    meta = model.meta or {}
-    if meta.get("format") != FORMAT_VERSION or meta.get("sklearn") != sklearn.__version__:
-        log.warning("NLU model %s was built for another version; retraining", path)
-        return None
-    return model
 
 
 def model_ready(model_path: Path | None = None, training_file: Path | None = None) -> bool:
