@@ -22,15 +22,16 @@ import numpy as np
 
 from nlu.fastvec import Analyzer, Tfidf
 from nlu.rasa_yaml import NluData
-from nlu.text import normalise_for_model
+from nlu.text import normalise_for_model, to_simplified
 
 if TYPE_CHECKING:
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import FeatureUnion
 
-# The saved model's layout (`IntentModel.save`); a file of another version is not read.
-FORMAT_VERSION = 2
+# The saved model's layout (`IntentModel.save`) and the text folding it was trained on
+# (`nlu.text`: 3 reads Traditional Chinese as Simplified); another version is retrained.
+FORMAT_VERSION = 3
 SVM_C = 2.0  # chosen by nlu.calibrate-style cross-validation over hand-written examples
 
 
@@ -48,7 +49,7 @@ class FeatureTagger:
     def __post_init__(self) -> None:
         self._compiled: list[tuple[str, re.Pattern[str]]] = []
         for name, words in self.lookups.items():
-            words = [w.lower() for w in words if w.strip()]
+            words = [to_simplified(w).lower() for w in words if w.strip()]
             if words:
                 alts = "|".join(
                     (r"\b" + re.escape(w) + r"\b") if w.isascii() else re.escape(w)
@@ -58,7 +59,7 @@ class FeatureTagger:
         for name, patterns in self.regexes.items():
             for p in patterns:
                 try:
-                    pattern = re.compile(p, re.I)
+                    pattern = re.compile(to_simplified(p), re.I)
                 except re.error as exc:
                     raise ValueError(f"regex {name!r}: invalid pattern {p!r}: {exc}") from exc
                 self._compiled.append((f" qqrx{_feature_tag(name)} ", pattern))
