@@ -25,13 +25,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TRAINING_FILE = Path(__file__).parent / "data" / "nlu.yml"
 
-# Below this confidence the desk does not guess and asks the owner to choose.
-# On the dev set (tests/nlu/data/dev.yml) 98% of the messages at or above
-# 0.50 are labelled correctly and about 5% fall below it. (Cross-validation over
-# the hand-written training examples, `python -m nlu.calibrate`, is harsher:
-# each held-out fold loses unique phrasings, so it asks for a higher value.)
-CONFIDENCE_THRESHOLD = 0.50
-
 # The model alone makes a message an emergency at or above this probability
 # (unless the rule layer saw the hazard negated or referred to as past).
 EMERGENCY_MODEL_THRESHOLD = 0.6
