@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from nlu import rasa_yaml
+from nlu.classifier import FeatureTagger
 from nlu.core import DEFAULT_TRAINING_FILE
 from nlu.text import detect_language, fold, to_simplified
 
@@ -138,3 +139,11 @@ def test_simplified_training_text_is_left_as_it_is():
     texts = [t for t, _ in rasa_yaml.load(DEFAULT_TRAINING_FILE).examples]
     changed = [t for t in texts if to_simplified(t) != t]
     assert changed == []
+
+
+def test_a_company_term_list_in_traditional_tags_either_script():
+    tagger = FeatureTagger(lookups={"bill": ["帳單", "管理費"]}, regexes={"lift": ["升降機|電梯"]})
+    for text in ("這個月的帳單", "这个月的账单", "管理费交了吗"):
+        assert "qqlkbill" in tagger.prepare(text), text
+    for text in ("升降機壞了", "升降机坏了", "电梯坏了"):
+        assert "qqrxlift" in tagger.prepare(text), text
