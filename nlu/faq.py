@@ -977,7 +977,8 @@ class FaqIndex:
 
         self._q_entry = np.array([i for i, _ in q_rows], dtype=np.intp)
         self._a_entry = np.array([i for i, _ in a_rows], dtype=np.intp)
-        texts = [self._expand(t) for _, t in q_rows + a_rows]
+        self.row_texts = [t for _, t in q_rows + a_rows]  # questions first, then answers
+        texts = [self._expand(t) for t in self.row_texts]
         self.char = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, dtype=np.float32
         )
