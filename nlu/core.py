@@ -40,8 +40,10 @@ EMERGENCY_MODEL_THRESHOLD = 0.6
 EMERGENCY_MODEL_THRESHOLD_SUPPRESSED = 0.98
 # With embeddings (nlu.embeddings), the e5 head's own emergency probability at or
 # above this also raises one (with a hazard cue), never lowering the above. Chosen on
-# the dev sets: it adds no false alarm there.
-EMERGENCY_E5_THRESHOLD = 0.95
+# the dev sets: on dev4 as it was first read (before its misses were studied) it
+# catches one more emergency and no false alarm; today's dev sets keep emergency
+# precision >= 0.98 (two near misses told as complaints become emergencies).
+EMERGENCY_E5_THRESHOLD = 0.8
 
 _CATEGORY_INTENTS = frozenset({"repair", "emergency", "complaint"})
 
