@@ -216,9 +216,12 @@ def fit_head(examples: list[tuple[str, str]], labels: tuple[str, ...]) -> Intent
     classes = [str(c) for c in lr.classes_]
     if sorted(classes) != sorted(labels):
         raise ValueError(f"head labels {classes} differ from the model's {list(labels)}")
+    coef, intercept = lr.coef_, lr.intercept_
+    if len(classes) == 2:  # one row for the second class: softmax([-z/2, z/2]) = sigmoid(z)
+        coef, intercept = np.vstack([-coef / 2, coef / 2]), np.hstack([-intercept, intercept]) / 2
     order = [classes.index(label) for label in labels]
-    coef = np.ascontiguousarray(lr.coef_[order].T, dtype=np.float32)
-    intercept = lr.intercept_[order].astype(np.float64)
+    coef = np.ascontiguousarray(coef[order].T, dtype=np.float32)
+    intercept = intercept[order].astype(np.float64)
     return IntentHead(labels, coef, intercept, examples_digest(examples))
 
 
