@@ -958,7 +958,8 @@ class FaqIndex:
         ]
         self._q_entry = np.array([i for i, _ in q_rows], dtype=np.intp)
         self._a_entry = np.array([i for i, _ in a_rows], dtype=np.intp)
-        texts = [_char_text(self._expand(t)) for _, t in q_rows + a_rows]
+        self.row_texts = [t for _, t in q_rows + a_rows]  # questions first, then answers
+        texts = [_char_text(self._expand(t)) for t in self.row_texts]
         self._fast_char = Tfidf.fit(Analyzer("char_wb", (1, 3)), texts)
         self._qt = FeatureMajor(
             [self._fast_char.transform_one(t) for t in texts], self._fast_char.size
