@@ -65,7 +65,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"(?:闻到|有|一股|好大的?|很大的?|好浓的?|浓浓的?)\s*{_GAS_ZH}",
             r"漏气(?!门|嘴)",
             r"一氧化碳",
-            r"燃气报警",
+            r"燃气报警(?:器)?.{0,4}(?:响|叫|鸣|报警|嘀|滴)",
             r"煤气中毒",
             r"smell(?:s|ing|ed)?\s+(?:of\s+|like\s+)?(?:gas|propane|natural gas)",
             r"gas\s+(?:leak|leaking|smell|is leaking|escaping|alarm (?:is )?(?:going off|beeping))",
@@ -83,6 +83,11 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"(?:像|好像|跟|似)(?:是)?{_GAS_ZH}(?:味|一样|似的)?",
             r"(?:sulph?ur|sulfur)\w*.{0,30}(?:smell|odou?r|stink)|(?:smell|odou?r|stink)\w*.{0,30}(?:sulph?ur|sulfur)",
             r"gas (?:detector|alarm|sensor)\b.{0,30}(?:going off|beeping|keeps|won'?t stop|sounding|ringing|screaming)",
+            # the leak verb before the gas ("漏煤气", "跑燃气了")
+            rf"(?:漏|泄漏|泄露|跑)了?(?:点|些|好多)?{_GAS_ZH}",
+            # the flame is out or the tap will not close, and gas keeps coming
+            r"(?:火|火苗)(?:已经|都)?(?:灭|熄|熄灭)了.{0,8}气(?:还在|一直在?|不停地?|还)(?:出|冒|漏|跑|往外)|(?:灶|旋钮|阀门?|总阀|开关).{0,8}(?:关不上|关不住|关不了|拧不动|拧不上).{0,16}气(?:还在|一直|不停)",
+            r"(?:flame|fire|pilot light) (?:went|has gone|is|blew) out.{0,40}\bgas\b|\bgas (?:is )?(?:still |keeps )(?:coming|pouring|flowing|hissing|escaping)|(?:knob|valve|tap) (?:won'?t|doesn'?t|can'?t|will not) (?:turn|close|shut).{0,30}\bgas\b",
         ),
     ),
     (
@@ -600,6 +605,10 @@ _FLAMES = re.compile(
 # Common misspellings of hazard words (homophones, slips of the pinyin keyboard).
 _TYPOS: tuple[tuple[str, str], ...] = (
     ("煤汽", "煤气"),
+    ("媒气", "煤气"),
+    ("煤起", "煤气"),
+    ("燃起味", "燃气味"),
+    ("燃器", "燃气"),
     ("燃汽", "燃气"),
     ("天燃气", "天然气"),
     ("然气", "燃气"),
