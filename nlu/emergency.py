@@ -147,10 +147,13 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"起火",
             r"失火",
             r"火灾(?!险|保险|演|隐患|预防|知识)",
-            r"冒烟",
-            r"冒黑烟",
+            r"冒(?:白|黑|青|灰|浓)?烟",
             r"浓烟",
-            r"(?:全|到处|满屋子?|一屋子?)(?:都)?是烟",
+            r"(?:全|到处|满屋子?|一屋子?)(?:都)?是(?:白|黑|青|灰|浓)?烟",
+            # something set alight, the fire climbing or beyond a bucket of water
+            r"把.{1,10}(?:点着|引燃|烧着)了|(?:衣服|窗帘|被子|床单|沙发|床|柜子|杂物|纸箱|垃圾|树|草)(?:被)?(?:点着|引燃)了",
+            r"火(?:苗|势)?(?:一直|还在|都|已经)?(?:往上|往外|往里|往楼上|到处)(?:窜|蹿|蔓延|烧|扑)|火.{0,4}(?:蔓延|窜上|蹿上)",
+            r"(?:泼|浇|扑|踩|拍|盖)不(?:灭|熄)",
             r"烟雾弥漫",
             r"烧起来",
             r"火烧",
@@ -171,7 +174,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"flames?\b(?!\s*(?:retardant))",
             r"smoke\s+(?:is\s+)?(?:coming|pouring|billowing|everywhere|from|in the|filling)",
             r"full of smoke",
-            r"smell(?:s|ing)? (?:of )?(?:smoke|burning)",
+            r"smell(?:s|ing)? (?:of |like )?(?:smoke|burning)",
             r"burning smell",
             r"something(?:'s| is) burning",
             r"\bsmoky\b",
@@ -580,7 +583,7 @@ _REFERENCE = re.compile(
 _INFO = re.compile(
     r"如果|万一|假如|要是|假设|演习|演练|灭火器|消防栓(?!.{0,6}(?:被撞|撞了|撞坏|撞断|爆|喷|断了))|消防通道|消防设施|消防检查|安全知识|安全培训|"
     r"培训|讲座|想学|好奇|作业|科普|原理|学一下|教(?:我|一下)|宣传|怎么预防|如何预防|预防|防范|注意事项|保险|应急预案|应急演|电影|电视剧|新闻|"
-    r"消防器材|烟感|逃生|安全检查|安检|年检|安全出口|谁负责|出了事|出事了?谁|迟早|早晚(?:会|要|得)|真(?:要|的)?(?:烧|着|起火|出事|塌|掉)|"
+    r"消防器材|烟感(?!.{0,6}(?:响|叫|鸣|报警))|(?:火警|警铃|警报|报警器|烟感)钟?.{0,3}(?:测试|试响)|逃生|安全检查|安检|年检|安全出口|谁负责|出了事|出事了?谁|迟早|早晚(?:会|要|得)|真(?:要|的)?(?:烧|着|起火|出事|塌|掉)|"
     r"\bif\b|\bin case\b|during a fire|in a fire\b|when there'?s a fire|\bdrill\b|extinguisher|hydrant(?!.{0,20}(?:hit|knocked|burst|spraying|gushing))|fire exit|fire escape|fire door|"
     r"training|insurance|curious|just wondering|homework|science project|\bmovie\b|\bnews\b|safety (?:tips|rules|check|inspection)|what should i do when|"
     r"how (?:do|to|can) (?:i |we )?(?:prevent|avoid|use)|fire alarm test|smoke detector|smoke alarm battery"
@@ -588,7 +591,8 @@ _INFO = re.compile(
 # Complaints about neighbours' smoking, burning offerings or barbecues are not fires
 # (unless flames are out of control: _FLAMES).
 _NOT_FIRE = re.compile(
-    r"抽烟|吸烟|烟头|烟味从|二手烟|烟瘾|烧纸|烧香|烧烤|烤串|烤肉|熏肉|"
+    r"抽烟|吸烟|烟头|烟味从|二手烟|烟瘾|烧纸|烧香|烧烤|烤串|烤肉|熏肉|(?<!不是)(?:煎|炒菜|做饭|烧菜)|油烟(?!机)|在\s*smok(?:e|ing)|"
+    r"\bcooking\b|\bfrying\b|burnt (?:toast|food)|"
     r"smoking (?:in|on|near|neighbour|neighbor)|cigarette|smokes|barbecue|bbq|incense|"
     r"(?:people|someone|somebody|he|she|they|neighbou?rs?|guys?|men|workers|guards?) "
     r"(?:keep |keeps |still |always |are |is )?smok(?:e|es|ing)\b"
@@ -599,7 +603,7 @@ _CANVASSER = re.compile(
     r"\bleaflets?\b|\bsurvey\b|canvass|door-to-door|door to door"
 )
 _FLAMES = re.compile(
-    r"着火|起火|火苗|火光|烧起来|烧着|点着|引燃|明火|大火|火势|on fire|flames?\b|caught fire|ablaze|alight"
+    r"着火|起火|着起来|冒火(?!星|花)|(?:锅|油|窗帘|被子|沙发|衣服|柜子)(?:也|都)?着了|火苗|火光|烧起来|烧着|点着|引燃|明火|大火|火势|on fire|flames?\b|caught fire|ablaze|alight"
 )
 
 # Common misspellings of hazard words (homophones, slips of the pinyin keyboard).
@@ -715,8 +719,8 @@ _RESOLVED = re.compile(
 _WHEN_AFTER = re.compile(r"^\s*(?:了)?\s*(?:的时候|时候|时(?!间|候))")
 # The owner says it was a false alarm or explains the cause away.
 _FALSE_ALARM = re.compile(
-    r"虚惊|误报|原来是|刚才说的|刚刚说的|刚才那个|是邻居在(?:煮|做|烧)|"
-    r"false alarm|turned out|it was (?:just|only)|nothing serious"
+    r"虚惊|(?<!不是)(?<!并非)(?<!不算)误报|原来是|(?:已经|现在)没(?:有)?(?:味|味道|气味)了|刚才说的|刚刚说的|刚才那个|是邻居在(?:煮|做|烧)|"
+    r"(?<!not a )false alarm|turned out|it was (?:just|only)|nothing serious"
 )
 # A hazard that keeps happening is a complaint about it, not an emergency now.
 _RECURRING = re.compile(
