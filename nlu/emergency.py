@@ -36,6 +36,9 @@ def _rx(*parts: str) -> re.Pattern[str]:
 _GAS_ZH = r"(?:煤气|燃气|天然气|液化气|瓦斯|沼气)"
 _LIFT_ZH = r"(?:电梯|电悌|电体|梯子里|轿厢|lift|elevator)"
 _LIFT_EN = r"(?:lift|elevator)"
+# What carries current where water must not reach it.
+_LIVE_ZH = r"(?:电箱|电表箱|配电箱|电闸|插座|插线板|插排|排插|开关|灯座|灯具|电灯|吊灯|吸顶灯|灯管|筒灯|射灯|浴霸|排气扇|换气扇|电热水器|充电桩|电器)"
+_POWER_ROOM_ZH = r"(?:配电间|配电房|配电室|电房|电井|强电井|电表间|变电箱|变压器|充电桩|电箱|配电箱|电表箱)"
 _ELDER_ZH = r"(?:老人|老太太|老太|老大爷|老爷子|老爷爷|老奶奶|老头|大爷|大妈|阿婆|婆婆|爷爷|奶奶|外婆|外公|姥姥|姥爷)"
 
 HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -95,7 +98,14 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"(?:冒|闪|打)(?:蓝光|电光|蓝火)|电弧|\barc(?:ing|ed)\b|blue (?:flash|sparks?)",
             r"(?:电井|电缆井|强电井).{0,8}(?:打火|啪啪|冒烟|火花|滋滋)",
-            r"(?:漏|渗|流|进|喷|淋)(?:水)?(?:到|进|在)?.{0,8}(?:电箱|电表箱|配电箱|电闸|插座|开关|灯座|灯具)",
+            rf"(?:漏|渗|流|进|喷|淋|滴|淌|泼)(?:水)?(?:到|进|在)?.{{0,8}}{_LIVE_ZH}",
+            # water reaching a switch room, a charging post or the fuse box
+            rf"(?:漫|淹|泡|流|灌|渗|进)(?:到|进)了?.{{0,6}}{_POWER_ROOM_ZH}|{_POWER_ROOM_ZH}(?:门口|里面?|那里|旁边|底下)?.{{0,6}}(?:全是水|都是水|进水|泡水|积水|泡在水)",
+            # a humming current in the wall, a hot wall plate
+            r"电流声|(?:墙|插座|开关|面板|电线|插头|电箱|配电箱|电表箱).{0,8}(?:烫手|发烫|烫得|很烫|好烫)",
+            # a downed line, sparking or lying in water
+            r"电线.{0,6}(?:断了|掉|垂|耷拉|搭在|落).{0,12}(?:地上|水里|下来|冒火|火星|火花|滋滋|噼啪)",
+            r"(?:空调外机|外机|电器|电箱|电表|电闸|插座|开关|充电桩|电动车充电器|变压器).{0,6}(?:闪|冒|打)了?(?:几下|一下)?(?:火光|火花|电火花|蓝光)",
             r"水.{0,8}(?:灯|吊灯|灯座|灯具|灯罩|电箱|电表|插座|开关|配电箱).{0,6}(?:流|滴|渗|漏|进|泡|淌|往下|冒)",
             r"(?:水|湿|漫|泡|淹).{0,10}(?:插座|插线板|插排|排插|电箱|配电箱|开关|电线).{0,8}(?:滋滋|噼啪|啪啪|冒火|冒烟)",
             r"(?:live|exposed|bare|hanging) wires?.{0,30}(?:water|wet|flood|puddle)|(?:water|wet|flood\w*).{0,40}(?:live|exposed|bare) wires?",
@@ -103,10 +113,10 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"水.{0,6}(?:light fi\w+|lamp|socket|outlet).{0,6}(?:滴|流|淌|漏|往下)",
             r"水(?:顺着|沿着|从)?.{0,4}(?:电线|线路|电缆|电箱|插座|电表).{0,6}(?:流|滴|淌|渗|漏)",
             r"(?:水|漫|泡|淹).{0,8}(?:插座|插线板|插排|排插|电箱|配电箱|电线|电器|电源).{0,12}(?:还)?(?:插着电|通着电|有电|带电|开着|连着电)",
-            r"(?:电线|插座|插头|开关|电箱|配电箱|电表|电器|充电器|线路|灯).{0,8}(?:冒火星|火星子|火花|跳火|打火)|(?:冒火星|火星子|火花|跳火).{0,8}(?:电线|插座|插头|开关|电箱|配电箱|电表|电器|线路)",
+            r"(?:电线|插座|插头|开关|电箱|配电箱|电表|电器|充电器|线路|灯).{0,8}(?:冒火星?|火星子|火花|跳火|打火)|(?:冒火星|火星子|火花|跳火).{0,8}(?:电线|插座|插头|开关|电箱|配电箱|电表|电器|线路)",
             r"(?:摸|碰).{0,6}(?:麻手|麻了|电了一下)|(?:有电|带电|水).{0,16}(?:踩|摸|碰).{0,8}麻|被电了",
             r"(?:配电箱|电箱|电表箱|插座|开关).{0,8}(?:噼里啪啦|啪啪|滋滋)",
-            r"water.{0,30}(?:light fitting|light fixture|ceiling light|lamp|socket|outlet|fuse box|switch|meter box)|(?:light fitting|light fixture|ceiling light|socket|outlet|fuse box|switch)\b.{0,25}(?:full of|dripping|leaking|filling with|pouring) water",
+            r"water.{0,40}(?:light fitting|light fixture|ceiling light|lamp|socket|outlet|fuse box|switch|meter box)|(?:light fitting|light fixture|ceiling light|socket|outlet|fuse box|switch)\b.{0,25}(?:full of|dripping|leaking|filling with|pouring) water",
             r"got (?:a |an )?(?:electric )?shock",
             r"crackling",
             r"跳火",
@@ -121,12 +131,12 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"电表箱.{0,4}(?:冒烟|烧|着)",
             r"\bspark(?:s|ing|ed)?\b",
             r"electrical fire",
-            r"(?:wires?|wiring|socket|outlet|plug|"
-            r"fuse box|breaker|meter box)\s+(?:is\s+|are\s+)?(?:smoking|burning|melting|melted|charred)",
+            r"(?:wires?|wiring|socket|outlet|plug|power strip|extension (?:lead|cord)|power board|charger|adapter|light switch|"
+            r"fuse box|breaker|meter box)(?:\s+\S+){0,4}?\s+(?:is\s+|are\s+|has\s+)?(?:smoking|burning|melting|melted|charred)",
             r"electric(?:al)? shock",
             r"electrocut",
             r"got shocked",
-            r"live wire",
+            r"live (?:wire|cable|line)|(?:power|electric(?:al)?) (?:line|cable)s?\b.{0,20}(?:down|hanging|fell|fallen|snapped|in the water|buzzing)|downed (?:power )?lines?",
             r"exposed (?:live )?wires?",
         ),
     ),
@@ -603,7 +613,7 @@ _CANVASSER = re.compile(
     r"\bleaflets?\b|\bsurvey\b|canvass|door-to-door|door to door"
 )
 _FLAMES = re.compile(
-    r"着火|起火|着起来|冒火(?!星|花)|(?:锅|油|窗帘|被子|沙发|衣服|柜子)(?:也|都)?着了|火苗|火光|烧起来|烧着|点着|引燃|明火|大火|火势|on fire|flames?\b|caught fire|ablaze|alight"
+    r"着火|起火|着起来|(?:锅|油|窗帘|被子|沙发|衣服|柜子)(?:也|都)?着了|火苗|(?<![闪下])火光|烧起来|烧着|点着|引燃|明火|大火|火势|on fire|flames?\b|caught fire|ablaze|alight"
 )
 
 # Common misspellings of hazard words (homophones, slips of the pinyin keyboard).
@@ -613,6 +623,8 @@ _TYPOS: tuple[tuple[str, str], ...] = (
     ("煤起", "煤气"),
     ("燃起味", "燃气味"),
     ("燃器", "燃气"),
+    ("插苏", "插座"),
+    ("电题", "电梯"),
     ("燃汽", "燃气"),
     ("天燃气", "天然气"),
     ("然气", "燃气"),
@@ -794,7 +806,7 @@ _KIND_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "water_electric",
         re.compile(r"电(?!梯|话|视|脑|费|动车|瓶车)|插座|spark|electric|socket|wire|shock"),
     ),
-    ("flood", re.compile(r"水|淹|漫(?!步|画|长|游)|water|flood|pipe|leak")),
+    ("flood", re.compile(r"水(?!池|边|塘)|淹|漫(?!步|画|长|游)|water|flood|pipe|leak")),
     ("trapped", re.compile(r"困|关在|锁在|出不来|电梯|stuck|trapped|locked in|lift|elevator")),
     ("violence", re.compile(r"打|刀|撬|小偷|陌生|抢|偷|fight|knife|stranger|thief|break|attack")),
     ("child_elderly", re.compile(r"孩子|小孩|宝宝|老人|child|kid|baby|toddler|elderly")),
