@@ -365,7 +365,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"ceiling\b.{0,40}(?:sagging|bulging|caving)|(?:creak|groan)\w*.{0,40}crack|crack\w*.{0,40}(?:creak|groan)",
             r"随时(?:都)?(?:要|会|可能)(?:掉|塌|倒|砸)|(?:要|快)掉下去了?|(?:吹|刮)得.{0,4}(?:快|要)(?:掉下来|倒了|飞了)",
             r"(?:松了|松动|脱落|断了一边|锈断|歪了).{0,12}(?:吊着|挂着|悬着|歪着|耷拉)|(?:挂|吊|悬)在半空",
-            r"裂(?:缝|纹|开).{0,12}(?:还在|一直|在)?(?:响|变大|变宽|扩大|掉渣)|(?:咔咔|嘎嘎|咯吱)(?:的|地)?(?:响)?.{0,10}裂|突然(?:出现|裂开).{0,6}(?:好多|很多|一道|大)?裂",
+            r"裂(?:缝|纹|开).{0,12}(?:还在|一直|在)?(?:响|变大|变宽|扩大|掉渣)|裂(?:缝|纹|开).{0,30}(?:咔咔|嘎嘎|咯吱|噼啪)|(?:咔咔|嘎嘎|咯吱)(?:的|地)?(?:响)?.{0,10}裂|突然(?:出现|裂开).{0,6}(?:好多|很多|一道|大)?裂",
             r"(?:铁皮|彩钢瓦|瓦片|广告牌|招牌|树枝|大树|窗户|玻璃|空调外机|雨棚|脚手架).{0,8}(?:吹|刮)(?:下来|掉|倒|飞|落)",
             r"(?:大风|台风|狂风).{0,12}(?:吹|刮)(?:下来|倒|掉|飞|落)",
             r"(?:往下|往楼下|从楼上|从窗户|从阳台).{0,4}(?:扔|砸|丢|抛)(?:.{0,4})(?:砖|石头|酒瓶|花盆|刀|玻璃|铁)",
@@ -409,8 +409,27 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:露出|看见|看得见|能看到|能看见)(?:了)?钢筋|钢筋(?:都)?露(?:出来|在外面)|(?:还在|一直|不停地?)掉渣",
             r"(?:吹|刮)(?:脱|掉|松|开|歪)了?.{0,12}(?:挂|晃|悬|吊)|挂在(?:外面|半空|楼外).{0,4}晃",
             r"(?:tiles?|glass|bricks?|瓷砖|玻璃|砖|墙皮)(?:在|正在)?往下掉",
-            r"crack\w*.{0,30}(?:got|getting|grew|growing|gone|suddenly|much) (?:much |a lot |way )?(?:wider|bigger|longer)|(?:loud )?bang.{0,40}crack|crack.{0,40}(?:loud )?bang",
+            r"crack\w*.{0,30}(?:got|getting|grew|growing|gone|suddenly|much|is|are|'s|looks) (?:much |a lot |way )?(?:wider|bigger|longer)|(?:loud )?bang.{0,40}crack|crack.{0,40}(?:loud )?bang",
             r"(?:ground|road|pavement|floor|driveway|ramp)\b.{0,20}(?:has )?(?:sunk|sinking|caved in|collapsed|giving way)|hole (?:is )?opening up|sinkhole",
+            # a guard rail that no longer holds (someone can fall through it)
+            r"(?:栏杆|护栏|围栏)(?:的)?.{0,4}(?:松了|松动|松脱|晃|断了|断开|脱落|开焊|掉了)",
+            r"(?:railings?|guard ?rails?|balustrades?)\b.{0,30}(?:loose|wobbl\w*|came away|came off|coming away|gave way|giving way|snapped|hanging off|swinging|dangling)",
+            # a wall that carries the building, or a crack one can see or reach through
+            r"承重墙.{0,8}(?:裂|歪|倾斜|鼓|塌)|(?:裂缝|缝|裂开|裂口).{0,16}(?:看到|看见|看得到|透)(?:外面的?)?(?:光|亮|天)|(?:塞|伸|插)(?:得)?进(?:去)?(?:一根|一个|个)?(?:手指|拳头|手)",
+            r"(?:see|seeing) (?:daylight|light|outside|the sky|the street) through (?:the |a |that )?(?:crack|gap|wall)|(?:pulling|coming|came|come|pulled|separating|tearing) away from the (?:wall|building|ceiling|facade|frame)|load[- ]bearing wall\b.{0,30}(?:crack|split|bulg|lean)",
+            # the facade shedding concrete (Cantonese 石屎)
+            r"(?:外墙|外立面|楼外|混凝土|水泥块).{0,6}(?:剥落|脱落|掉落|跌落|跌了|掉块)|外墙.{0,10}(?:在|正在|一直|不停)(?:往下)?掉",
+            r"(?:part|section|chunk|piece|some|half) of the (?:ceiling|roof|wall|balcony|facade|floor|stairs?|staircase|car ?park|parking)\b.{0,30}(?:came down|fell|fallen|collapsed|caved in|gave way|dropped|has come down)",
+            r"glass (?:panel|pane|sheet|door)s?\b.{0,40}(?:fell|fallen|came down|crashed|shattered|smashed)|(?:fell|fallen|dropped) and shattered",
+            # something big fallen across a road, onto a car or a person
+            r"(?:tree|branch|pole|lamp ?post|sign|scaffold\w*|hoarding|wall|fence)\b.{0,10}(?:fell|fallen|came down|toppled|collapsed|crashed|blew over)\b.{0,40}(?:car|road|someone|people|across|onto|on top|house|path|entrance)",
+            r"(?:树|大树|树枝|电线杆|路灯|灯杆|广告牌|招牌|脚手架|围墙|围挡).{0,6}(?:倒了|倒下|压在|压到|横在|砸在|砸到|砸中)",
+            # a window leaning out of its frame
+            r"(?:窗框|窗扇|窗户|整扇窗|玻璃窗).{0,6}(?:往外|向外)(?:歪|倒|倾|掉|翻|斜)",
+            # the slope letting go
+            r"挡土墙.{0,8}(?:鼓|裂|歪|倒|塌|倾斜)|(?:泥土|泥石|山泥|土方|石块|泥巴).{0,6}(?:滑|冲|塌|滚)(?:到|下|落)|山体滑坡|滑坡|泥石流|landslide|mudslide|retaining wall\b.{0,30}(?:bulg|crack|lean|collaps|gave way|giving way)",
+            # a support gone crooked under something heavy
+            r"(?:支架|架子|支撑|吊架|挂架|托架).{0,4}(?:歪了|断了|锈断|松了|松动|变形).{0,12}(?:要掉|会掉|快掉|掉下|塌|感觉)|(?:感觉|好像)(?:就|随时)?(?:要|快|会)(?:掉下来|塌|倒下来|塌下来)",
         ),
     ),
     (
@@ -636,6 +655,7 @@ _TYPOS: tuple[tuple[str, str], ...] = (
     ("燃器", "燃气"),
     ("插苏", "插座"),
     ("电题", "电梯"),
+    ("石屎", "混凝土"),
     ("燃汽", "燃气"),
     ("天燃气", "天然气"),
     ("然气", "燃气"),
