@@ -415,7 +415,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:栏杆|护栏|围栏)(?:的)?.{0,4}(?:松了|松动|松脱|晃|断了|断开|脱落|开焊|掉了)",
             r"(?:railings?|guard ?rails?|balustrades?)\b.{0,30}(?:loose|wobbl\w*|came away|came off|coming away|gave way|giving way|snapped|hanging off|swinging|dangling)",
             # a wall that carries the building, or a crack one can see or reach through
-            r"承重墙.{0,8}(?:裂|歪|倾斜|鼓|塌)|(?:裂缝|缝|裂开|裂口).{0,16}(?:看到|看见|看得到|透)(?:外面的?)?(?:光|亮|天)|(?:塞|伸|插)(?:得)?进(?:去)?(?:一根|一个|个)?(?:手指|拳头|手)",
+            r"承重墙.{0,8}(?:裂|歪|倾斜|鼓|塌)|(?:裂开了?|裂缝|裂口|缝)\s*(?:里|中)?\s*(?:能|可以)?(?:看到|看见|看得到|透)(?:外面的?)?(?:光|亮|天)|(?:塞|伸|插)(?:得)?进(?:去)?(?:一根|一个|个)?(?:手指|拳头|手)",
             r"(?:see|seeing) (?:daylight|light|outside|the sky|the street) through (?:the |a |that )?(?:crack|gap|wall)|(?:pulling|coming|came|come|pulled|separating|tearing) away from the (?:wall|building|ceiling|facade|frame)|load[- ]bearing wall\b.{0,30}(?:crack|split|bulg|lean)",
             # the facade shedding concrete (Cantonese 石屎)
             r"(?:外墙|外立面|楼外|混凝土|水泥块).{0,6}(?:剥落|脱落|掉落|跌落|跌了|掉块)|外墙.{0,10}(?:在|正在|一直|不停)(?:往下)?掉",
@@ -596,7 +596,7 @@ _NEG_BEFORE_ZH = re.compile(
 )
 _NEG_BEFORE_EN = re.compile(
     r"(?:\bno\b|\bnot\b|n't\b|\bnever\b|\bnobody\b|\bno one\b|\bnone\b|\bwithout\b|\bno longer\b|\bnothing\b|\bprevent(?:ing)?\b|"
-    r"\bavoid(?:ing)?\b|\bany\b)(?:\s+\S+){0,3}\s*$"
+    r"\bavoid(?:ing)?\b|\bany\b)(?:\s+(?!and\b|but\b)\S+){0,3}\s*$"
 )
 _NEG_AFTER = re.compile(
     r"^\S{0,6}(?:没了|没有了|散了|消失了|不见了|停了|已经?(?:好|修好|处理好|解决|灭|关)了|"
@@ -624,7 +624,7 @@ _INFO = re.compile(
     r"如果|万一|假如|要是|假设|演习|演练|灭火器|消防栓(?!.{0,6}(?:被撞|撞了|撞坏|撞断|爆|喷|断了))|消防通道|消防设施|消防检查|安全知识|安全培训|"
     r"培训|讲座|想学|好奇|作业|科普|原理|学一下|教(?:我|一下)|宣传|怎么预防|如何预防|预防|防范|注意事项|保险|应急预案|应急演|电影|电视剧|新闻|"
     r"消防器材|烟感(?!.{0,6}(?:响|叫|鸣|报警))|(?:火警|警铃|警报|报警器|烟感)钟?.{0,3}(?:测试|试响)|逃生|安全检查|安检|年检|安全出口|谁负责|出了事|出事了?谁|迟早|早晚(?:会|要|得)|真(?:要|的)?(?:烧|着|起火|出事|塌|掉)|"
-    r"\bif\b|\bin case\b|during a fire|in a fire\b|when there'?s a fire|\bdrill\b|extinguisher|hydrant(?!.{0,20}(?:hit|knocked|burst|spraying|gushing))|fire exit|fire escape|fire door|"
+    r"(?<!not sure )(?<!know )\bif\b|\bin case\b|during a fire|in a fire\b|when there'?s a fire|\bdrill\b|extinguisher|hydrant(?!.{0,20}(?:hit|knocked|burst|spraying|gushing))|fire exit|fire escape|fire door|"
     r"training|insurance|curious|just wondering|homework|science project|\bmovie\b|\bnews\b|safety (?:tips|rules|check|inspection)|what should i do when|"
     r"how (?:do|to|can) (?:i |we )?(?:prevent|avoid|use)|fire alarm test|smoke detector|smoke alarm battery"
 )
