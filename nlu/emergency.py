@@ -89,7 +89,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             # the leak verb before the gas ("漏煤气", "跑燃气了")
             rf"(?:漏|泄漏|泄露|跑)了?(?:点|些|好多)?{_GAS_ZH}",
             # the flame is out or the tap will not close, and gas keeps coming
-            r"(?:火|火苗)(?:已经|都)?(?:灭|熄|熄灭)了.{0,8}气(?:还在|一直在?|不停地?|还)(?:出|冒|漏|跑|往外)|(?:灶|旋钮|阀门?|总阀|开关).{0,8}(?:关不上|关不住|关不了|拧不动|拧不上).{0,16}气(?:还在|一直|不停)",
+            r"(?:火|火苗).{0,5}(?:灭|熄|熄灭)了.{0,8}气(?:还在|一直在?|不停地?|还)(?:出|冒|漏|跑|往外)|(?:灶|旋钮|阀门?|总阀|开关).{0,8}(?:关不上|关不住|关不了|拧不动|拧不上).{0,16}气(?:还在|一直|不停)",
             r"(?:flame|fire|pilot light) (?:went|has gone|is|blew) out.{0,40}\bgas\b|\bgas (?:is )?(?:still |keeps )(?:coming|pouring|flowing|hissing|escaping)|(?:knob|valve|tap) (?:won'?t|doesn'?t|can'?t|will not) (?:turn|close|shut).{0,30}\bgas\b",
         ),
     ),
@@ -251,9 +251,9 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"水.{0,4}(?:一直|不停|还在)?(?:灌|涌|倒灌)进(?:来|屋|家|店|门)|水.{0,4}(?:一直|不停|还在)?往上(?:涌|冒|反|返|喷)|(?:反水|返水|倒灌).{0,10}(?:往上|一直|越来越|涌|漫)",
             # a joint, hose or tank that burst open
             r"(?:水管|管子|软管|接口|接头|角阀|进水管|热水器|水箱|水罐)(?:的)?(?:接口|接头)?(?:突然)?(?:崩|爆|炸|裂|脱)(?:开|了|掉)",
-            r"(?:tank|cylinder|boiler|water heater|hose|radiator|valve)\b.{0,20}(?:burst|split open|exploded|ruptured|blew|came off)",
-            r"water (?:is )?(?:running|pouring|coming|flowing|gushing|seeping) (?:out )?(?:from )?under (?:the|their|his|her|my|our|a) (?:front )?door",
-            r"水(?:从|由)?(?:门缝|门底下|门下面|门口).{0,6}(?:流|淌|涌|渗|冒)(?:出来|到楼道|到走廊)|水.{0,8}(?:流|淌|漫|涌)(?:到|进)了?(?:楼道|走廊|电梯|楼梯)",
+            r"(?:tank|cylinder|boiler|water heater|hose|radiator|valve)\b.{0,40}(?:burst|split open|exploded|ruptured|blew|came off)",
+            r"water (?:is )?(?:running|pouring|coming|flowing|gushing|seeping) (?:out )?(?:from )?under (?:the |their |his |her |my |our |a )?(?:\w+'s )?(?:front )?door",
+            r"水(?:从|由)?.{0,4}(?:门缝|门底下|门下面|门口).{0,6}(?:流|淌|涌|渗|冒)(?:出来|到楼道|到走廊)|水.{0,8}(?:流|淌|漫|涌)(?:到|进)了?(?:楼道|走廊|电梯|楼梯)",
             # Cantonese: the whole flat soaked
             r"浸(?:晒|哂|咗|了)|(?:满屋|全屋|整间屋|一屋).{0,4}(?:浸|淹|泡)",
             r"(?:半尺|一尺|一拃|几公分|[一二三四五六七八九十几\d]+(?:厘米|公分|cm))深的?水|(?:反水|返水|倒灌).{0,20}(?:泡|淹|深)",
@@ -412,14 +412,14 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"crack\w*.{0,30}(?:got|getting|grew|growing|gone|suddenly|much|is|are|'s|looks) (?:much |a lot |way )?(?:wider|bigger|longer)|(?:loud )?bang.{0,40}crack|crack.{0,40}(?:loud )?bang",
             r"(?:ground|road|pavement|floor|driveway|ramp)\b.{0,20}(?:has )?(?:sunk|sinking|caved in|collapsed|giving way)|hole (?:is )?opening up|sinkhole",
             # a guard rail that no longer holds (someone can fall through it)
-            r"(?:栏杆|护栏|围栏)(?:的)?.{0,4}(?:松了|松动|松脱|晃|断了|断开|脱落|开焊|掉了)",
+            r"(?:栏杆|护栏|围栏)(?:的)?(?:焊点|焊口|螺丝|底座|有?一?[段截根节])?(?:松了|松动|松脱|晃|断了|断开|脱落|开焊|掉了)",
             r"(?:railings?|guard ?rails?|balustrades?)\b.{0,30}(?:loose|wobbl\w*|came away|came off|coming away|gave way|giving way|snapped|hanging off|swinging|dangling)",
             # a wall that carries the building, or a crack one can see or reach through
             r"承重墙.{0,8}(?:裂|歪|倾斜|鼓|塌)|(?:裂开了?|裂缝|裂口|缝)\s*(?:里|中)?\s*(?:能|可以)?(?:看到|看见|看得到|透)(?:外面的?)?(?:光|亮|天)|(?:塞|伸|插)(?:得)?进(?:去)?(?:一根|一个|个)?(?:手指|拳头|手)",
             r"(?:see|seeing) (?:daylight|light|outside|the sky|the street) through (?:the |a |that )?(?:crack|gap|wall)|(?:pulling|coming|came|come|pulled|separating|tearing) away from the (?:wall|building|ceiling|facade|frame)|load[- ]bearing wall\b.{0,30}(?:crack|split|bulg|lean)",
             # the facade shedding concrete (Cantonese 石屎)
             r"(?:外墙|外立面|楼外|混凝土|水泥块).{0,6}(?:剥落|脱落|掉落|跌落|跌了|掉块)|外墙.{0,10}(?:在|正在|一直|不停)(?:往下)?掉",
-            r"(?:part|section|chunk|piece|some|half) of the (?:ceiling|roof|wall|balcony|facade|floor|stairs?|staircase|car ?park|parking)\b.{0,30}(?:came down|fell|fallen|collapsed|caved in|gave way|dropped|has come down)",
+            r"(?:part|section|chunk|piece|some|half) of the (?:\w+ )?(?:ceiling|roof|wall|balcony|facade|floor|stairs?|staircase|car ?park|parking)\b.{0,30}(?:came down|fell|fallen|collapsed|caved in|gave way|dropped|has come down)",
             r"glass (?:panel|pane|sheet|door)s?\b.{0,40}(?:fell|fallen|came down|crashed|shattered|smashed)|(?:fell|fallen|dropped) and shattered",
             # something big fallen across a road, onto a car or a person
             r"(?:tree|branch|pole|lamp ?post|sign|scaffold\w*|hoarding|wall|fence)\b.{0,10}(?:fell|fallen|came down|toppled|collapsed|crashed|blew over)\b.{0,40}(?:car|road|someone|people|across|onto|on top|house|path|entrance)",
