@@ -38,7 +38,9 @@ _LIFT_ZH = r"(?:电梯|电悌|电体|梯子里|轿厢|lift|elevator)"
 _LIFT_EN = r"(?:lift|elevator)"
 # What carries current where water must not reach it.
 _LIVE_ZH = r"(?:电箱|电表箱|配电箱|电闸|插座|插线板|插排|排插|开关|灯座|灯具|电灯|吊灯|吸顶灯|灯管|筒灯|射灯|浴霸|排气扇|换气扇|电热水器|充电桩|电器)"
-_POWER_ROOM_ZH = r"(?:配电间|配电房|配电室|电房|电井|强电井|电表间|变电箱|变压器|充电桩|电箱|配电箱|电表箱)"
+_POWER_ROOM_ZH = (
+    r"(?:配电间|配电房|配电室|电房|电井|强电井|电表间|变电箱|变压器|充电桩|电箱|配电箱|电表箱)"
+)
 _ELDER_ZH = r"(?:老人|老太太|老太|老大爷|老爷子|老爷爷|老奶奶|老头|大爷|大妈|阿婆|婆婆|爷爷|奶奶|外婆|外公|姥姥|姥爷)"
 
 HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
