@@ -306,7 +306,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bflood(?:ing|ed|s)?\b(?!\s*(?:insurance|zone|risk|plan))",
             r"burst\s+(?:water\s+)?pipe",
             r"pipe\s+(?:has\s+|just\s+)?(?:burst|exploded|split)",
-            r"water (?:is )?(?:everywhere|gushing|pouring|spraying|spurting|shooting)",
+            r"water (?:is |keeps )?(?:everywhere|gushing|pouring|spraying|spurting|shooting)",
             r"water (?:is\s+)?(?:coming|pouring|gushing|streaming|pouring down|flowing)\s+(?:in\s+)?(?:through|from|out of|down)\s+(?:the\s+)?(?:ceiling|walls?|light)",
             r"like a (?:waterfall|river)",
             r"can'?t stop the water",
@@ -364,7 +364,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "structure",
         _rx(
-            r"ceiling\b.{0,40}(?:sagging|bulging|caving)|(?:creak|groan)\w*.{0,40}crack|crack\w*.{0,40}(?:creak|groan)",
+            r"ceiling\b.{0,40}(?:sagging|bulging|caving|cave in|giving way|give way)|(?:creak|groan)\w*.{0,40}crack|crack\w*.{0,40}(?:creak|groan)",
             r"随时(?:都)?(?:要|会|可能)(?:掉|塌|倒|砸)|(?:要|快)掉下去了?|(?:吹|刮)得.{0,4}(?:快|要)(?:掉下来|倒了|飞了)",
             r"(?:松了|松动|脱落|断了一边|锈断|歪了).{0,12}(?:吊着|挂着|悬着|歪着|耷拉)|(?:挂|吊|悬)在半空",
             r"裂(?:缝|纹|开).{0,12}(?:还在|一直|在)?(?:响|变大|变宽|扩大|掉渣)|裂(?:缝|纹|开).{0,30}(?:咔咔|嘎嘎|咯吱|噼啪)|(?:咔咔|嘎嘎|咯吱)(?:的|地)?(?:响)?.{0,10}裂|突然(?:出现|裂开).{0,6}(?:好多|很多|一道|大)?裂",
@@ -644,6 +644,7 @@ _CANVASSER = re.compile(
     r"推销|发传单|发广告|贴广告|发小广告|卖东西|摆摊|\bsalesm[ae]n\b|\bselling\b|\bflyers?\b|"
     r"\bleaflets?\b|\bsurvey\b|canvass|door-to-door|door to door"
 )
+_COLLAPSE = re.compile(r"(?:要|快|会|已经)塌|塌(?:了|下来)|坍塌|cav(?:e|ing) in|collaps")
 _FLAMES = re.compile(
     r"着火|起火|着起来|(?:锅|油|窗帘|被子|沙发|衣服|柜子)(?:也|都)?着了|火苗|(?<![闪下])火光|烧起来|烧着|点着|引燃|明火|大火|火势|on fire|flames?\b|caught fire|ablaze|alight"
 )
@@ -735,6 +736,9 @@ def check(text: str) -> EmergencyCheck:
                 # Flames in the electrics are a fire ("电表箱着火了").
                 if hazard == "water_electric" and _FLAMES.search(t):
                     return EmergencyCheck(True, "fire")
+                # A ceiling or wall giving way under the water is a collapse first.
+                if hazard == "flood" and _COLLAPSE.search(t):
+                    return EmergencyCheck(True, "structure")
                 return EmergencyCheck(True, hazard)
             if first_suppressed is None:
                 first_suppressed = EmergencyCheck(False, hazard, reason)
