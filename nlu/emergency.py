@@ -804,8 +804,9 @@ def _suppression(hazard: str, t: str, before: str, after: str, phrase: str) -> s
         return "hypothetical"
     if _FALSE_ALARM.search(t):
         return "negated"
-    # A gas smell that keeps coming back is still a leak to check now.
-    if hazard != "gas" and _RECURRING.search(t) and not _NOW.search(t):
+    # A gas smell that keeps coming back is still a leak to check now, and a rail or a
+    # facade that keeps giving way is still a fall waiting to happen.
+    if hazard not in ("gas", "structure") and _RECURRING.search(t) and not _NOW.search(t):
         return "reference"
     window = before[-8:]
     if _NEG_BEFORE_ZH.search(window) or _NEG_BEFORE_EN.search(before[-30:]):
