@@ -50,7 +50,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, String, and_, bindparam, case, exists, func, or_, text, update
+from sqlalchemy import (
+    Row,
+    String,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    or_,
+    text,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -491,16 +503,14 @@ _CLAIM = (
     .returning(_TABLE.c.attempts)
 )
 
-# due(): a destination with a message in flight (in any process) waits; built once
+# due(): a destination with a message in flight (in any process) waits; built once.
+# NOT IN an uncorrelated set (the few rows in flight, read once) rather than NOT EXISTS
+# per row: right after an announcement's thousands of rows are queued, PostgreSQL's
+# statistics still see an empty table, and its anti-join then scanned the bot's whole
+# index for every pending row (0.25 s a read with 2,000 pending). address is NOT NULL.
 _OTHER = _TABLE.alias("other")
-_IN_FLIGHT = (
-    exists()
-    .where(
-        _OTHER.c.bot == _TABLE.c.bot,
-        _OTHER.c.address == _TABLE.c.address,
-        _OTHER.c.status == "sending",
-    )
-    .correlate(_TABLE)
+_IN_FLIGHT = tuple_(_TABLE.c.bot, _TABLE.c.address).in_(
+    select(_OTHER.c.bot, _OTHER.c.address).where(_OTHER.c.status == "sending")
 )
 
 # budget_wait(): the bot's rows in flight to the address, and its requests Telegram
