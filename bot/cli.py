@@ -18,7 +18,6 @@ from bot.cli_owners import owners_app
 from bot.cli_rasa import actions, rasa_app
 from bot.cli_report import export_app, report
 from bot.config import Settings
-from bot.demo_data import load_demo
 from storage.db import SchemaBehind, make_engine, upgrade
 
 app = typer.Typer(
@@ -265,6 +264,7 @@ def chat(
 ) -> None:
     """Talk to the desk in the terminal as an owner (no token, no network)."""
     from bot.console import Console, prompt_lines
+    from bot.demo_data import load_demo
     from bot.runtime import build
     from nlu.core import model_ready
 

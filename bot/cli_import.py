@@ -16,14 +16,6 @@ from rich.console import Console as RichConsole
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from bot.cli_compound import CompoundOption, chosen_compound, served
-from handlers.imports import (
-    Compounds,
-    ImportReport,
-    RowError,
-    count_rows,
-    import_bills,
-    import_owners,
-)
 
 import_app = typer.Typer(
     help="Load the owner register or bills from a CSV or .xlsx file.", no_args_is_help=True
@@ -53,6 +45,7 @@ def _run(
     **options,
 ) -> None:
     from bot.cli import _engine, _safe_url, _settings  # the CLI's own helpers
+    from handlers.imports import Compounds, RowError, count_rows, import_bills, import_owners
 
     if path.is_dir():
         err.print(f"[red]{path} is a folder;[/red] give the file in it to import.")
@@ -88,7 +81,7 @@ def _run(
     ) as bar:
         task = bar.add_task(kind, total=count_rows(path))
         try:
-            report: ImportReport = loader(
+            report = loader(
                 engine, path, progress=lambda done: bar.update(task, completed=done), **options
             )
         except RowError as exc:

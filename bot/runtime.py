@@ -13,6 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -25,12 +27,15 @@ from handlers.emergency import parse_numbers
 from handlers.handoff import office_hours_of
 from handlers.reminders import parse_days
 from handlers.turn import DeskConfig, Knowledge
-from nlu import FaqBase, Nlu
+from nlu import FaqBase
 from nlu.types import Parse
 from scheduler.jobs import JobConfig
 from storage import chats
 from storage.db import make_engine, prepare, session_scope
 from storage.models import Compound
+
+if TYPE_CHECKING:
+    from nlu import Nlu
 
 log = logging.getLogger(__name__)
 CHAT_SETTINGS = ("staff_chat_id", "manager_chat_id", "company_chat_id")  # groups Telegram
@@ -238,12 +243,20 @@ def open_database(settings: Settings, *, create: bool = True) -> Engine:
     return engine
 
 
+def _load_nlu(model_path: Path | None, faq: FaqBase) -> Nlu:
+    """`Nlu.load`; nlu.core (the model and its rules) is imported here, so a runtime
+    built with `nlu_later` imports it on the loader's thread, once serving."""
+    from nlu import Nlu
+
+    return Nlu.load(model_path=model_path, faq=faq)
+
+
 def build(settings: Settings, *, engine: Engine | None = None, nlu_later: bool = False) -> Runtime:
     """The runtime; with `nlu_later` the NLU is an `NluLoader` the caller starts."""
     engine = engine or open_database(settings)
     settings = current_chats(settings, engine)
     faq = FaqBase.load(settings.faq_path)
-    load = partial(Nlu.load, model_path=settings.model_path, faq=faq)
+    load = partial(_load_nlu, settings.model_path, faq)
     nlu = NluLoader(load) if nlu_later else load()
     bases = compounds.faq_bases(
         served_compounds(settings, engine, faq), default=settings.faq_path, loaded=faq

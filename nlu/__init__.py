@@ -1,14 +1,15 @@
 """Natural-language understanding for propdesk: intents, entities, emergencies, FAQ answers.
 
-The names below are loaded on first use (PEP 562): scikit-learn takes seconds
-to import, and code that only needs `nlu.types` (every handler) or a command
-that never parses (`propdesk --help`, `propdesk import`) should not pay it.
+The names below are loaded on first use (PEP 562): the model, its rules and the
+FAQ index take a while to import, and code that only needs `nlu.types` (every
+handler) or a command that never parses (`propdesk --help`, `propdesk import`)
+should not pay for them.
 """
 
 from importlib import import_module
 
 _WHERE = {
-    "CONFIDENCE_THRESHOLD": "nlu.core",
+    "CONFIDENCE_THRESHOLD": "nlu.types",
     "Nlu": "nlu.core",
     "normalise_unit": "nlu.entities",
     "FaqBase": "nlu.faq",

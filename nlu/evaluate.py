@@ -101,7 +101,7 @@ def _safe_div(a: float, b: float) -> float:
 
 def evaluate(nlu, examples: list[tuple[str, str]], *, top_confusions: int = 10) -> EvalReport:
     """Parse every (text, gold intent) pair and score the predictions."""
-    from nlu.core import CONFIDENCE_THRESHOLD
+    from nlu.types import CONFIDENCE_THRESHOLD
 
     gold, pred, langs, confs = [], [], [], []
     errors = []

@@ -20,7 +20,7 @@ import phonenumbers
 import yaml
 
 from nlu.faq_aspects import aspects
-from nlu.fastvec import FastTfidf
+from nlu.fastvec import Analyzer, FeatureMajor, Tfidf, l2_normalised
 from nlu.text import any_term, fold
 
 # Below this score the base is deemed to have no answer. Chosen on a dev set of
@@ -910,24 +910,9 @@ def _char_text(text: str) -> str:
     return re.sub(r"[\s\W_]+", " ", t).strip()
 
 
-def _rows(*matrices):
-    """Feature-major copy (features x rows) of stacked row matrices: dense float32 when
-    small (fastest row lookups, at most 2 MB), CSR otherwise (memory: NLU RSS target)."""
-    from scipy.sparse import hstack
-
-    stacked = hstack([m.T for m in matrices]).tocsr()
-    if stacked.shape[0] * stacked.shape[1] <= 500_000:
-        return np.asarray(stacked.todense(), dtype=np.float32)
-    return stacked.astype(np.float32)
-
-
 def _jaccard(a: set[str], b: set[str]) -> float:
     union = len(a | b)
     return len(a & b) / union if union else 0.0
-
-
-def _dot(values: np.ndarray, rows, idx: np.ndarray) -> np.ndarray:
-    return np.asarray(values @ rows[idx]).ravel()
 
 
 _CLAUSE = re.compile(r"[。；;！？!?，,\n]+|(?<=[a-z0-9])\.\s+")
@@ -971,19 +956,13 @@ class FaqIndex:
             for i, e in enumerate(base.entries)
             for c in answer_clauses(e.answer_zh) + answer_clauses(e.answer_en)
         ]
-        # scikit-learn when an index is built (seconds to import), not when nlu.faq is
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.preprocessing import normalize
-
         self._q_entry = np.array([i for i, _ in q_rows], dtype=np.intp)
         self._a_entry = np.array([i for i, _ in a_rows], dtype=np.intp)
-        texts = [self._expand(t) for _, t in q_rows + a_rows]
-        self.char = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, dtype=np.float32
-        )
-        rows = self.char.fit_transform([_char_text(t) for t in texts])
-        self.concept = TfidfVectorizer(
-            analyzer=lambda doc: doc, sublinear_tf=True, dtype=np.float32, norm=None
+        self.row_texts = [t for _, t in q_rows + a_rows]  # questions first, then answers
+        texts = [_char_text(self._expand(t)) for t in self.row_texts]
+        self._fast_char = Tfidf.fit(Analyzer("char_wb", (1, 3)), texts)
+        self._qt = FeatureMajor(
+            [self._fast_char.transform_one(t) for t in texts], self._fast_char.size
         )
         # An entry's concepts: from its questions (counted twice) and its answers (once).
         entry_concepts: list[list[str]] = [[] for _ in range(n)]
@@ -994,13 +973,12 @@ class FaqIndex:
             self.q_concepts[i].append(set(cs))
         for i, e in enumerate(base.entries):
             entry_concepts[i] += concepts(self._expand(f"{e.answer_zh} {e.answer_en}"))
-        self.concept.fit([*entry_concepts, []])
-        self.c = normalize(self.concept.transform(entry_concepts))
-        self._fast_char = FastTfidf(self.char)
-        self._fast_con = FastTfidf(self.concept)
-        self._qt = _rows(rows)
+        self._fast_con = Tfidf.fit(Analyzer("tokens"), [*entry_concepts, []], norm=None)
+        self._ct = FeatureMajor(
+            [l2_normalised(self._fast_con.transform_one(c)) for c in entry_concepts],
+            self._fast_con.size,
+        )
         self._nq = len(q_rows)
-        self._ct = _rows(self.c)
         # What each entry's own text covers (nlu.faq_aspects): an entry answers a
         # question only if it names every aspect the question asks about.
         self.entry_aspects = [
@@ -1025,7 +1003,7 @@ class FaqIndex:
         n = len(self.ids)
         text = self._expand(text)
         idx, val = self._fast_char.transform_one(_char_text(text))
-        sims = _dot(val, self._qt, idx) if len(idx) else np.zeros(self._qt.shape[1])
+        sims = self._qt.dot(idx, val)
         s_q = _group_max(sims[: self._nq], self._q_entry, n)
         s_a = _group_max(sims[self._nq :], self._a_entry, n)
         s_char = np.maximum(s_q, 0.6 * s_a)
@@ -1035,7 +1013,7 @@ class FaqIndex:
             cidx, cval = self._fast_con.transform_one(qc)
             norm = float(np.sqrt(cval @ cval))
             if norm > 0:
-                s_con = _dot(cval / norm, self._ct, cidx)
+                s_con = self._ct.dot(cidx, cval / norm)
         qset = set(qc)
         s_jac = np.fromiter(
             (max(_jaccard(qset, c) for c in cs) for cs in self.q_concepts),

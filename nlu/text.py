@@ -1,5 +1,8 @@
 """Text folding shared by the classifier, the rules and the FAQ index.
 
+Both folds start with `to_simplified`: Traditional Chinese (Hong Kong, Taiwan,
+Macau, or a Traditional IME) is read as Simplified, so every rule, term list,
+training example and FAQ entry, written in Simplified, understands it.
 `fold` is length-preserving (one output character per input character) so that
 entity offsets found on folded text are valid on the owner's original text.
 `normalise_for_model` is lossy: it collapses numbers, units, phones and emoji
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache, lru_cache
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -23,6 +27,39 @@ _EMOJI = re.compile(
 def detect_language(text: str) -> str:
     """`zh` when the text has any CJK ideograph, else `en`."""
     return "zh" if _CJK.search(text or "") else "en"
+
+
+@cache
+def _converters():
+    """OpenCC's Taiwan then Hong Kong Traditional-to-Simplified conversions (its variant
+    tables, then its phrase and character tables), loaded on first use (~0.1 s). Taiwan's
+    first: its phrase table keeps 著 in 顯著 only while the text is still Traditional."""
+    import opencc
+
+    return opencc.OpenCC("tw2s"), opencc.OpenCC("hk2s")
+
+
+# 帐 (curtain) written for 账 (account), in Traditional (帳單 becomes 帐单) and often
+# in Simplified too; not in 蚊帐, 帐篷 and the like.
+_ACCOUNT_ZHANG = re.compile(r"(?<![蚊营床纱罗幔])帐(?![篷幕幔子])")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+@lru_cache(maxsize=4096)
+def to_simplified(text: str) -> str:
+    """Traditional Chinese characters and phrases as Simplified, same length as `text`:
+    煤氣洩漏 -> 煤气泄漏, 晾乾 -> 晾干 but 乾坤 stays, 著火 -> 着火 but 著名 stays,
+    衞生間 -> 卫生间, 帳單 -> 账单. Simplified text is returned as it is (but 帐 for 账),
+    and so is any text without Chinese characters."""
+    if not _HAN.search(text):
+        return text
+    tw2s, hk2s = _converters()
+    out = hk2s.convert(tw2s.convert(text))
+    if len(out) != len(text):  # a phrase table changed the length: character by character
+        out = "".join(c if len(s := hk2s.convert(tw2s.convert(c))) != 1 else s for c in text)
+    if "么" in text:  # Taiwan's variant table reads Simplified 么 as 幺 (么 in 在么)
+        out = "".join(c if c == "么" else o for c, o in zip(text, out, strict=True))
+    return _ACCOUNT_ZHANG.sub("账", out)
 
 
 def _fold_char(ch: str) -> str:
@@ -39,9 +76,10 @@ def _fold_char(ch: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Full-width to half-width, dashes unified, lower case; same length as `text`."""
+    """Simplified Chinese (`to_simplified`), full-width to half-width, dashes unified,
+    lower case; same length as `text`."""
     out = []
-    for ch in text:
+    for ch in to_simplified(text):
         folded = _fold_char(ch)
         out.append(folded if len(folded) == 1 else ch)
     return "".join(out)
@@ -63,10 +101,11 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalise_for_model(text: str) -> str:
-    """NFKC, lower case, placeholders for units/phones/money/emoji/numbers."""
+    """Simplified Chinese (`to_simplified`), NFKC, lower case, placeholders for
+    units/phones/money/emoji/numbers."""
     from nlu.entities import UNIT_PATTERNS  # local import: entities imports this module
 
-    t = unicodedata.normalize("NFKC", text or "").lower()
+    t = unicodedata.normalize("NFKC", to_simplified(text or "")).lower()
     t = _EMOJI.sub(EMOJI_TOKEN, t)
     for pattern in UNIT_PATTERNS:
         t = pattern.sub(UNIT_TOKEN, t)

@@ -111,7 +111,7 @@ def test_chat_demo_reads_a_conversation_from_a_pipe(env, tmp_path):
 
 
 def test_first_chat_says_the_model_is_being_prepared(env, tmp_path):
-    fresh = {**env, "PROPDESK_MODEL_PATH": str(tmp_path / "new" / "nlu.joblib")}
+    fresh = {**env, "PROPDESK_MODEL_PATH": str(tmp_path / "new" / "nlu.npz")}
     result = propdesk("chat", "--demo", env=fresh, cwd=tmp_path, stdin="你好\n")
     assert result.returncode == 0, result.stderr
     assert "Preparing the language model" in result.stderr

@@ -1,4 +1,4 @@
-"""NLU fixtures: the model is trained once per session into a temp directory."""
+"""NLU fixtures: the model is fitted once per session and saved into a temp directory."""
 
 from __future__ import annotations
 
@@ -7,15 +7,25 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nlu import FaqBase, Nlu, rasa_yaml
+from nlu import FaqBase, Nlu, classifier, rasa_yaml
+from nlu.core import DEFAULT_TRAINING_FILE, save_model
 
 DATA = Path(__file__).parent / "data"
 REFERENCE_FAQ = Path(__file__).resolve().parents[1] / "data" / "faq.yml"
 
 
 @pytest.fixture(scope="session")
-def nlu_model_file(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("nlu-model") / "nlu.joblib"
+def fitted() -> classifier.Fitted:
+    """scikit-learn's pipeline fitted on the bundled training data."""
+    return classifier.fit(rasa_yaml.load(DEFAULT_TRAINING_FILE))
+
+
+@pytest.fixture(scope="session")
+def nlu_model_file(tmp_path_factory, fitted) -> Path:
+    """`fitted` exported and saved as the desk saves a trained model."""
+    path = tmp_path_factory.mktemp("nlu-model") / "nlu.npz"
+    save_model(classifier.export(fitted), path)
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -36,3 +46,17 @@ def test_examples() -> list[tuple[str, str]]:
 @pytest.fixture(scope="session")
 def faq_paraphrases() -> dict:
     return yaml.safe_load((DATA / "faq_paraphrases.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def small_training(tmp_path) -> Path:
+    """A two-intent training file that fits in a fraction of a second."""
+    training = tmp_path / "small.yml"
+    lines = ['version: "3.1"', "nlu:"]
+    for intent, words in {
+        "greet": ["hi", "hello", "你好", "在吗", "hey there", "good morning"],
+        "repair": ["漏水了", "电梯坏了", "toilet blocked", "no power", "灯不亮", "门锁坏了"],
+    }.items():
+        lines += [f"- intent: {intent}", "  examples: |", *[f"    - {w}" for w in words]]
+    training.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return training

@@ -68,21 +68,9 @@ def test_eval_text_and_json(nlu_model_file, nlu):
     assert set(report["per_intent"]) >= {"repair", "emergency", "faq"}
 
 
-def _small_training(tmp_path) -> Path:
-    training = tmp_path / "small.yml"
-    lines = ['version: "3.1"', "nlu:"]
-    for intent, words in {
-        "greet": ["hi", "hello", "你好", "在吗", "hey there", "good morning"],
-        "repair": ["漏水了", "电梯坏了", "toilet blocked", "no power", "灯不亮", "门锁坏了"],
-    }.items():
-        lines += [f"- intent: {intent}", "  examples: |", *[f"    - {w}" for w in words]]
-    training.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return training
-
-
-def test_train_command(tmp_path):
-    training = _small_training(tmp_path)
-    model = tmp_path / "out" / "m.joblib"
+def test_train_command(tmp_path, small_training):
+    training = small_training
+    model = tmp_path / "out" / "m.npz"
     result = runner.invoke(nlu_app, ["train", str(training), "--model", str(model)])
     assert result.exit_code == 0, result.output
     assert "greet" in result.output and "repair" in result.output and "trained in" in result.output
@@ -91,7 +79,7 @@ def test_train_command(tmp_path):
 
 
 def test_missing_model_trains_then_second_load_reads_it(tmp_path, shared_faq):
-    path = tmp_path / "deep" / "dir" / "nlu.joblib"
+    path = tmp_path / "deep" / "dir" / "nlu.npz"
     first = Nlu.load(model_path=path, faq=shared_faq)
     assert first.trained_now and path.is_file()
     second = Nlu.load(model_path=path, faq=shared_faq)
@@ -108,7 +96,7 @@ def test_default_model_path_depends_on_training_file(tmp_path):
     pa, pb = default_model_path(a), default_model_path(b)
     assert pa != pb
     assert pa.parent == Path.home() / ".cache" / "propdesk"
-    assert pa.name.startswith("nlu-") and pa.suffix == ".joblib" and len(pa.stem) == 16
+    assert pa.name.startswith("nlu-") and pa.suffix == ".npz" and len(pa.stem) == 16
 
 
 def test_parse_contract(nlu):
@@ -149,7 +137,9 @@ def test_parse_is_thread_safe(nlu):
     assert all(r == expected for r in results)
 
 
-def test_train_with_the_labelled_examples_the_desk_collected(tmp_path, database_url):
+def test_train_with_the_labelled_examples_the_desk_collected(
+    tmp_path, database_url, small_training
+):
     engine = make_engine(database_url)
     picked = "the thingy by the door beeps all night"
     with session_scope(engine) as session:
@@ -161,8 +151,8 @@ def test_train_with_the_labelled_examples_the_desk_collected(tmp_path, database_
     result = runner.invoke(nlu_app, ["export-labelled", str(out), *db])
     assert result.exit_code == 0, result.output
     assert (picked, "repair") in rasa_yaml.load(out).examples
-    model = tmp_path / "m.joblib"
-    args = ["train", str(_small_training(tmp_path)), "--model", str(model), "--with-labelled"]
+    model = tmp_path / "m.npz"
+    args = ["train", str(small_training), "--model", str(model), "--with-labelled"]
     result = runner.invoke(nlu_app, [*args, *db])
     assert result.exit_code == 0, result.output
     assert "labelled examples added: 1 of 2" in result.output

@@ -152,7 +152,7 @@ def test_the_exported_training_data_reads_back_unchanged(project, tmp_path):
     assert exported.regexes.keys() == bundled.regexes.keys()
     result = CliRunner().invoke(
         app,
-        ["nlu", "train", str(project / "data" / "nlu.yml"), "--model", str(tmp_path / "m.joblib")],
+        ["nlu", "train", str(project / "data" / "nlu.yml"), "--model", str(tmp_path / "m.npz")],
     )
     assert result.exit_code == 0, result.output
     total = next(line for line in result.output.splitlines() if line.startswith("total"))
