@@ -118,3 +118,30 @@ def runtime(settings) -> Iterator[Runtime]:
     yield rt
     rt.executor.shutdown(wait=True)
     rt.engine.dispose()
+
+
+# Fixtures through which a test reaches the database under test. On the
+# PostgreSQL stage a test that uses none of them would only repeat its SQLite run
+# (the NLU, renderers, the fake Bot API, subprocesses on their own SQLite files).
+DATABASE_FIXTURES = frozenset({"database_url", "server_db", "empty_url"})
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, run only the tests that touch the database under test."""
+    if not PG_URL:
+        return
+    keep = [item for item in items if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))]
+    dropped = [item for item in items if item not in keep]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+        config._propdesk_sqlite_only = len(dropped)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Say how many tests ran on SQLite only, so the smaller count is not a surprise."""
+    dropped = getattr(config, "_propdesk_sqlite_only", 0)
+    if dropped:
+        terminalreporter.write_line(
+            f"{dropped} tests use no database and run in the SQLite stage only"
+        )

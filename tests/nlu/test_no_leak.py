@@ -76,21 +76,29 @@ def training_texts() -> list[str]:
 
 
 def near_duplicates(train: list[str], held: list[str], near: float = NEAR) -> list[tuple]:
-    """Pairs (held-out text, training text, similarity) at or above `near`."""
+    """Pairs (held-out text, training text, similarity) at or above `near`: the
+    first training text per held-out one. Similarities are thresholded on the
+    sparse matrix, a block of held-out rows at a time (character unigrams make
+    nearly every pair non-zero, so the whole product would hold tens of millions
+    of entries)."""
     vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
     vec.fit([_norm(t) for t in train + held])
     a = vec.transform([_norm(t) for t in held])
-    b = vec.transform([_norm(t) for t in train])
-    sims = (a @ b.T).tocsr()
+    b = vec.transform([_norm(t) for t in train if not _short(t)])
+    kept = [t for t in train if not _short(t)]
     out = []
-    for i in range(sims.shape[0]):
-        row = sims.getrow(i)
-        short = _short(held[i])
-        for j, sim in zip(row.indices, row.data, strict=True):
-            if short or _short(train[j]) or sim < near:
-                continue
-            out.append((held[i], train[j], round(float(sim), 3)))
-            break
+    for start in range(0, a.shape[0], 256):
+        sims = (a[start : start + 256] @ b.T).tocoo()
+        near_enough = sims.data >= near
+        first: dict[int, tuple[int, float]] = {}
+        for i, j, sim in zip(
+            sims.row[near_enough], sims.col[near_enough], sims.data[near_enough], strict=True
+        ):
+            if i not in first or j < first[i][0]:
+                first[i] = (j, sim)
+        for i, (j, sim) in sorted(first.items()):
+            if not _short(held[start + i]):
+                out.append((held[start + i], kept[j], round(float(sim), 3)))
     return out
 
 
