@@ -4,47 +4,16 @@ write that changes nothing shows up here as a failure rather than as a slower de
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import Engine, event
 
 from handlers.messages import Inbound
 from storage import owners as owner_store
 from storage.db import is_shared, session_scope
 from tests.factories import bound_owner
+from tests.statements import statements
 
 OWNER = 4242
 QUESTION = "服务中心几点开门"  # a FAQ: answered, and the answer recorded
-_TABLE = re.compile(r"^(INSERT INTO|UPDATE|SELECT .*?\sFROM|DELETE FROM)\s\"?(\w+)", re.DOTALL)
-
-
-@contextmanager
-def statements(engine: Engine) -> Iterator[Counter[str]]:
-    """The statements run on `engine` meanwhile, as "VERB table" (a transaction's
-    "BEGIN" and "COMMIT" included, however the driver issues them)."""
-    seen: Counter[str] = Counter()
-
-    def execute(conn, cursor, statement, params, context, executemany) -> None:
-        if statement.startswith("BEGIN"):
-            return  # SQLite's BEGIN IMMEDIATE: counted by the begin event
-        found = _TABLE.match(statement)
-        seen[f"{statement.split()[0]} {found[2]}" if found else statement.split("(")[0]] += 1
-
-    hooks = {
-        "before_cursor_execute": execute,
-        "begin": lambda conn: seen.update(["BEGIN"]),
-        "commit": lambda conn: seen.update(["COMMIT"]),
-    }
-    for name, hook in hooks.items():
-        event.listen(engine, name, hook)
-    try:
-        yield seen
-    finally:
-        for name, hook in hooks.items():
-            event.remove(engine, name, hook)
 
 
 def ask(desk, update_id: int, text: str = QUESTION):
