@@ -578,10 +578,11 @@ class Background:
 
             self.listener = OutboxListener(settings.database_url, self.wake)
 
-    def wake(self) -> None:
-        """Rows were committed: every sender looks now."""
-        for sender in self.senders.values():
-            sender.wake()
+    def wake(self, bot: str | None = None) -> None:
+        """Rows were committed for `bot` (None: any bot): its senders look now."""
+        for name, sender in self.senders.items():
+            if bot is None or name == bot:
+                sender.wake()
 
     async def start(self, *, tick: bool = True) -> None:
         """Take back the outbox, start sending; `tick=False` leaves the jobs to the caller."""

@@ -198,11 +198,16 @@ def coordinate(session: Session, bot: str) -> None:
     hold_lock(session, f"claim:{bot}")
 
 
-def announce(session: Session) -> None:
+def announce(session: Session, bots: Iterable[str] = ()) -> None:
     """Tell the senders, once this transaction commits, that rows are waiting
-    (PostgreSQL NOTIFY; SQLite's one process wakes its sender itself)."""
+    (PostgreSQL NOTIFY; SQLite's one process wakes its sender itself). The payload
+    names the bot whose rows they are, so only its senders look; no bot given: ''
+    (every sender looks). PostgreSQL folds equal notifications of one transaction."""
     if is_shared(session):
-        session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL_NOTICE})
+        for bot in sorted(set(bots)) or [""]:
+            session.execute(
+                text("SELECT pg_notify(:channel, :bot)"), {"channel": CHANNEL_NOTICE, "bot": bot}
+            )
 
 
 @dataclass(frozen=True)
