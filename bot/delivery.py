@@ -330,8 +330,11 @@ class OutboxSender:
                 # Telegram's retry_after is seconds: wait it out here, the row still ours
                 await asyncio.sleep(result["release"])
                 booked = await self._book_again(row)
-            # recorded by the next transaction: the next claim, or read of due rows
+            # recorded by the next transaction: the next claim, or read of due rows; a
+            # message to a group at once, since staff answer it by replying to its id
             self._answered.append((row.id, result, claimed))
+            if int(row.address) < 0:
+                await self._flush()
         except Exception:
             log.exception("outbox row %s: unexpected error", row.id)
             self._claimed.discard(row.id)  # left `sending`: its lease runs out
