@@ -34,8 +34,9 @@ def _rx(*parts: str) -> re.Pattern[str]:
 
 
 _GAS_ZH = r"(?:煤气|燃气|天然气|液化气|瓦斯|沼气)"
-_LIFT_ZH = r"(?:电梯|电悌|电体|梯子里|轿厢|lift|elevator)"
+_LIFT_ZH = r"(?:电梯|电悌|电体|电题|电提(?!醒|示|前|供|高|交|款|现)|䢂|𨋢|梯子里|轿厢|lift|elevator)"
 _LIFT_EN = r"(?:lift|elevator)"
+_CHILD_ZH = r"(?:孩子|小孩|宝宝|娃娃?|儿童|小朋友|婴儿|幼儿|小男孩|小女孩|小姑娘|男孩|女孩|小学生|初中生|中学生|学生)"
 _ELDER_ZH = r"(?:老人|老太太|老太|老大爷|老爷子|老爷爷|老奶奶|老头|大爷|大妈|阿婆|婆婆|爷爷|奶奶|外婆|外公|姥姥|姥爷)"
 
 HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -204,6 +205,17 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"(?:我|我们|人|孩子|小孩|老人|我妈|我爸|老公|老婆|女儿|儿子|闺女|娃)(?:还|正|现在)?在{_LIFT_ZH}(?:里|里面|里头|里边).{{0,24}}(?:不动|没反应|没用|打不开|开不了|出不去|出不来)",
             rf"{_LIFT_EN}.{{0,40}}(?:there (?:are|is) )?(?:\d+|two|three|four|five|six|some|several) of us (?:are |still )?(?:inside|in here|in it|stuck|trapped)",
             r"(?:锁死|堵死|封死)了?.{0,12}(?:出不去|出不来)",
+            # Inside a stopped or dark lift, told by how it feels in there.
+            rf"{_LIFT_ZH}.{{0,12}}(?:停|卡|不动|坏|黑|掉).{{0,24}}(?:黑漆漆|黑乎乎|黑咕隆咚|一片黑|伸手不见|幽闭|憋得|闷得|喘不|好难受|害怕|好怕|按(?:了)?(?:警铃|铃|呼叫)|没人理|没人应)",
+            rf"停电.{{0,10}}在{_LIFT_ZH}(?:里|里面|里头|里边)|在{_LIFT_ZH}(?:里|里面|里头|里边).{{0,10}}停电",
+            # Shut in a room from outside, or locked in with no subject named.
+            r"(?<!钥匙)(?<!手机)(?<!东西)被(?:反锁|锁|关)在(?:了)?.{0,6}(?:里面|里头|屋里|卫生间|厕所|洗手间|浴室|房间|阳台|地下室|储藏间|储藏室|储物间|杂物间|车库|仓库|天台|机房)",
+            r"门(?:被)?(?:从|在)外(?:面|边|头)(?:被人?)?(?:锁|反锁|插|堵|顶|闩)(?:上|住|死)?了",
+            r"(?:locked|shut|bolted) (?:in )?from (?:the )?outside|(?:door|gate) (?:is |got |was )?(?:locked|jammed|stuck) (?:and|with) (?:i'?m|we'?re|i am|we are|someone|my \w+) (?:still )?inside",
+            # Someone (or an animal) wedged or stuck somewhere and unable to get out.
+            r"卡(?:住|着)了?(?:个|一个|两个)?(?:人|小孩|孩子|小朋友|宝宝|老人)|(?:卡|夹|困)住.{0,12}(?:出不来|出不去|拔不出|弄不出)",
+            r"(?:狗|猫|宠物|狗狗|猫咪|小狗|小猫).{0,4}(?:被)?.{0,8}(?:卡在|卡住|压住|夹住|关在|锁在|困在)",
+            r"(?:dog|cat|puppy|kitten|pet)s? (?:is |was |got |are |has been )?(?:shut|locked|stuck|trapped|left|wedged|pinned) (?:in|inside|under|between|behind)\b",
             r"被困",
             r"困在",
             r"困住",
@@ -306,7 +318,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:老年痴呆|痴呆|糊涂|认知障碍|dementia|alzheimer).{0,20}(?:跑出去|走丢|走失|找不到|没回来|wander|missing|gone out)",
             r"(?:child|kid|son|daughter|toddler|boy|girl|\d+ ?yo|\d+[- ]year[- ]old|grand(?:ma|pa|mother|father|son|daughter)|mum|mom|dad|mother|father)\b(?!'s)(?:\s+\w+){0,3}\s+(?:is|has gone|went|gone|has been|have gone)\s+missing|(?:can'?t|cannot) find (?:my|our) (?:son|daughter|kid|child|toddler|little|mum|mom|dad|grand\w+)",
             r"(?:kids?|children|child|boy|girl|孩子|小孩|娃).{0,30}(?:frozen|on the ice|冰面|冰上|湖上)|(?:ice|冰面|冰层).{0,20}(?:crack|裂)",
-            r"(?:孩子|小孩|娃|宝宝).{0,10}(?:掉|落|摔)(?:进|到)?(?:水里|河里|湖里|池子|泳池|井里)|溺水|drowning|fell (?:in|into) the (?:pool|pond|river|lake)",
+            r"(?:孩子|小孩|娃|宝宝).{0,10}(?:掉|落|摔)(?:进|到)?(?:水里|河里|湖里|池子|泳池|井里)|(?:孩子|小孩|娃|宝宝|小朋友|child|kid|toddler|baby|boy|girl)\S{0,12}(?:溺水|drowning|fell (?:in|into) the (?:pool|pond|river|lake))",
             r"(?:孩子|小孩|宝宝|娃|儿童|小朋友).{0,10}(?:趴|骑|蹲|爬|站)(?:在)?.{0,4}(?:窗台|窗户|阳台|栏杆|护栏|窗外|外机)",
             r"独居.{0,16}?(?:敲门(?:不应|没(?:人)?(?:反应|应|开))|没出门|没露面|没见(?:人|着))",
             r"(?:婆婆|阿婆|老太|老奶奶|老爷爷|大爷|大妈|老头|老太太).{0,8}(?:摔在地上|摔倒|倒在地上|跌倒).{0,12}(?:不应|没反应|起不来|门锁|锁着|锁起)",
@@ -488,6 +500,25 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"喘不上气|呼吸困难|透不过气",
             r"(?:摔|滑|跌)(?:下来|倒).{0,10}(?:流血|动不了|起不来|头破|骨折|弯了)",
             r"(?:can\'?t|cannot) move (?:his|her|my|their) (?:leg|arm|neck|back)",
+            # Lying still after a fall; the head hitting the ground or being struck.
+            r"(?:躺|倒|趴|瘫)(?:着|在(?:地上|地下|那|那里|那儿|床上|楼梯上?|路上|路边))?.{0,3}(?:不动|一动不动|起不来|叫不醒|喊不醒|没反应|没知觉|没意识)",
+            r"(?:后脑勺?|头|脑袋|额头|太阳穴)(?:先)?(?:着地|磕地|撞地|磕(?:到|在|破)|撞(?:到|在|破)|砸(?:到|破|伤))|(?:砸|撞|磕|打)(?:到|中|伤|破)了?(?:头|脑袋|后脑勺?|额头|太阳穴)",
+            # A person falling from a height.
+            r"(?:人|工人|师傅|孩子|小孩|老人|他|她|有人|保安|保洁|邻居|我爸|我妈|我老公|我老婆).{0,12}从.{0,12}(?:上)?(?:掉|摔|跌|坠|滚)(?:了)?(?:下来|下去|下楼)",
+            r"(?:fell|fallen|falling|has fallen|came off|tumbled) (?:off|from|down) (?:a |the |his |her |their |my )?(?:ladder|scaffold\w*|roof|climbing frame|balcony|stairs|staircase|steps|bunk bed|wall|tree|window|playground)",
+            r"bent the wrong way|(?:arm|leg|wrist|ankle|finger|knee|elbow)\b.{0,20}(?:bent|twisted) (?:the wrong way|backwards|at a (?:weird|strange|funny) angle)",
+            # Bleeding told by how it flows; bites.
+            r"血(?:哗哗|呼呼|汩汩|咕咕|突突)|血(?:直|一直|不停地?|还在|止不住地?)(?:流|冒|淌|涌|喷|往外)|(?:冒|喷|涌|淌|滴)(?:了)?(?:好多|很多|一地)?血",
+            r"被.{0,8}(?:狗|猫|犬|蛇|动物)(?:给)?咬(?:伤|了|到|破)",
+            # Burns and scalds told by the skin.
+            r"(?:burn(?:ed|t)?|scald(?:ed)?)\b.{0,40}(?:skin|blister\w*|peel\w*|gone white|charred|badly)|skin(?:'s| is)? (?:peeling|blistering|coming off|gone white|charred)",
+            r"(?:烫|烧)(?:伤|到|了).{0,10}(?:起泡|脱皮|掉皮|发白|水泡|一层皮)",
+            # Stroke signs and known conditions in crisis.
+            r"slurr\w*|(?:face|mouth|smile)\b.{0,20}droop\w*|droop\w*.{0,10}(?:face|mouth)|one side of (?:his|her|their|my|the) (?:face|body)|numb on one side",
+            r"(?:diabetic|diabetes|hypo\b|low blood sugar|epilep\w*|asthma\w*|heart condition)\b.{0,50}(?:can'?t|cannot|shaking|sweating|dizzy|faint\w*|confus\w*|collaps\w*|attack|get up|breathe|fit\b|inhaler)",
+            r"(?:低血糖|糖尿病|哮喘|癫痫|羊癫疯|心脏病|高血压).{0,12}(?:犯了|发作|晕|抖|出汗|站不起|起不来|喘不|抽)",
+            r"(?:face|lips?|tongue|throat)\b.{0,10}swell\w* up|throat\b.{0,10}(?:swell\w*|swollen|closing)",
+            r"溺水|drowning|(?:fell|fallen) (?:in|into) the (?:pool|pond|river|lake)",
             r"lying (?:on the (?:floor|ground)|motionless).{0,30}(?:not moving|unresponsive|still)|not moving",
             r"blood everywhere|won\'?t stop bleeding|cut (?:his|her|my) \w+ badly",
             r"seizure|convuls|can\'?t breathe|struggling to breathe",
@@ -511,7 +542,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"骨折",
             r"心脏病",
             r"叫救护车",
-            r"救护车",
+            r"救护车(?!.{0,10}(?:咋回事|怎么回事|怎么了|是谁|是哪|干嘛|干什么|什么情况|来干))",
             r"打120",
             r"砸伤",
             r"砸到人",
@@ -612,7 +643,15 @@ _TYPOS: tuple[tuple[str, str], ...] = (
     ("淹掉", "淹了"),
     ("gaz", "gas"),
     # Regional words (Cantonese, northern) for the same things.
+    ("喊咗", "哭了"),  # Cantonese 喊 is "cry"
     ("咗", "了"),
+    ("细路仔", "小孩"),
+    ("细路", "小孩"),
+    ("企住", "站着"),
+    ("企喺", "站在"),
+    ("喺度", "在"),
+    ("冇", "没有"),
+    ("冷气机", "空调外机"),
     ("水喉", "水管"),
     ("屋企", "家"),
     ("成屋", "满屋"),
@@ -650,10 +689,19 @@ _MIXED_WORD = re.compile(
 )
 
 
+# "I'm not joking", "this isn't a repair request": the negation is of the
+# framing, not of the hazard that follows, so it is read as emphasis.
+_META_NEGATION = re.compile(
+    r"(?:我|这)?(?:不是|没|没有|不)(?:在)?(?:开玩笑|骗人|骗你|瞎说|乱说|夸张|报修)|"
+    r"\b(?:i'?m |this is |this isn'?t |i am )?(?:not|no) (?:joking|kidding|a joke|a prank|making this up|exaggerating)\b"
+)
+
+
 def _unmistype(text: str) -> str:
     t = fold(text or "")
     for wrong, right in _TYPOS:
         t = t.replace(wrong, right)
+    t = _META_NEGATION.sub("真的", t)
     return _MIXED_WORD.sub(lambda m: _MIXED[m.group(1) or m.group(2)], t)
 
 
