@@ -37,7 +37,10 @@ _GAS_ZH = r"(?:煤气|燃气|天然气|液化气|瓦斯|沼气)"
 _LIFT_ZH = r"(?:电梯|电悌|电体|电题|电提(?!醒|示|前|供|高|交|款|现)|䢂|𨋢|梯子里|轿厢|lift|elevator)"
 _LIFT_EN = r"(?:lift|elevator)"
 _CHILD_ZH = r"(?:孩子|小孩|宝宝|娃娃?|儿童|小朋友|婴儿|幼儿|小男孩|小女孩|小姑娘|男孩|女孩|小学生|初中生|中学生|学生)"
-_ELDER_ZH = r"(?:老人|老太太|老太|老大爷|老爷子|老爷爷|老奶奶|老头|大爷|大妈|阿婆|婆婆|爷爷|奶奶|外婆|外公|姥姥|姥爷)"
+# A small child's danger or distress, and no adult with it.
+_CHILD_DANGER_ZH = r"(?:哭|喊|哑|水池|泳池|池塘|河|湖|喷泉|马路|车道|窗|阳台|楼顶|天台|栏杆|边上晃|爬)"
+_NO_ADULT_ZH = r"(?:没有?大人|大人(?:好像|可能|应该|估计)?(?:一直|都|还)?(?:没回来|不在|没在|出门|出去|走了)|没(?:有)?(?:看到|见)?(?:家长|大人)|家长(?:不在|没在|不见)|没人(?:看着?|管))"
+_ELDER_ZH = r"(?:老人|老太太|老太|老大爷|老爷子|老爷爷|老奶奶|老头|大爷|大妈|阿婆|婆婆|爷爷|奶奶|外婆|外公|姥姥|姥爷|阿嬷|阿嫲|嫲嫲)"
 
 HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -330,16 +333,32 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:孩子|小孩|宝宝|娃|儿童).{0,8}(?:爬上|站在|坐在|挂在|翻出|悬在).{0,6}(?:窗|阳台|栏杆|护栏|窗台|外面)",
             r"(?:孩子|小孩|宝宝|娃|儿童|小朋友).{0,8}在?(?:窗台|阳台(?:栏杆|护栏|外面|外边|边上)|栏杆|护栏|外机|屋顶|楼顶|窗外).{0,4}(?:坐|站|爬|挂|玩)",
             r"(?:孩子|小孩|宝宝|娃|儿童).{0,6}(?:反锁|锁)在.{0,6}(?:家|屋|车|房间)",
-            r"(?:老人|老太太|老大爷|老爷子|爷爷|奶奶|外婆|外公).{0,8}(?:摔倒|倒在|叫不醒|不说话|没反应|没动静)",
+            r"(?<!有个)(?<!有一个)(?<!有位)(?:老人|老太太|老大爷|老爷子|爷爷|奶奶|外婆|外公).{0,8}(?:摔倒|倒在|叫不醒|不说话|没反应|没动静)",
             r"(?:child|kid|toddler|baby|boy|girl).{0,20}(?:on|at|hanging from|climbing)\s+(?:the\s+)?(?:window|balcony|ledge|railing)",
             r"(?:child|kid|toddler|baby).{0,20}(?:alone|locked in)",
             r"(?:孩子|小孩|宝宝|娃|儿子|女儿|小朋友)的?(?:头|手|脚|腿|胳膊|脑袋|手指).{0,4}(?:被)?(?:卡|夹)(?:在|住|进)",
             r"(?:kid|child|son|daughter|toddler|baby|boy|girl)(?:'s|s')? (?:head|arm|hand|leg|foot|finger)s? (?:is |got |has got |are )?(?:caught|stuck|trapped|wedged)",
             r"(?:水池|泳池|游泳池|池塘|河|湖|鱼池|喷泉|井).{0,12}(?:孩子|小孩|娃|宝宝|小朋友).{0,12}(?:掉(?:进去|下去|水里|进水)|扑腾|挣扎|呛水|沉下去)|(?:孩子|小孩|人|老人).{0,10}(?:在)?水里.{0,6}(?:扑腾|挣扎|呛水|往下沉)",
-            r"(?:我爸|我妈|老人|爷爷|奶奶|外婆|外公|姥姥|姥爷|老太太|老爷子|大爷|阿婆)(?:一个人|独自|自己)在家.{0,24}(?:说话不清|嘴.{0,2}歪|摔|动不了|起不来|晕|喘不|昏|不舒服|没反应)",
+            rf"(?:我爸|我妈|{_ELDER_ZH})(?:一个人|独自|自己)在家.{{0,24}}(?:说话不清|嘴.{{0,2}}歪|摔|跌|倒|动不了|起不来|晕|喘不|昏|不舒服|没反应)",
+            # A household elder fallen at home (a passer-by collapsed in public is injury).
+            rf"(?:我|我家|俺家|我们家|家里|隔壁|邻居家)的?{_ELDER_ZH}.{{0,4}}(?:摔|跌|倒)(?:在|到)?(?:卫生间|浴室|厕所|厨房|家里|屋里|床下|床边|地上)(?:里)?.{{0,6}}(?:起不来|动不了|爬不起来)",
             r"(?:\d+[- ]?(?:year[- ]old|yo)|child|kid|son|daughter|toddler|boy|girl|grand\w+|mum|mom|dad|father|mother)\b(?!'s)(?:\s+\w+){0,3}\s+(?:wandered off|went missing|ran off|got lost|is lost)",
             r"(?:child|kid|toddler|baby|little one)s?\b.{0,25}(?:left|locked|alone|stuck|sleeping) in (?:a |the |their |his |her )?(?:hot |locked )?car",
             r"(?:elderly|old) (?:man|woman|lady|neighbou?r|person).{0,20}(?:fallen|fell|not answering|unresponsive)",
+            # An elder lost or confused, not knowing where home is.
+            rf"{_ELDER_ZH}.{{0,12}}(?:迷路|走丢|走失|找不到家|说不清|不知道(?:自己)?(?:住|家)|不记得|糊里糊涂|认不出)|说不清(?:自己)?(?:住|家在)(?:哪|在哪)|(?:找不到|不记得)(?:自己)?(?:家|住哪)",
+            r"(?:elderly|old) (?:man|woman|lady|gentleman|person|neighbou?r)\b.{0,40}(?:lost|confused|disoriented|doesn'?t know where|can'?t remember|wandering)",
+            r"(?:老年痴呆|痴呆|糊涂|认知障碍|阿尔茨海默|dementia|alzheimer\w*).{0,40}(?:跑出去|走丢|走失|找不到|没回来|出门|出去了|wander\w*|missing|gone out|walked out|left the|not answering)",
+            # Someone living alone who cannot be reached.
+            r"(?:一个人(?:住|在家)|独居|独自(?:住|在家)|自己(?:一个人)?住|lives? alone|living alone|on (?:his|her) own).{0,40}(?:没人接|不接|没接|打不通|联系不上|没回|没应|没反应|not (?:picking|answering)|no answer|won'?t answer)|(?:没人接|都没接|不接电话|打不通|联系不上|not picking up|not answering).{0,30}(?:一个人(?:住|在家)|独居|lives? alone|living alone)",
+            r"(?:mum|mom|dad|mother|father|grand\w+|nan|nana|gran|granny|elderly \w+|old \w+)\b.{0,80}(?:won'?t|doesn'?t|isn'?t|hasn'?t been|not) (?:answer\w*|pick\w* up|respond\w*)",
+            r"(?:haven'?t|hasn'?t|have not|has not|nobody has|no one has) (?:seen|heard from)\b.{0,30}(?:for|in) (?:almost |nearly |over |about )?(?:a|one|two|three|several|a few|\d+) (?:days?|weeks?)|(?:mail|post|newspapers|parcels|deliveries) (?:is |are )?(?:piling|piled|stacking) up",
+            r"(?:好几天|几天|[两三四五六七]天|一周|一个星期|个把星期)(?:都)?没(?:见|看到|看见)(?:过)?(?:他|她|人|老人|出门)|(?:报纸|快递|信件|外卖|牛奶).{0,4}(?:堆|积)(?:在门口|了一堆|成堆|好几)",
+            # A small child at water, a road or a height with no adult.
+            rf"{_CHILD_ZH}.{{0,30}}{_CHILD_DANGER_ZH}.{{0,30}}{_NO_ADULT_ZH}|{_CHILD_ZH}.{{0,10}}{_NO_ADULT_ZH}.{{0,20}}{_CHILD_DANGER_ZH}|{_CHILD_DANGER_ZH}.{{0,12}}{_CHILD_ZH}.{{0,10}}{_NO_ADULT_ZH}",
+            rf"(?:水池|泳池|游泳池|池塘|河|湖|鱼池|喷泉|马路|车道|窗|阳台|楼顶|天台)(?:边|旁|边上|上)?.{{0,12}}{_CHILD_ZH}.{{0,6}}(?:一个人|独自|自己|单独)|{_CHILD_ZH}(?:一个人|独自|自己|单独)(?:在)?.{{0,8}}(?:水池|泳池|池塘|河边|湖边|马路|车道|窗台|阳台|楼顶|天台)",
+            rf"(?:楼顶|天台|屋顶|窗台|窗口|阳台|栏杆外|护栏外|空调外机).{{0,8}}{_CHILD_ZH}.{{0,4}}(?:坐|站|爬|挂|蹲|趴)|{_CHILD_ZH}.{{0,4}}(?:爬|翻)(?:了)?(?:出|到)(?:了)?(?:窗口|窗外|窗台|阳台外|栏杆外)",
+            r"(?:child|kid|toddler|baby|little (?:girl|boy|one)|boy|girl)\b.{0,50}(?:by (?:him|her|them)sel(?:f|ves)|on (?:his|her|their) own|no (?:adults?|parents?|lifeguard|grown-?ups?)\b)",
         ),
     ),
     (
@@ -440,6 +459,22 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:followed|following|stalking) (?:me|us|my \w+)\b.{0,40}(?:scared|afraid|still|now|in(?:to)? the|inside)",
             r"(?:climbed|climbing|jumped) (?:over )?the (?:wall|fence|gate).{0,40}(?:knife|stick|bat|weapon|bar)",
             r"撬我家",
+            # A home already broken into, the intruder maybe still inside.
+            r"(?:家|屋|房子?|门|锁|窗)(?:里)?(?:被人?|让人)(?:撬|闯|砸|翻|撞开|踹开)(?:了|开)",
+            r"(?:小偷|贼|那人|那个人|人)(?:好像|可能|估计|应该)?(?:还在|没走|躲在)(?:屋里|家里|里面|里头|房间|柜子)|不知道(?:人|他|小偷|贼)?(?:走没走|还在不在|走了没)",
+            # Beating told by the act: someone beaten, surrounded, dragged, choked.
+            r"被(?:人|几个人|一群人|好几个人|他|她|他们|一个\S{0,4})?(?:打|揍|踹|殴打|围殴|暴打|群殴)(?:了|伤|得|晕)(?!.{0,2}(?:针|电话|卡|包|折))",
+            r"围着.{0,4}(?:打|踹|揍|踢)|(?:拽|揪|扯|薅)(?:着)?.{0,8}头发|掐(?:着|住)?.{0,4}脖子|(?:按|摁)在地上(?:打|揍|踹)|扇(?:耳光|巴掌)|往.{0,6}(?:拖|拽)",
+            r"(?<!dog )(?<!dogs )(?<!cat )\b(?:punched|kicked|attacked|assaulted|slapped|headbutted|beat up|jumped|mugged|choked|strangled|shoved)\s+(?:the|a|an|my|our|his|her|their|this|that)\s+(?:\w+\s+)?(?:concierge|guard|security|cleaner|neighbou?r|woman|man|girl|boy|kid|child|resident|driver|courier|staff|receptionist|wife|husband|girlfriend|boyfriend|mum|mom|dad|old \w+|delivery \w+)",
+            r"\b(?:is|are|keeps?|kept|still|started) (?:hitting|punching|kicking|beating|slapping|choking|strangling|stamping on|dragging) (?:her|him|them|me|us|someone|somebody|the)\b",
+            # Screams with the sound of a struggle.
+            r"(?:尖叫|惨叫|哭喊|呼喊|喊叫|哭叫).{0,12}(?:撞|砸|摔|打|咚咚|砰砰|哐|嘭)|(?:撞墙|撞门|砸东西|摔东西|咚咚|砰砰|哐哐|嘭嘭).{0,12}(?:尖叫|惨叫|哭喊)",
+            # Someone tampering with the lock or door right now.
+            r"有人.{0,10}(?:在)?(?:弄|捅|撬|拧|掰|扭|转|拉|拽|试)(?:我家|我们家)?(?:的)?(?:门锁|锁|门把手?|把手|锁眼|门)",
+            # A stranger who followed the resident home and stays.
+            r"(?:陌生|不认识)(?:的)?(?:男|女)?(?:的|人)?.{0,10}(?:一路)?跟(?:着)?(?:我|我们|她|孩子)|跟(?:着)?(?:我|我们).{0,16}(?:门口|楼下|楼道).{0,8}(?:不走|站着|守着|徘徊|蹲着)",
+            # An intruder got in; the resident is hiding.
+            r"(?:someone|somebody|a man|a stranger|a guy|people|they|he) (?:just )?(?:got|climbed|broke|snuck|sneaked|forced (?:his|their|her) way) in(?:to)?\b|\bhiding (?:in|under|behind) (?:the|my|a)\b",
             r"(?:有|遇到|抓到)小偷",
             r"入室(?:盗窃|抢劫)",
             r"有人闯进",
@@ -523,7 +558,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"blood everywhere|won\'?t stop bleeding|cut (?:his|her|my) \w+ badly",
             r"seizure|convuls|can\'?t breathe|struggling to breathe",
             r"(?:arm|leg|wrist|ankle) (?:looks|is) broken",
-            r"(?:fell|fallen|slipped|tripped)\b.{0,40}(?:can\'?t|cannot|won\'?t|unable to) (?:move|get up|stand|walk)",
+            r"(?:fell|fallen|slipped|tripped)\b.{0,60}(?:can\'?t|cannot|won\'?t|unable to) (?:move|get up|stand|walk)",
             r"晕倒",
             r"流了?(?:好多|很多|一地|不少|大量|一大滩)(?:的)?血|血(?:哗哗|一直)(?:地)?(?:流|往外)",
             r"被?(?:开水|热水|热油|油锅|蒸汽)烫(?:伤|了|到)|烫(?:得|了)?.{0,6}(?:起泡|脱皮|一大片)|烧伤",
@@ -595,7 +630,7 @@ _NEG_INSIDE = re.compile(
 _REFERENCE = re.compile(
     r"上次|上回|之前|前几天|前天|前阵子|上周|上个月|去年|那次|那天|报修的|报过的?|报了的|报的|报了(?!警)|反映的|反映过|投诉的|"
     r"登记的|的事(?:情)?(?:处理|解决|怎么|有|好了|呢)|工单|单号|处理好了吗|处理了吗|修好了吗|怎么样了|"
-    r"有结果|结果呢|进度|跟进|复查|回访|"
+    r"有结果|结果呢|进度|跟进|复查|回访|(?:那|这)(?:件)?事(?:情)?(?:处理|解决|办)|处理得(?:挺|很|真|蛮|太)?(?:快|及时)|"
     r"last (?:time|week|month|year|night's)|the other day|earlier this|i reported|we reported|"
     r"on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|afterwards|"
     r"(?:昨晚|昨天|昨儿).{0,8}那(?:户|家|栋)|你们说(?:今天|明天|要|会)|(?:师傅|工人|维修工).{0,10}(?:就走了|来过|看过|修过)|还来不来|"
@@ -605,10 +640,10 @@ _REFERENCE = re.compile(
 # Hypothetical, informational or about drills/equipment/safety rules.
 _INFO = re.compile(
     r"如果|万一|假如|要是|假设|演习|演练|灭火器|消防栓(?!.{0,6}(?:被撞|撞了|撞坏|撞断|爆|喷|断了))|消防通道|消防设施|消防检查|安全知识|安全培训|"
-    r"培训|讲座|想学|好奇|作业|科普|原理|学一下|教(?:我|一下)|宣传|怎么预防|如何预防|预防|防范|注意事项|保险|应急预案|应急演|电影|电视剧|新闻|"
+    r"培训|讲座|想学|好奇|作业|科普|原理|学一下|教(?:我|一下)|宣传|怎么预防|如何预防|预防|防范|注意事项|保险|应急预案|应急演|电影|电视剧|新闻|小说|剧本|主角|写故事|"
     r"消防器材|烟感|逃生|安全检查|安检|年检|安全出口|谁负责|出了事|出事了?谁|迟早|早晚(?:会|要|得)|真(?:要|的)?(?:烧|着|起火|出事|塌|掉)|"
     r"\bif\b|\bin case\b|during a fire|in a fire\b|when there'?s a fire|\bdrill\b|extinguisher|hydrant(?!.{0,20}(?:hit|knocked|burst|spraying|gushing))|fire exit|fire escape|fire door|"
-    r"training|insurance|curious|just wondering|homework|science project|\bmovie\b|\bnews\b|safety (?:tips|rules|check|inspection)|what should i do when|"
+    r"training|insurance|curious|just wondering|homework|science project|\bmovie\b|\bnovel\b|screenplay|my story\b|\bnews\b|safety (?:tips|rules|check|inspection)|what should i do when|"
     r"how (?:do|to|can) (?:i |we )?(?:prevent|avoid|use)|fire alarm test|smoke detector|smoke alarm battery"
 )
 # Complaints about neighbours' smoking, burning offerings or barbecues are not fires
@@ -672,7 +707,7 @@ _NOT_URGENT = re.compile(
     r"不急|不着急|不用急|不紧急|不算急|慢慢来|有空|方便的时候|"
     r"not urgent|no rush|no hurry|whenever (?:you|it'?s convenient)|when you (?:get|have) (?:a )?(?:chance|time)"
 )
-_NOW = re.compile(r"现在|正在|快来|救命|马上|赶紧|right now|now\b|hurry|quick")
+_NOW = re.compile(r"现在|正在|一直在|还在|又来了|快来|救命|马上|赶紧|right now|now\b|hurry|quick")
 _LIFE_HAZARDS = frozenset({"gas", "fire", "trapped", "injury", "violence", "child_elderly"})
 
 
@@ -730,7 +765,11 @@ def check(text: str) -> EmergencyCheck:
                 first_suppressed = EmergencyCheck(False, hazard, reason)
     if first_suppressed is None:
         m = _GENERIC.search(t)
-        if m and _suppression("generic", t, t[: m.start()], t[m.end() :], m.group(0)) is None:
+        if (
+            m
+            and _suppression("generic", t, t[: m.start()], t[m.end() :], m.group(0)) is None
+            and not _HYPERBOLE.search(t)
+        ):
             return EmergencyCheck(True, kind_of(t))
     if first_suppressed is None and _INFO.search(t) and has_hazard_cue(t):
         # Hazard vocabulary in an informational frame ("fire drill next week").
@@ -819,6 +858,12 @@ _GENERIC = re.compile(
     r"(?:someone|somebody|anyone) (?:please )?help(?: me| us)?\b(?!\s+(?:with|to|find|get|check))"
 )
 
+# "救命 物业费又涨了": a cry for help about money or chores is a figure of speech.
+_HYPERBOLE = re.compile(
+    r"物业费|管理费|停车费|水费|电费|费用|涨价|涨了|太贵|好贵|账单|扣钱|作业|加班|笑死|"
+    r"\b(?:fees?|prices?|bills?|rent|homework|expensive)\b"
+)
+
 # When no hazard rule names the kind (the model alone decided, or a bare cry for
 # help), these looser cues pick one; injury and medical is the fallback because
 # calling for medical help is the safe default.
@@ -832,7 +877,7 @@ _KIND_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("flood", re.compile(r"水|淹|漫(?!步|画|长|游)|water|flood|pipe|leak")),
     ("trapped", re.compile(r"困|关在|锁在|出不来|电梯|stuck|trapped|locked in|lift|elevator")),
     ("violence", re.compile(r"打|刀|撬|小偷|陌生|抢|偷|fight|knife|stranger|thief|break|attack")),
-    ("child_elderly", re.compile(r"孩子|小孩|宝宝|老人|child|kid|baby|toddler|elderly")),
+    ("child_elderly", re.compile(rf"孩子|小孩|宝宝|婴儿|{_ELDER_ZH}|child|kid|baby|toddler|elderly")),
     ("structure", re.compile(r"塌|掉下|坠|砸|裂|collapse|fall|crack")),
     (
         "injury",
