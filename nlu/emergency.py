@@ -34,11 +34,15 @@ def _rx(*parts: str) -> re.Pattern[str]:
 
 
 _GAS_ZH = r"(?:煤气|燃气|天然气|液化气|瓦斯|沼气)"
-_LIFT_ZH = r"(?:电梯|电悌|电体|电题|电提(?!醒|示|前|供|高|交|款|现)|䢂|𨋢|梯子里|轿厢|lift|elevator)"
+_LIFT_ZH = (
+    r"(?:电梯|电悌|电体|电题|电提(?!醒|示|前|供|高|交|款|现)|䢂|𨋢|梯子里|轿厢|lift|elevator)"
+)
 _LIFT_EN = r"(?:lift|elevator)"
 _CHILD_ZH = r"(?:孩子|小孩|宝宝|娃娃?|儿童|小朋友|婴儿|幼儿|小男孩|小女孩|小姑娘|男孩|女孩|小学生|初中生|中学生|学生)"
 # A small child's danger or distress, and no adult with it.
-_CHILD_DANGER_ZH = r"(?:哭|喊|哑|水池|泳池|池塘|河|湖|喷泉|马路|车道|窗|阳台|楼顶|天台|栏杆|边上晃|爬)"
+_CHILD_DANGER_ZH = (
+    r"(?:哭|喊|哑|水池|泳池|池塘|河|湖|喷泉|马路|车道|窗|阳台|楼顶|天台|栏杆|边上晃|爬)"
+)
 _NO_ADULT_ZH = r"(?:没有?大人|大人(?:好像|可能|应该|估计)?(?:一直|都|还)?(?:没回来|不在|没在|出门|出去|走了)|没(?:有)?(?:看到|见)?(?:家长|大人)|家长(?:不在|没在|不见)|没人(?:看着?|管))"
 _ELDER_ZH = r"(?:老人|老太太|老太|老大爷|老爷子|老爷爷|老奶奶|老头|大爷|大妈|阿婆|婆婆|爷爷|奶奶|外婆|外公|姥姥|姥爷|阿嬷|阿嫲|嫲嫲)"
 
@@ -218,7 +222,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             # Someone (or an animal) wedged or stuck somewhere and unable to get out.
             r"卡(?:住|着)了?(?:个|一个|两个)?(?:人|小孩|孩子|小朋友|宝宝|老人)|(?:卡|夹|困)住.{0,12}(?:出不来|出不去|拔不出|弄不出)",
             r"(?:狗|猫|宠物|狗狗|猫咪|小狗|小猫).{0,4}(?:被)?.{0,8}(?:卡在|卡住|压住|夹住|关在|锁在|困在)",
-            r"(?:dog|cat|puppy|kitten|pet)s? (?:is |was |got |are |has been )?(?:shut|locked|stuck|trapped|left|wedged|pinned) (?:in|inside|under|between|behind)\b",
+            r"(?:dog|cat|puppy|kitten|pet)s? (?:is |was |got |are |has been )?(?:shut|locked|stuck|trapped|wedged|pinned) (?:in|inside|under|between|behind)\b",
             r"被困",
             r"困在",
             r"困住",
@@ -350,14 +354,14 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:elderly|old) (?:man|woman|lady|gentleman|person|neighbou?r)\b.{0,40}(?:lost|confused|disoriented|doesn'?t know where|can'?t remember|wandering)",
             r"(?:老年痴呆|痴呆|糊涂|认知障碍|阿尔茨海默|dementia|alzheimer\w*).{0,40}(?:跑出去|走丢|走失|找不到|没回来|出门|出去了|wander\w*|missing|gone out|walked out|left the|not answering)",
             # Someone living alone who cannot be reached.
-            r"(?:一个人(?:住|在家)|独居|独自(?:住|在家)|自己(?:一个人)?住|lives? alone|living alone|on (?:his|her) own).{0,40}(?:没人接|不接|没接|打不通|联系不上|没回|没应|没反应|not (?:picking|answering)|no answer|won'?t answer)|(?:没人接|都没接|不接电话|打不通|联系不上|not picking up|not answering).{0,30}(?:一个人(?:住|在家)|独居|lives? alone|living alone)",
+            r"(?:一个人(?:住|在家)|独居|独自(?:住|在家)|自己(?:一个人)?住|lives? alone|living alone|on (?:his|her) own).{0,40}(?:没人接|不接|没接|打不通|联系不上|没回|没应|没反应|not (?:picking|answering)|no answer|won'?t answer|(?:hasn'?t|has not|isn'?t) (?:picked up|picking up|answered|answering|been seen))|(?:没人接|都没接|不接电话|打不通|联系不上|not picking up|not answering).{0,30}(?:一个人(?:住|在家)|独居|lives? alone|living alone)",
             r"(?:mum|mom|dad|mother|father|grand\w+|nan|nana|gran|granny|elderly \w+|old \w+)\b.{0,80}(?:won'?t|doesn'?t|isn'?t|hasn'?t been|not) (?:answer\w*|pick\w* up|respond\w*)",
             r"(?:haven'?t|hasn'?t|have not|has not|nobody has|no one has) (?:seen|heard from)\b.{0,30}(?:for|in) (?:almost |nearly |over |about )?(?:a|one|two|three|several|a few|\d+) (?:days?|weeks?)|(?:mail|post|newspapers|parcels|deliveries) (?:is |are )?(?:piling|piled|stacking) up",
             r"(?:好几天|几天|[两三四五六七]天|一周|一个星期|个把星期)(?:都)?没(?:见|看到|看见)(?:过)?(?:他|她|人|老人|出门)|(?:报纸|快递|信件|外卖|牛奶).{0,4}(?:堆|积)(?:在门口|了一堆|成堆|好几)",
             # A small child at water, a road or a height with no adult.
             rf"{_CHILD_ZH}.{{0,30}}{_CHILD_DANGER_ZH}.{{0,30}}{_NO_ADULT_ZH}|{_CHILD_ZH}.{{0,10}}{_NO_ADULT_ZH}.{{0,20}}{_CHILD_DANGER_ZH}|{_CHILD_DANGER_ZH}.{{0,12}}{_CHILD_ZH}.{{0,10}}{_NO_ADULT_ZH}",
             rf"(?:水池|泳池|游泳池|池塘|河|湖|鱼池|喷泉|马路|车道|窗|阳台|楼顶|天台)(?:边|旁|边上|上)?.{{0,12}}{_CHILD_ZH}.{{0,6}}(?:一个人|独自|自己|单独)|{_CHILD_ZH}(?:一个人|独自|自己|单独)(?:在)?.{{0,8}}(?:水池|泳池|池塘|河边|湖边|马路|车道|窗台|阳台|楼顶|天台)",
-            rf"(?:楼顶|天台|屋顶|窗台|窗口|阳台|栏杆外|护栏外|空调外机).{{0,8}}{_CHILD_ZH}.{{0,4}}(?:坐|站|爬|挂|蹲|趴)|{_CHILD_ZH}.{{0,4}}(?:爬|翻)(?:了)?(?:出|到)(?:了)?(?:窗口|窗外|窗台|阳台外|栏杆外)",
+            rf"(?:楼顶|天台|屋顶|窗台|窗口|阳台|栏杆外|护栏外|空调外机).{{0,8}}{_CHILD_ZH}.{{0,4}}(?:坐|站|爬|挂|蹲|趴)|{_CHILD_ZH}.{{0,4}}(?:爬|翻)(?:了)?(?:出|到)(?:了)?(?:窗口|窗外|窗台|阳台外|栏杆外)|(?:楼顶|天台|屋顶|窗台|阳台|栏杆)(?:边上|边缘|外面|外边|上)?.{{0,4}}(?:站着|坐着|蹲着|趴着|挂着)(?:个|一个)?{_CHILD_ZH}",
             r"(?:child|kid|toddler|baby|little (?:girl|boy|one)|boy|girl)\b.{0,50}(?:by (?:him|her|them)sel(?:f|ves)|on (?:his|her|their) own|no (?:adults?|parents?|lifeguard|grown-?ups?)\b)",
         ),
     ),
@@ -540,7 +544,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:后脑勺?|头|脑袋|额头|太阳穴)(?:先)?(?:着地|磕地|撞地|磕(?:到|在|破)|撞(?:到|在|破)|砸(?:到|破|伤))|(?:砸|撞|磕|打)(?:到|中|伤|破)了?(?:头|脑袋|后脑勺?|额头|太阳穴)",
             # A person falling from a height.
             r"(?:人|工人|师傅|孩子|小孩|老人|他|她|有人|保安|保洁|邻居|我爸|我妈|我老公|我老婆).{0,12}从.{0,12}(?:上)?(?:掉|摔|跌|坠|滚)(?:了)?(?:下来|下去|下楼)",
-            r"(?:fell|fallen|falling|has fallen|came off|tumbled) (?:off|from|down) (?:a |the |his |her |their |my )?(?:ladder|scaffold\w*|roof|climbing frame|balcony|stairs|staircase|steps|bunk bed|wall|tree|window|playground)",
+            r"(?:(?:fell|fallen|falling|tumbled) (?:off|from|down)|came off) (?:a |the |his |her |their |my )?(?:ladder|scaffold\w*|roof|climbing frame|balcony|stairs|staircase|steps|bunk bed|wall|tree|window|playground)",
             r"bent the wrong way|(?:arm|leg|wrist|ankle|finger|knee|elbow)\b.{0,20}(?:bent|twisted) (?:the wrong way|backwards|at a (?:weird|strange|funny) angle)",
             # Bleeding told by how it flows; bites.
             r"血(?:哗哗|呼呼|汩汩|咕咕|突突)|血(?:直|一直|不停地?|还在|止不住地?)(?:流|冒|淌|涌|喷|往外)|(?:冒|喷|涌|淌|滴)(?:了)?(?:好多|很多|一地)?血",
@@ -577,7 +581,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"骨折",
             r"心脏病",
             r"叫救护车",
-            r"救护车(?!.{0,10}(?:咋回事|怎么回事|怎么了|是谁|是哪|干嘛|干什么|什么情况|来干))",
+            r"救护车",
             r"打120",
             r"砸伤",
             r"砸到人",
@@ -653,6 +657,11 @@ _NOT_FIRE = re.compile(
     r"smoking (?:in|on|near|neighbour|neighbor)|cigarette|smokes|barbecue|bbq|incense|"
     r"(?:people|someone|somebody|he|she|they|neighbou?rs?|guys?|men|workers|guards?) "
     r"(?:keep |keeps |still |always |are |is )?smok(?:e|es|ing)\b"
+)
+# An ambulance the resident saw come, asked about: someone else's incident, handled.
+_AMBULANCE_SEEN = re.compile(
+    r"救护车.{0,10}(?:咋回事|怎么回事|怎么了|是谁家|是哪家|是哪户|来干嘛|干什么|什么情况)|"
+    r"what(?:'s| was| is) (?:the|that) ambulance|why (?:was|is) (?:there )?an ambulance"
 )
 # Strangers selling or handing out leaflets are a nuisance, not intruders.
 _CANVASSER = re.compile(
@@ -839,6 +848,8 @@ def _suppression(hazard: str, t: str, before: str, after: str, phrase: str) -> s
         return "negated"
     if hazard == "fire" and _NOT_FIRE.search(t) and not _FLAMES.search(t):
         return "info"
+    if hazard == "injury" and _AMBULANCE_SEEN.search(t):
+        return "reference"
     if hazard == "violence" and _CANVASSER.search(t):
         return "info"
     if _INFO.search(t):
@@ -877,7 +888,10 @@ _KIND_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("flood", re.compile(r"水|淹|漫(?!步|画|长|游)|water|flood|pipe|leak")),
     ("trapped", re.compile(r"困|关在|锁在|出不来|电梯|stuck|trapped|locked in|lift|elevator")),
     ("violence", re.compile(r"打|刀|撬|小偷|陌生|抢|偷|fight|knife|stranger|thief|break|attack")),
-    ("child_elderly", re.compile(rf"孩子|小孩|宝宝|婴儿|{_ELDER_ZH}|child|kid|baby|toddler|elderly")),
+    (
+        "child_elderly",
+        re.compile(rf"孩子|小孩|宝宝|婴儿|{_ELDER_ZH}|child|kid|baby|toddler|elderly"),
+    ),
     ("structure", re.compile(r"塌|掉下|坠|砸|裂|collapse|fall|crack")),
     (
         "injury",
