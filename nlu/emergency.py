@@ -44,7 +44,7 @@ _CHILD_DANGER_ZH = (
     r"(?:哭|喊|哑|水池|泳池|池塘|河|湖|喷泉|马路|车道|窗|阳台|楼顶|天台|栏杆|边上晃|爬)"
 )
 _NO_ADULT_ZH = r"(?:没有?大人|大人(?:好像|可能|应该|估计)?(?:一直|都|还)?(?:没回来|不在|没在|出门|出去|走了)|没(?:有)?(?:看到|见)?(?:家长|大人)|家长(?:不在|没在|不见)|没人(?:看着?|管))"
-_ELDER_ZH = r"(?:老人|老太太|老太|老大爷|老爷子|老爷爷|老奶奶|老头|大爷|大妈|阿婆|婆婆|爷爷|奶奶|外婆|外公|姥姥|姥爷|阿嬷|阿嫲|嫲嫲)"
+_ELDER_ZH = r"(?:老人|老太太|老太|老大爷|老爷子|老爷爷|老奶奶|老头|大爷|大妈|阿婆|婆婆|爷爷|奶奶|外婆|外公|姥姥|姥爷|阿嬷|阿嫲|嫲嫲|姑婆|姨婆|太婆|太奶奶|太爷爷|老伴)"
 
 HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -349,6 +349,9 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:\d+[- ]?(?:year[- ]old|yo)|child|kid|son|daughter|toddler|boy|girl|grand\w+|mum|mom|dad|father|mother)\b(?!'s)(?:\s+\w+){0,3}\s+(?:wandered off|went missing|ran off|got lost|is lost)",
             r"(?:child|kid|toddler|baby|little one)s?\b.{0,25}(?:left|locked|alone|stuck|sleeping) in (?:a |the |their |his |her )?(?:hot |locked )?car",
             r"(?:elderly|old) (?:man|woman|lady|neighbou?r|person).{0,20}(?:fallen|fell|not answering|unresponsive)",
+            # An elder shut in alone and not answering; a child who has lost its parents.
+            rf"{_ELDER_ZH}.{{0,12}}(?:锁在|关在|反锁|锁起来).{{0,16}}(?:不应|没反应|没动静|不开门|叫不醒|没声音)",
+            rf"{_CHILD_ZH}.{{0,24}}(?:找不到|不见了|没看到|找)(?:他|她)?的?(?:爸妈|爸爸|妈妈|家长|大人|家人)|(?:lost|can'?t find|looking for) (?:his|her|their) (?:parents?|mum|mom|dad|mummy|daddy)",
             # An elder lost or confused, not knowing where home is.
             rf"{_ELDER_ZH}.{{0,12}}(?:迷路|走丢|走失|找不到家|说不清|不知道(?:自己)?(?:住|家)|不记得|糊里糊涂|认不出)|说不清(?:自己)?(?:住|家在)(?:哪|在哪)|(?:找不到|不记得)(?:自己)?(?:家|住哪)",
             r"(?:elderly|old) (?:man|woman|lady|gentleman|person|neighbou?r)\b.{0,40}(?:lost|confused|disoriented|doesn'?t know where|can'?t remember|wandering)",
@@ -539,6 +542,8 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"喘不上气|呼吸困难|透不过气",
             r"(?:摔|滑|跌)(?:下来|倒).{0,10}(?:流血|动不了|起不来|头破|骨折|弯了)",
             r"(?:can\'?t|cannot) move (?:his|her|my|their) (?:leg|arm|neck|back)",
+            # Cannot be woken; pitched over suddenly.
+            r"(?:叫|喊|摇|拍|推)不醒|一头(?:栽|扎)(?:下去|倒|在)|栽倒",
             # Lying still after a fall; the head hitting the ground or being struck.
             r"(?:躺|倒|趴|瘫)(?:着|在(?:地上|地下|那|那里|那儿|床上|楼梯上?|路上|路边))?.{0,3}(?:不动|一动不动|起不来|叫不醒|喊不醒|没反应|没知觉|没意识)",
             r"(?:后脑勺?|头|脑袋|额头|太阳穴)(?:先)?(?:着地|磕地|撞地|磕(?:到|在|破)|撞(?:到|在|破)|砸(?:到|破|伤))|(?:砸|撞|磕|打)(?:到|中|伤|破)了?(?:头|脑袋|后脑勺?|额头|太阳穴)",
@@ -658,8 +663,10 @@ _NOT_FIRE = re.compile(
     r"(?:people|someone|somebody|he|she|they|neighbou?rs?|guys?|men|workers|guards?) "
     r"(?:keep |keeps |still |always |are |is )?smok(?:e|es|ing)\b"
 )
-# An ambulance the resident saw come, asked about: someone else's incident, handled.
-_AMBULANCE_SEEN = re.compile(
+# Injury words with nothing to do now: an ambulance the resident saw come and asks
+# about (someone else's incident, handled), a child hard to wake for school.
+_INJURY_NOT_NOW = re.compile(
+    r"(?:叫|喊)不醒.{0,4}(?:起床|上学|上班)|(?:每天|天天|每早|早上都)(?:都)?(?:叫|喊)不醒|赖床|"
     r"救护车.{0,10}(?:咋回事|怎么回事|怎么了|是谁家|是哪家|是哪户|来干嘛|干什么|什么情况)|"
     r"what(?:'s| was| is) (?:the|that) ambulance|why (?:was|is) (?:there )?an ambulance"
 )
@@ -668,6 +675,7 @@ _CANVASSER = re.compile(
     r"推销|发传单|发广告|贴广告|发小广告|卖东西|摆摊|\bsalesm[ae]n\b|\bselling\b|\bflyers?\b|"
     r"\bleaflets?\b|\bsurvey\b|canvass|door-to-door|door to door"
 )
+_GAS_NAMED = re.compile(rf"{_GAS_ZH}|一氧化碳|\bgas\b(?! station| bill| fee)|carbon monoxide")
 _FLAMES = re.compile(
     r"着火|起火|火苗|火光|烧起来|烧着|点着|引燃|明火|大火|火势|on fire|flames?\b|caught fire|ablaze|alight"
 )
@@ -769,6 +777,10 @@ def check(text: str) -> EmergencyCheck:
                 # Flames in the electrics are a fire ("电表箱着火了").
                 if hazard == "water_electric" and _FLAMES.search(t):
                     return EmergencyCheck(True, "fire")
+                # Someone unwell or unresponsive with gas named is gas poisoning
+                # (the advice is to air the room and get out, not first aid).
+                if hazard in ("injury", "child_elderly") and _GAS_NAMED.search(t):
+                    return EmergencyCheck(True, "gas")
                 return EmergencyCheck(True, hazard)
             if first_suppressed is None:
                 first_suppressed = EmergencyCheck(False, hazard, reason)
@@ -848,7 +860,7 @@ def _suppression(hazard: str, t: str, before: str, after: str, phrase: str) -> s
         return "negated"
     if hazard == "fire" and _NOT_FIRE.search(t) and not _FLAMES.search(t):
         return "info"
-    if hazard == "injury" and _AMBULANCE_SEEN.search(t):
+    if hazard == "injury" and _INJURY_NOT_NOW.search(t):
         return "reference"
     if hazard == "violence" and _CANVASSER.search(t):
         return "info"
@@ -887,7 +899,12 @@ _KIND_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("flood", re.compile(r"水|淹|漫(?!步|画|长|游)|water|flood|pipe|leak")),
     ("trapped", re.compile(r"困|关在|锁在|出不来|电梯|stuck|trapped|locked in|lift|elevator")),
-    ("violence", re.compile(r"打|刀|撬|小偷|陌生|抢|偷|fight|knife|stranger|thief|break|attack")),
+    (
+        "violence",
+        re.compile(
+            r"打(?!呼噜|鼾|电话|扫|印|卡|开|算|针|车|折|听)|刀|撬|小偷|陌生|抢|偷|fight|knife|stranger|thief|break|attack"
+        ),
+    ),
     (
         "child_elderly",
         re.compile(rf"孩子|小孩|宝宝|婴儿|{_ELDER_ZH}|child|kid|baby|toddler|elderly"),
