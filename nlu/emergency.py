@@ -216,13 +216,13 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"{_LIFT_ZH}.{{0,12}}(?:停|卡|不动|坏|黑|掉).{{0,24}}(?:黑漆漆|黑乎乎|黑咕隆咚|一片黑|伸手不见|幽闭|憋得|闷得|喘不|好难受|害怕|好怕|按(?:了)?(?:警铃|铃|呼叫)|没人理|没人应)",
             rf"停电.{{0,10}}在{_LIFT_ZH}(?:里|里面|里头|里边)|在{_LIFT_ZH}(?:里|里面|里头|里边).{{0,10}}停电",
             # Shut in a room from outside, or locked in with no subject named.
-            r"(?<!钥匙)(?<!手机)(?<!东西)被(?:反锁|锁|关)在(?:了)?.{0,6}(?:里面|里头|屋里|卫生间|厕所|洗手间|浴室|房间|阳台|地下室|储藏间|储藏室|储物间|杂物间|车库|仓库|天台|机房)",
+            r"(?<!钥匙)(?<!手机)(?<!东西)(?<!狗)(?<!猫)(?<!宠物)被(?:反锁|锁|关)在(?:了)?.{0,6}(?:里面|里头|屋里|卫生间|厕所|洗手间|浴室|房间|阳台|地下室|储藏间|储藏室|储物间|杂物间|车库|仓库|天台|机房)",
             r"门(?:被)?(?:从|在)外(?:面|边|头)(?:被人?)?(?:锁|反锁|插|堵|顶|闩)(?:上|住|死)?了",
             r"(?:locked|shut|bolted) (?:in )?from (?:the )?outside|(?:door|gate) (?:is |got |was )?(?:locked|jammed|stuck) (?:and|with) (?:i'?m|we'?re|i am|we are|someone|my \w+) (?:still )?inside",
             # Someone (or an animal) wedged or stuck somewhere and unable to get out.
             r"卡(?:住|着)了?(?:个|一个|两个)?(?:人|小孩|孩子|小朋友|宝宝|老人)|(?:卡|夹|困)住.{0,12}(?:出不来|出不去|拔不出|弄不出)",
-            r"(?:狗|猫|宠物|狗狗|猫咪|小狗|小猫).{0,4}(?:被)?.{0,8}(?:卡在|卡住|压住|夹住|关在|锁在|困在)",
-            r"(?:dog|cat|puppy|kitten|pet)s? (?:is |was |got |are |has been )?(?:shut|locked|stuck|trapped|wedged|pinned) (?:in|inside|under|between|behind)\b",
+            r"(?:狗|猫|宠物|狗狗|猫咪|小狗|小猫).{0,4}(?:被)?.{0,8}(?:卡在|卡住|压住|夹住|困在)|(?:狗|猫|宠物|狗狗|猫咪|小狗|小猫).{0,6}(?:关|锁)在.{0,4}车里",
+            r"(?:dog|cat|puppy|kitten|pet)s? (?:is |was |got |are |has been )?(?:(?:stuck|trapped|wedged|pinned) (?:in|inside|under|between|behind)\b|(?:shut|locked|left) in (?:a |the |my |their )?(?:hot )?car\b.{0,40}(?:hot|heat|panting|windows? (?:up|closed|shut)))",
             r"被困",
             r"困在",
             r"困住",
@@ -460,7 +460,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:一直|一路)?(?:跟着|尾随|跟踪)(?:我|我们|她|孩子).{0,16}(?:害怕|好怕|怕|不走)|(?:陌生|不认识的?)(?:男|女)?人?.{0,6}(?:跟着|尾随|跟踪)",
             r"(?:拎着|提着|握着|揣着|带着|扛着)(?:一?根|一?把)?(?:刀|棍子?|砍刀|铁棍|斧头|锤子|钢管)",
             r"翻墙进|翻(?:进|过)(?:围墙|栏杆|院墙)",
-            r"喊救命|呼救|尖叫.{0,10}(?:救命|打)|被人打|(?:正在|在)挨打",
+            r"喊救命|呼救|尖叫.{0,10}(?:救命|打)|被人打(?!电话|扰|断|招呼|听|印|针)|(?:正在|在)挨打",
             r"(?:在|正在|一直)砸(?:车|车窗|汽车|东西|门|窗)|醉汉.{0,8}(?:砸|打|拿|追|闹事)|耍酒疯.{0,8}(?:砸|打)|持械",
             r"(?:screaming|shouting|crying) for help|(?:being|getting) (?:beaten|hit|attacked|assaulted)",
             r"(?:followed|following|stalking) (?:me|us|my \w+)\b.{0,40}(?:scared|afraid|still|now|in(?:to)? the|inside)",
@@ -473,7 +473,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"被(?:人|几个人|一群人|好几个人|他|她|他们|一个\S{0,4})?(?:打|揍|踹|殴打|围殴|暴打|群殴)(?:了|伤|得|晕)(?!.{0,2}(?:针|电话|卡|包|折))",
             r"围着.{0,4}(?:打|踹|揍|踢)|(?:拽|揪|扯|薅)(?:着)?.{0,8}头发|掐(?:着|住)?.{0,4}脖子|(?:按|摁)在地上(?:打|揍|踹)|扇(?:耳光|巴掌)|往.{0,6}(?:拖|拽)",
             r"(?<!dog )(?<!dogs )(?<!cat )\b(?:punched|kicked|attacked|assaulted|slapped|headbutted|beat up|jumped|mugged|choked|strangled|shoved)\s+(?:the|a|an|my|our|his|her|their|this|that)\s+(?:\w+\s+)?(?:concierge|guard|security|cleaner|neighbou?r|woman|man|girl|boy|kid|child|resident|driver|courier|staff|receptionist|wife|husband|girlfriend|boyfriend|mum|mom|dad|old \w+|delivery \w+)",
-            r"\b(?:is|are|keeps?|kept|still|started) (?:hitting|punching|kicking|beating|slapping|choking|strangling|stamping on|dragging) (?:her|him|them|me|us|someone|somebody|the)\b",
+            r"\bbeat(?:ing)? up (?:a|an|the|my|our|his|her|some|this|that)\b|\b(?:is|are|keeps?|kept|still|started) (?:hitting|punching|kicking|beating|slapping|choking|strangling|stamping on|dragging) (?:her|him|them|me|us|someone|somebody|the)\b",
             # Screams with the sound of a struggle.
             r"(?:尖叫|惨叫|哭喊|呼喊|喊叫|哭叫).{0,12}(?:撞|砸|摔|打|咚咚|砰砰|哐|嘭)|(?:撞墙|撞门|砸东西|摔东西|咚咚|砰砰|哐哐|嘭嘭).{0,12}(?:尖叫|惨叫|哭喊)",
             # Someone tampering with the lock or door right now.
@@ -481,7 +481,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             # A stranger who followed the resident home and stays.
             r"(?:陌生|不认识)(?:的)?(?:男|女)?(?:的|人)?.{0,10}(?:一路)?跟(?:着)?(?:我|我们|她|孩子)|跟(?:着)?(?:我|我们).{0,16}(?:门口|楼下|楼道).{0,8}(?:不走|站着|守着|徘徊|蹲着)",
             # An intruder got in; the resident is hiding.
-            r"(?:someone|somebody|a man|a stranger|a guy|people|they|he) (?:just )?(?:got|climbed|broke|snuck|sneaked|forced (?:his|their|her) way) in(?:to)?\b|\bhiding (?:in|under|behind) (?:the|my|a)\b",
+            r"(?:someone|somebody|a man|a stranger|a guy|people|they|he) (?:just )?(?:got|climbed|broke|snuck|sneaked|forced (?:his|their|her) way) in(?:to)?\b|(?:i'?m|we'?re|i am|we are) hiding\b",
             r"(?:有|遇到|抓到)小偷",
             r"入室(?:盗窃|抢劫)",
             r"有人闯进",
@@ -704,6 +704,9 @@ _TYPOS: tuple[tuple[str, str], ...] = (
     ("喺度", "在"),
     ("冇", "没有"),
     ("冷气机", "空调外机"),
+    ("入面", "里面"),
+    ("黑晒", "一片黑"),
+    ("好惊", "好怕"),
     ("水喉", "水管"),
     ("屋企", "家"),
     ("成屋", "满屋"),
