@@ -2,7 +2,8 @@
 
 storage/outbox.py `announce()` NOTIFYs the channel `propdesk_outbox` in the transaction
 that queues rows; PostgreSQL delivers it at commit. The listener holds one connection
-(psycopg's async connection, autocommit) and calls `wake()` for each notification.
+(psycopg's async connection, autocommit) and calls `wake(bot)` for each notification,
+with the bot its payload names ('' for every bot).
 A lost connection is made again after a pause (1 s, doubling to 30 s); meanwhile the
 senders' slow poll finds the rows.
 """
@@ -30,7 +31,7 @@ def libpq_url(database_url: str) -> str:
 
 
 class OutboxListener:
-    def __init__(self, database_url: str, wake: Callable[[], None]) -> None:
+    def __init__(self, database_url: str, wake: Callable[[str | None], None]) -> None:
         self.conninfo = libpq_url(database_url)
         self.wake = wake
         self._task: asyncio.Task | None = None
@@ -52,9 +53,9 @@ class OutboxListener:
                 async with conn:
                     await conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(CHANNEL_NOTICE)))
                     pause = 1.0
-                    self.wake()  # rows committed while nobody listened
-                    async for _ in conn.notifies():
-                        self.wake()
+                    self.wake(None)  # rows committed while nobody listened
+                    async for notice in conn.notifies():
+                        self.wake(notice.payload or None)
             except psycopg.Error as exc:
                 log.warning(
                     "listening for new outbox rows failed (%s); again in %.0fs", exc, pause

@@ -106,7 +106,7 @@ def owned_flat(turn: Turn, value: str | None) -> str | None:
     `turn.owner` first: an unlinked person is refused by `refuse_unlinked`."""
     if turn.owner is None:
         return None
-    codes = [u.code for u in owner_store.units_of(turn.session, turn.owner.id)]
+    codes = [u.code for u in turn.units]
     if not value:
         return codes[0] if len(codes) == 1 else None
     code = normalise_unit(value) or value.strip()
@@ -156,7 +156,7 @@ def open_report(turn: Turn, kind: str, *, unit: str | None, category: str | None
     if same is not None:
         turn.say(turn.tr("This is already ticket #{number}.", number=same.id))
         return True
-    units = owner_store.units_of(turn.session, turn.owner.id)
+    units = turn.units
     hint = normalise_unit(unit or "") or unit
     flat = next((u for u in units if u.code == hint), units[0] if len(units) == 1 else None)
     if flat is None and kind == "repair":  # repair_form validates it; a bare call asks

@@ -12,7 +12,6 @@ from handlers.render import render
 from handlers.text import money
 from handlers.turn import Turn
 from storage import bills as bill_store
-from storage import owners as owner_store
 from storage.models import Bill
 
 ITEM_LABEL = {
@@ -66,7 +65,7 @@ def show(turn: Turn) -> None:
         turn.set_step("bind", {"pending_intent": "bill_query"})
         binding.ask_to_bind(turn)
         return
-    owned = owner_store.units_of(turn.session, turn.owner.id)
+    owned = turn.units
     units = {u.id: u.code for u in owned}
     text = turn.inbound.text.lower()
     named = flats.named_in(turn.inbound.text, owned) if turn.inbound.text else []

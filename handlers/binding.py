@@ -9,7 +9,7 @@ from storage import owners as owner_store
 
 def welcome(turn: Turn) -> None:
     if turn.owner is not None:
-        units = ", ".join(u.code for u in owner_store.units_of(turn.session, turn.owner.id))
+        units = ", ".join(u.code for u in turn.units)
         turn.say(
             turn.tr(
                 "Welcome back, {name} ({units}). How can I help? "

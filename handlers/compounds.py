@@ -8,7 +8,7 @@ or a test) treats that chat as seeing everything, as before compounds existed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from handlers.turn import DeskConfig
 from storage import owners as owner_store
-from storage.models import DEFAULT_BOT, DEFAULT_COMPOUND, Compound, Owner
+from storage.models import DEFAULT_BOT, DEFAULT_COMPOUND, Compound, Unit
 
 
 class MemberCheck(Protocol):
@@ -81,11 +81,12 @@ def manager_chat_of(config: DeskConfig, compound_id: str, fallback: int | None) 
 
 
 def serving(
-    session: Session, config: DeskConfig, owner: Owner | None, bot: str = "default"
+    config: DeskConfig, flats: Callable[[], Iterable[Unit]], bot: str = "default"
 ) -> Compound | None:
     """The compound whose facts (FAQ base, duty phone, emergency numbers, office hours,
     time zone) answer this person, writing to `bot`; None on a desk configured without
-    compounds.
+    compounds. `flats()` gives the person's flats (none if not bound); it is called
+    only when there is a choice, that is more than one compound.
 
     An owner whose flats are all in one compound gets that compound. Someone not bound
     (yet) gets the bot's home compound (`home`): the bot cannot tell where they live.
@@ -93,10 +94,10 @@ def serving(
     theirs, else the first of theirs (by id) the bot serves, else the first of theirs."""
     if not config.compounds:
         return None
-    ids = (
-        {unit.compound_id for unit in owner_store.units_of(session, owner.id)} if owner else set()
-    )
     first = home(config, bot)
+    if len(config.compounds) == 1:
+        return first
+    ids = {unit.compound_id for unit in flats()}
     if not ids or first.id in ids:
         return first
     theirs = [c for c in config.compounds if c.id in ids]

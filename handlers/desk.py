@@ -52,7 +52,7 @@ from storage import conversations
 from storage import owners as owner_store
 from storage import undelivered as undelivered_store
 from storage.db import session_scope
-from storage.models import Binding, Owner
+from storage.models import Binding, Compound, Owner
 from storage.types import utcnow
 
 
@@ -201,6 +201,7 @@ class Desk:
         self.config = config
         self.clock = clock
         self.knowledge = dict(knowledge or {})
+        self._made: tuple[DeskConfig | None, dict[str, DeskConfig]] = (None, {})
 
     def handle(
         self,
@@ -245,7 +246,11 @@ class Desk:
         try:
             with session_scope(self.engine) as session:
                 owner = self._person(session, inbound)[1]
-                found = compounds.serving(session, self.config, owner, inbound.bot)
+                found = compounds.serving(
+                    self.config,
+                    lambda: owner_store.units_of(session, owner.id) if owner else [],
+                    inbound.bot,
+                )
                 if found is not None and found.duty_phone:
                     return found.duty_phone
         except Exception:
@@ -317,11 +322,14 @@ class Desk:
     ) -> Outcome:
         if update_id is not None and not conversations.first_time(session, update_id, inbound.bot):
             return Outcome()
-        if not inbound.in_staff_chat:  # whoever writes or presses can be reached
-            owner_store.mark_reachable(session, channel=inbound.channel, user_id=inbound.user_id)
+        # whoever writes or presses (outside the staff chat) can be reached
         if inbound.callback is not None:
             prefix = inbound.callback.data.partition(":")[0]
             if prefix in CALLBACKS:
+                if not inbound.in_staff_chat:
+                    owner_store.mark_reachable(
+                        session, channel=inbound.channel, user_id=inbound.user_id
+                    )
                 return CALLBACKS[prefix](session, inbound, config=self.config, now=self.clock())
         if inbound.in_staff_chat:
             config = compounds.for_staff_chat(self.config, inbound.chat_id)
@@ -329,6 +337,8 @@ class Desk:
                 session, inbound, config=config, now=self.clock(), is_member=is_member
             )
         turn = self._turn(session, inbound)
+        if turn.binding is not None:  # read for the turn: no UPDATE unless it was unreachable
+            owner_store.reached(turn.binding)
         self._route(turn)
         return turn.outcome
 
@@ -387,31 +397,42 @@ class Desk:
             return undelivered_store.resume(session, channel, chat_id, now=self.clock())
 
     def _turn(self, session, inbound: Inbound) -> Turn:
-        conv = conversations.load(
+        conv, bound, owner = conversations.load_with_person(
             session, channel=inbound.channel, chat_id=inbound.chat_id, user_id=inbound.user_id
         )
-        bound, owner = self._person(session, inbound)
         lang = conv.language or (bound.language if bound else None)
         lang = lang or (owner.language if owner else None) or self._hint(inbound)
-        config, known = self.config, Knowledge(nlu=self.nlu, faq=self.faq)
-        found = compounds.serving(session, config, owner, inbound.bot)
-        if found is not None:
-            config = compounds.with_facts(config, found)
-            known = self.knowledge.get(found.id, known)
+        config = self.config
         turn = Turn(
             session=session,
             inbound=inbound,
             config=config,
-            nlu=known.nlu,
-            faq=known.faq,
+            nlu=self.nlu,
+            faq=self.faq,
             now=self.clock(),
             conv=conv,
             binding=bound,
             owner=owner,
             lang=lang,
         )
+        found = compounds.serving(config, lambda: turn.units, inbound.bot)
+        if found is not None:
+            turn.config = self._facts(config, found)
+            known = self.knowledge.get(found.id)
+            if known is not None:
+                turn.nlu, turn.faq = known.nlu, known.faq
         binding.moved_out(turn)
         return turn
+
+    def _facts(self, config: DeskConfig, found: Compound) -> DeskConfig:
+        """`config` as compound `found` has it (compounds.with_facts), made once per
+        configuration and compound, not for every message."""
+        made = self._made
+        if made[0] is not config:  # the configuration changed (a chat upgraded)
+            made = self._made = (config, {})
+        if found.id not in made[1]:
+            made[1][found.id] = compounds.with_facts(config, found)
+        return made[1][found.id]
 
     def _hint(self, inbound: Inbound) -> str:
         code = (inbound.language_code or "").lower()

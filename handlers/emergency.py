@@ -220,7 +220,7 @@ def raise_alarm(turn: Turn, parse: Parse | None) -> None:
         _relay(turn, following, text)
         turn.say(turn.tr("Staff already have this emergency and are on their way."))
         return
-    units = owner_store.units_of(turn.session, turn.owner.id) if turn.owner else []
+    units = turn.units
     hinted = parse.entity("unit") if parse else None
     unit = next((u for u in units if u.code == hinted), units[0] if len(units) == 1 else None)
     if unit is None and hinted:
@@ -255,7 +255,7 @@ def on_where(turn: Turn) -> None:
     """The owner tapped the flat of an emergency just raised: the staff card shows it."""
     unpacked = WHERE.unpack(turn.inbound.callback.data)
     ticket = turn.session.get(Ticket, unpacked[0]) if unpacked else None
-    units = owner_store.units_of(turn.session, turn.owner.id) if turn.owner else []
+    units = turn.units
     unit = next((u for u in units if unpacked and u.id == unpacked[1]), None)
     if ticket is None or unit is None or ticket.owner_id != turn.owner.id:
         turn.outcome.callback_answer = turn.tr("This button is no longer valid.")
@@ -298,7 +298,7 @@ def on_follow_up(turn: Turn, parse: Parse | None) -> None:
     if not text:
         turn.say(turn.tr("Please tell me your building and flat number so we find you."))
         return
-    units = owner_store.units_of(turn.session, turn.owner.id) if turn.owner else []
+    units = turn.units
     code = parse.entity("unit") if parse else None
     own = next((u for u in units if u.code == code), None) or flats.chosen(text, units)
     if own is not None and ticket.unit_id is None:

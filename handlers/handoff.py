@@ -27,7 +27,6 @@ from handlers.payloads import Payload
 from handlers.render import render
 from handlers.turn import DeskConfig, KnowledgeBase, Turn
 from storage import conversations
-from storage import owners as owner_store
 from storage.models import Conversation, Ticket, TicketEvent
 
 CONTEXT_MESSAGES = 5
@@ -90,7 +89,7 @@ def start(turn: Turn) -> None:
         return
     recent = turn.data.get("recent", [])
     context = "\n".join(f"› {line}" for line in recent) or turn.inbound.text
-    units = owner_store.units_of(turn.session, turn.owner.id) if turn.owner else []
+    units = turn.units
     ticket = tickets.open_for_owner(
         turn,
         kind="consultation",

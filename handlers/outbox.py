@@ -70,6 +70,7 @@ def write(
     bot_of = bot_of or (lambda _address: DEFAULT_BOT)
     urgent = any(notice.urgent for notice in outcome.staff)
     new = 0
+    bots: set[str] = set()
     for notice in outcome.staff:
         address = notice.chat_id or staff_address
         if address is None:
@@ -78,6 +79,7 @@ def write(
         level = outbox.EMERGENCY if notice.urgent else notice.priority or priority
         level = outbox.STAFF if level is None else level
         bot = bot_of(str(address))
+        bots.add(bot)
         new += _notice(session, notice, staff_channel, address, level, now=now, bot=bot)
     rows = []
     for reply in outcome.replies:
@@ -87,7 +89,7 @@ def write(
         rows.append(row)
     new += outbox.enqueue(session, rows)
     if new:
-        outbox.announce(session)
+        outbox.announce(session, bots | {row["bot"] for row in rows})
     return new
 
 

@@ -23,7 +23,6 @@ from handlers.text import esc, excerpt
 from handlers.turn import Turn
 from nlu import CONFIDENCE_THRESHOLD
 from nlu.types import Parse
-from storage import owners as owner_store
 from storage import tickets as ticket_store
 from storage.models import Ticket, Unit
 
@@ -134,7 +133,7 @@ def proceed(turn: Turn, draft: dict[str, Any]) -> None:
                 )
             )
         return
-    units = owner_store.units_of(turn.session, turn.owner.id)
+    units = turn.units
     if draft.get("unit_id") is None:
         hint = draft.get("unit_hint")
         named = flats.named_in(draft["description"], units)
@@ -201,7 +200,7 @@ def _open(turn: Turn, draft: dict[str, Any]) -> None:
 def _answer_unit(turn: Turn, draft: dict[str, Any], text: str) -> None:
     """A typed answer to "which flat?": a room number or code that fits one flat, or the
     place in the list ("第二套"); otherwise say what is wrong and ask again."""
-    units = owner_store.units_of(turn.session, turn.owner.id)
+    units = turn.units
     unit = flats.chosen(text, units)
     if unit is not None:
         draft["unit_id"] = unit.id
@@ -228,7 +227,7 @@ def on_step(turn: Turn, parse: Parse | None) -> None:
     callback = turn.inbound.callback
     if callback is not None:
         unpacked = UNIT.unpack(callback.data)
-        owned = {u.id for u in owner_store.units_of(turn.session, turn.owner.id)}
+        owned = {u.id for u in turn.units}
         if draft.get("kind") == "repair":
             owned.add(COMMON_AREA)
         if unpacked is None or unpacked[0] not in owned:

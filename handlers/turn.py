@@ -12,7 +12,8 @@ from handlers.messages import Inbound, Keyboard, Outcome, Reply, StaffNotice
 from handlers.render import Html, render
 from nlu.types import Parse
 from storage import conversations
-from storage.models import DEFAULT_COMPOUND, Binding, Compound, Conversation, Owner
+from storage import owners as owner_store
+from storage.models import DEFAULT_COMPOUND, Binding, Compound, Conversation, Owner, Unit
 
 # Conversation data that outlives a step: the last messages (a hand-off's context), a
 # report set aside for a new request (handlers/report.py) and /start's deep-link payload.
@@ -85,6 +86,17 @@ class Turn:
     owner: Owner | None
     lang: str
     outcome: Outcome = field(default_factory=Outcome)
+    _flats: dict[int, list[Unit]] = field(default_factory=dict, init=False, repr=False)
+
+    @property
+    def units(self) -> list[Unit]:
+        """The owner's flats by code ([] for someone not bound), read once per unit of work
+        (several handlers of one message need them; nothing in a turn changes them)."""
+        if self.owner is None:
+            return []
+        if self.owner.id not in self._flats:
+            self._flats[self.owner.id] = owner_store.units_of(self.session, self.owner.id)
+        return self._flats[self.owner.id]
 
     def tr(self, msgid: str, /, **values: object) -> Html:
         """`msgid` in the owner's language as Telegram HTML, every value escaped."""

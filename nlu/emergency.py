@@ -34,14 +34,22 @@ def _rx(*parts: str) -> re.Pattern[str]:
 
 
 _GAS_ZH = r"(?:煤气|燃气|天然气|液化气|瓦斯|沼气)"
-_LIFT_ZH = r"(?:电梯|电悌|电体|梯子里|轿厢|lift|elevator)"
+_LIFT_ZH = (
+    r"(?:电梯|电悌|电体|电题|电提(?!醒|示|前|供|高|交|款|现)|䢂|𨋢|梯子里|轿厢|lift|elevator)"
+)
 _LIFT_EN = r"(?:lift|elevator)"
 # What carries current where water must not reach it.
 _LIVE_ZH = r"(?:电箱|电表箱|配电箱|电闸|插座|插线板|插排|排插|开关|灯座|灯具|电灯|吊灯|吸顶灯|灯管|筒灯|射灯|浴霸|排气扇|换气扇|电热水器|充电桩|电器)"
 _POWER_ROOM_ZH = (
     r"(?:配电间|配电房|配电室|电房|电井|强电井|电表间|变电箱|变压器|充电桩|电箱|配电箱|电表箱)"
 )
-_ELDER_ZH = r"(?:老人|老太太|老太|老大爷|老爷子|老爷爷|老奶奶|老头|大爷|大妈|阿婆|婆婆|爷爷|奶奶|外婆|外公|姥姥|姥爷)"
+_CHILD_ZH = r"(?:孩子|小孩|宝宝|娃娃?|儿童|小朋友|婴儿|幼儿|小男孩|小女孩|小姑娘|男孩|女孩|小学生|初中生|中学生|学生)"
+# A small child's danger or distress, and no adult with it.
+_CHILD_DANGER_ZH = (
+    r"(?:哭|喊|哑|水池|泳池|池塘|河|湖|喷泉|马路|车道|窗|阳台|楼顶|天台|栏杆|边上晃|爬)"
+)
+_NO_ADULT_ZH = r"(?:没有?大人|大人(?:好像|可能|应该|估计)?(?:一直|都|还)?(?:没回来|不在|没在|出门|出去|走了)|没(?:有)?(?:看到|见)?(?:家长|大人)|家长(?:不在|没在|不见)|没人(?:看着?|管))"
+_ELDER_ZH = r"(?:老人|老太太|老太|老大爷|老爷子|老爷爷|老奶奶|老头|大爷|大妈|阿婆|婆婆|爷爷|奶奶|外婆|外公|姥姥|姥爷|阿嬷|阿嫲|嫲嫲|姑婆|姨婆|太婆|太奶奶|太爷爷|老伴)"
 
 HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -224,6 +232,17 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"(?:我|我们|人|孩子|小孩|老人|我妈|我爸|老公|老婆|女儿|儿子|闺女|娃)(?:还|正|现在)?在{_LIFT_ZH}(?:里|里面|里头|里边).{{0,24}}(?:不动|没反应|没用|打不开|开不了|出不去|出不来)",
             rf"{_LIFT_EN}.{{0,40}}(?:there (?:are|is) )?(?:\d+|two|three|four|five|six|some|several) of us (?:are |still )?(?:inside|in here|in it|stuck|trapped)",
             r"(?:锁死|堵死|封死)了?.{0,12}(?:出不去|出不来)",
+            # Inside a stopped or dark lift, told by how it feels in there.
+            rf"{_LIFT_ZH}.{{0,12}}(?:停|卡|不动|坏|黑|掉).{{0,24}}(?:黑漆漆|黑乎乎|黑咕隆咚|一片黑|伸手不见|幽闭|憋得|闷得|喘不|好难受|害怕|好怕|按(?:了)?(?:警铃|铃|呼叫)|没人理|没人应)",
+            rf"停电.{{0,10}}在{_LIFT_ZH}(?:里|里面|里头|里边)|在{_LIFT_ZH}(?:里|里面|里头|里边).{{0,10}}停电",
+            # Shut in a room from outside, or locked in with no subject named.
+            r"(?<!钥匙)(?<!手机)(?<!东西)(?<!狗)(?<!猫)(?<!宠物)被(?:反锁|锁|关)在(?:了)?.{0,6}(?:里面|里头|屋里|卫生间|厕所|洗手间|浴室|房间|阳台|地下室|储藏间|储藏室|储物间|杂物间|车库|仓库|天台|机房)",
+            r"门(?:被)?(?:从|在)外(?:面|边|头)(?:被人?)?(?:锁|反锁|插|堵|顶|闩)(?:上|住|死)?了",
+            r"(?:locked|shut|bolted) (?:in )?from (?:the )?outside|(?:door|gate) (?:is |got |was )?(?:locked|jammed|stuck) (?:and|with) (?:i'?m|we'?re|i am|we are|someone|my \w+) (?:still )?inside",
+            # Someone (or an animal) wedged or stuck somewhere and unable to get out.
+            r"卡(?:住|着)了?(?:个|一个|两个)?(?:人|小孩|孩子|小朋友|宝宝|老人)|(?:卡|夹|困)住.{0,12}(?:出不来|出不去|拔不出|弄不出)",
+            r"(?:狗|猫|宠物|狗狗|猫咪|小狗|小猫).{0,4}(?:被)?.{0,8}(?:卡在|卡住|压住|夹住|困在)|(?:狗|猫|宠物|狗狗|猫咪|小狗|小猫).{0,6}(?:关|锁)在.{0,4}车里",
+            r"(?:dog|cat|puppy|kitten|pet)s? (?:is |was |got |are |has been )?(?:(?:stuck|trapped|wedged|pinned) (?:in|inside|under|between|behind)\b|(?:shut|locked|left) in (?:a |the |my |their )?(?:hot )?car\b.{0,40}(?:hot|heat|panting|windows? (?:up|closed|shut)))",
             r"被困",
             r"困在",
             r"困住",
@@ -337,7 +356,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:老年痴呆|痴呆|糊涂|认知障碍|dementia|alzheimer).{0,20}(?:跑出去|走丢|走失|找不到|没回来|wander|missing|gone out)",
             r"(?:child|kid|son|daughter|toddler|boy|girl|\d+ ?yo|\d+[- ]year[- ]old|grand(?:ma|pa|mother|father|son|daughter)|mum|mom|dad|mother|father)\b(?!'s)(?:\s+\w+){0,3}\s+(?:is|has gone|went|gone|has been|have gone)\s+missing|(?:can'?t|cannot) find (?:my|our) (?:son|daughter|kid|child|toddler|little|mum|mom|dad|grand\w+)",
             r"(?:kids?|children|child|boy|girl|孩子|小孩|娃).{0,30}(?:frozen|on the ice|冰面|冰上|湖上)|(?:ice|冰面|冰层).{0,20}(?:crack|裂)",
-            r"(?:孩子|小孩|娃|宝宝).{0,10}(?:掉|落|摔)(?:进|到)?(?:水里|河里|湖里|池子|泳池|井里)|溺水|drowning|fell (?:in|into) the (?:pool|pond|river|lake)",
+            r"(?:孩子|小孩|娃|宝宝).{0,10}(?:掉|落|摔)(?:进|到)?(?:水里|河里|湖里|池子|泳池|井里)|(?:孩子|小孩|娃|宝宝|小朋友|child|kid|toddler|baby|boy|girl)\S{0,12}(?:溺水|drowning|fell (?:in|into) the (?:pool|pond|river|lake))",
             r"(?:孩子|小孩|宝宝|娃|儿童|小朋友).{0,10}(?:趴|骑|蹲|爬|站)(?:在)?.{0,4}(?:窗台|窗户|阳台|栏杆|护栏|窗外|外机)",
             r"独居.{0,16}?(?:敲门(?:不应|没(?:人)?(?:反应|应|开))|没出门|没露面|没见(?:人|着))",
             r"(?:婆婆|阿婆|老太|老奶奶|老爷爷|大爷|大妈|老头|老太太).{0,8}(?:摔在地上|摔倒|倒在地上|跌倒).{0,12}(?:不应|没反应|起不来|门锁|锁着|锁起)",
@@ -349,16 +368,35 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:孩子|小孩|宝宝|娃|儿童).{0,8}(?:爬上|站在|坐在|挂在|翻出|悬在).{0,6}(?:窗|阳台|栏杆|护栏|窗台|外面)",
             r"(?:孩子|小孩|宝宝|娃|儿童|小朋友).{0,8}在?(?:窗台|阳台(?:栏杆|护栏|外面|外边|边上)|栏杆|护栏|外机|屋顶|楼顶|窗外).{0,4}(?:坐|站|爬|挂|玩)",
             r"(?:孩子|小孩|宝宝|娃|儿童).{0,6}(?:反锁|锁)在.{0,6}(?:家|屋|车|房间)",
-            r"(?:老人|老太太|老大爷|老爷子|爷爷|奶奶|外婆|外公).{0,8}(?:摔倒|倒在|叫不醒|不说话|没反应|没动静)",
+            r"(?<!有个)(?<!有一个)(?<!有位)(?:老人|老太太|老大爷|老爷子|爷爷|奶奶|外婆|外公).{0,8}(?:摔倒|倒在|叫不醒|不说话|没反应|没动静)",
             r"(?:child|kid|toddler|baby|boy|girl).{0,20}(?:on|at|hanging from|climbing)\s+(?:the\s+)?(?:window|balcony|ledge|railing)",
             r"(?:child|kid|toddler|baby).{0,20}(?:alone|locked in)",
             r"(?:孩子|小孩|宝宝|娃|儿子|女儿|小朋友)的?(?:头|手|脚|腿|胳膊|脑袋|手指).{0,4}(?:被)?(?:卡|夹)(?:在|住|进)",
             r"(?:kid|child|son|daughter|toddler|baby|boy|girl)(?:'s|s')? (?:head|arm|hand|leg|foot|finger)s? (?:is |got |has got |are )?(?:caught|stuck|trapped|wedged)",
             r"(?:水池|泳池|游泳池|池塘|河|湖|鱼池|喷泉|井).{0,12}(?:孩子|小孩|娃|宝宝|小朋友).{0,12}(?:掉(?:进去|下去|水里|进水)|扑腾|挣扎|呛水|沉下去)|(?:孩子|小孩|人|老人).{0,10}(?:在)?水里.{0,6}(?:扑腾|挣扎|呛水|往下沉)",
-            r"(?:我爸|我妈|老人|爷爷|奶奶|外婆|外公|姥姥|姥爷|老太太|老爷子|大爷|阿婆)(?:一个人|独自|自己)在家.{0,24}(?:说话不清|嘴.{0,2}歪|摔|动不了|起不来|晕|喘不|昏|不舒服|没反应)",
+            rf"(?:我爸|我妈|{_ELDER_ZH})(?:一个人|独自|自己)在家.{{0,24}}(?:说话不清|嘴.{{0,2}}歪|摔|跌|倒|动不了|起不来|晕|喘不|昏|不舒服|没反应)",
+            # A household elder fallen at home (a passer-by collapsed in public is injury).
+            rf"(?:我|我家|俺家|我们家|家里|隔壁|邻居家)的?{_ELDER_ZH}.{{0,4}}(?:摔|跌|倒)(?:在|到)?(?:卫生间|浴室|厕所|厨房|家里|屋里|床下|床边|地上)(?:里)?.{{0,6}}(?:起不来|动不了|爬不起来)",
             r"(?:\d+[- ]?(?:year[- ]old|yo)|child|kid|son|daughter|toddler|boy|girl|grand\w+|mum|mom|dad|father|mother)\b(?!'s)(?:\s+\w+){0,3}\s+(?:wandered off|went missing|ran off|got lost|is lost)",
             r"(?:child|kid|toddler|baby|little one)s?\b.{0,25}(?:left|locked|alone|stuck|sleeping) in (?:a |the |their |his |her )?(?:hot |locked )?car",
             r"(?:elderly|old) (?:man|woman|lady|neighbou?r|person).{0,20}(?:fallen|fell|not answering|unresponsive)",
+            # An elder shut in alone and not answering; a child who has lost its parents.
+            rf"{_ELDER_ZH}.{{0,12}}(?:锁在|关在|反锁|锁起来).{{0,16}}(?:不应|没反应|没动静|不开门|叫不醒|没声音)",
+            rf"{_CHILD_ZH}.{{0,24}}(?:找不到|不见了|没看到|找)(?:他|她)?的?(?:爸妈|爸爸|妈妈|家长|大人|家人)|(?:lost|can'?t find|looking for) (?:his|her|their) (?:parents?|mum|mom|dad|mummy|daddy)",
+            # An elder lost or confused, not knowing where home is.
+            rf"{_ELDER_ZH}.{{0,12}}(?:迷路|走丢|走失|找不到家|说不清|不知道(?:自己)?(?:住|家)|不记得|糊里糊涂|认不出)|说不清(?:自己)?(?:住|家在)(?:哪|在哪)|(?:找不到|不记得)(?:自己)?(?:家|住哪)",
+            r"(?:elderly|old) (?:man|woman|lady|gentleman|person|neighbou?r)\b.{0,40}(?:lost|confused|disoriented|doesn'?t know where|can'?t remember|wandering)",
+            r"(?:老年痴呆|痴呆|糊涂|认知障碍|阿尔茨海默|dementia|alzheimer\w*).{0,40}(?:跑出去|走丢|走失|找不到|没回来|出门|出去了|wander\w*|missing|gone out|walked out|left the|not answering)",
+            # Someone living alone who cannot be reached.
+            r"(?:一个人(?:住|在家)|独居|独自(?:住|在家)|自己(?:一个人)?住|lives? alone|living alone|on (?:his|her) own).{0,40}(?:没人接|不接|没接|打不通|联系不上|没回|没应|没反应|not (?:picking|answering)|no answer|won'?t answer|(?:hasn'?t|has not|isn'?t) (?:picked up|picking up|answered|answering|been seen))|(?:没人接|都没接|不接电话|打不通|联系不上|not picking up|not answering).{0,30}(?:一个人(?:住|在家)|独居|lives? alone|living alone)",
+            r"(?:mum|mom|dad|mother|father|grand\w+|nan|nana|gran|granny|elderly \w+|old \w+)\b.{0,80}(?:won'?t|doesn'?t|isn'?t|hasn'?t been|not) (?:answer\w*|pick\w* up|respond\w*)",
+            r"(?:haven'?t|hasn'?t|have not|has not|nobody has|no one has) (?:seen|heard from)\b.{0,30}(?:for|in) (?:almost |nearly |over |about )?(?:a|one|two|three|several|a few|\d+) (?:days?|weeks?)|(?:mail|post|newspapers|parcels|deliveries) (?:is |are )?(?:piling|piled|stacking) up",
+            r"(?:好几天|几天|[两三四五六七]天|一周|一个星期|个把星期)(?:都)?没(?:见|看到|看见)(?:过)?(?:他|她|人|老人|出门)|(?:报纸|快递|信件|外卖|牛奶).{0,4}(?:堆|积)(?:在门口|了一堆|成堆|好几)",
+            # A small child at water, a road or a height with no adult.
+            rf"{_CHILD_ZH}.{{0,30}}{_CHILD_DANGER_ZH}.{{0,30}}{_NO_ADULT_ZH}|{_CHILD_ZH}.{{0,10}}{_NO_ADULT_ZH}.{{0,20}}{_CHILD_DANGER_ZH}|{_CHILD_DANGER_ZH}.{{0,12}}{_CHILD_ZH}.{{0,10}}{_NO_ADULT_ZH}",
+            rf"(?:水池|泳池|游泳池|池塘|河|湖|鱼池|喷泉|马路|车道|窗|阳台|楼顶|天台)(?:边|旁|边上|上)?.{{0,12}}{_CHILD_ZH}.{{0,6}}(?:一个人|独自|自己|单独)|{_CHILD_ZH}(?:一个人|独自|自己|单独)(?:在)?.{{0,8}}(?:水池|泳池|池塘|河边|湖边|马路|车道|窗台|阳台|楼顶|天台)",
+            rf"(?:楼顶|天台|屋顶|窗台|窗口|阳台|栏杆外|护栏外|空调外机).{{0,8}}{_CHILD_ZH}.{{0,4}}(?:坐|站|爬|挂|蹲|趴)|{_CHILD_ZH}.{{0,4}}(?:爬|翻)(?:了)?(?:出|到)(?:了)?(?:窗口|窗外|窗台|阳台外|栏杆外)|(?:楼顶|天台|屋顶|窗台|阳台|栏杆)(?:边上|边缘|外面|外边|上)?.{{0,4}}(?:站着|坐着|蹲着|趴着|挂着)(?:个|一个)?{_CHILD_ZH}",
+            r"(?:child|kid|toddler|baby|little (?:girl|boy|one)|boy|girl)\b.{0,50}(?:by (?:him|her|them)sel(?:f|ves)|on (?:his|her|their) own|no (?:adults?|parents?|lifeguard|grown-?ups?)\b)",
         ),
     ),
     (
@@ -472,12 +510,28 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:一直|一路)?(?:跟着|尾随|跟踪)(?:我|我们|她|孩子).{0,16}(?:害怕|好怕|怕|不走)|(?:陌生|不认识的?)(?:男|女)?人?.{0,6}(?:跟着|尾随|跟踪)",
             r"(?:拎着|提着|握着|揣着|带着|扛着)(?:一?根|一?把)?(?:刀|棍子?|砍刀|铁棍|斧头|锤子|钢管)",
             r"翻墙进|翻(?:进|过)(?:围墙|栏杆|院墙)",
-            r"喊救命|呼救|尖叫.{0,10}(?:救命|打)|被人打|(?:正在|在)挨打",
+            r"喊救命|呼救|尖叫.{0,10}(?:救命|打)|被人打(?!电话|扰|断|招呼|听|印|针)|(?:正在|在)挨打",
             r"(?:在|正在|一直)砸(?:车|车窗|汽车|东西|门|窗)|醉汉.{0,8}(?:砸|打|拿|追|闹事)|耍酒疯.{0,8}(?:砸|打)|持械",
             r"(?:screaming|shouting|crying) for help|(?:being|getting) (?:beaten|hit|attacked|assaulted)",
             r"(?:followed|following|stalking) (?:me|us|my \w+)\b.{0,40}(?:scared|afraid|still|now|in(?:to)? the|inside)",
             r"(?:climbed|climbing|jumped) (?:over )?the (?:wall|fence|gate).{0,40}(?:knife|stick|bat|weapon|bar)",
             r"撬我家",
+            # A home already broken into, the intruder maybe still inside.
+            r"(?:家|屋|房子?|门|锁|窗)(?:里)?(?:被人?|让人)(?:撬|闯|砸|翻|撞开|踹开)(?:了|开)",
+            r"(?:小偷|贼|那人|那个人|人)(?:好像|可能|估计|应该)?(?:还在|没走|躲在)(?:屋里|家里|里面|里头|房间|柜子)|不知道(?:人|他|小偷|贼)?(?:走没走|还在不在|走了没)",
+            # Beating told by the act: someone beaten, surrounded, dragged, choked.
+            r"被(?:人|几个人|一群人|好几个人|他|她|他们|一个\S{0,4})?(?:打|揍|踹|殴打|围殴|暴打|群殴)(?:了|伤|得|晕)(?!.{0,2}(?:针|电话|卡|包|折))",
+            r"围着.{0,4}(?:打|踹|揍|踢)|(?:拽|揪|扯|薅)(?:着)?.{0,8}头发|掐(?:着|住)?.{0,4}脖子|(?:按|摁)在地上(?:打|揍|踹)|扇(?:耳光|巴掌)|往.{0,6}(?:拖|拽)",
+            r"(?<!dog )(?<!dogs )(?<!cat )\b(?:punched|kicked|attacked|assaulted|slapped|headbutted|beat up|jumped|mugged|choked|strangled|shoved)\s+(?:the|a|an|my|our|his|her|their|this|that)\s+(?:\w+\s+)?(?:concierge|guard|security|cleaner|neighbou?r|woman|man|girl|boy|kid|child|resident|driver|courier|staff|receptionist|wife|husband|girlfriend|boyfriend|mum|mom|dad|old \w+|delivery \w+)",
+            r"\bbeat(?:ing)? up (?:a|an|the|my|our|his|her|some|this|that)\b|\b(?:is|are|keeps?|kept|still|started) (?:hitting|punching|kicking|beating|slapping|choking|strangling|stamping on|dragging) (?:her|him|them|me|us|someone|somebody|the)\b",
+            # Screams with the sound of a struggle.
+            r"(?:尖叫|惨叫|哭喊|呼喊|喊叫|哭叫).{0,12}(?:撞|砸|摔|打|咚咚|砰砰|哐|嘭)|(?:撞墙|撞门|砸东西|摔东西|咚咚|砰砰|哐哐|嘭嘭).{0,12}(?:尖叫|惨叫|哭喊)",
+            # Someone tampering with the lock or door right now.
+            r"有人.{0,10}(?:在)?(?:弄|捅|撬|拧|掰|扭|转|拉|拽|试)(?:我家|我们家)?(?:的)?(?:门锁|锁|门把手?|把手|锁眼|门)",
+            # A stranger who followed the resident home and stays.
+            r"(?:陌生|不认识)(?:的)?(?:男|女)?(?:的|人)?.{0,10}(?:一路)?跟(?:着)?(?:我|我们|她|孩子)|跟(?:着)?(?:我|我们).{0,16}(?:门口|楼下|楼道).{0,8}(?:不走|站着|守着|徘徊|蹲着)",
+            # An intruder got in; the resident is hiding.
+            r"(?:someone|somebody|a man|a stranger|a guy|people|they|he) (?:just )?(?:got|climbed|broke|snuck|sneaked|forced (?:his|their|her) way) in(?:to)?\b|(?:i'?m|we'?re|i am|we are) hiding\b",
             r"(?:有|遇到|抓到)小偷",
             r"入室(?:盗窃|抢劫)",
             r"有人闯进",
@@ -538,11 +592,32 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"喘不上气|呼吸困难|透不过气",
             r"(?:摔|滑|跌)(?:下来|倒).{0,10}(?:流血|动不了|起不来|头破|骨折|弯了)",
             r"(?:can\'?t|cannot) move (?:his|her|my|their) (?:leg|arm|neck|back)",
+            # Cannot be woken; pitched over suddenly.
+            r"(?:叫|喊|摇|拍|推)不醒|一头(?:栽|扎)(?:下去|倒|在)|栽倒",
+            # Lying still after a fall; the head hitting the ground or being struck.
+            r"(?:躺|倒|趴|瘫)(?:着|在(?:地上|地下|那|那里|那儿|床上|楼梯上?|路上|路边))?.{0,3}(?:不动|一动不动|起不来|叫不醒|喊不醒|没反应|没知觉|没意识)",
+            r"(?:后脑勺?|头|脑袋|额头|太阳穴)(?:先)?(?:着地|磕地|撞地|磕(?:到|在|破)|撞(?:到|在|破)|砸(?:到|破|伤))|(?:砸|撞|磕|打)(?:到|中|伤|破)了?(?:头|脑袋|后脑勺?|额头|太阳穴)",
+            # A person falling from a height.
+            r"(?:人|工人|师傅|孩子|小孩|老人|他|她|有人|保安|保洁|邻居|我爸|我妈|我老公|我老婆).{0,12}从.{0,12}(?:上)?(?:掉|摔|跌|坠|滚)(?:了)?(?:下来|下去|下楼)",
+            r"(?:(?:fell|fallen|falling|tumbled) (?:off|from|down)|came off) (?:a |the |his |her |their |my )?(?:ladder|scaffold\w*|roof|climbing frame|balcony|stairs|staircase|steps|bunk bed|wall|tree|window|playground)",
+            r"bent the wrong way|(?:arm|leg|wrist|ankle|finger|knee|elbow)\b.{0,20}(?:bent|twisted) (?:the wrong way|backwards|at a (?:weird|strange|funny) angle)",
+            # Bleeding told by how it flows; bites.
+            r"血(?:哗哗|呼呼|汩汩|咕咕|突突)|血(?:直|一直|不停地?|还在|止不住地?)(?:流|冒|淌|涌|喷|往外)|(?:冒|喷|涌|淌|滴)(?:了)?(?:好多|很多|一地)?血",
+            r"被.{0,8}(?:狗|猫|犬|蛇|动物)(?:给)?咬(?:伤|了|到|破)",
+            # Burns and scalds told by the skin.
+            r"(?:burn(?:ed|t)?|scald(?:ed)?)\b.{0,40}(?:skin|blister\w*|peel\w*|gone white|charred|badly)|skin(?:'s| is)? (?:peeling|blistering|coming off|gone white|charred)",
+            r"(?:烫|烧)(?:伤|到|了).{0,10}(?:起泡|脱皮|掉皮|发白|水泡|一层皮)",
+            # Stroke signs and known conditions in crisis.
+            r"slurr\w*|(?:face|mouth|smile)\b.{0,20}droop\w*|droop\w*.{0,10}(?:face|mouth)|one side of (?:his|her|their|my|the) (?:face|body)|numb on one side",
+            r"(?:diabetic|diabetes|hypo\b|low blood sugar|epilep\w*|asthma\w*|heart condition)\b.{0,50}(?:can'?t|cannot|shaking|sweating|dizzy|faint\w*|confus\w*|collaps\w*|attack|get up|breathe|fit\b|inhaler)",
+            r"(?:低血糖|糖尿病|哮喘|癫痫|羊癫疯|心脏病|高血压).{0,12}(?:犯了|发作|晕|抖|出汗|站不起|起不来|喘不|抽)",
+            r"(?:face|lips?|tongue|throat)\b.{0,10}swell\w* up|throat\b.{0,10}(?:swell\w*|swollen|closing)",
+            r"溺水|drowning|(?:fell|fallen) (?:in|into) the (?:pool|pond|river|lake)",
             r"lying (?:on the (?:floor|ground)|motionless).{0,30}(?:not moving|unresponsive|still)|not moving",
             r"blood everywhere|won\'?t stop bleeding|cut (?:his|her|my) \w+ badly",
             r"seizure|convuls|can\'?t breathe|struggling to breathe",
             r"(?:arm|leg|wrist|ankle) (?:looks|is) broken",
-            r"(?:fell|fallen|slipped|tripped)\b.{0,40}(?:can\'?t|cannot|won\'?t|unable to) (?:move|get up|stand|walk)",
+            r"(?:fell|fallen|slipped|tripped)\b.{0,60}(?:can\'?t|cannot|won\'?t|unable to) (?:move|get up|stand|walk)",
             r"晕倒",
             r"流了?(?:好多|很多|一地|不少|大量|一大滩)(?:的)?血|血(?:哗哗|一直)(?:地)?(?:流|往外)",
             r"被?(?:开水|热水|热油|油锅|蒸汽)烫(?:伤|了|到)|烫(?:得|了)?.{0,6}(?:起泡|脱皮|一大片)|烧伤",
@@ -614,7 +689,7 @@ _NEG_INSIDE = re.compile(
 _REFERENCE = re.compile(
     r"上次|上回|之前|前几天|前天|前阵子|上周|上个月|去年|那次|那天|报修的|报过的?|报了的|报的|报了(?!警)|反映的|反映过|投诉的|"
     r"登记的|的事(?:情)?(?:处理|解决|怎么|有|好了|呢)|工单|单号|处理好了吗|处理了吗|修好了吗|怎么样了|"
-    r"有结果|结果呢|进度|跟进|复查|回访|"
+    r"有结果|结果呢|进度|跟进|复查|回访|(?:那|这)(?:件)?事(?:情)?(?:处理|解决|办)|处理得(?:挺|很|真|蛮|太)?(?:快|及时)|"
     r"last (?:time|week|month|year|night's)|the other day|earlier this|i reported|we reported|"
     r"on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|afterwards|"
     r"(?:昨晚|昨天|昨儿).{0,8}那(?:户|家|栋)|你们说(?:今天|明天|要|会)|(?:师傅|工人|维修工).{0,10}(?:就走了|来过|看过|修过)|还来不来|"
@@ -624,10 +699,10 @@ _REFERENCE = re.compile(
 # Hypothetical, informational or about drills/equipment/safety rules.
 _INFO = re.compile(
     r"如果|万一|假如|要是|假设|演习|演练|灭火器|消防栓(?!.{0,6}(?:被撞|撞了|撞坏|撞断|爆|喷|断了))|消防通道|消防设施|消防检查|安全知识|安全培训|"
-    r"培训|讲座|想学|好奇|作业|科普|原理|学一下|教(?:我|一下)|宣传|怎么预防|如何预防|预防|防范|注意事项|保险|应急预案|应急演|电影|电视剧|新闻|"
+    r"培训|讲座|想学|好奇|作业|科普|原理|学一下|教(?:我|一下)|宣传|怎么预防|如何预防|预防|防范|注意事项|保险|应急预案|应急演|电影|电视剧|新闻|小说|剧本|主角|写故事|"
     r"消防器材|烟感(?!.{0,6}(?:响|叫|鸣|报警))|(?:火警|警铃|警报|报警器|烟感)钟?.{0,3}(?:测试|试响)|逃生|安全检查|安检|年检|安全出口|谁负责|出了事|出事了?谁|迟早|早晚(?:会|要|得)|真(?:要|的)?(?:烧|着|起火|出事|塌|掉)|"
     r"(?<!not sure )(?<!know )\bif\b|\bin case\b|during a fire|in a fire\b|when there'?s a fire|\bdrill\b|extinguisher|hydrant(?!.{0,20}(?:hit|knocked|burst|spraying|gushing))|fire exit|fire escape|fire door|"
-    r"training|insurance|curious|just wondering|homework|science project|\bmovie\b|\bnews\b|safety (?:tips|rules|check|inspection)|what should i do when|"
+    r"training|insurance|curious|just wondering|homework|science project|\bmovie\b|\bnovel\b|screenplay|my story\b|\bnews\b|safety (?:tips|rules|check|inspection)|what should i do when|"
     r"how (?:do|to|can) (?:i |we )?(?:prevent|avoid|use)|fire alarm test|smoke detector|smoke alarm battery"
 )
 # Complaints about neighbours' smoking, burning offerings or barbecues are not fires
@@ -639,12 +714,20 @@ _NOT_FIRE = re.compile(
     r"(?:people|someone|somebody|he|she|they|neighbou?rs?|guys?|men|workers|guards?) "
     r"(?:keep |keeps |still |always |are |is )?smok(?:e|es|ing)\b"
 )
+# Injury words with nothing to do now: an ambulance the resident saw come and asks
+# about (someone else's incident, handled), a child hard to wake for school.
+_INJURY_NOT_NOW = re.compile(
+    r"(?:叫|喊)不醒.{0,4}(?:起床|上学|上班)|(?:每天|天天|每早|早上都)(?:都)?(?:叫|喊)不醒|赖床|"
+    r"救护车.{0,10}(?:咋回事|怎么回事|怎么了|是谁家|是哪家|是哪户|来干嘛|干什么|什么情况)|"
+    r"what(?:'s| was| is) (?:the|that) ambulance|why (?:was|is) (?:there )?an ambulance"
+)
 # Strangers selling or handing out leaflets are a nuisance, not intruders.
 _CANVASSER = re.compile(
     r"推销|发传单|发广告|贴广告|发小广告|卖东西|摆摊|\bsalesm[ae]n\b|\bselling\b|\bflyers?\b|"
     r"\bleaflets?\b|\bsurvey\b|canvass|door-to-door|door to door"
 )
 _COLLAPSE = re.compile(r"(?:要|快|会|已经)塌|塌(?:了|下来)|坍塌|cav(?:e|ing) in|collaps")
+_GAS_NAMED = re.compile(rf"{_GAS_ZH}|一氧化碳|\bgas\b(?! station| bill| fee)|carbon monoxide")
 _FLAMES = re.compile(
     r"着火|起火|着起来|(?:锅|油|窗帘|被子|沙发|衣服|柜子)(?:也|都)?着了|火苗|(?<![闪下])火光|烧起来|烧着|点着|引燃|明火|大火|火势|on fire|flames?\b|caught fire|ablaze|alight"
 )
@@ -671,7 +754,18 @@ _TYPOS: tuple[tuple[str, str], ...] = (
     ("淹掉", "淹了"),
     ("gaz", "gas"),
     # Regional words (Cantonese, northern) for the same things.
+    ("喊咗", "哭了"),  # Cantonese 喊 is "cry"
     ("咗", "了"),
+    ("细路仔", "小孩"),
+    ("细路", "小孩"),
+    ("企住", "站着"),
+    ("企喺", "站在"),
+    ("喺度", "在"),
+    ("冇", "没有"),
+    ("冷气机", "空调外机"),
+    ("入面", "里面"),
+    ("黑晒", "一片黑"),
+    ("好惊", "好怕"),
     ("水喉", "水管"),
     ("屋企", "家"),
     ("成屋", "满屋"),
@@ -692,7 +786,7 @@ _NOT_URGENT = re.compile(
     r"不急|不着急|不用急|不紧急|不算急|慢慢来|有空|方便的时候|"
     r"not urgent|no rush|no hurry|whenever (?:you|it'?s convenient)|when you (?:get|have) (?:a )?(?:chance|time)"
 )
-_NOW = re.compile(r"现在|正在|快来|救命|马上|赶紧|right now|now\b|hurry|quick")
+_NOW = re.compile(r"现在|正在|一直在|还在|又来了|快来|救命|马上|赶紧|right now|now\b|hurry|quick")
 _LIFE_HAZARDS = frozenset({"gas", "fire", "trapped", "injury", "violence", "child_elderly"})
 
 
@@ -709,10 +803,19 @@ _MIXED_WORD = re.compile(
 )
 
 
+# "I'm not joking", "this isn't a repair request": the negation is of the
+# framing, not of the hazard that follows, so it is read as emphasis.
+_META_NEGATION = re.compile(
+    r"(?:我|这)?(?:不是|没|没有|不)(?:在)?(?:开玩笑|骗人|骗你|瞎说|乱说|夸张|报修)|"
+    r"\b(?:i'?m |this is |this isn'?t |i am )?(?:not|no) (?:joking|kidding|a joke|a prank|making this up|exaggerating)\b"
+)
+
+
 def _unmistype(text: str) -> str:
     t = fold(text or "")
     for wrong, right in _TYPOS:
         t = t.replace(wrong, right)
+    t = _META_NEGATION.sub("真的", t)
     return _MIXED_WORD.sub(lambda m: _MIXED[m.group(1) or m.group(2)], t)
 
 
@@ -739,12 +842,20 @@ def check(text: str) -> EmergencyCheck:
                 # A ceiling or wall giving way under the water is a collapse first.
                 if hazard == "flood" and _COLLAPSE.search(t):
                     return EmergencyCheck(True, "structure")
+                # Someone unwell or unresponsive with gas named is gas poisoning
+                # (the advice is to air the room and get out, not first aid).
+                if hazard in ("injury", "child_elderly") and _GAS_NAMED.search(t):
+                    return EmergencyCheck(True, "gas")
                 return EmergencyCheck(True, hazard)
             if first_suppressed is None:
                 first_suppressed = EmergencyCheck(False, hazard, reason)
     if first_suppressed is None:
         m = _GENERIC.search(t)
-        if m and _suppression("generic", t, t[: m.start()], t[m.end() :], m.group(0)) is None:
+        if (
+            m
+            and _suppression("generic", t, t[: m.start()], t[m.end() :], m.group(0)) is None
+            and not _HYPERBOLE.search(t)
+        ):
             return EmergencyCheck(True, kind_of(t))
     if first_suppressed is None and _INFO.search(t) and has_hazard_cue(t):
         # Hazard vocabulary in an informational frame ("fire drill next week").
@@ -815,6 +926,8 @@ def _suppression(hazard: str, t: str, before: str, after: str, phrase: str) -> s
         return "negated"
     if hazard == "fire" and _NOT_FIRE.search(t) and not _FLAMES.search(t):
         return "info"
+    if hazard == "injury" and _INJURY_NOT_NOW.search(t):
+        return "reference"
     if hazard == "violence" and _CANVASSER.search(t):
         return "info"
     if _INFO.search(t):
@@ -834,6 +947,12 @@ _GENERIC = re.compile(
     r"(?:someone|somebody|anyone) (?:please )?help(?: me| us)?\b(?!\s+(?:with|to|find|get|check))"
 )
 
+# "救命 物业费又涨了": a cry for help about money or chores is a figure of speech.
+_HYPERBOLE = re.compile(
+    r"物业费|管理费|停车费|水费|电费|费用|涨价|涨了|太贵|好贵|账单|扣钱|作业|加班|笑死|"
+    r"\b(?:fees?|prices?|bills?|rent|homework|expensive)\b"
+)
+
 # When no hazard rule names the kind (the model alone decided, or a bare cry for
 # help), these looser cues pick one; injury and medical is the fallback because
 # calling for medical help is the safe default.
@@ -846,8 +965,16 @@ _KIND_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("flood", re.compile(r"水(?!池|边|塘)|淹|漫(?!步|画|长|游)|water|flood|pipe|leak")),
     ("trapped", re.compile(r"困|关在|锁在|出不来|电梯|stuck|trapped|locked in|lift|elevator")),
-    ("violence", re.compile(r"打|刀|撬|小偷|陌生|抢|偷|fight|knife|stranger|thief|break|attack")),
-    ("child_elderly", re.compile(r"孩子|小孩|宝宝|老人|child|kid|baby|toddler|elderly")),
+    (
+        "violence",
+        re.compile(
+            r"打(?!呼噜|鼾|电话|扫|印|卡|开|算|针|车|折|听)|刀|撬|小偷|陌生|抢|偷|fight|knife|stranger|thief|break|attack"
+        ),
+    ),
+    (
+        "child_elderly",
+        re.compile(rf"孩子|小孩|宝宝|婴儿|{_ELDER_ZH}|child|kid|baby|toddler|elderly"),
+    ),
     ("structure", re.compile(r"塌|掉下|坠|砸|裂|collapse|fall|crack")),
     (
         "injury",

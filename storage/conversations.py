@@ -11,7 +11,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from storage.models import DEFAULT_BOT, Conversation, ProcessedUpdate
+from storage import owners as owner_store
+from storage.models import DEFAULT_BOT, Binding, Conversation, Owner, ProcessedUpdate
 from storage.types import utcnow
 
 
@@ -25,30 +26,50 @@ def load(session: Session, *, channel: str, chat_id: int, user_id: int) -> Conve
     at once get the same row. SQLite has one writer at a time anyway (BEGIN IMMEDIATE)
     and ignores FOR UPDATE."""
     key = {"channel": channel, "chat_id": chat_id, "user_id": user_id}
-    conv = session.execute(_LOCKED, key).scalar()
-    if conv is None:
-        dialect = session.get_bind().dialect.name
-        new = {**key, "data": "{}", "updated_at": utcnow()}
-        session.execute(_NEW_CONVERSATION[dialect], new)
-        conv = session.execute(_LOCKED, key).scalar_one()
-    return conv
+    return session.execute(_LOCKED, key).scalar() or _create(session, key)
 
 
-_CONVERSATIONS = Conversation.__table__
+def load_with_person(
+    session: Session, *, channel: str, chat_id: int, user_id: int
+) -> tuple[Conversation, Binding | None, Owner | None]:
+    """`load`'s conversation (created if new, locked the same way) with the person's
+    current binding and owner as storage.owners.bound_owner reads them ((None, None) if
+    unbound or moved out): one query for a conversation that exists, as most do."""
+    key = {"channel": channel, "chat_id": chat_id, "user_id": user_id}
+    found = session.execute(_LOCKED_WITH_PERSON, key).first()
+    if found is not None:
+        return found[0], found[1], found[2]
+    conv = _create(session, key)
+    return (conv, *owner_store.bound_owner(session, channel, user_id))
+
+
+def _create(session: Session, key: dict[str, Any]) -> Conversation:
+    """A new conversation, returned by the INSERT itself (and locked: it is this
+    transaction's); if another process inserted it first, that one, once it commits."""
+    dialect = session.get_bind().dialect.name
+    new = {**key, "data": "{}", "updated_at": utcnow()}
+    conv = session.scalars(_NEW_CONVERSATION[dialect], [new]).first()
+    return conv if conv is not None else session.execute(_LOCKED, key).scalar_one()
+
+
 # Built once (this runs for every message an owner sends)
-_LOCKED = (
-    select(Conversation)
-    .where(
-        col(Conversation.channel) == bindparam("channel"),
-        col(Conversation.chat_id) == bindparam("chat_id"),
-        col(Conversation.user_id) == bindparam("user_id"),
-    )
-    .with_for_update()
+_KEY = (
+    col(Conversation.channel) == bindparam("channel"),
+    col(Conversation.chat_id) == bindparam("chat_id"),
+    col(Conversation.user_id) == bindparam("user_id"),
+)
+_LOCKED = select(Conversation).where(*_KEY).with_for_update()
+_LOCKED_WITH_PERSON = (
+    select(Conversation, Binding, Owner)
+    .outerjoin(Binding, owner_store.current_binding(Conversation.channel, Conversation.user_id))
+    .outerjoin(Owner, col(Owner.id) == col(Binding.owner_id))
+    .where(*_KEY)
+    .with_for_update(of=Conversation)
 )
 _NEW_CONVERSATION = {
-    name: insert(_CONVERSATIONS).on_conflict_do_nothing(
-        index_elements=["channel", "chat_id", "user_id"]
-    )
+    name: insert(Conversation)
+    .on_conflict_do_nothing(index_elements=["channel", "chat_id", "user_id"])
+    .returning(Conversation)
     for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
 

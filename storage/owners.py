@@ -181,13 +181,17 @@ def move_out(session: Session, owner: Owner, unit: Unit, *, source: str) -> bool
 
 
 def units_of(session: Session, owner_id: int) -> list[Unit]:
-    stmt = (
-        select(Unit)
-        .join(OwnerUnit, OwnerUnit.unit_id == Unit.id)
-        .where(OwnerUnit.owner_id == owner_id)
-        .order_by(Unit.code)
-    )
-    return list(session.exec(stmt))
+    """The owner's flats, by code."""
+    return list(session.scalars(_UNITS_OF, {"owner_id": owner_id}))
+
+
+# Built once (an owner's flats are read for many of their messages)
+_UNITS_OF = (
+    select(Unit)
+    .join(OwnerUnit, col(OwnerUnit.unit_id) == col(Unit.id))
+    .where(col(OwnerUnit.owner_id) == bindparam("owner_id"))
+    .order_by(col(Unit.code))
+)
 
 
 def _binding_row(session: Session, channel: str, user_id: int) -> Binding | None:
@@ -209,15 +213,21 @@ def bound_owner(
     return (found[0], found[1]) if found is not None else (None, None)
 
 
+def current_binding(channel, user_id):
+    """The SQL condition picking the current binding (not ended by a move-out) of
+    `user_id` on `channel` (columns or bound parameters)."""
+    return and_(
+        col(Binding.channel) == channel,
+        col(Binding.user_id) == user_id,
+        col(Binding.ended_at).is_(None),
+    )
+
+
 # Built once (this runs for every message an owner sends)
 _BOUND_OWNER = (
     select(Binding, Owner)
     .join(Owner, col(Owner.id) == col(Binding.owner_id))
-    .where(
-        col(Binding.channel) == bindparam("b_channel"),
-        col(Binding.user_id) == bindparam("b_user_id"),
-        col(Binding.ended_at).is_(None),
-    )
+    .where(current_binding(bindparam("b_channel"), bindparam("b_user_id")))
 )
 
 
@@ -289,6 +299,14 @@ def mark_reachable(session: Session, *, channel: str, user_id: int) -> None:
     """The person wrote, pressed a button or unblocked the bot: their chat is reachable.
     A no-op (one indexed UPDATE that matches nothing) when it already is."""
     session.execute(_REACHABLE, {"b_channel": channel, "b_user_id": user_id})
+
+
+def reached(binding: Binding) -> None:
+    """`mark_reachable` for a binding already read in this session: it is changed (and
+    flushed) only if it was marked unreachable, so that no statement runs when it is not."""
+    if not binding.reachable:
+        binding.reachable = True
+        binding.unreachable_at = None
 
 
 _BINDINGS = Binding.__table__

@@ -40,7 +40,8 @@ def test_the_owners_compound_else_the_bots_home_compound(runtime):
             owners[flats] = owner
 
         def served(owner, bot="default"):
-            return serving(session, config, owner, bot).id
+            flats = owner_store.units_of(session, owner.id) if owner else []
+            return serving(config, lambda: flats, bot).id
 
         assert served(None) == "east"  # unbound: the first compound the bot serves
         assert served(None, "west") == "west"
@@ -55,4 +56,4 @@ def test_the_owners_compound_else_the_bots_home_compound(runtime):
         ).id
         == "default"
     )
-    assert serving(None, DeskConfig(), None) is None  # a desk without compounds
+    assert serving(DeskConfig(), list) is None  # a desk without compounds

@@ -25,6 +25,14 @@ KINDS = [
     ("a toddler is climbing on the balcony railing", "child_elderly"),
     ("外墙瓷砖掉下来了差点砸到人", "structure"),
     ("the ceiling collapsed in the corridor", "structure"),
+    # Someone unwell with gas named is gas poisoning, not first aid.
+    ("我妈躺床上叫不醒 屋里好像有燃气味", "gas"),
+    ("my flatmate won't wake up and the boiler room smells of gas", "gas"),
+    # A household elder fallen at home is child_elderly; a passer-by collapsed is injury.
+    ("我家老太太摔在厨房里起不来了", "child_elderly"),
+    ("大堂有个老太太倒在地上 叫不醒", "injury"),
+    # Snoring is not a fight.
+    ("我爸一头栽倒在桌上 打呼噜一样喘气", "injury"),
 ]
 
 
