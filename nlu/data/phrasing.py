@@ -462,7 +462,7 @@ GREET_ZH = ["有人在吗", "有人吗？", "客服在线不", "客服在不在"
             "中秋快乐", "端午安康", "早安早安", "哈喽", "侬好", "雷猴", "老师好",
             "物业你好", "在不在呀", "嗨 有人没"]  # fmt: skip
 GREET_EN = ["anyone there?", "is anyone online", "hello? is somebody on duty", "are you there",
-            "happy new year", "merry christmas", "happy mid-autumn festival", "g'day",
+            "happy new year", "merry christmas", "happy dragon boat festival", "g'day",
             "morning!", "heya folks", "yo there", "good evening"]  # fmt: skip
 OOS_ZH = ["怎么煮红烧肉", "菜刀怎么磨", "附近哪里有正宗川菜", "家里的猫不吃饭怎么办",
           "高铁票怎么退", "个税怎么申报", "怎么在家种葱", "地球离月亮多远",
