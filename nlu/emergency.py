@@ -78,6 +78,9 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"(?:闻到|有|一股|好大的?|很大的?|好浓的?|浓浓的?)\s*{_GAS_ZH}",
             r"漏气(?!门|嘴)",
             r"一氧化碳",
+            # an unnamed alarm sounding together with a strange smell (not a burning one)
+            r"(?<!烟感)(?<!烟雾)报警(?:器|的)?.{0,16}(?:响|叫|鸣|嘀|滴).{0,30}(?:怪味|异味|臭味|味道(?:不对|很怪|怪怪|好怪)|闻到.{0,4}(?:怪|异|臭)味)|(?:怪味|异味|臭味).{0,30}(?<!烟感)(?<!烟雾)报警(?:器)?.{0,10}(?:响|叫|鸣|嘀)",
+            r"(?<!smoke )(?<!fire )(?:alarm|detector)\b.{0,30}(?:beep\w*|going off|sounding|ringing|screech\w*).{0,40}(?:strange|weird|funny|odd|chemical|bad) (?:smell|odou?r)|(?:strange|weird|funny|odd|chemical) (?:smell|odou?r).{0,40}(?<!smoke )(?<!fire )(?:alarm|detector)\b.{0,20}(?:beep\w*|going off|sounding)",
             r"燃气报警(?:器)?.{0,4}(?:响|叫|鸣|报警|嘀|滴)",
             r"煤气中毒",
             r"smell(?:s|ing|ed)?\s+(?:of\s+|like\s+)?(?:gas|propane|natural gas)",
@@ -116,7 +119,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             # a downed line, sparking or lying in water
             r"电线.{0,6}(?:断了|掉|垂|耷拉|搭在|落).{0,12}(?:地上|水里|下来|冒火|火星|火花|滋滋|噼啪)",
             r"(?:空调外机|外机|电器|电箱|电表|电闸|插座|开关|充电桩|电动车充电器|变压器).{0,6}(?:闪|冒|打)了?(?:几下|一下)?(?:火光|火花|电火花|蓝光)",
-            r"水.{0,8}(?:灯|吊灯|灯座|灯具|灯罩|电箱|电表|插座|开关|配电箱).{0,6}(?:流|滴|渗|漏|进|泡|淌|往下|冒)",
+            r"水.{0,8}(?:灯|吊灯|灯座|灯具|灯罩|浴霸|电箱|电表|插座|开关|配电箱).{0,6}(?:流|滴|渗|漏|进|泡|淌|往下|冒)",
             r"(?:水|湿|漫|泡|淹).{0,10}(?:插座|插线板|插排|排插|电箱|配电箱|开关|电线).{0,8}(?:滋滋|噼啪|啪啪|冒火|冒烟)",
             r"(?:live|exposed|bare|hanging) wires?.{0,30}(?:water|wet|flood|puddle)|(?:water|wet|flood\w*).{0,40}(?:live|exposed|bare) wires?",
             r"(?:灯|吊灯|灯座|灯具|电箱|电表|插座|开关|配电箱|light fi\w+|lamp|socket).{0,6}(?:进水|滴水|渗水|往下滴|往下淌|淌水|流水|漏水|泡在水|积满了?水|积了?水|全是水|都是水)",
@@ -126,7 +129,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:电线|插座|插头|开关|电箱|配电箱|电表|电器|充电器|线路|灯).{0,8}(?:冒火星?|火星子|火花|跳火|打火)|(?:冒火星|火星子|火花|跳火).{0,8}(?:电线|插座|插头|开关|电箱|配电箱|电表|电器|线路)",
             r"(?:摸|碰).{0,6}(?:麻手|麻了|电了一下)|(?:有电|带电|水).{0,16}(?:踩|摸|碰).{0,8}麻|被电了",
             r"(?:配电箱|电箱|电表箱|插座|开关).{0,8}(?:噼里啪啦|啪啪|滋滋)",
-            r"water.{0,40}(?:light fitting|light fixture|ceiling light|lamp|socket|outlet|fuse box|switch|meter box)|(?:light fitting|light fixture|ceiling light|socket|outlet|fuse box|switch)\b.{0,25}(?:full of|dripping|leaking|filling with|pouring) water",
+            r"water.{0,60}(?:light fitting|light fixture|ceiling light|lamp|socket|outlet|fuse box|switch|meter box)|(?:light fitting|light fixture|ceiling light|socket|outlet|fuse box|switch)\b.{0,25}(?:full of|dripping|leaking|filling with|pouring) water",
             r"got (?:a |an )?(?:electric )?shock",
             r"crackling",
             r"跳火",
@@ -140,6 +143,13 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"配电箱.{0,4}(?:冒烟|烧|着)",
             r"电表箱.{0,4}(?:冒烟|烧|着)",
             r"\bspark(?:s|ing|ed)?\b",
+            # a fitting that carries current with water coming out of it ("浴霸往下滴水")
+            r"(?:灯座|灯具|吊灯|吸顶灯|灯管|筒灯|射灯|浴霸|插座|开关|电箱|配电箱|电表箱|电闸|排插|插排|插线板)(?:里|里面|上)?.{0,4}(?:往下|一直|不停地?)?(?:滴水|漏水|进水|渗水|淌水|流水|冒水)",
+            # a shock told by the body: Cantonese 电亲 / 俾…电, a tingle from a tap or a shower
+            r"电亲|(?:俾|畀|被).{0,6}电(?:亲|到|了一下)|(?:花洒|水龙头|龙头|热水器|淋浴|水管|铁门|栏杆|门把手?|洗衣机|冰箱|外壳).{0,10}(?:电人|电到人|电手|麻手|带电|有电)",
+            r"(?:tingl\w*|\bzap(?:s|ped|ping)?\b|\bjolt\b).{0,60}(?:touch\w*|tap|faucet|shower|handle|railing|metal|heater|appliance|washing machine|fridge|water)|(?:touch\w*|tap|faucet|shower|handle|railing|heater|appliance|washing machine|fridge)\b.{0,60}(?:tingl\w*|\bzap(?:s|ped)?\b|\bjolt\b)",
+            # a cable down in water, or one that buzzes
+            r"(?:cables?|wires?|wiring|power lines?)\b.{0,30}(?:hanging|dangling|lying|down|fallen|loose|snapped).{0,40}(?:puddle|water|wet|flood\w*|buzz\w*|spark\w*|crackl\w*)|(?:cables?|wires?|wiring|socket|outlet|fuse box|meter box|breaker)\b.{0,30}\b(?:buzz(?:es|ing)|fizz(?:es|ing)|hissing)\b",
             r"electrical fire",
             r"(?:wires?|wiring|socket|outlet|plug|power strip|extension (?:lead|cord)|power board|charger|adapter|light switch|"
             r"fuse box|breaker|meter box)(?:\s+\S+){0,4}?\s+(?:is\s+|are\s+|has\s+)?(?:smoking|burning|melting|melted|charred)",
@@ -153,7 +163,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "fire",
         _rx(
-            r"(?:balcony|flat|kitchen|car|roof|bins?|shed|bike|room|house|building|sofa|curtains?|wardrobe|pan)\s+(?:is\s+|are\s+)?(?:burning|ablaze|alight)",
+            r"(?:balcony|flat|kitchen|car|van|roof|bins?|shed|bike|e-?bike|scooter|motorbike|batter(?:y|ies)|charger|power bank|mattress|hedge|tree|grass|room|house|building|sofa|curtains?|wardrobe|pan)\s+(?:is\s+|are\s+)?(?:burning|ablaze|alight)",
             r"火(?:好|很|特别|越来越|更|又)(?:大|旺)",
             r"(?:电池|电瓶|充电宝|锂电池).{0,4}(?:炸了|爆了|爆炸|起火|鼓包冒烟)",
             r"(?:锅|油锅|油|窗帘|被子|沙发|衣服|柜子|垃圾桶|车|电瓶车)(?:也|都)?着了",
@@ -184,6 +194,11 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"烟(?:很大|好大|雾弥漫|味很大|特别大)",
             r"烧焦(?:的)?味|烧(?:塑料|橡胶|胶皮|电线)(?:的)?(?:味|气味)|(?:塑料|橡胶|胶皮)(?:烧|烧焦|烧着)了?(?:的)?(?:味|气味)",
             r"糊味",
+            # Cantonese: something burning right now (烧紧), a burnt smell (燶味), a fire (火烛)
+            r"烧紧|火烛|[燶㶶]味|烧[燶㶶]|(?:有嘢|有野|有东西|乜嘢|什么东西)(?:在|正在)?烧(?:紧|着|起来)?",
+            # smoke pouring out of something, told smoke-first ("有烟冒出来")
+            r"(?:有|一股|好多|很多|一阵|黑|白|浓)烟.{0,6}(?:冒(?:出来|出|起来)|往外冒|一直冒|不停地?冒)|烟从.{1,8}(?:往外|一直|不停地?)?冒(?:出来|出)",
+            r"smoke\b.{0,40}(?:getting|got|is) (?:thick|thicker|worse|heavier|darker)|(?:throwing|pouring|chucking) water on (?:it|the fire|the flames)",
             r"焦糊味",
             r"(?:there'?s|there is|a|big|kitchen|electrical|house)\s+fire\b(?!\s*(?:drill|alarm|door|exit|escape|extinguisher|safety|hydrant(?!.{0,20}(?:hit|knocked|burst|spraying|gushing))|inspection|lane|insurance|code|regulation|training))",
             r"\bon fire\b",
@@ -273,7 +288,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             # a joint, hose or tank that burst open
             r"(?:水管|管子|软管|接口|接头|角阀|进水管|热水器|水箱|水罐)(?:的)?(?:接口|接头)?(?:突然)?(?:崩|爆|炸|裂|脱)(?:开|了|掉)",
             r"(?:tank|cylinder|boiler|water heater|hose|radiator|valve)\b.{0,40}(?:burst|split open|exploded|ruptured|blew|came off)",
-            r"water (?:is )?(?:running|pouring|coming|flowing|gushing|seeping) (?:out )?(?:from )?under (?:the |their |his |her |my |our |a )?(?:\w+'s )?(?:front )?door",
+            r"water (?:is )?(?:running|pouring|coming|flowing|gushing|seeping|streaming|spilling|leaking) (?:out )?(?:from )?under (?:the |their |his |her |my |our |a )?(?:\w+'s )?(?:front |flat |apartment |bathroom )?door",
             r"水(?:从|由)?.{0,4}(?:门缝|门底下|门下面|门口).{0,6}(?:流|淌|涌|渗|冒)(?:出来|到楼道|到走廊)|水.{0,8}(?:流|淌|漫|涌)(?:到|进)了?(?:楼道|走廊|电梯|楼梯)",
             # Cantonese: the whole flat soaked
             r"浸(?:晒|哂|咗|了)|(?:满屋|全屋|整间屋|一屋).{0,4}(?:浸|淹|泡)",
@@ -332,6 +347,11 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"water won'?t stop",
             r"under water",
             r"inches of water",
+            # a leak that grows and spreads beyond the flat
+            r"(?:越来越多|越来越大|(?:有点|变|更)多了|大起来|止不住).{0,16}(?:流|漏|淌|渗)(?:到|进)了?(?:楼下|走廊|楼道|隔壁|邻居|电梯)|(?:流|淌)(?:到|进)了?(?:楼下|走廊|楼道|电梯).{0,10}(?:越来越多|止不住|还在流|一直流)|漏(?:水|得)?.{0,6}越来越(?:多|大|厉害|猛)",
+            r"water\b.{0,40}(?:streaming|pouring|gushing|flowing|running|spilling|flooding) (?:out )?(?:into|down|along|across) (?:the )?(?:corridor|hallway|stairwell|stairs|landing|lobby|lift)",
+            # a sprinkler or a hydrant head gone off and not stopping
+            r"(?:fire |ceiling )sprinklers?\b.{0,30}(?:went off|going off|burst|broke|won'?t stop|keeps? spraying|spraying|gushing)|sprinklers? (?:in|on) the (?:corridor|hallway|ceiling|landing|lobby|flat|room|car ?park)\b.{0,30}(?:went off|going off|burst|won'?t stop|spraying|gushing)|(?:消防喷淋|喷淋头|消防喷头|天花板(?:上的)?喷头).{0,8}(?:爆|一直喷|自己喷|喷水|停不下|关不掉)",
         ),
     ),
     (
@@ -404,7 +424,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"ceiling\b.{0,40}(?:sagging|bulging|caving|cave in|giving way|give way)|(?:creak|groan)\w*.{0,40}crack|crack\w*.{0,40}(?:creak|groan)",
             r"随时(?:都)?(?:要|会|可能)(?:掉|塌|倒|砸)|(?:要|快)掉下去了?|(?:吹|刮)得.{0,4}(?:快|要)(?:掉下来|倒了|飞了)",
-            r"(?:松了|松动|脱落|断了一边|锈断|歪了).{0,12}(?:吊着|挂着|悬着|歪着|耷拉)|(?:挂|吊|悬)在半空",
+            r"(?:松了|松动|松脱|脱落|断了一边|锈断|歪了).{0,12}(?:吊着|挂着|悬着|歪着|耷拉)|(?:挂|吊|悬)在半空",
             r"裂(?:缝|纹|开).{0,12}(?:还在|一直|在)?(?:响|变大|变宽|扩大|掉渣)|裂(?:缝|纹|开).{0,30}(?:咔咔|嘎嘎|咯吱|噼啪)|(?:咔咔|嘎嘎|咯吱)(?:的|地)?(?:响)?.{0,10}裂|突然(?:出现|裂开).{0,6}(?:好多|很多|一道|大)?裂",
             r"(?:铁皮|彩钢瓦|瓦片|广告牌|招牌|树枝|大树|窗户|玻璃|空调外机|雨棚|脚手架).{0,8}(?:吹|刮)(?:下来|掉|倒|飞|落)",
             r"(?:大风|台风|狂风).{0,12}(?:吹|刮)(?:下来|倒|掉|飞|落)",
@@ -414,12 +434,22 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:blown|blew) (?:off|down)\b",
             r"(?:pieces|chunks|bits) (?:are |keep )?(?:falling|coming off|dropping)",
             r"(?:balcony|ceiling|wall|roof|facade).{0,20}cracking.{0,20}(?:falling|coming down|dropping)",
-            r"(?:花盆|水泥|混凝土|墙皮|石头|砖头?|栏杆|护栏|广告牌|招牌|吊顶|天花板).{0,10}(?:掉下|砸下|往下(?:掉|砸)|快掉|要掉|掉块|塌)",
+            r"(?:花盆|花槽|水泥|混凝土|石膏|石膏板|灰块|墙皮|石头|砖头?|栏杆|护栏|广告牌|招牌|吊顶|天花板).{0,10}(?:掉下|砸下|往下(?:掉|砸)|快掉|要掉|掉块|塌)",
             r"(?:天花板|吊顶|屋顶).{0,6}(?:往下掉|掉块|塌了|塌下)",
             r"(?:阳台|栏杆|护栏).{0,6}(?:松动|松了).{0,10}(?:掉下去|要掉|会掉)",
-            r"(?:chunk|piece|lump|bits?) of (?:the )?(?:concrete|plaster|brick|masonry|ceiling|roof).{0,20}(?:fell|falling|came down|dropped)",
+            r"(?:chunk|piece|lump|bits?) of (?:the )?(?:concrete|plaster|brick|masonry|ceiling|roof).{0,20}(?:fallen|broken off|fell|falling|came down|dropped)",
             r"(?:flower ?pot|plant pot|pot|brick|sign|railing).{0,30}(?:fell|falling|dropped|hanging by|coming loose|about to fall).{0,40}(?:hit|someone|on |bolt|could fall)",
             r"ceiling (?:is )?(?:sagging|bulging|caving)",
+            # a wall or ceiling cracking now, with the sound, or the crack growing
+            r"(?:墙|墙体|墙面|天花板|吊顶|楼板|地板|横梁|梁|柱子?|阳台|屋顶)(?:上)?(?:在|正在|一直|不停地?|突然)(?:开裂|裂开?)(?:了)?.{0,12}(?:响|咔|嘎|噼啪|掉灰|掉渣|越来越)",
+            r"裂(?:缝|纹|口|痕)(?:越来越|一直在?|还在)(?:大|宽|长|变大|变宽|扩大|裂)",
+            # a ceiling or wall bulging and shedding pieces
+            r"(?:天花板|吊顶|屋顶|墙|墙面|阳台顶|顶上).{0,8}(?<!空)(?:鼓起来|鼓包|起鼓|鼓了|下垂|往下坠|凸出来).{0,20}(?<![没不])(?:掉|裂|响|塌)",
+            r"(?:cracking|creaking|groaning|crunching) (?:noise|sound)s?|heard (?:a |an )?(?:loud |big |huge )?(?:crack|bang|snap|crash|crunch)\b.{0,80}\bcrack",
+            r"(?:floor|building|balcony|wall|ceiling)s?\b.{0,30}\b(?:feels?|is|looks?|seems?) (?:now )?(?:a bit |slightly |really |very |kind of )?(?:slanted|tilted|tilting|crooked|lopsided|leaning)",
+            r"(?:ceiling|roof|wall|balcony|floor)\b.{0,30}\b(?:is|are|'s) (?:collapsing|caving in|giving way|falling in|coming down)",
+            r"crack\w*.{0,40}\b(?:piece|chunk|shard|bit|slab)s? (?:of (?:it|glass|\w+) )?(?:just |has |already )?(?:fell|fallen|dropped|came (?:down|off)|broke off|crashed)",
+            r"(?:soil|earth|mud|rocks?|stones?|dirt|gravel)\b.{0,20}(?:sliding|slid|slipping|washing|pouring|coming) (?:out|down|away|off|onto)",
             r"bits (?:are )?falling (?:down|off)",
             r"hanging by (?:a|one|its last) (?:bolt|screw|thread|bracket|wire|hinge|cable|corner)",
             r"高空坠物",
@@ -436,17 +466,17 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:墙|围墙|院墙|树|大树|电线杆|路灯|灯杆|广告牌|脚手架|塔吊|栏杆|护栏).{0,10}(?:要倒|快倒|要塌|歪了|倾斜|摇摇欲坠|晃晃悠悠|晃悠|裂了大缝)",
             r"(?:阳台|楼板|地板|天花板|吊顶|板子|屋顶|地面).{0,10}(?:往下沉|下沉|下陷|塌陷|往下塌)",
             r"(?:树|树枝|树干|电线).{0,6}(?:刮断|折断|断了|折了).{0,14}(?:挂|晃|悬|吊)|半挂在|悬在半空",
-            r"往下掉(?:水泥|混凝土|墙皮|砖|石头|瓷砖|玻璃)|掉(?:水泥|混凝土|墙皮|砖头?|石头|瓷砖)(?:块|渣|片)",
+            r"(?:往下|一直|还在|不停地?)掉(?:水泥|混凝土|石膏|墙皮|砖|石头|瓷砖|玻璃)|掉(?:水泥|混凝土|墙皮|砖头?|石头|瓷砖)(?:块|渣|片)",
             r"(?:railing|balcony|sign|panel|window|branch|cladding|gutter)\b.{0,20}(?:hanging off|dangling|swinging in the wind|about to (?:fall|come off|drop))",
             r"(?:scaffold\w*|wall|tree|pole|lamp ?post|crane|fence|sign)\b.{0,30}(?:is )?(?:leaning|tilting|about to (?:fall|collapse|topple|come down))",
             r"(?:chunk|piece|lump|bits?|slab) of (?:the )?(?:facade|cladding|render|tiles?|wall|balcony).{0,20}(?:fell|falling|came down|dropped)",
             r"(?:glass|window|pane|tiles?|bricks?|debris|masonry|cladding|concrete|air ?con(?:ditioner)? unit)"
             r"\s+(?:is\s+|are\s+|just\s+)?(?:falling|fell|dropping|dropped|about to fall|came down|crashing)",
             r"falling (?:glass|tiles|debris|bricks|objects?)",
-            r"ceiling (?:has\s+)?(?:collapsed|caved in|fell|is falling|coming down)",
+            r"(?:ceiling|roof|wall|balcony|floor|stairs?|staircase) (?:has\s+|is\s+)?(?:collapsed|collapsing|caved in|caving in|fell in|falling in|giving way|fell|is falling|coming down)",
             r"(?:roof|wall|balcony) (?:has\s+)?(?:collapsed|caved in)",
             r"nearly hit (?:me|someone|a child)",
-            r"(?:露出|看见|看得见|能看到|能看见)(?:了)?钢筋|钢筋(?:都)?露(?:出来|在外面)|(?:还在|一直|不停地?)掉渣",
+            r"(?:露出|看见|看得见|能看到|能看见)(?:了)?钢筋|钢筋(?:都)?露(?:出来|在外面)|(?:还在|一直|不停地?)(?:往下)?掉(?:渣|块)",
             r"(?:吹|刮)(?:脱|掉|松|开|歪)了?.{0,12}(?:挂|晃|悬|吊)|挂在(?:外面|半空|楼外).{0,4}晃",
             r"(?:tiles?|glass|bricks?|瓷砖|玻璃|砖|墙皮)(?:在|正在)?往下掉",
             r"crack\w*.{0,30}(?:got|getting|grew|growing|gone|suddenly|much|is|are|'s|looks) (?:much |a lot |way )?(?:wider|bigger|longer)|(?:loud )?bang.{0,40}crack|crack.{0,40}(?:loud )?bang",
@@ -462,12 +492,12 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:part|section|chunk|piece|some|half) of the (?:\w+ )?(?:ceiling|roof|wall|balcony|facade|floor|stairs?|staircase|car ?park|parking)\b.{0,30}(?:came down|fell|fallen|collapsed|caved in|gave way|dropped|has come down)",
             r"glass (?:panel|pane|sheet|door)s?\b.{0,40}(?:fell|fallen|came down|crashed|shattered|smashed)|(?:fell|fallen|dropped) and shattered",
             # something big fallen across a road, onto a car or a person
-            r"(?:tree|branch|pole|lamp ?post|sign|scaffold\w*|hoarding|wall|fence)\b.{0,10}(?:fell|fallen|came down|toppled|collapsed|crashed|blew over)\b.{0,40}(?:car|road|someone|people|across|onto|on top|house|path|entrance)",
+            r"(?:tree|branch|pole|lamp ?post|sign|scaffold\w*|hoarding|wall|fence)\b.{0,10}(?:fell|fallen|came down|toppled|collapsed|crashed|blew over)\b.{0,40}(?:car|road|someone|people|across|onto|on top|house|path|entrance|play ?(?:area|ground)|playground|walkway|pavement|footpath|bus stop|gate|wires?|power lines?|kids?|children)",
             r"(?:树|大树|树枝|电线杆|路灯|灯杆|广告牌|招牌|脚手架|围墙|围挡).{0,6}(?:倒了|倒下|压在|压到|横在|砸在|砸到|砸中)",
             # a window leaning out of its frame
             r"(?:窗框|窗扇|窗户|整扇窗|玻璃窗).{0,6}(?:往外|向外)(?:歪|倒|倾|掉|翻|斜)",
             # the slope letting go
-            r"挡土墙.{0,8}(?:鼓|裂|歪|倒|塌|倾斜)|(?:泥土|泥石|山泥|土方|石块|泥巴).{0,6}(?:滑|冲|塌|滚)(?:到|下|落)|山体滑坡|滑坡|泥石流|landslide|mudslide|retaining wall\b.{0,30}(?:bulg|crack|lean|collaps|gave way|giving way)",
+            r"挡土墙.{0,8}(?:鼓|裂|歪|倒|塌|倾斜)|(?:泥土|泥石|山泥|土方|石块|泥巴).{0,6}(?:滑|冲|塌|滚)(?:到|下|落)|山体滑坡|滑坡|泥石流|landslide|mudslide|retaining wall\b.{0,50}(?:bulg|crack|lean|collaps|gave way|giving way)",
             # a support gone crooked under something heavy
             r"(?:支架|架子|支撑|吊架|挂架|托架).{0,4}(?:歪了|断了|锈断|松了|松动|变形).{0,12}(?:要掉|会掉|快掉|掉下|塌|感觉)|(?:感觉|好像)(?:就|随时)?(?:要|快|会)(?:掉下来|塌|倒下来|塌下来)",
         ),
@@ -703,7 +733,9 @@ _INFO = re.compile(
     r"消防器材|烟感(?!.{0,6}(?:响|叫|鸣|报警))|(?:火警|警铃|警报|报警器|烟感)钟?.{0,3}(?:测试|试响)|逃生|安全检查|安检|年检|安全出口|谁负责|出了事|出事了?谁|迟早|早晚(?:会|要|得)|真(?:要|的)?(?:烧|着|起火|出事|塌|掉)|"
     r"(?<!not sure )(?<!know )\bif\b|\bin case\b|during a fire|in a fire\b|when there'?s a fire|\bdrill\b|extinguisher|hydrant(?!.{0,20}(?:hit|knocked|burst|spraying|gushing))|fire exit|fire escape|fire door|"
     r"training|insurance|curious|just wondering|homework|science project|\bmovie\b|\bnovel\b|screenplay|my story\b|\bnews\b|safety (?:tips|rules|check|inspection)|what should i do when|"
-    r"how (?:do|to|can) (?:i |we )?(?:prevent|avoid|use)|fire alarm test|smoke detector|smoke alarm battery"
+    r"how (?:do|to|can) (?:i |we )?(?:prevent|avoid|use)|fire alarm test|smoke detector|smoke alarm battery|"
+    r"(?:alarm|detector)\b.{0,40}\bbatter(?:y|ies)\b|\bbatter(?:y|ies)\b.{0,30}\b(?:alarm|detector)|(?:报警器|烟感|探测器).{0,10}(?:没电|换电池|电池)|"
+    r"where (?:can|do|could|should) (?:i|we) (?:buy|get|find)|(?:哪里|哪儿|在哪)(?:能|可以)?买|(?:do|does) (?:you|management|the office) sell"
 )
 # Complaints about neighbours' smoking, burning offerings or barbecues are not fires
 # (unless flames are out of control: _FLAMES).
@@ -711,11 +743,14 @@ _NOT_FIRE = re.compile(
     r"抽烟|吸烟|烟头|烟味从|二手烟|烟瘾|烧纸|烧香|烧烤|烤串|烤肉|熏肉|(?<!不是)(?:煎|炒菜|做饭|烧菜)|油烟(?!机)|在\s*smok(?:e|ing)|"
     r"\bcooking\b|\bfrying\b|burnt (?:toast|food)|"
     r"smoking (?:in|on|near|neighbour|neighbor)|cigarette|smokes|barbecue|bbq|incense|"
-    r"(?:people|someone|somebody|he|she|they|neighbou?rs?|guys?|men|workers|guards?) "
+    r"\b(?:people|someone|somebody|he|she|they|neighbou?rs?|guys?|men|workers|guards?) "
     r"(?:keep |keeps |still |always |are |is )?smok(?:e|es|ing)\b"
 )
 # Injury words with nothing to do now: an ambulance the resident saw come and asks
 # about (someone else's incident, handled), a child hard to wake for school.
+# A fire named only as a figure of speech: "热得跟着火似的", "像着火一样".
+_SIMILE_BEFORE = re.compile(r"(?:跟|像|好像|如同|仿佛|似)(?:是)?$")
+_SIMILE_AFTER = re.compile(r"^(?:了)?(?:似的|一样|一般|般)")
 _INJURY_NOT_NOW = re.compile(
     r"(?:叫|喊)不醒.{0,4}(?:起床|上学|上班)|(?:每天|天天|每早|早上都)(?:都)?(?:叫|喊)不醒|赖床|"
     r"救护车.{0,10}(?:咋回事|怎么回事|怎么了|是谁家|是哪家|是哪户|来干嘛|干什么|什么情况)|"
@@ -926,6 +961,8 @@ def _suppression(hazard: str, t: str, before: str, after: str, phrase: str) -> s
         return "negated"
     if hazard == "fire" and _NOT_FIRE.search(t) and not _FLAMES.search(t):
         return "info"
+    if hazard == "fire" and _SIMILE_BEFORE.search(before[-4:]) and _SIMILE_AFTER.search(after):
+        return "hypothetical"
     if hazard == "injury" and _INJURY_NOT_NOW.search(t):
         return "reference"
     if hazard == "violence" and _CANVASSER.search(t):
