@@ -169,7 +169,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:锅|油锅|油|窗帘|被子|沙发|衣服|柜子|垃圾桶|车|电瓶车)(?:也|都)?着了",
             r"大火|火很大|火势|烧得很厉害",
             r"自燃",
-            r"(?:起火|着火)了?.{0,4}灭不(?:掉|了)",
+            r"(?:起火|着火)了?.{0,4}灭不(?:掉|了)|火(?:还是|还|也|都|根本)(?:灭不(?:掉|了)|扑不灭|浇不灭|没(?:有)?灭)",
             r"(?:smoke|fire) alarm.{0,20}(?:scream|going off|won\'t stop).{0,40}(?:burn|smoke)|(?:burn|smoke).{0,40}alarm.{0,10}(?:scream|going off)",
             r"thick smoke|black smoke|smoke (?:is\s+)?(?:pouring|billowing)",
             r"(?:bin room|flat|car|bike|e-bike|scooter|kitchen|building)\s+(?:is\s+)?on fire",
@@ -703,7 +703,7 @@ _NEG_BEFORE_ZH = re.compile(
 )
 _NEG_BEFORE_EN = re.compile(
     r"(?:\bno\b|\bnot\b|n't\b|\bnever\b|\bnobody\b|\bno one\b|\bnone\b|\bwithout\b|\bno longer\b|\bnothing\b|\bprevent(?:ing)?\b|"
-    r"\bavoid(?:ing)?\b|\bany\b)(?:\s+(?!and\b|but\b)\S+){0,3}\s*$"
+    r"\bavoid(?:ing)?\b|\bany\b)(?:\s+(?!and\b|but\b)[^\s,;.!?]+){0,3}\s*$"
 )
 _NEG_AFTER = re.compile(
     r"^\S{0,6}(?:没了|没有了|散了|消失了|不见了|停了|已经?(?:好|修好|处理好|解决|灭|关)了|"
@@ -748,6 +748,16 @@ _NOT_FIRE = re.compile(
 )
 # Injury words with nothing to do now: an ambulance the resident saw come and asks
 # about (someone else's incident, handled), a child hard to wake for school.
+# The resident leaves what they first wrote about for what is happening now.
+_TOPIC_SWITCH = re.compile(
+    r"先不说(?:这个|那个)?了?|(?:这个|那个)?(?:先)?不说(?:这个|那个)了|(?:这个|那个)(?:等下|回头|之后|晚点)再说|"
+    r"\b(?:never ?mind|forget (?:that|it)|anyway|but (?:now |right now )?(?:there'?s|there is))\b"
+)
+# An extinguisher in use but the fire not out is still a fire.
+_STILL_BURNING = re.compile(
+    r"(?:火)?(?:还没|没有?)(?:灭|扑灭|熄)|灭不(?:了|掉)|(?:扑|浇|泼)不灭|还在(?:烧|冒烟)|"
+    r"still (?:burning|on fire|smoking)|(?:won'?t|didn'?t|doesn'?t|isn'?t) (?:go(?:ing)? out|out)|(?:can'?t|couldn'?t|cannot) put (?:it|the fire) out"
+)
 # A fire named only as a figure of speech: "热得跟着火似的", "像着火一样".
 _SIMILE_BEFORE = re.compile(r"(?:跟|像|好像|如同|仿佛|似)(?:是)?$")
 _SIMILE_AFTER = re.compile(r"^(?:了)?(?:似的|一样|一般|般)")
@@ -762,6 +772,9 @@ _CANVASSER = re.compile(
     r"\bleaflets?\b|\bsurvey\b|canvass|door-to-door|door to door"
 )
 _COLLAPSE = re.compile(r"(?:要|快|会|已经)塌|塌(?:了|下来)|坍塌|cav(?:e|ing) in|collaps")
+_GAS_DENIED = re.compile(
+    rf"(?:不是|并非|没有|没)(?:什么)?{_GAS_ZH}(?!罐|瓶|灶|表|管|阀|报警)|\b(?:not|isn'?t|wasn'?t) (?:the )?gas\b"
+)
 _GAS_NAMED = re.compile(rf"{_GAS_ZH}|一氧化碳|\bgas\b(?! station| bill| fee)|carbon monoxide")
 _FLAMES = re.compile(
     r"着火|起火|着起来|(?:锅|油|窗帘|被子|沙发|衣服|柜子)(?:也|都)?着了|火苗|(?<![闪下])火光|烧起来|烧着|点着|引燃|明火|大火|火势|on fire|flames?\b|caught fire|ablaze|alight"
@@ -797,6 +810,8 @@ _TYPOS: tuple[tuple[str, str], ...] = (
     ("企喺", "站在"),
     ("喺度", "在"),
     ("冇", "没有"),
+    ("系唔系", "是不是"),
+    ("唔系", "不是"),
     ("冷气机", "空调外机"),
     ("入面", "里面"),
     ("黑晒", "一片黑"),
@@ -821,7 +836,7 @@ _NOT_URGENT = re.compile(
     r"不急|不着急|不用急|不紧急|不算急|慢慢来|有空|方便的时候|"
     r"not urgent|no rush|no hurry|whenever (?:you|it'?s convenient)|when you (?:get|have) (?:a )?(?:chance|time)"
 )
-_NOW = re.compile(r"现在|正在|一直在|还在|又来了|快来|救命|马上|赶紧|right now|now\b|hurry|quick")
+_NOW = re.compile(r"现在|正在|一直在|还在|又来了|快来|救命|马上|赶紧|right now|(?<!dry )(?<!fine )(?<!okay )(?<!ok )(?<!over )(?<!gone )(?<!stopped )now\b|hurry|quick")
 _LIFE_HAZARDS = frozenset({"gas", "fire", "trapped", "injury", "violence", "child_elderly"})
 
 
@@ -842,7 +857,8 @@ _MIXED_WORD = re.compile(
 # framing, not of the hazard that follows, so it is read as emphasis.
 _META_NEGATION = re.compile(
     r"(?:我|这)?(?:不是|没|没有|不)(?:在)?(?:开玩笑|骗人|骗你|瞎说|乱说|夸张|报修)|"
-    r"\b(?:i'?m |this is |this isn'?t |i am )?(?:not|no) (?:joking|kidding|a joke|a prank|making this up|exaggerating)\b"
+    r"\b(?:i'?m |this is |this isn'?t |i am )?(?:not|no) (?:joking|kidding|a joke|a prank|making this up|exaggerating)\b|"
+    r"(?:(?:is|it'?s|this is|was) not|isn'?t|(?:don'?t|do not) think (?:it'?s|this is|it is)|not) (?:a |just a )?(?:drill|test)\b|不是(?:在)?(?:演习|演练|测试|试响)|不像(?:是)?(?:演习|演练)"
 )
 
 
@@ -900,6 +916,9 @@ def check(text: str) -> EmergencyCheck:
         return EmergencyCheck(False, "mention", "negated")
     if first_suppressed is None and not_urgent:
         return EmergencyCheck(False, None, "not_urgent")
+    if first_suppressed is None and _GAS_DENIED.search(t):
+        # "唔系煤气 系垃圾": gas named only to rule it out.
+        return EmergencyCheck(False, "gas", "negated")
     if first_suppressed is None and (_NOT_FIRE.search(t) or _CANVASSER.search(t)):
         # Someone smoking or selling is a complaint, unless a hazard rule fired above.
         return EmergencyCheck(False, "mention", "info")
@@ -914,7 +933,7 @@ _RESOLVED = re.compile(
 _WHEN_AFTER = re.compile(r"^\s*(?:了)?\s*(?:的时候|时候|时(?!间|候))")
 # The owner says it was a false alarm or explains the cause away.
 _FALSE_ALARM = re.compile(
-    r"虚惊|(?<!不是)(?<!并非)(?<!不算)误报|原来是|(?:已经|现在)没(?:有)?(?:味|味道|气味)了|刚才说的|刚刚说的|刚才那个|是邻居在(?:煮|做|烧)|"
+    r"虚惊|(?<!不是)(?<!并非)(?<!不算)误报|原来是|(?:已经|现在)没(?:有)?(?:味|味道|气味)了|刚才说的|刚刚说的|刚才那个|是(?:邻居|隔壁|楼上|楼下|对门)(?:家)?在(?:煮|做|烧|炖|煎|炒|熬|烤|蒸)|"
     r"(?<!not a )false alarm|turned out|it was (?:just|only)|nothing serious"
 )
 # A hazard that keeps happening is a complaint about it, not an emergency now.
@@ -967,9 +986,12 @@ def _suppression(hazard: str, t: str, before: str, after: str, phrase: str) -> s
         return "reference"
     if hazard == "violence" and _CANVASSER.search(t):
         return "info"
-    if _INFO.search(t):
+    # Frames that came before a change of topic ("上个月物业费的事……先不说这个了") do not apply.
+    switches = [m.end() for m in _TOPIC_SWITCH.finditer(before)]
+    scope = t[switches[-1] :] if switches else t
+    if _INFO.search(scope) and not (hazard == "fire" and _STILL_BURNING.search(t)):
         return "hypothetical"
-    if _REFERENCE.search(t):
+    if _REFERENCE.search(scope):
         return "reference"
     return None
 
