@@ -836,7 +836,9 @@ _NOT_URGENT = re.compile(
     r"不急|不着急|不用急|不紧急|不算急|慢慢来|有空|方便的时候|"
     r"not urgent|no rush|no hurry|whenever (?:you|it'?s convenient)|when you (?:get|have) (?:a )?(?:chance|time)"
 )
-_NOW = re.compile(r"现在|正在|一直在|还在|又来了|快来|救命|马上|赶紧|right now|(?<!dry )(?<!fine )(?<!okay )(?<!ok )(?<!over )(?<!gone )(?<!stopped )now\b|hurry|quick")
+_NOW = re.compile(
+    r"现在|正在|一直在|还在|又来了|快来|救命|马上|赶紧|right now|(?<!dry )(?<!fine )(?<!okay )(?<!ok )(?<!over )(?<!gone )(?<!stopped )now\b|hurry|quick"
+)
 _LIFE_HAZARDS = frozenset({"gas", "fire", "trapped", "injury", "violence", "child_elderly"})
 
 
