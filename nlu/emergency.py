@@ -129,7 +129,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:电线|插座|插头|开关|电箱|配电箱|电表|电器|充电器|线路|灯).{0,8}(?:冒火星?|火星子|火花|跳火|打火)|(?:冒火星|火星子|火花|跳火).{0,8}(?:电线|插座|插头|开关|电箱|配电箱|电表|电器|线路)",
             r"(?:摸|碰).{0,6}(?:麻手|麻了|电了一下)|(?:有电|带电|水).{0,16}(?:踩|摸|碰).{0,8}麻|被电了",
             r"(?:配电箱|电箱|电表箱|插座|开关).{0,8}(?:噼里啪啦|啪啪|滋滋)",
-            r"water.{0,60}(?:light fitting|light fixture|ceiling light|lamp|socket|outlet|fuse box|switch|meter box)|(?:light fitting|light fixture|ceiling light|socket|outlet|fuse box|switch)\b.{0,25}(?:full of|dripping|leaking|filling with|pouring) water",
+            r"water.{0,60}(?:light fitting|light fixture|ceiling light|lamp|socket|outlet|fuse box|switch|meter box)|(?:light fitting|light fixture|ceiling light|extractor fan|exhaust fan|ceiling fan|bathroom fan|socket|outlet|fuse box|switch)\b.{0,25}(?:full of|dripping|leaking|filling with|pouring) water",
             r"got (?:a |an )?(?:electric )?shock",
             r"crackling",
             r"跳火",
@@ -144,7 +144,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"电表箱.{0,4}(?:冒烟|烧|着)",
             r"\bspark(?:s|ing|ed)?\b",
             # a fitting that carries current with water coming out of it ("浴霸往下滴水")
-            r"(?:灯座|灯具|吊灯|吸顶灯|灯管|筒灯|射灯|浴霸|插座|开关|电箱|配电箱|电表箱|电闸|排插|插排|插线板)(?:里|里面|上)?.{0,4}(?:往下|一直|不停地?)?(?:滴水|漏水|进水|渗水|淌水|流水|冒水)",
+            r"(?:灯座|灯具|吊灯|吸顶灯|灯管|筒灯|射灯|浴霸|排气扇|换气扇|抽风机|插座|开关|电箱|配电箱|电表箱|电闸|排插|插排|插线板)(?:里|里面|上)?.{0,4}(?:往下|一直|不停地?)?(?:滴水|漏水|进水|渗水|淌水|流水|冒水)",
             # a shock told by the body: Cantonese 电亲 / 俾…电, a tingle from a tap or a shower
             r"电亲|(?:俾|畀|被).{0,6}电(?:亲|到|了一下)|(?:花洒|水龙头|龙头|热水器|淋浴|水管|铁门|栏杆|门把手?|洗衣机|冰箱|外壳).{0,10}(?:电人|电到人|电手|麻手|带电|有电)",
             r"(?:tingl\w*|\bzap(?:s|ped|ping)?\b|\bjolt\b).{0,60}(?:touch\w*|tap|faucet|shower|handle|railing|metal|heater|appliance|washing machine|fridge|water)|(?:touch\w*|tap|faucet|shower|handle|railing|heater|appliance|washing machine|fridge)\b.{0,60}(?:tingl\w*|\bzap(?:s|ped)?\b|\bjolt\b)",
@@ -169,7 +169,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:锅|油锅|油|窗帘|被子|沙发|衣服|柜子|垃圾桶|车|电瓶车)(?:也|都)?着了",
             r"大火|火很大|火势|烧得很厉害",
             r"自燃",
-            r"(?:起火|着火)了?.{0,4}灭不(?:掉|了)|火(?:还是|还|也|都|根本)(?:灭不(?:掉|了)|扑不灭|浇不灭|没(?:有)?灭)",
+            r"(?:起火|着火)了?.{0,4}灭不(?:掉|了)|火(?:还是|还|也|都|根本)(?:灭不(?:掉|了)|扑不灭|浇不灭|没(?:有)?灭)|火(?:还在|一直在?|仍在|仍然在)(?:烧|着|冒)",
             r"(?:smoke|fire) alarm.{0,20}(?:scream|going off|won\'t stop).{0,40}(?:burn|smoke)|(?:burn|smoke).{0,40}alarm.{0,10}(?:scream|going off)",
             r"thick smoke|black smoke|smoke (?:is\s+)?(?:pouring|billowing)",
             r"(?:bin room|flat|car|bike|e-bike|scooter|kitchen|building)\s+(?:is\s+)?on fire",
@@ -445,6 +445,8 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"裂(?:缝|纹|口|痕)(?:越来越|一直在?|还在)(?:大|宽|长|变大|变宽|扩大|裂)",
             # a ceiling or wall bulging and shedding pieces
             r"(?:天花板|吊顶|屋顶|墙|墙面|阳台顶|顶上).{0,8}(?<!空)(?:鼓起来|鼓包|起鼓|鼓了|下垂|往下坠|凸出来).{0,20}(?<![没不])(?:掉|裂|响|塌)",
+            r"(?:wall|ceiling|beam|floor|balcony|roof|column)\b.{0,30}\b(?:cracking|splitting)\b.{0,40}(?:hear|noise|sound|popping|creak|groan|bang|getting (?:bigger|wider|longer))",
+            r"掉(?:了|下来)?(?:一|几|好几)?(?:大|小)?(?:块|嚿|旧|片)(?:混凝土|水泥|石膏|墙皮|砖|瓷砖|天花)",
             r"(?:cracking|creaking|groaning|crunching) (?:noise|sound)s?|heard (?:a |an )?(?:loud |big |huge )?(?:crack|bang|snap|crash|crunch)\b.{0,80}\bcrack",
             r"(?:floor|building|balcony|wall|ceiling)s?\b.{0,30}\b(?:feels?|is|looks?|seems?) (?:now )?(?:a bit |slightly |really |very |kind of )?(?:slanted|tilted|tilting|crooked|lopsided|leaning)",
             r"(?:ceiling|roof|wall|balcony|floor)\b.{0,30}\b(?:is|are|'s) (?:collapsing|caving in|giving way|falling in|coming down)",
@@ -497,7 +499,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             # a window leaning out of its frame
             r"(?:窗框|窗扇|窗户|整扇窗|玻璃窗).{0,6}(?:往外|向外)(?:歪|倒|倾|掉|翻|斜)",
             # the slope letting go
-            r"挡土墙.{0,8}(?:鼓|裂|歪|倒|塌|倾斜)|(?:泥土|泥石|山泥|土方|石块|泥巴).{0,6}(?:滑|冲|塌|滚)(?:到|下|落)|山体滑坡|滑坡|泥石流|landslide|mudslide|retaining wall\b.{0,50}(?:bulg|crack|lean|collaps|gave way|giving way)",
+            r"挡土墙.{0,8}(?:鼓|裂|歪|倒|塌|倾斜)|(?:泥土|泥石|山泥|土方|石块|泥巴).{0,6}(?:滑|冲|塌|滚)(?:到|下|落)|山体滑坡|滑坡|泥石流|landslide|mudslide|retaining wall\b.{0,50}\b(?:bulg|crack|lean(?:s|ing)?\b|collaps|gave way|giving way)",
             # a support gone crooked under something heavy
             r"(?:支架|架子|支撑|吊架|挂架|托架).{0,4}(?:歪了|断了|锈断|松了|松动|变形).{0,12}(?:要掉|会掉|快掉|掉下|塌|感觉)|(?:感觉|好像)(?:就|随时)?(?:要|快|会)(?:掉下来|塌|倒下来|塌下来)",
         ),
@@ -713,7 +715,7 @@ _NEG_AFTER = re.compile(
 # A negation inside the matched phrase ("电梯里没人被困").
 _NEG_INSIDE = re.compile(
     r"(?<!有)没有?人(?!应|开门|接|回|理|管|看)|无人|(?<!有)没有?被|(?<!是)不是|\b(?:nobody|no one)\b(?! (?:answers|is answering|answered|picks up|comes))|\bempty\b|"
-    r"没有?(?:什么)?(?:味|气味|闻到)|闻不到|(?<!有)没有?(?:冒烟|冒火|火花|火星|打火|烧焦|焦味)|\bno (?:smoke|sparks?|flames?)\b"
+    r"没有?(?:什么)?(?:味|气味|闻到)|闻不到|(?<!有)没有?(?:冒烟|冒火|火花|火星|打火|烧焦|焦味)|\bno (?:smoke|sparks?|flames?)\b|还没(?:有)?(?:掉|塌)"
 )
 # Reference to an earlier incident or an existing ticket.
 _REFERENCE = re.compile(
@@ -733,7 +735,7 @@ _INFO = re.compile(
     r"消防器材|烟感(?!.{0,6}(?:响|叫|鸣|报警))|(?:火警|警铃|警报|报警器|烟感)钟?.{0,3}(?:测试|试响)|逃生|安全检查|安检|年检|安全出口|谁负责|出了事|出事了?谁|迟早|早晚(?:会|要|得)|真(?:要|的)?(?:烧|着|起火|出事|塌|掉)|"
     r"(?<!not sure )(?<!know )\bif\b|\bin case\b|during a fire|in a fire\b|when there'?s a fire|\bdrill\b|extinguisher|hydrant(?!.{0,20}(?:hit|knocked|burst|spraying|gushing))|fire exit|fire escape|fire door|"
     r"training|insurance|curious|just wondering|homework|science project|\bmovie\b|\bnovel\b|screenplay|my story\b|\bnews\b|safety (?:tips|rules|check|inspection)|what should i do when|"
-    r"how (?:do|to|can) (?:i |we )?(?:prevent|avoid|use)|fire alarm test|smoke detector|smoke alarm battery|"
+    r"how (?:do|to|can) (?:i |we )?(?:prevent|avoid|use)|fire alarm test|\b(?:alarm|sprinklers?|hydrants?|fire system) (?:test|testing|check|inspection|maintenance)\b|smoke detector|smoke alarm battery|"
     r"(?:alarm|detector)\b.{0,40}\bbatter(?:y|ies)\b|\bbatter(?:y|ies)\b.{0,30}\b(?:alarm|detector)|(?:报警器|烟感|探测器).{0,10}(?:没电|换电池|电池)|"
     r"where (?:can|do|could|should) (?:i|we) (?:buy|get|find)|(?:哪里|哪儿|在哪)(?:能|可以)?买|(?:do|does) (?:you|management|the office) sell"
 )
@@ -790,6 +792,9 @@ _TYPOS: tuple[tuple[str, str], ...] = (
     ("插苏", "插座"),
     ("电题", "电梯"),
     ("石屎", "混凝土"),
+    ("批荡", "墙皮"),
+    ("跌落嚟", "掉下来"),
+    ("越嚟越", "越来越"),
     ("燃汽", "燃气"),
     ("天燃气", "天然气"),
     ("然气", "燃气"),
