@@ -20,11 +20,9 @@ Exactly once (storage/outbox.py has the state machine):
   SQLite, with one process, takes back every `sending` row at start-up;
 - at most `in_flight` requests are in flight per bot in a process
   (PROPDESK_SENDS_IN_FLIGHT): a killed process leaves at most that many rows of each
-  bot in doubt (`unknown`, or sent again). The next due rows are read while a
-  request is in flight, and its result is recorded in the transaction that claims
-  the next row (or, if none goes, the next read): one transaction per send, not
-  three in a row, and a row is `sending` only while its request is in flight or
-  until the next claim records it (which keeps the bound);
+  bot in doubt (`unknown`, or sent again). A request's result is recorded in the
+  transaction that reads the next due rows (one transaction per send, not two),
+  so a row is `sending` only while its request is in flight or just answered;
 - a timeout or a network error after the connection opened is `unknown`
   too; a 429 or a connection that never opened puts the row back to
   `pending` for later (and holds the address for Telegram's retry_after);
@@ -137,6 +135,7 @@ class OutboxSender:
         # due rows read while every request slot was taken, for the pass after one frees
         # (read meanwhile, not after); None: read afresh
         self._ahead: Due | None = None
+        self._news = False  # rows were committed since the last read (`wake`)
         self._heartbeat: asyncio.Task | None = None
         self.on_chat_lost = on_chat_lost
         self.on_relay_lost = on_relay_lost
@@ -182,6 +181,7 @@ class OutboxSender:
 
     def wake(self) -> None:
         """New rows were committed: look now rather than at the next poll."""
+        self._news = True
         self._wake.set()
 
     def _done(self, task: asyncio.Task) -> None:
@@ -235,27 +235,22 @@ class OutboxSender:
     async def _pass(self) -> float:
         """Start every send that may go now; returns when to look again (seconds).
 
-        While every slot is taken, the next due rows are read meanwhile (once), so that
-        a freed slot starts the next request at once, its claim recording the answered
-        one in the same transaction; a row committed after that read (an emergency) goes
-        at the next pass, after one request more at most."""
+        While every slot is taken, the next due rows are read meanwhile (again if rows
+        were committed since), so that a freed slot starts the next request at once, its
+        claim recording the answered one in the same transaction."""
         held = sorted(self.budgets.held())
         if self._full():  # no request may start: the end of one wakes this sender
-            if self._ahead is None:
+            if self._ahead is None or self._news:
+                self._news = False
                 self._ahead = await self._read(held)
             return self.poll_seconds
         closed = self.budgets.closed()
         if closed > 0:  # nothing may go before then (an edit waits too): no need to read
             await self._flush()
             return closed
-        gathering = set()
-        if self.folding is not None:
-            folded = self.folding.folded
-            gathering = await self.folding.gathering()
-            if self.folding.folded != folded:  # a digest is a new row, the cards are gone
-                self._ahead = None
-        read_before = self._ahead is not None  # while the last request was in flight
-        if self._ahead is None:
+        gathering = await self.folding.gathering() if self.folding is not None else set()
+        if self._ahead is None or self._news:
+            self._news = False
             self._ahead = await self._read(held)
         # rows to a chat with a request in flight are read, and left for its end
         (rows, refs), self._ahead = self._ahead, None
@@ -289,8 +284,6 @@ class OutboxSender:
             started += 1
         if not started:
             await self._flush()
-            if read_before:  # rows may have come since that read: read them now
-                self._wake.set()
         return look_again
 
     async def _read(self, held: list[str]) -> Due:
@@ -330,11 +323,8 @@ class OutboxSender:
                 # Telegram's retry_after is seconds: wait it out here, the row still ours
                 await asyncio.sleep(result["release"])
                 booked = await self._book_again(row)
-            # recorded by the next transaction: the next claim, or read of due rows; a
-            # message to a group at once, since staff answer it by replying to its id
+            # recorded by the next transaction: the next claim, or read of due rows
             self._answered.append((row.id, result, claimed))
-            if int(row.address) < 0:
-                await self._flush()
         except Exception:
             log.exception("outbox row %s: unexpected error", row.id)
             self._claimed.discard(row.id)  # left `sending`: its lease runs out
