@@ -148,6 +148,8 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             # a shock told by the body: Cantonese 电亲 / 俾…电, a tingle from a tap or a shower
             r"电亲|(?:俾|畀|被).{0,6}电(?:亲|到|了一下)|(?:花洒|水龙头|龙头|热水器|淋浴|水管|铁门|栏杆|门把手?|洗衣机|冰箱|外壳).{0,10}(?:电人|电到人|电手|麻手|带电|有电)",
             r"(?:tingl\w*|\bzap(?:s|ped|ping)?\b|\bjolt\b).{0,60}(?:touch\w*|tap|faucet|shower|handle|railing|metal|heater|appliance|washing machine|fridge|water)|(?:touch\w*|tap|faucet|shower|handle|railing|heater|appliance|washing machine|fridge)\b.{0,60}(?:tingl\w*|\bzap(?:s|ped)?\b|\bjolt\b)",
+            # water at a light that flickers or buzzes
+            r"water\b.{0,60}\b(?:lights?|lamps?|bulbs?)\b.{0,40}(?:flicker\w*|buzz\w*|spark\w*|crackl\w*|went out|tripp\w*)|\b(?:lights?|lamps?)\b.{0,30}(?:flicker\w*|buzz\w*).{0,40}\bwater\b|水.{0,10}灯.{0,10}(?:一闪一闪|忽明忽暗|闪个不停|一直闪|滋滋)",
             # a cable down in water, or one that buzzes
             r"(?:cables?|wires?|wiring|power lines?)\b.{0,30}(?:hanging|dangling|lying|down|fallen|loose|snapped).{0,40}(?:puddle|water|wet|flood\w*|buzz\w*|spark\w*|crackl\w*)|(?:cables?|wires?|wiring|socket|outlet|fuse box|meter box|breaker)\b.{0,30}\b(?:buzz(?:es|ing)|fizz(?:es|ing)|hissing)\b",
             r"electrical fire",
@@ -424,7 +426,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"ceiling\b.{0,40}(?:sagging|bulging|caving|cave in|giving way|give way)|(?:creak|groan)\w*.{0,40}crack|crack\w*.{0,40}(?:creak|groan)",
             r"随时(?:都)?(?:要|会|可能)(?:掉|塌|倒|砸)|(?:要|快)掉下去了?|(?:吹|刮)得.{0,4}(?:快|要)(?:掉下来|倒了|飞了)",
-            r"(?:松了|松动|松脱|脱落|断了一边|锈断|歪了).{0,12}(?:吊着|挂着|悬着|歪着|耷拉)|(?:挂|吊|悬)在半空",
+            r"(?:松了|松动|松脱|脱落|断了一边|锈断|歪了).{0,12}(?:吊着|挂着|悬着|歪着|耷拉|(?:挂|吊)在.{0,4}(?:晃|荡|摇)|晃来晃去|晃晃悠悠|摇摇晃晃)|(?:挂|吊|悬)在半空",
             r"裂(?:缝|纹|开).{0,12}(?:还在|一直|在)?(?:响|变大|变宽|扩大|掉渣)|裂(?:缝|纹|开).{0,30}(?:咔咔|嘎嘎|咯吱|噼啪)|(?:咔咔|嘎嘎|咯吱)(?:的|地)?(?:响)?.{0,10}裂|突然(?:出现|裂开).{0,6}(?:好多|很多|一道|大)?裂",
             r"(?:铁皮|彩钢瓦|瓦片|广告牌|招牌|树枝|大树|窗户|玻璃|空调外机|雨棚|脚手架).{0,8}(?:吹|刮)(?:下来|掉|倒|飞|落)",
             r"(?:大风|台风|狂风).{0,12}(?:吹|刮)(?:下来|倒|掉|飞|落)",
@@ -447,6 +449,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:天花板|吊顶|屋顶|墙|墙面|阳台顶|顶上).{0,8}(?<!空)(?:鼓起来|鼓包|起鼓|鼓了|下垂|往下坠|凸出来).{0,20}(?<![没不])(?:掉|裂|响|塌)",
             r"(?:wall|ceiling|beam|floor|balcony|roof|column)\b.{0,30}\b(?:cracking|splitting)\b.{0,40}(?:hear|noise|sound|popping|creak|groan|bang|getting (?:bigger|wider|longer))",
             r"掉(?:了|下来)?(?:一|几|好几)?(?:大|小)?(?:块|嚿|旧|片)(?:混凝土|水泥|石膏|墙皮|砖|瓷砖|天花)",
+            r"crack\w* (?:has )?(?:just |suddenly )(?:opened up|appeared|split open)|(?:just|suddenly) (?:cracked|split) open",
             r"(?:cracking|creaking|groaning|crunching) (?:noise|sound)s?|heard (?:a |an )?(?:loud |big |huge )?(?:crack|bang|snap|crash|crunch)\b.{0,80}\bcrack",
             r"(?:floor|building|balcony|wall|ceiling)s?\b.{0,30}\b(?:feels?|is|looks?|seems?) (?:now )?(?:a bit |slightly |really |very |kind of )?(?:slanted|tilted|tilting|crooked|lopsided|leaning)",
             r"(?:ceiling|roof|wall|balcony|floor)\b.{0,30}\b(?:is|are|'s) (?:collapsing|caving in|giving way|falling in|coming down)",
