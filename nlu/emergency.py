@@ -43,13 +43,13 @@ _LIVE_ZH = r"(?:电箱|电表箱|配电箱|电闸|插座|插线板|插排|排插
 _POWER_ROOM_ZH = (
     r"(?:配电间|配电房|配电室|电房|电井|强电井|电表间|变电箱|变压器|充电桩|电箱|配电箱|电表箱)"
 )
-_CHILD_ZH = r"(?:孩子|小孩|宝宝|娃娃?|儿童|小朋友|婴儿|幼儿|小男孩|小女孩|小姑娘|男孩|女孩|小学生|初中生|中学生|学生)"
+_CHILD_ZH = r"(?:孩子|小孩|宝宝|娃娃?|儿童|小朋友|小婴儿|婴儿|幼儿|小男孩|小女孩|小姑娘|男孩|女孩|小学生|初中生|中学生|学生|弟弟|妹妹|侄子|侄女|外甥女?|孙子|孙女|儿子|女儿|闺女)"
 # A small child's danger or distress, and no adult with it.
 _CHILD_DANGER_ZH = (
     r"(?:哭|喊|哑|水池|泳池|池塘|河|湖|喷泉|马路|车道|窗|阳台|楼顶|天台|栏杆|边上晃|爬)"
 )
 _NO_ADULT_ZH = r"(?:没有?大人|大人(?:好像|可能|应该|估计)?(?:一直|都|还)?(?:没回来|不在|没在|出门|出去|走了)|没(?:有)?(?:看到|见)?(?:家长|大人)|家长(?:不在|没在|不见)|没人(?:看着?|管))"
-_ELDER_ZH = r"(?:老人|老太太|老太|老大爷|老爷子|老爷爷|老奶奶|老头|大爷|大妈|阿婆|婆婆|爷爷|奶奶|外婆|外公|姥姥|姥爷|阿嬷|阿嫲|嫲嫲|姑婆|姨婆|太婆|太奶奶|太爷爷|老伴)"
+_ELDER_ZH = r"(?:老人|老伯伯|老伯|老太太|老太|老大爷|老爷子|老爷爷|老奶奶|老头|大爷|大妈|阿婆|婆婆|爷爷|奶奶|外婆|外公|姥姥|姥爷|阿嬷|阿嫲|嫲嫲|姑婆|姨婆|太婆|太奶奶|太爷爷|老伴)"
 
 HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -243,6 +243,9 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"卡(?:住|着)了?(?:个|一个|两个)?(?:人|小孩|孩子|小朋友|宝宝|老人)|(?:卡|夹|困)住.{0,12}(?:出不来|出不去|拔不出|弄不出)",
             r"(?:狗|猫|宠物|狗狗|猫咪|小狗|小猫).{0,4}(?:被)?.{0,8}(?:卡在|卡住|压住|夹住|困在)|(?:狗|猫|宠物|狗狗|猫咪|小狗|小猫).{0,6}(?:关|锁)在.{0,4}车里",
             r"(?:dog|cat|puppy|kitten|pet)s? (?:is |was |got |are |has been )?(?:(?:stuck|trapped|wedged|pinned) (?:in|inside|under|between|behind)\b|(?:shut|locked|left) in (?:a |the |my |their )?(?:hot )?car\b.{0,40}(?:hot|heat|panting|windows? (?:up|closed|shut)))",
+            r"(?:车|车子|汽车)(?:里|内|里面)(?:被)?(?:锁着|关着|留着|困着|锁了|关了)(?:一只|一条|只|条)?(?:狗|猫|宠物|狗狗|猫咪|小狗|小猫).{0,24}(?:热|晒|太阳|窗(?:户)?(?:都)?关|喘|闷|叫)|(?:闸门|卷帘门|车库门|大门|门|车|柜子|铁门|栏杆)(?:给)?(?:压住|夹住|卡住|压着|夹着|卡着)(?:了)?(?:一只|一条|只|条)?(?:狗|猫|宠物|狗狗|猫咪|小狗|小猫)",
+            # the door gave way and the resident cannot leave the room
+            r"门.{0,6}(?:坏了|卡住|卡死|锁死|打不开|开不了|开不开|拧不开|拉不开).{0,12}(?:我|我们|人|孩子|老人)(?:被)?(?:困|关)?(?:在里面)?.{0,3}(?:出不去|出不来)|(?:我|我们)(?:现在)?(?:出不去|出不来)了?.{0,12}门.{0,6}(?:坏|卡|锁死|打不开|开不了|开不开)",
             r"被困",
             r"困在",
             r"困住",
@@ -565,7 +568,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"嘴唇(?:发紫|发青|青紫)|脸(?:色)?(?:发紫|发青|青紫)|lips? (?:are |is |turning |gone )?(?:blue|purple)",
             r"(?:阿姨|大爷|大妈|老人|人|他|她|男的|女的|老太太|小孩|孩子|师傅|保安|保洁)(?:突然|一下子)(?:倒了|倒下了?|栽倒)",
-            r"lots of blood|so much blood|a lot of blood|blood all over|(?:dog|dogs) (?:bit|has bitten|attacked|mauled)\b.{0,30}(?:badly|blood|bleed|kid|child|boy|girl|face)",
+            r"(?:lots|loads|tons|heaps|a lot|so much|a pool|pools|a puddle) of blood|blood all over|blood (?:is )?(?:pouring|gushing|spurting|pumping)|(?:deep|gaping|nasty) (?:cut|gash|wound)|\bgash\b|cut (?:his|her|my|their|its) \w+ (?:really |very |so )?(?:deep(?:ly)?|badly|open|to the bone)|(?:dog|dogs) (?:bit|has bitten|attacked|mauled)\b.{0,30}(?:badly|blood|bleed|kid|child|boy|girl|face)",
             r"误(?:食|吃|服|喝)|(?:洗衣凝珠|洗衣液|农药|药片|消毒液|老鼠药|纽扣电池|清洁剂|漂白水).{0,12}(?:吃|喝|吞|咽)(?:下去|进去|了)|(?:吃|喝|吞)了?.{0,6}(?:洗衣凝珠|洗衣液|农药|消毒液|老鼠药|纽扣电池|清洁剂|漂白)",
             r"swallowed (?:a |some )?(?:button )?(?:battery|bleach|detergent|pills?|tablets|poison|pod|cleaning)|(?:drank|ate) (?:some )?(?:bleach|detergent|poison|pills)|\bpoison(?:ed|ing)\b",
             r"中风|脑梗|心梗|心脏病(?:犯了|发作)|休克|过敏.{0,6}(?:肿|喘|呼吸)|羊水破|要生了|早产|嘴歪了|说不出话",
@@ -582,7 +585,12 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"骨头(?:都)?(?:露|戳|支)(?:出来|出)|露出(?:了)?骨头|\bbones? (?:is |are )?(?:sticking|poking|showing)",
             r"(?:arm|hand|leg|foot|head|finger)s? (?:is |got |has got |are )?(?:caught|stuck|trapped|wedged|crushed) (?:in|between|under) (?:the )?(?:automatic |sliding |lift |elevator |garage )?(?:gate|door|doors|railings?|bars|barrier|machine|escalator|shutter)",
             r"(?:(?:叫|喊|拍)(?:他|她|人|了半天)?|推(?:他|她|人|了半天))(?:也|都)?(?:不应|不答应|不回应|没回应|叫不醒|喊不醒|没反应|没有反应|不动)",
-            r"(?:躺|倒)着?(?:一个)?人.{0,10}(?:不应|叫不醒|没反应|不动)",
+            r"(?:躺|倒)着?(?:一|一个|个|位|一位)?(?:人|男的|女的|老人|小孩).{0,10}(?:不应|叫不醒|没反应|没有反应|不动)|(?:叫|喊|拍|推|摇)了?(?:他|她|人)?(?:几声|几下|半天|好几声|好几下|一下|两声)?(?:他|她|人)?[,，\s]?(?:也|都|还是)?(?:不应|不答应|没反应|没有反应|没回应|没动静)",
+            # someone down beside or under a thing, not responding
+            r"(?:躺|倒|趴|瘫|晕)(?:着|在)[^,.!?，。！？]{0,12}[,，\s]{0,2}(?:也|都|还|完全)?(?:一动不动|不动了|叫不醒|喊不醒|没有?反应|没知觉|没意识|没有?呼吸|不省人事)",
+            # a heart attack told by its signs: chest pain with sweat, pallor, breathlessness or an arm
+            r"(?:胸口|胸|心口|心脏)(?:很|好|特别|突然)?(?:疼|痛|闷|绞痛|压得慌|像压着).{0,20}(?:冷汗|出汗|脸色(?:发白|苍白|惨白|发青)|喘不|呼吸|左臂|胳膊(?:麻|疼)|左手(?:麻|疼)|晕)|(?:冷汗|脸色(?:发白|苍白|惨白)).{0,20}(?:胸口|胸|心口)(?:很|好)?(?:疼|痛|闷)",
+            r"chest (?:pain|pains|hurts|is hurting|tightness|is tight|pressure)\b.{0,50}(?:sweat\w*|pale|grey|gray|clammy|breath\w*|left arm|arm (?:hurts|is numb)|jaw|dizzy|collaps\w*)|(?:sweat\w*|clammy|pale|grey|gray)\b.{0,30}chest (?:pain|pains|hurts|tightness|pressure)|crushing (?:chest )?pain",
             r"(?:won\'?t|doesn\'?t|does not|isn\'?t) (?:wake up|respond|responding)",
             r"(?:腿|胳膊|手臂|(?<![把扶拉])手|脚|脖子|腰).{0,4}(?:动不了|弯了|断了|不能动)",
             r"(?:躺|倒)在地上.{0,6}(?:一动不动|不动|没反应|叫不醒)",
@@ -717,7 +725,8 @@ _NOT_FIRE = re.compile(
 # Injury words with nothing to do now: an ambulance the resident saw come and asks
 # about (someone else's incident, handled), a child hard to wake for school.
 _INJURY_NOT_NOW = re.compile(
-    r"(?:叫|喊)不醒.{0,4}(?:起床|上学|上班)|(?:每天|天天|每早|早上都)(?:都)?(?:叫|喊)不醒|赖床|"
+    r"(?:叫|喊)不醒.{0,4}(?:起床|上学|上班)|(?:气|涨|吵|贵|烦|累|热|冷|笑|吓|急)得我.{0,8}(?:都要|都快|快要|差点)|"
+    r"(?:每天|天天|每早|早上都)(?:都)?(?:叫|喊)不醒|赖床|"
     r"救护车.{0,10}(?:咋回事|怎么回事|怎么了|是谁家|是哪家|是哪户|来干嘛|干什么|什么情况)|"
     r"what(?:'s| was| is) (?:the|that) ambulance|why (?:was|is) (?:there )?an ambulance"
 )
@@ -755,6 +764,10 @@ _TYPOS: tuple[tuple[str, str], ...] = (
     ("gaz", "gas"),
     # Regional words (Cantonese, northern) for the same things.
     ("喊咗", "哭了"),  # Cantonese 喊 is "cry"
+    ("咗喺", "在"),  # 锁咗喺 "locked in"
+    ("晕低", "晕倒"),
+    ("匿埋", "躲"),
+    ("爆格", "入室盗窃"),
     ("咗", "了"),
     ("细路仔", "小孩"),
     ("细路", "小孩"),
