@@ -480,7 +480,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"(?:following|stalking) (?:me|us|my \w+|a \w+|her|him)\b.{0,40}(?:won\'?t (?:leave|go away|stop)|keeps)|(?:跟着|尾随|跟踪).{0,10}(?:不走|不放|甩不掉)",
             r"露(?:下体|阴|生殖器)|暴露狂|耍流氓|猥亵|flash(?:ing|ed)? (?:at )?(?:kids|children|people|women|girls|me)|expos(?:ing|ed) himself|indecent exposure",
-            r"kick(?:ing|ed|s)? (?:at )?(?:it\b|(?:my|our|the) (?:front )?door)|(?:shouting|screaming|yelling).{0,20}kick",
+            r"kick(?:ing|ed|s)? (?:at |in )?(?:it\b|(?:(?:my|our|the|people'?s|their|every|all the) )?(?:front )?doors?\b)|(?:shouting|screaming|yelling).{0,20}kick",
             r"(?:在|一直|使劲|拼命)(?:踹|踢|砸)(?:我家|我们家)?的?门|推推搡搡|推搡|扭打|厮打|动起手|动手了|打起来了",
             r"\b(?:attacking|assaulting|being attacked|beating (?:me|him|her|them|someone) up|hitting (?:me|my \w+))\b",
             r"(?:strange|unknown) (?:man|woman|person|guy).{0,30}(?:crowbar|knife|weapon|trying)",
@@ -499,7 +499,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"陌生人.{0,8}(?:在|进).{0,6}(?:屋|家|房)",
             r"(?:屋|家|房)(?:里|里面|子里).{0,6}(?:有个?|有一个)?陌生人",
             r"有人.{0,4}(?:正在|在)?(?:砸|踹|撬|踢)(?:我家|我们家|隔壁|对门|邻居)?.{0,4}(?:门|锁|窗)",
-            r"(?<![球雹])(?:撬|砸).{0,6}(?:门|锁|窗|车)",
+            r"(?<![球雹])(?:撬|砸).{0,6}(?:门|锁|窗|车)|有人(?:把)?(?:爆|踹开|撞开|砸开)了?(?:我|我们)?(?:家|屋)?的?(?:门|锁|窗)",
             r"(?:拿着?|持|举着)(?:刀|棍|棍子|砍刀|铁棍|斧头).{0,10}(?:打|追|砍|威胁|打架)",
             r"(?:打架|打人|斗殴).{0,8}(?:出血|流血|见血|拿刀|动刀)",
             r"家里进(?:人|贼)了",
@@ -526,9 +526,9 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"被(?:人|几个人|一群人|好几个人|他|她|他们|一个\S{0,4})?(?:打|揍|踹|殴打|围殴|暴打|群殴)(?:了|伤|得|晕)(?!.{0,2}(?:针|电话|卡|包|折))",
             r"围着.{0,4}(?:打|踹|揍|踢)|(?:拽|揪|扯|薅)(?:着)?.{0,8}头发|掐(?:着|住)?.{0,4}脖子|(?:按|摁)在地上(?:打|揍|踹)|扇(?:耳光|巴掌)|往.{0,6}(?:拖|拽)",
             r"(?<!dog )(?<!dogs )(?<!cat )\b(?:punched|kicked|attacked|assaulted|slapped|headbutted|beat up|jumped|mugged|choked|strangled|shoved)\s+(?:the|a|an|my|our|his|her|their|this|that)\s+(?:\w+\s+)?(?:concierge|guard|security|cleaner|neighbou?r|woman|man|girl|boy|kid|child|resident|driver|courier|staff|receptionist|wife|husband|girlfriend|boyfriend|mum|mom|dad|old \w+|delivery \w+)",
-            r"\bbeat(?:ing)? up (?:a|an|the|my|our|his|her|some|this|that)\b|\b(?:is|are|keeps?|kept|still|started) (?:hitting|punching|kicking|beating|slapping|choking|strangling|stamping on|dragging) (?:her|him|them|me|us|someone|somebody|the)\b",
+            r"\bbeat(?:ing)? up (?:a|an|the|my|our|his|her|some|this|that)\b|\b(?:is|are|keeps?|kept|still|started) (?:hitting|punching|kicking|beating|slapping|choking|strangling|stamping on|dragging) (?:her|him|them|me|us|someone|somebody|the)\b(?! (?:ball|football|bag|bin|tyres?|can|vending))",
             # Screams with the sound of a struggle.
-            r"(?:尖叫|惨叫|哭喊|呼喊|喊叫|哭叫).{0,12}(?:撞|砸|摔|打|咚咚|砰砰|哐|嘭)|(?:撞墙|撞门|砸东西|摔东西|咚咚|砰砰|哐哐|嘭嘭).{0,12}(?:尖叫|惨叫|哭喊)",
+            r"(?:尖叫|惨叫|哭喊|呼喊|喊叫|哭叫).{0,12}(?:撞|砸|摔|打|咚|砰|哐|嘭|闷响)|(?:尖叫|惨叫|哭喊|呼救).{0,24}(?:就|突然|然后)?(?:没声了|没声音了|没动静了|安静了)|(?:撞墙|撞门|砸东西|摔东西|咚咚|砰砰|哐哐|嘭嘭).{0,12}(?:尖叫|惨叫|哭喊)",
             # Someone tampering with the lock or door right now.
             r"有人.{0,10}(?:在)?(?:弄|捅|撬|拧|掰|扭|转|拉|拽|试)(?:我家|我们家)?(?:的)?(?:门锁|锁|门把手?|把手|锁眼|门)",
             # A stranger who followed the resident home and stays.
@@ -557,7 +557,12 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:someone|somebody|a man|a guy|a person|a stranger|people)(?:'s| is| are)? (?:climbing|climbed) (?:up |in |into |through |over |onto )",
             r"(?:有人|有个人|一个人|男的|陌生人|小偷).{0,6}(?:顺着|沿着)?.{0,4}(?:水管|管道|下水管|窗户|阳台|防盗窗).{0,4}(?:往上)?爬",
             r"(?:挨家挨户|每家|一家一家|挨个|一个个|一户一户)(?:地)?(?:拉|拧|推|试|扭|拽)(?:门|门把手|车门)|(?:拉|拧|推|试|拽)(?:每|各|一)(?:家|辆|个)的?(?:门|门把手|车门)",
-            r"(?:he|she|they|he'?ll|she'?ll|they'?ll|will|going to|gonna|threaten\w* to|says? (?:he|she)(?:'ll| will)) (?:kill|stab|hurt|murder) (?:me|us|her|him|them|my \w+)\b",
+            r"(?:he|she|they|he'?ll|she'?ll|they'?ll|will|going to|gonna|threaten\w* to|says? (?:he|she)(?:'ll| will)) (?:kill|stab|hurt|murder) (?:me|us|her|him|them|my \w+|someone|somebody|everyone|everybody|people|anyone)\b",
+            # a stranger inside the home while the resident hides or does not know them
+            r"(?:someone|somebody|a man|a woman|a guy|a stranger|strangers|people|intruders?) (?:is |are )?(?:in|inside) (?:my|our|the) (?:flat|apartment|home|house|bedroom|room)\b.{0,40}(?:hid(?:e|ing)|scared|afraid|terrified|don'?t know (?:him|her|them|who)|whisper\w*)|(?:^|[.!?,;]\s*)hiding\b(?! (?:place|spot|the))",
+            r"(?:我|我们)(?:现在)?(?:躲|藏)(?:在|进)了?.{0,6}(?:衣柜|柜子|床底|厕所|卫生间|浴室|房间|阳台)(?:里)?.{0,10}(?:不敢|有人|他|小偷|贼|$)",
+            # a stranger who follows and lays hands on someone
+            r"(?:following|followed|stalking) (?:me|us|my \w+|a \w+|her|him)\b.{0,60}(?:grab\w*|touch\w*|pull\w*|dragg?\w*)|(?:跟着|尾随|跟踪).{0,20}(?:拽|拉|抓|扯|摸)(?:住|着|了)?(?:她|他|我|孩子|胳膊|手)",
             r"(?:要|说要|扬言|威胁|喊着要|嚷着要)(?:杀|砍|捅|弄死|打死)|杀了你|砍死你|弄死你|打死你",
             r"(?:beating|hitting|strangling|choking) (?:his|her|their) (?:wife|husband|girlfriend|boyfriend|partner|kids?|child|children|mother|mum|mom|father|dad)|家暴|(?:打|揍)(?:老婆|媳妇|老公|孩子|小孩).{0,10}(?:哭|喊|叫|惨)",
             r"(?:陌生|不认识的?)?(?:男的|男人|女的|人|家伙)(?:一直|一路)(?:跟着|尾随|跟踪)(?:我|我们|她|孩子|我女儿|我闺女)",
