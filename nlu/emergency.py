@@ -350,7 +350,18 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:hasn\'?t (?:answered|picked up|been seen)|not answering|no answer|can\'?t reach).{0,60}(?:lives|living) alone",
             r"(?:elderly|old|aged|frail) (?:mother|father|mum|mom|dad|parent|neighbou?r|lady|man|woman|aunt|uncle).{0,40}(?:hasn\'?t (?:picked up|answered|been seen)|not picked up|not answering|isn\'?t (?:answering|responding)|not responding|won\'?t answer|no answer)",
             r"独居.{0,12}?(?:联系不上|电话不接|不接电话|敲门不应|没动静)|(?:联系不上|电话不接|不接电话).{0,12}独居",
-            r"(?:孩子|小孩|宝宝|娃|儿童|小朋友).{0,8}(?:爬|站|坐|挂|翻).{0,4}(?:到|在|上|出)?.{0,6}(?:窗台|窗户|阳台|栏杆|护栏|外机|屋顶|楼顶|窗外|外面)",
+            rf"{_CHILD_ZH}.{{0,8}}(?:爬|站|坐|挂|翻).{{0,4}}(?:到|在|上|出)?.{{0,6}}(?:窗台|窗户|阳台|栏杆|护栏|外机|屋顶|楼顶|窗外|外面)",
+            # a baby or child left in a closed car
+            rf"(?:车|车子|汽车)(?:里|内|里面)(?:被)?(?:锁着|关着|留着|困着|锁了|关了|有)(?:个|一个|一名)?{_CHILD_ZH}|{_CHILD_ZH}.{{0,6}}(?:留|锁|关|困)在.{{0,4}}车(?:里|内)",
+            # a child or elder gone, not back when expected
+            rf"(?:{_CHILD_ZH}|{_ELDER_ZH}|我妈|我爸)\s{{0,2}}(?:又|突然|一下子|刚才|刚刚)?\s{{0,2}}(?:不见了|走丢了|找不到了|失踪了)",
+            rf"(?:{_CHILD_ZH}|{_ELDER_ZH}|我妈|我爸).{{0,12}}(?:还没|一直没|到现在都?没|没)回(?:来|家).{{0,20}}(?:天黑|这么晚|几个小时|半夜|电话(?:也|都|一直)?(?:不接|打不通|关机|没人接)|联系不上|找不到|监控)",
+            r"(?:son|daughter|kid|child|boy|girl|toddler|grand(?:son|daughter|ma|pa|mother|father)|mum|mom|dad|mother|father)\b.{0,20}(?:didn'?t|hasn'?t|has not|did not|never) (?:come|came|get|got|made it) (?:back|home)\b.{0,60}(?:dark|late|hours|not answering|can'?t (?:reach|find)|cameras?|cctv|searched|looked everywhere|missing|police)",
+            # a child alone at home for a long time, crying
+            rf"{_CHILD_ZH}.{{0,4}}(?:好像|可能|估计|已经|又)?(?:一个人|单独|自己)在家.{{0,24}}(?:哭|大人|没吃|饿)",
+            # an elder heard calling for help or faintly through the door
+            rf"{_ELDER_ZH}.{{0,12}}(?:喊救命|呼救|呻吟|哼哼|声音(?:越来越)?(?:小|弱)|有气无力|(?:拍|敲)(?:门|墙).{{0,8}}(?:喊|叫))",
+            r"(?:old|elderly|aged|frail) (?:lady|man|woman|gentleman|neighbou?r|person)\b.{0,100}(?:hear|heard|hearing) (?:her|him|them)\b.{0,20}(?:call\w*|cry\w*|moan\w*|groan\w*|shout\w*|knock\w*|bang\w*)|(?:hear|heard|hearing) (?:her|him|them|someone|somebody)\b.{0,20}(?:call\w*|cry\w*|moan\w*|groan\w*) (?:weakly|faintly|for help)",
             r"(?:孩子|小孩|宝宝|娃|儿童|小朋友).{0,6}(?:反锁|锁|关)在.{0,4}车里",
             r"(?:独居)?老人.{0,10}(?:好几天|几天|一直)(?:没|不)(?:动静|出门|开门|接电话|应)",
             r"(?:孩子|小孩|儿子|女儿|闺女|宝宝|娃|小朋友|老人|我妈|我爸|奶奶|爷爷|姥姥|姥爷|外婆|外公|婆婆|老太太|老爷子|老爷爷|老奶奶)(?:又|突然|一下子|刚才|刚刚)?(?:不见了|走丢|走失|丢了|找不到了|失踪|跑丢|跑没影)",
@@ -700,7 +711,7 @@ _NEG_INSIDE = re.compile(
 )
 # Reference to an earlier incident or an existing ticket.
 _REFERENCE = re.compile(
-    r"上次|上回|之前|前几天|前天|前阵子|上周|上个月|去年|那次|那天|报修的|报过的?|报了的|报的|报了(?!警)|反映的|反映过|投诉的|"
+    r"上次|上回|上(?:个)?(?:礼拜|星期)|搞掂(?:未|了吗|没有?)|𠮶单|之前|前几天|前天|前阵子|上周|上个月|去年|那次|那天|报修的|报过的?|报了的|报的|报了(?!警)|反映的|反映过|投诉的|"
     r"登记的|的事(?:情)?(?:处理|解决|怎么|有|好了|呢)|工单|单号|处理好了吗|处理了吗|修好了吗|怎么样了|"
     r"有结果|结果呢|进度|跟进|复查|回访|(?:那|这)(?:件)?事(?:情)?(?:处理|解决|办)|处理得(?:挺|很|真|蛮|太)?(?:快|及时)|"
     r"last (?:time|week|month|year|night's)|the other day|earlier this|i reported|we reported|"
@@ -712,7 +723,7 @@ _REFERENCE = re.compile(
 # Hypothetical, informational or about drills/equipment/safety rules.
 _INFO = re.compile(
     r"如果|万一|假如|要是|假设|演习|演练|灭火器|消防栓(?!.{0,6}(?:被撞|撞了|撞坏|撞断|爆|喷|断了))|消防通道|消防设施|消防检查|安全知识|安全培训|"
-    r"培训|讲座|想学|好奇|作业|科普|原理|学一下|教(?:我|一下)|宣传|怎么预防|如何预防|预防|防范|注意事项|保险|应急预案|应急演|电影|电视剧|新闻|小说|剧本|主角|写故事|"
+    r"培训|讲座|想学|好奇|作业|科普|原理|学一下|教(?:我|一下)|宣传|网上(?:传|说|看到)|网传|(?:那个|这个|那段|这段)[^,.!?，。]{0,10}视频|怎么预防|如何预防|预防|防范|注意事项|保险|应急预案|应急演|电影|电视剧|新闻|小说|剧本|主角|写故事|"
     r"消防器材|烟感(?!.{0,6}(?:响|叫|鸣|报警))|(?:火警|警铃|警报|报警器|烟感)钟?.{0,3}(?:测试|试响)|逃生|安全检查|安检|年检|安全出口|谁负责|出了事|出事了?谁|迟早|早晚(?:会|要|得)|真(?:要|的)?(?:烧|着|起火|出事|塌|掉)|"
     r"(?<!not sure )(?<!know )\bif\b|\bin case\b|during a fire|in a fire\b|when there'?s a fire|\bdrill\b|extinguisher|hydrant(?!.{0,20}(?:hit|knocked|burst|spraying|gushing))|fire exit|fire escape|fire door|"
     r"training|insurance|curious|just wondering|homework|science project|\bmovie\b|\bnovel\b|screenplay|my story\b|\bnews\b|safety (?:tips|rules|check|inspection)|what should i do when|"
@@ -869,12 +880,11 @@ def check(text: str) -> EmergencyCheck:
                 first_suppressed = EmergencyCheck(False, hazard, reason)
     if first_suppressed is None:
         m = _GENERIC.search(t)
-        if (
-            m
-            and _suppression("generic", t, t[: m.start()], t[m.end() :], m.group(0)) is None
-            and not _HYPERBOLE.search(t)
-        ):
+        reason = m and _suppression("generic", t, t[: m.start()], t[m.end() :], m.group(0))
+        if m and reason is None and not _HYPERBOLE.search(t):
             return EmergencyCheck(True, kind_of(t))
+        if reason == "info":
+            return EmergencyCheck(False, "mention", "info")
     if first_suppressed is None and _INFO.search(t) and has_hazard_cue(t):
         # Hazard vocabulary in an informational frame ("fire drill next week").
         return EmergencyCheck(False, "mention", "hypothetical")
@@ -948,12 +958,21 @@ def _suppression(hazard: str, t: str, before: str, after: str, phrase: str) -> s
         return "reference"
     if hazard == "violence" and _CANVASSER.search(t):
         return "info"
+    if _PLAY.search(t) and _CRY.search(phrase):
+        return "info"
     if _INFO.search(t):
         return "hypothetical"
     if _REFERENCE.search(t):
         return "reference"
     return None
 
+
+# Children crying for help in a game they are playing ("在玩警察抓小偷 一直喊救命").
+_PLAY = re.compile(
+    r"在玩|玩(?:游戏|捉迷藏|抓人|鬼抓人|警察抓小偷|过家家|打仗)|做游戏|是游戏|闹着玩|"
+    r"playing (?:a game|tag|hide and seek|hide-and-seek|cops and robbers|pirates|pretend)|(?:it'?s|just) a game"
+)
+_CRY = re.compile(r"救命|救救|呼救|\bhelp\b")
 
 # A cry for help that names no hazard ("救命", "SOS"): an emergency whose kind
 # comes from the rest of the message, or is unknown.
