@@ -902,7 +902,8 @@ def check(text: str) -> EmergencyCheck:
 # The owner says it is over and fine now (no hazard rule fired).
 _RESOLVED = re.compile(
     r"已经(?:好|没事|处理好|修好|解决|灭)了|没(?:什么)?大碍|没事了|"
-    r"(?:is|are|'s|'re) (?:fine|ok|okay|alright) now|all good now|no one (?:was )?hurt"
+    r"(?:is|are|'s|'re) (?:fine|ok|okay|alright) now|all good now|no one (?:was )?hurt|"
+    r"自己(?:下来|出来|爬出来|回来|走回来)了|(?:came|come|got|climbed|made it) (?:down|out|back|home) (?:on (?:its|his|her|their) own|by (?:it|him|her|them)sel(?:f|ves))"
 )
 _WHEN_AFTER = re.compile(r"^\s*(?:了)?\s*(?:的时候|时候|时(?!间|候))")
 # The owner says it was a false alarm or explains the cause away.
