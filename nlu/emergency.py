@@ -601,7 +601,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"骨头(?:都)?(?:露|戳|支)(?:出来|出)|露出(?:了)?骨头|\bbones? (?:is |are )?(?:sticking|poking|showing)",
             r"(?:arm|hand|leg|foot|head|finger)s? (?:is |got |has got |are )?(?:caught|stuck|trapped|wedged|crushed) (?:in|between|under) (?:the )?(?:automatic |sliding |lift |elevator |garage )?(?:gate|door|doors|railings?|bars|barrier|machine|escalator|shutter)",
             r"(?:(?:叫|喊|拍)(?:他|她|人|了半天)?|推(?:他|她|人|了半天))(?:也|都)?(?:不应|不答应|不回应|没回应|叫不醒|喊不醒|没反应|没有反应|不动)",
-            r"(?:躺|倒)着?(?:一|一个|个|位|一位)?(?:人|男的|女的|老人|小孩).{0,10}(?:不应|叫不醒|没反应|没有反应|不动)|(?:叫|喊|拍|推|摇)了?(?:他|她|人)?(?:几声|几下|半天|好几声|好几下|一下|两声)?(?:他|她|人)?[,，\s]?(?:也|都|还是)?(?:不应|不答应|没反应|没有反应|没回应|没动静)",
+            r"(?:躺|倒)着?(?:一|一个|个|位|一位)?(?:人|男的|女的|老人|小孩).{0,10}(?:不应|叫不醒|没反应|没有反应|不动)|(?:(?:叫|喊)了?(?:他|她|人)?|(?:推|摇|拍)了?(?:他|她|人))(?:几声|几下|半天|好几声|好几下|一下|两声)?(?:他|她|人)?[,，\s]?(?:也|都|还是)?(?:不应|不答应|没反应|没有反应|没回应|没动静)",
             # someone down beside or under a thing, not responding
             r"(?:躺|倒|趴|瘫|晕)(?:着|在)[^,.!?，。！？]{0,12}[,，\s]{0,2}(?:也|都|还|完全)?(?:一动不动|不动了|叫不醒|喊不醒|没有?反应|没知觉|没意识|没有?呼吸|不省人事)",
             # a heart attack told by its signs: chest pain with sweat, pallor, breathlessness or an arm
