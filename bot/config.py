@@ -58,8 +58,8 @@ class Settings(BaseSettings):
     chart_font: Path | None = None  # a .ttf/.otf able to draw Chinese, for the chart
     compounds_file: Path | None = None  # compounds.yml (bot/compounds.py)
     company_chat_id: int | None = None  # the company managers' chat: every compound, read-only
-    # Requests in flight per bot in a process (bot/delivery.py): a killed process leaves
-    # at most this many messages of each bot in doubt. None: 1 on PostgreSQL, 16 on SQLite.
+    # Requests in flight per process, all bots together (bot/delivery.py): a killed
+    # process leaves at most this many messages in doubt. None: 1 on PostgreSQL, 16 on SQLite.
     sends_in_flight: int | None = None
     outbox_lease_seconds: float = 15.0  # a dead process's claimed rows are taken back after
     ticket_topics: bool = False  # a forum topic per ticket in a forum staff group
@@ -229,8 +229,8 @@ class Settings(BaseSettings):
 
     def in_flight(self) -> int:
         """PROPDESK_SENDS_IN_FLIGHT, or its default for the database: on PostgreSQL (several
-        processes, any one of which may be killed) one per bot, so that a kill leaves at
-        most one message of each bot in doubt; SQLite's one process keeps 16."""
+        processes, any one of which may be killed) one, so that a kill leaves at most one
+        message in doubt; SQLite's one process keeps 16."""
         if self.sends_in_flight is not None:
             return self.sends_in_flight
         return 1 if self.database_url.startswith("postgresql") else 16

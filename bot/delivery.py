@@ -18,13 +18,9 @@ Exactly once (storage/outbox.py has the state machine):
   scheduled or broadcast one becomes `unknown`, never resent (the request may
   have reached Telegram); an owner's reply or a staff card is sent again. Only
   SQLite, with one process, takes back every `sending` row at start-up;
-- at most `in_flight` requests are in flight per bot in a process
-  (PROPDESK_SENDS_IN_FLIGHT): a killed process leaves at most that many rows of each
-  bot in doubt (`unknown`, or sent again). The next due rows are read while a
-  request is in flight, and its result is recorded in the transaction that claims
-  the next row (or, if none goes, the next read): one transaction per send, not
-  three in a row, and a row is `sending` only while its request is in flight or
-  until the next claim records it (which keeps the bound);
+- at most `in_flight` requests are in flight per sender (PROPDESK_SENDS_IN_FLIGHT):
+  a killed sender leaves at most that many rows in doubt (`unknown`, or sent
+  again);
 - a timeout or a network error after the connection opened is `unknown`
   too; a 429 or a connection that never opened puts the row back to
   `pending` for later (and holds the address for Telegram's retry_after);
@@ -53,8 +49,7 @@ claims are made under its advisory lock, checked against every process's sends
 (its 30/s, each group's 20/min, each private chat's burst) and against a message
 already in flight to the destination; a NOTIFY wakes them when rows are
 committed (bot/listen.py), a poll every POLL_SHARED seconds is the safety net.
-One sender sends one bot's rows (its token), with its own requests in flight, so
-that bots send side by side; `Background` runs one per bot.
+One sender sends one bot's rows (its token); `Background` runs one per bot.
 
 `Background` wires the sender and the scheduler (scheduler/) into a running
 PTB application: `propdesk run` starts it in post_init and stops it in post_stop;
@@ -90,9 +85,6 @@ MAX_RETRIES = 3  # 429s waited out in place before the row goes back to the outb
 CHANNEL = "telegram"
 
 RunSync = Callable[..., Awaitable]
-Answered = tuple[int, dict, int]  # a request answered: (row id, how to settle it, claim number)
-# the due rows, and (status, message id) of each row they refer to
-Due = tuple[list[Outbox], dict[int, tuple[str, str | None]]]
 # (session, the row a group could not be reached for) -> rows queued instead
 ChatLost = Callable[[Session, Outbox], int]
 
@@ -101,6 +93,32 @@ def messages(row: Outbox) -> int:
     """How many messages the row's request posts, as Telegram's flood limits count them:
     an album is one request but a message per photo."""
     return len(json.loads(row.payload)["photos"]) if row.kind == "album" else 1
+
+
+class Slots:
+    """Requests in flight in this process, every bot's sender together: at most `most`.
+    A killed process leaves at most `most` rows in doubt. When a slot frees, every
+    sender sharing them is told (`on_free`): one that waited for a slot looks again."""
+
+    def __init__(self, most: int) -> None:
+        self.most = most
+        self._tasks: set[asyncio.Task] = set()
+        self._waiting: list[Callable[[], None]] = []
+
+    def full(self) -> bool:
+        return len(self._tasks) >= self.most
+
+    def take(self, task: asyncio.Task) -> None:
+        self._tasks.add(task)
+        task.add_done_callback(self._free)
+
+    def on_free(self, wake: Callable[[], None]) -> None:
+        self._waiting.append(wake)
+
+    def _free(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        for wake in self._waiting:
+            wake()
 
 
 class OutboxSender:
@@ -112,7 +130,8 @@ class OutboxSender:
         run_sync: RunSync,
         budgets: Budgets | None = None,
         clock: Callable[[], datetime] = utcnow,
-        in_flight: int = 16,
+        concurrency: int = 16,
+        slots: Slots | None = None,
         poll_seconds: float = 1.0,
         bot: str = DEFAULT_BOT,
         lease_seconds: float = LEASE_SECONDS,
@@ -125,18 +144,16 @@ class OutboxSender:
         self.run_sync = run_sync
         self.budgets = budgets or Budgets()
         self.clock = clock
-        self.in_flight = in_flight  # requests at once, at most (each a row in doubt at a kill)
+        self.slots = slots or Slots(concurrency)
         self.poll_seconds = poll_seconds
         self.bot = bot
         self.lease = timedelta(seconds=lease_seconds)
         self.shared = is_shared(engine)
         self._claimed: set[int] = set()  # rows this sender holds (their leases renewed)
-        # answered requests whose results the next transaction records (row id, result,
-        # claim number): the next claim, or read of due rows, or `_flush` if neither comes
-        self._answered: list[Answered] = []
-        # due rows read while every request slot was taken, for the pass after one frees
-        # (read meanwhile, not after); None: read afresh
-        self._ahead: Due | None = None
+        # The last pass stopped for want of a request slot: a freed one wakes it (a slot
+        # freed while it was not waiting for one makes no pass worth its query).
+        self._short_of_slots = False
+        self.slots.on_free(self._slot_freed)
         self._heartbeat: asyncio.Task | None = None
         self.on_chat_lost = on_chat_lost
         self.on_relay_lost = on_relay_lost
@@ -150,14 +167,15 @@ class OutboxSender:
         self._stopping = False
         self._dispatcher: asyncio.Task | None = None
         self._expired_at: datetime | None = None  # stale rows are looked for once a second
+        # The last pass left due rows unsent (a busy chat, a budget, a row under another
+        # not yet posted): a finished send may let one go, so it looks again. Otherwise
+        # only new rows (`wake`) or the poll make another pass worth its query.
+        self._left_behind = False
 
     @property
     def _batch(self) -> int:
         """How many due rows one pass reads."""
-        return self.in_flight * 8 + 32
-
-    def _full(self) -> bool:
-        return len(self._sending) >= self.in_flight
+        return self.slots.most * 8 + 32
 
     # --- life cycle ------------------------------------------------------------------------
 
@@ -184,10 +202,10 @@ class OutboxSender:
         """New rows were committed: look now rather than at the next poll."""
         self._wake.set()
 
-    def _done(self, task: asyncio.Task) -> None:
-        """A send ended: its slot is free, its result waits to be recorded: look again."""
-        self._sending.discard(task)
-        self._wake.set()
+    def _slot_freed(self) -> None:
+        if self._short_of_slots:
+            self._short_of_slots = False
+            self._wake.set()
 
     async def stop(self) -> None:
         """Let requests in flight finish (bounded), leave the rest pending."""
@@ -202,10 +220,6 @@ class OutboxSender:
             await asyncio.wait(set(self._sending), timeout=DRAIN_SECONDS)
         for task in list(self._sending):
             task.cancel()
-        try:
-            await self._flush()
-        except Exception:  # left `sending`: their leases run out, and they are in doubt
-            log.exception("recording the last answered requests failed")
 
     # --- the loop --------------------------------------------------------------------------
 
@@ -233,37 +247,23 @@ class OutboxSender:
                 await asyncio.wait_for(self._wake.wait(), look_again)
 
     async def _pass(self) -> float:
-        """Start every send that may go now; returns when to look again (seconds).
-
-        While every slot is taken, the next due rows are read meanwhile (once), so that
-        a freed slot starts the next request at once, its claim recording the answered
-        one in the same transaction; a row committed after that read (an emergency) goes
-        at the next pass, after one request more at most."""
-        held = sorted(self.budgets.held())
-        if self._full():  # no request may start: the end of one wakes this sender
-            if self._ahead is None:
-                self._ahead = await self._read(held)
+        """Start every send that may go now; returns when to look again (seconds)."""
+        if self.slots.full():  # no request may start: a freed slot wakes this sender
+            self._short_of_slots = True
             return self.poll_seconds
         closed = self.budgets.closed()
         if closed > 0:  # nothing may go before then (an edit waits too): no need to read
-            await self._flush()
+            self._left_behind = True
             return closed
-        gathering = set()
-        if self.folding is not None:
-            folded = self.folding.folded
-            gathering = await self.folding.gathering()
-            if self.folding.folded != folded:  # a digest is a new row, the cards are gone
-                self._ahead = None
-        read_before = self._ahead is not None  # while the last request was in flight
-        if self._ahead is None:
-            self._ahead = await self._read(held)
+        gathering = await self.folding.gathering() if self.folding is not None else set()
         # rows to a chat with a request in flight are read, and left for its end
-        (rows, refs), self._ahead = self._ahead, None
+        rows, refs = await self.run_sync(self._due, sorted(self.budgets.held()))
         look_again = self.poll_seconds
         passed: set[str] = set(self._busy)
         started = 0
         for row in rows:
-            if self._full():
+            if self.slots.full():
+                self._short_of_slots = True
                 break
             if row.address in passed or Folding.waits(row, gathering):
                 continue
@@ -282,45 +282,24 @@ class OutboxSender:
             passed.add(row.address)
             self._busy.add(row.address)
             ref_message = ref[1] if ref is not None and ref[0] == "sent" else None
-            answered, self._answered = self._answered, []  # the claim records them
-            task = asyncio.create_task(self._send(row, ref_message, booked, answered))
+            task = asyncio.create_task(self._send(row, ref_message, booked))
             self._sending.add(task)
-            task.add_done_callback(self._done)
+            self.slots.take(task)
+            task.add_done_callback(self._sending.discard)
             started += 1
-        if not started:
-            await self._flush()
-            if read_before:  # rows may have come since that read: read them now
-                self._wake.set()
+        self._left_behind = started < len(rows) or len(rows) >= self._batch
         return look_again
 
-    async def _read(self, held: list[str]) -> Due:
-        """The due rows, read in the transaction that records the answered requests."""
-        answered, self._answered = self._answered, []
+    async def _send(self, row: Outbox, ref_message: str | None, booked: float | None) -> None:
         try:
-            due = await self.run_sync(self._due, held, answered)
-        except Exception:
-            self._answered[:0] = answered  # recorded by the next attempt
-            raise
-        self._recorded(answered)
-        return due
-
-    async def _send(
-        self, row: Outbox, ref_message: str | None, booked: float | None, answered: list[Answered]
-    ) -> None:
-        try:
-            try:
-                claimed, wait, whole_bot = await self.run_sync(self._claim, row, answered)
-            except Exception:
-                self._answered[:0] = answered  # recorded by the next transaction
-                raise
-            self._recorded(answered)
+            claimed, wait, whole_bot = await self.run_sync(self._claim, row)
             if claimed is None:
                 if wait > 0:  # other processes used the budget: hold back, look again then
                     self.budgets.penalise(row.address, wait, everyone=whole_bot)
                 return
             # With one request in flight a 429 is not waited out in place (that would hold
             # every other chat's messages): the row goes back, its address held meanwhile.
-            retries = MAX_RETRIES if self.in_flight > 1 else 0
+            retries = MAX_RETRIES if self.slots.most > 1 else 0
             for attempt in range(retries + 1):
                 result = await self._attempt(row, ref_message)
                 if booked is not None:
@@ -330,31 +309,14 @@ class OutboxSender:
                 # Telegram's retry_after is seconds: wait it out here, the row still ours
                 await asyncio.sleep(result["release"])
                 booked = await self._book_again(row)
-            # recorded by the next transaction: the next claim, or read of due rows; a
-            # message to a group at once, since staff answer it by replying to its id
-            self._answered.append((row.id, result, claimed))
-            if int(row.address) < 0:
-                await self._flush()
+            await self.run_sync(self._settle, row.id, result, claimed)
         except Exception:
             log.exception("outbox row %s: unexpected error", row.id)
-            self._claimed.discard(row.id)  # left `sending`: its lease runs out
         finally:
+            self._claimed.discard(row.id)
             self._busy.discard(row.address)
-
-    async def _flush(self) -> None:
-        """Record the answered requests no read of due rows has recorded yet."""
-        answered, self._answered = self._answered, []
-        if answered:
-            try:
-                await self.run_sync(self._settle, answered)
-            except Exception:
-                self._answered[:0] = answered
-                raise
-            self._recorded(answered)
-
-    def _recorded(self, answered: list[Answered]) -> None:
-        for row_id, _, _ in answered:
-            self._claimed.discard(row_id)  # its lease needs no more renewing
+            if self._left_behind:
+                self._wake.set()
 
     async def _book_again(self, row: Outbox) -> float | None:
         if row.kind == "edit":
@@ -423,11 +385,8 @@ class OutboxSender:
             since = utcnow() - timedelta(minutes=1)
             return taken_back, outbox.sent_since(session, CHANNEL, since, bot=self.bot)
 
-    def _due(self, held: list[str], answered: list[Answered]) -> Due:
-        """Record the `answered` requests, then read the rows due now (and the states
-        of the rows they refer to)."""
+    def _due(self, held: list[str]) -> tuple[list[Outbox], dict[int, tuple[str, str | None]]]:
         with session_scope(self.engine) as session:
-            self._record(session, answered)
             now = self.clock()
             if self._expired_at is None or now - self._expired_at >= EXPIRE_EVERY:
                 outbox.expire(session, now=now)
@@ -445,29 +404,22 @@ class OutboxSender:
             refs = outbox.states(session, [r.ref_id for r in rows if r.ref_id is not None])
             return rows, refs
 
-    def _claim(self, row: Outbox, answered: list[Answered]) -> tuple[int | None, float, bool]:
-        """Record the `answered` requests and claim `row`: (the claim's number, None if not
-        claimed; seconds to hold back; whether the whole bot is out of budget). A
-        request's time (`sent_at`) is the wall clock's, whatever clock the desk keeps:
-        Telegram's budgets run in real time."""
+    def _claim(self, row: Outbox) -> tuple[int | None, float, bool]:
+        """(the claim's number, None if not claimed; seconds to hold back; whether the
+        whole bot is out of budget). A request's time (`sent_at`) is the wall clock's,
+        whatever clock the desk keeps: Telegram's budgets run in real time."""
         with session_scope(self.engine) as session:
-            self._record(session, answered)
             now = utcnow()
-            lease_until = now + self.lease
             if self.shared:
                 outbox.coordinate(session, self.bot)
                 urgent = row.priority == outbox.EMERGENCY
-                limits = self.budgets.limits()
-                claimed = outbox.claim_within(
-                    session, row, limits, now=now, urgent=urgent, lease_until=lease_until
+                wait, whole_bot = outbox.budget_wait(
+                    session, row, self.budgets.limits(), now=now, urgent=urgent
                 )
-                if claimed is None:  # out of budget, in flight elsewhere, or taken
-                    wait, whole_bot = outbox.budget_wait(
-                        session, row, limits, now=now, urgent=urgent
-                    )
+                if wait > 0:
                     return None, wait, whole_bot
-            else:
-                claimed = outbox.claim(session, row.id, now=now, lease_until=lease_until)
+            lease_until = utcnow() + self.lease
+            claimed = outbox.claim(session, row.id, now=now, lease_until=lease_until)
         if claimed is not None:
             self._claimed.add(row.id)
         return claimed, 0.0, False
@@ -476,38 +428,31 @@ class OutboxSender:
         with session_scope(self.engine) as session:
             outbox.renew(session, ids, lease_until=utcnow() + self.lease)
 
-    def _settle(self, answered: list[Answered]) -> None:
+    def _settle(self, row_id: int, result: dict, attempt: int) -> None:
         with session_scope(self.engine) as session:
-            self._record(session, answered)
-
-    def _record(self, session: Session, answered: list[Answered]) -> None:
-        """Record each answered request (row id, result, claim number) in `session`."""
-        for row_id, result, attempt in answered:
-            self._record_one(session, row_id, result, attempt)
-
-    def _record_one(self, session: Session, row_id: int, result: dict, attempt: int) -> None:
-        now = self.clock()
-        if "moved" in result:
-            old, new = result["moved"]
-            outbox.move_address(session, CHANNEL, old=old, new=new)
-        if "moved" in result or "release" in result:
-            # Telegram's retry_after is held by this sender's budgets (`penalise`, real
-            # time), not in not_before, which runs on the desk's clock
-            outbox.release(session, row_id, not_before=now, error=result["error"], attempt=attempt)
-        else:
-            if result["status"] != "sent":
-                log.info("outbox row %s: %s", row_id, result.get("error"))
-            back = result.get("back", False)
-            outcome = {k: v for k, v in result.items() if k != "back"}
-            row = outbox.finish(session, row_id, now=utcnow(), attempt=attempt, **outcome)
-            if back and row is not None:  # what it missed goes out again
-                undelivered.resume(session, CHANNEL, row.address, now=now)
-            lost = row is not None and row.status == "unreachable" and int(row.address) < 0
-            if lost and self.on_chat_lost is not None:  # sent on at the next pass
-                self.on_chat_lost(session, row)
-            missed = row is not None and row.status in ("unreachable", "failed")
-            if missed and row.role == "relay" and self.on_relay_lost is not None:
-                self.on_relay_lost(session, row)  # staff hear it did not arrive
+            now = self.clock()
+            if "moved" in result:
+                old, new = result["moved"]
+                outbox.move_address(session, CHANNEL, old=old, new=new)
+            if "moved" in result or "release" in result:
+                # Telegram's retry_after is held by this sender's budgets (`penalise`, real
+                # time), not in not_before, which runs on the desk's clock
+                outbox.release(
+                    session, row_id, not_before=now, error=result["error"], attempt=attempt
+                )
+            else:
+                if result["status"] != "sent":
+                    log.info("outbox row %s: %s", row_id, result.get("error"))
+                back = result.pop("back", False)
+                row = outbox.finish(session, row_id, now=utcnow(), attempt=attempt, **result)
+                if back and row is not None:  # what it missed goes out again
+                    undelivered.resume(session, CHANNEL, row.address, now=now)
+                lost = row is not None and row.status == "unreachable" and int(row.address) < 0
+                if lost and self.on_chat_lost is not None:  # sent on at the next pass
+                    self.on_chat_lost(session, row)
+                missed = row is not None and row.status in ("unreachable", "failed")
+                if missed and row.role == "relay" and self.on_relay_lost is not None:
+                    self.on_relay_lost(session, row)  # staff hear it did not arrive
 
 
 class Background:
@@ -533,7 +478,7 @@ class Background:
         outbounds = {DEFAULT_BOT: outbound} if isinstance(outbound, Outbound) else outbound
         settings = runtime.settings
         shared = is_shared(runtime.engine)
-        most = in_flight or settings.in_flight()  # per bot: bots send side by side
+        slots = Slots(in_flight or settings.in_flight())
 
         def sender(bot: str, each: Outbound) -> OutboxSender:
             budgets = Budgets(overall_rate=settings.broadcast_rate)
@@ -551,7 +496,7 @@ class Background:
                 run_sync=runtime.run_sync,
                 budgets=budgets,
                 clock=clock,
-                in_flight=most,
+                slots=slots,
                 poll_seconds=POLL_SHARED if shared else 1.0,
                 bot=bot,
                 lease_seconds=lease_seconds or settings.outbox_lease_seconds,

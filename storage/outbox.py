@@ -56,7 +56,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
-    exists,
     func,
     or_,
     text,
@@ -223,42 +222,6 @@ class Budget:
     private_seconds: float = 3.0
 
 
-def _windows(row: Outbox, budget: Budget, *, now: datetime, urgent: bool) -> dict[str, Any]:
-    """The parameters of the budget's statements for `row`: its bot and address, the
-    starts of the last second and of the destination's window, the destination's most."""
-    if row.address.startswith("-"):
-        window = timedelta(minutes=1)
-        most = budget.group_per_minute - (0 if urgent else budget.group_reserve)
-    else:
-        window, most = timedelta(seconds=budget.private_seconds), budget.private_burst
-    return {
-        "b_bot": row.bot,  # not "bot": an UPDATE's own columns' names are taken
-        "b_address": row.address,
-        "second_ago": now - timedelta(seconds=1),
-        "window_ago": now - window,
-        "most": max(1, most),
-        "per_second": budget.per_second,
-    }
-
-
-def claim_within(
-    session: Session,
-    row: Outbox,
-    budget: Budget,
-    *,
-    now: datetime,
-    urgent: bool,
-    lease_until: datetime,
-) -> int | None:
-    """`claim()` the row if its bot's budgets let it go now and nothing is in flight to its
-    destination, counting every process's requests, in one statement (the common case
-    costs no `budget_wait()` round trip first); None if not (then `budget_wait()` says
-    how long to hold back). Call under `coordinate()`."""
-    params = _windows(row, budget, now=now, urgent=urgent)
-    params |= {"row_id": row.id, "now": now, "lease_until": lease_until}
-    return session.execute(_CLAIM_WITHIN, params).scalar()
-
-
 def budget_wait(
     session: Session, row: Outbox, budget: Budget, *, now: datetime, urgent: bool
 ) -> tuple[float, bool]:
@@ -266,10 +229,17 @@ def budget_wait(
     requests of the last minute — 0: now; whether the whole bot is out of budget).
     Call under `coordinate()` so that nobody else claims meanwhile. A destination with
     a message in flight waits too (its order is kept)."""
-    params = _windows(row, budget, now=now, urgent=urgent)
-    window, most = now - params["window_ago"], params["most"]
+    if row.address.startswith("-"):
+        window, most = (
+            timedelta(minutes=1),
+            budget.group_per_minute - (0 if urgent else budget.group_reserve),
+        )
+    else:
+        window, most = timedelta(seconds=budget.private_seconds), budget.private_burst
     # one round trip: the destination's request in flight, and the bot's and the
     # destination's requests counted against the budgets
+    params = {"bot": row.bot, "address": row.address}
+    params |= {"second_ago": now - timedelta(seconds=1), "window_ago": now - window}
     seen = session.execute(_BUDGET, params).all()
     if any(r.status == "sending" and r.address == row.address for r in seen):
         return 0.2, False
@@ -283,8 +253,8 @@ def budget_wait(
     times = sorted(
         r.sent_at for r in counted if r.address == row.address and r.sent_at > params["window_ago"]
     )
-    if len(times) >= most:
-        return max(0.01, (times[-most] + window - now).total_seconds()), False
+    if len(times) >= max(1, most):
+        return max(0.01, (times[-max(1, most)] + window - now).total_seconds()), False
     return 0.0, False
 
 
@@ -521,48 +491,18 @@ _IN_FLIGHT = tuple_(_TABLE.c.bot, _TABLE.c.address).in_(
 # budget_wait(): the bot's rows in flight to the address, and its requests Telegram
 # may have counted in the last second (all chats) and the last window (the address)
 _BUDGET = select(_TABLE.c.status, _TABLE.c.address, _TABLE.c.kind, _TABLE.c.sent_at).where(
-    _TABLE.c.bot == bindparam("b_bot"),
+    _TABLE.c.bot == bindparam("bot"),
     or_(
-        and_(_TABLE.c.address == bindparam("b_address"), _TABLE.c.status == "sending"),
+        and_(_TABLE.c.address == bindparam("address"), _TABLE.c.status == "sending"),
         and_(
             _TABLE.c.status.in_(COUNTED),
             or_(
                 _TABLE.c.sent_at > bindparam("second_ago"),
                 and_(
-                    _TABLE.c.address == bindparam("b_address"),
+                    _TABLE.c.address == bindparam("address"),
                     _TABLE.c.sent_at > bindparam("window_ago"),
                 ),
             ),
-        ),
-    ),
-)
-
-# claim_within(): the claim, only if nothing is in flight to the destination and the
-# bot's requests Telegram may have counted leave room in the last second (all chats) and
-# in the destination's window (an edit counts against neither)
-_COUNTED = _TABLE.alias("counted")
-_COUNTS = and_(
-    _COUNTED.c.bot == bindparam("b_bot"),
-    _COUNTED.c.status.in_(COUNTED),
-    _COUNTED.c.kind != "edit",
-)
-_PER_SECOND = select(func.count()).where(_COUNTS, _COUNTED.c.sent_at > bindparam("second_ago"))
-_TO_ADDRESS = select(func.count()).where(
-    _COUNTS,
-    _COUNTED.c.address == bindparam("b_address"),
-    _COUNTED.c.sent_at > bindparam("window_ago"),
-)
-_CLAIM_WITHIN = _CLAIM.where(
-    ~exists().where(
-        _OTHER.c.bot == bindparam("b_bot"),
-        _OTHER.c.address == bindparam("b_address"),
-        _OTHER.c.status == "sending",
-    ),
-    or_(
-        _TABLE.c.kind == "edit",
-        and_(
-            _PER_SECOND.scalar_subquery() < bindparam("per_second"),
-            _TO_ADDRESS.scalar_subquery() < bindparam("most"),
         ),
     ),
 )
