@@ -43,13 +43,13 @@ _LIVE_ZH = r"(?:电箱|电表箱|配电箱|电闸|插座|插线板|插排|排插
 _POWER_ROOM_ZH = (
     r"(?:配电间|配电房|配电室|电房|电井|强电井|电表间|变电箱|变压器|充电桩|电箱|配电箱|电表箱)"
 )
-_CHILD_ZH = r"(?:孩子|小孩|宝宝|娃娃?|儿童|小朋友|婴儿|幼儿|小男孩|小女孩|小姑娘|男孩|女孩|小学生|初中生|中学生|学生)"
+_CHILD_ZH = r"(?:孩子|小孩|宝宝|娃娃?|儿童|小朋友|小婴儿|婴儿|幼儿|小男孩|小女孩|小姑娘|男孩|女孩|小学生|初中生|中学生|学生|弟弟|妹妹|侄子|侄女|外甥女?|孙子|孙女|儿子|女儿|闺女)"
 # A small child's danger or distress, and no adult with it.
 _CHILD_DANGER_ZH = (
     r"(?:哭|喊|哑|水池|泳池|池塘|河|湖|喷泉|马路|车道|窗|阳台|楼顶|天台|栏杆|边上晃|爬)"
 )
 _NO_ADULT_ZH = r"(?:没有?大人|大人(?:好像|可能|应该|估计)?(?:一直|都|还)?(?:没回来|不在|没在|出门|出去|走了)|没(?:有)?(?:看到|见)?(?:家长|大人)|家长(?:不在|没在|不见)|没人(?:看着?|管))"
-_ELDER_ZH = r"(?:老人|老太太|老太|老大爷|老爷子|老爷爷|老奶奶|老头|大爷|大妈|阿婆|婆婆|爷爷|奶奶|外婆|外公|姥姥|姥爷|阿嬷|阿嫲|嫲嫲|姑婆|姨婆|太婆|太奶奶|太爷爷|老伴)"
+_ELDER_ZH = r"(?:老人|老伯伯|老伯|老太太|老太|老大爷|老爷子|老爷爷|老奶奶|老头|大爷|大妈|阿婆|婆婆|爷爷|奶奶|外婆|外公|姥姥|姥爷|阿嬷|阿嫲|嫲嫲|姑婆|姨婆|太婆|太奶奶|太爷爷|老伴)"
 
 HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -260,6 +260,9 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"卡(?:住|着)了?(?:个|一个|两个)?(?:人|小孩|孩子|小朋友|宝宝|老人)|(?:卡|夹|困)住.{0,12}(?:出不来|出不去|拔不出|弄不出)",
             r"(?:狗|猫|宠物|狗狗|猫咪|小狗|小猫).{0,4}(?:被)?.{0,8}(?:卡在|卡住|压住|夹住|困在)|(?:狗|猫|宠物|狗狗|猫咪|小狗|小猫).{0,6}(?:关|锁)在.{0,4}车里",
             r"(?:dog|cat|puppy|kitten|pet)s? (?:is |was |got |are |has been )?(?:(?:stuck|trapped|wedged|pinned) (?:in|inside|under|between|behind)\b|(?:shut|locked|left) in (?:a |the |my |their )?(?:hot )?car\b.{0,40}(?:hot|heat|panting|windows? (?:up|closed|shut)))",
+            r"(?:车|车子|汽车)(?:里|内|里面)(?:被)?(?:锁着|关着|留着|困着|锁了|关了)(?:一只|一条|只|条)?(?:狗|猫|宠物|狗狗|猫咪|小狗|小猫).{0,24}(?:热|晒|太阳|窗(?:户)?(?:都)?关|喘|闷|叫)|(?:闸门|卷帘门|车库门|大门|门|车|柜子|铁门|栏杆)(?:给)?(?:压住|夹住|卡住|压着|夹着|卡着)(?:了)?(?:一只|一条|只|条)?(?:狗|猫|宠物|狗狗|猫咪|小狗|小猫)",
+            # the door gave way and the resident cannot leave the room
+            r"门.{0,6}(?:坏了|卡住|卡死|锁死|打不开|开不了|开不开|拧不开|拉不开).{0,12}(?:我|我们|人|孩子|老人)(?:被)?(?:困|关)?(?:在里面)?.{0,3}(?:出不去|出不来)|(?:我|我们)(?:现在)?(?:出不去|出不来)了?.{0,12}门.{0,6}(?:坏|卡|锁死|打不开|开不了|开不开)",
             r"被困",
             r"困在",
             r"困住",
@@ -369,7 +372,18 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:hasn\'?t (?:answered|picked up|been seen)|not answering|no answer|can\'?t reach).{0,60}(?:lives|living) alone",
             r"(?:elderly|old|aged|frail) (?:mother|father|mum|mom|dad|parent|neighbou?r|lady|man|woman|aunt|uncle).{0,40}(?:hasn\'?t (?:picked up|answered|been seen)|not picked up|not answering|isn\'?t (?:answering|responding)|not responding|won\'?t answer|no answer)",
             r"独居.{0,12}?(?:联系不上|电话不接|不接电话|敲门不应|没动静)|(?:联系不上|电话不接|不接电话).{0,12}独居",
-            r"(?:孩子|小孩|宝宝|娃|儿童|小朋友).{0,8}(?:爬|站|坐|挂|翻).{0,4}(?:到|在|上|出)?.{0,6}(?:窗台|窗户|阳台|栏杆|护栏|外机|屋顶|楼顶|窗外|外面)",
+            rf"{_CHILD_ZH}.{{0,8}}(?:爬|站|坐|挂|翻).{{0,4}}(?:到|在|上|出)?.{{0,6}}(?:窗台|窗户|阳台|栏杆|护栏|外机|屋顶|楼顶|窗外|外面)",
+            # a baby or child left in a closed car
+            rf"(?:车|车子|汽车)(?:里|内|里面)(?:被)?(?:锁着|关着|留着|困着|锁了|关了|有)(?:个|一个|一名)?{_CHILD_ZH}|{_CHILD_ZH}.{{0,6}}(?:留|锁|关|困)在.{{0,4}}车(?:里|内)",
+            # a child or elder gone, not back when expected
+            rf"(?:{_CHILD_ZH}|{_ELDER_ZH}|我妈|我爸)\s{{0,2}}(?:又|突然|一下子|刚才|刚刚)?\s{{0,2}}(?:不见了|走丢了|找不到了|失踪了)",
+            rf"(?:{_CHILD_ZH}|{_ELDER_ZH}|我妈|我爸).{{0,12}}(?:还没|一直没|到现在都?没|没)回(?:来|家).{{0,20}}(?:天黑|这么晚|几个小时|半夜|电话(?:也|都|一直)?(?:不接|打不通|关机|没人接)|联系不上|找不到|监控)",
+            r"(?:son|daughter|kid|child|boy|girl|toddler|grand(?:son|daughter|ma|pa|mother|father)|mum|mom|dad|mother|father)\b.{0,20}(?:didn'?t|hasn'?t|has not|did not|never) (?:come|came|get|got|made it) (?:back|home)\b.{0,60}(?:dark|late|hours|not answering|can'?t (?:reach|find)|cameras?|cctv|searched|looked everywhere|missing|police)",
+            # a child alone at home for a long time, crying
+            rf"{_CHILD_ZH}.{{0,4}}(?:好像|可能|估计|已经|又)?(?:一个人|单独|自己)在家.{{0,24}}(?:哭|大人|没吃|饿)",
+            # an elder heard calling for help or faintly through the door
+            rf"{_ELDER_ZH}.{{0,12}}(?:喊救命|呼救|呻吟|哼哼|声音(?:越来越)?(?:小|弱)|有气无力|(?:拍|敲)(?:门|墙).{{0,8}}(?:喊|叫))",
+            r"(?:old|elderly|aged|frail) (?:lady|man|woman|gentleman|neighbou?r|person)\b.{0,100}(?:hear|heard|hearing) (?:her|him|them)\b.{0,20}(?:call\w*|cry\w*|moan\w*|groan\w*|shout\w*|knock\w*|bang\w*)|(?:hear|heard|hearing) (?:her|him|them|someone|somebody)\b.{0,20}(?:call\w*|cry\w*|moan\w*|groan\w*) (?:weakly|faintly|for help)",
             r"(?:孩子|小孩|宝宝|娃|儿童|小朋友).{0,6}(?:反锁|锁|关)在.{0,4}车里",
             r"(?:独居)?老人.{0,10}(?:好几天|几天|一直)(?:没|不)(?:动静|出门|开门|接电话|应)",
             r"(?:孩子|小孩|儿子|女儿|闺女|宝宝|娃|小朋友|老人|我妈|我爸|奶奶|爷爷|姥姥|姥爷|外婆|外公|婆婆|老太太|老爷子|老爷爷|老奶奶)(?:又|突然|一下子|刚才|刚刚)?(?:不见了|走丢|走失|丢了|找不到了|失踪|跑丢|跑没影)",
@@ -381,8 +395,8 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:孩子|小孩|娃|宝宝).{0,10}(?:掉|落|摔)(?:进|到)?(?:水里|河里|湖里|池子|泳池|井里)|(?:孩子|小孩|娃|宝宝|小朋友|child|kid|toddler|baby|boy|girl)\S{0,12}(?:溺水|drowning|fell (?:in|into) the (?:pool|pond|river|lake))",
             r"(?:孩子|小孩|宝宝|娃|儿童|小朋友).{0,10}(?:趴|骑|蹲|爬|站)(?:在)?.{0,4}(?:窗台|窗户|阳台|栏杆|护栏|窗外|外机)",
             r"独居.{0,16}?(?:敲门(?:不应|没(?:人)?(?:反应|应|开))|没出门|没露面|没见(?:人|着))",
-            r"(?:婆婆|阿婆|老太|老奶奶|老爷爷|大爷|大妈|老头|老太太).{0,8}(?:摔在地上|摔倒|倒在地上|跌倒).{0,12}(?:不应|没反应|起不来|门锁|锁着|锁起)",
-            r"(?:老人|老太太|老大爷|老爷子|爷爷|奶奶|外婆|外公|姥姥|姥爷).{0,10}(?:摔倒|摔了|滑倒|跌倒).{0,6}(?:起不来|动不了|不动|昏)",
+            r"(?<!有个)(?<!有一个)(?<!有位)(?:婆婆|阿婆|老太|老奶奶|老爷爷|大爷|大妈|老头|老太太).{0,8}(?:摔在地上|摔倒|倒在地上|跌倒).{0,12}(?:不应|没反应|起不来|门锁|锁着|锁起)",
+            r"(?<!有个)(?<!有一个)(?<!有位)(?:老人|老太太|老大爷|老爷子|爷爷|奶奶|外婆|外公|姥姥|姥爷).{0,10}(?:摔倒|摔了|滑倒|跌倒).{0,6}(?:起不来|动不了|不动|昏)",
             r"(?:child|kid|toddler|baby|boy|girl)\b.{0,20}(?:standing|sitting|climbing|hanging|on) (?:on |from )?(?:the |an? |open )*(?:window|windowsill|balcony|ledge|railing|roof)",
             r"(?:child|kid|toddler|baby|boy|girl)\b.{0,10}(?:is )?(?:alone|left) (?:on|in) (?:the )?(?:roof|car|balcony)",
             r"(?:old|elderly) (?:man|woman|lady|gentleman|neighbou?r|person).{0,40}(?:not answer|hasn\'?t answer|has not answer|no answer|unresponsive|not seen)",
@@ -512,7 +526,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"(?:following|stalking) (?:me|us|my \w+|a \w+|her|him)\b.{0,40}(?:won\'?t (?:leave|go away|stop)|keeps)|(?:跟着|尾随|跟踪).{0,10}(?:不走|不放|甩不掉)",
             r"露(?:下体|阴|生殖器)|暴露狂|耍流氓|猥亵|flash(?:ing|ed)? (?:at )?(?:kids|children|people|women|girls|me)|expos(?:ing|ed) himself|indecent exposure",
-            r"kick(?:ing|ed|s)? (?:at )?(?:it\b|(?:my|our|the) (?:front )?door)|(?:shouting|screaming|yelling).{0,20}kick",
+            r"kick(?:ing|ed|s)? (?:at |in )?(?:it\b|(?:(?:my|our|the|people'?s|their|every|all the) )?(?:front )?doors?\b)|(?:shouting|screaming|yelling).{0,20}kick",
             r"(?:在|一直|使劲|拼命)(?:踹|踢|砸)(?:我家|我们家)?的?门|推推搡搡|推搡|扭打|厮打|动起手|动手了|打起来了",
             r"\b(?:attacking|assaulting|being attacked|beating (?:me|him|her|them|someone) up|hitting (?:me|my \w+))\b",
             r"(?:strange|unknown) (?:man|woman|person|guy).{0,30}(?:crowbar|knife|weapon|trying)",
@@ -531,7 +545,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"陌生人.{0,8}(?:在|进).{0,6}(?:屋|家|房)",
             r"(?:屋|家|房)(?:里|里面|子里).{0,6}(?:有个?|有一个)?陌生人",
             r"有人.{0,4}(?:正在|在)?(?:砸|踹|撬|踢)(?:我家|我们家|隔壁|对门|邻居)?.{0,4}(?:门|锁|窗)",
-            r"(?<![球雹])(?:撬|砸).{0,6}(?:门|锁|窗|车)",
+            r"(?<![球雹])(?:撬|砸).{0,6}(?:门|锁|窗|车)|有人(?:把)?(?:爆|踹开|撞开|砸开)了?(?:我|我们)?(?:家|屋)?的?(?:门|锁|窗)",
             r"(?:拿着?|持|举着)(?:刀|棍|棍子|砍刀|铁棍|斧头).{0,10}(?:打|追|砍|威胁|打架)",
             r"(?:打架|打人|斗殴).{0,8}(?:出血|流血|见血|拿刀|动刀)",
             r"家里进(?:人|贼)了",
@@ -546,7 +560,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:拎着|提着|握着|揣着|带着|扛着)(?:一?根|一?把)?(?:刀|棍子?|砍刀|铁棍|斧头|锤子|钢管)",
             r"翻墙进|翻(?:进|过)(?:围墙|栏杆|院墙)",
             r"喊救命|呼救|尖叫.{0,10}(?:救命|打)|被人打(?!电话|扰|断|招呼|听|印|针)|(?:正在|在)挨打",
-            r"(?:在|正在|一直)砸(?:车|车窗|汽车|东西|门|窗)|醉汉.{0,8}(?:砸|打|拿|追|闹事)|耍酒疯.{0,8}(?:砸|打)|持械",
+            r"(?:在|正在|一直)砸(?:车|车窗|汽车|东西|门|窗)|(?:醉汉|酒鬼|喝醉(?:了)?的?(?:男人|男的|女的|人|家伙)?).{0,8}(?:砸|打|拿|追|闹事|扔)|(?:追着?|追打)(?:小孩|孩子|人|我|我们|她|他|大家).{0,12}(?:扔|砸|打|拿刀|拿棍)|(?:扔|砸|摔)酒瓶|(?:朝|往|向)(?:人|我|我们|车|窗|他|她).{0,4}扔(?:砖头|石头|东西)|耍酒疯.{0,8}(?:砸|打)|持械",
             r"(?:screaming|shouting|crying) for help|(?:being|getting) (?:beaten|hit|attacked|assaulted)",
             r"(?:followed|following|stalking) (?:me|us|my \w+)\b.{0,40}(?:scared|afraid|still|now|in(?:to)? the|inside)",
             r"(?:climbed|climbing|jumped) (?:over )?the (?:wall|fence|gate).{0,40}(?:knife|stick|bat|weapon|bar)",
@@ -558,9 +572,9 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"被(?:人|几个人|一群人|好几个人|他|她|他们|一个\S{0,4})?(?:打|揍|踹|殴打|围殴|暴打|群殴)(?:了|伤|得|晕)(?!.{0,2}(?:针|电话|卡|包|折))",
             r"围着.{0,4}(?:打|踹|揍|踢)|(?:拽|揪|扯|薅)(?:着)?.{0,8}头发|掐(?:着|住)?.{0,4}脖子|(?:按|摁)在地上(?:打|揍|踹)|扇(?:耳光|巴掌)|往.{0,6}(?:拖|拽)",
             r"(?<!dog )(?<!dogs )(?<!cat )\b(?:punched|kicked|attacked|assaulted|slapped|headbutted|beat up|jumped|mugged|choked|strangled|shoved)\s+(?:the|a|an|my|our|his|her|their|this|that)\s+(?:\w+\s+)?(?:concierge|guard|security|cleaner|neighbou?r|woman|man|girl|boy|kid|child|resident|driver|courier|staff|receptionist|wife|husband|girlfriend|boyfriend|mum|mom|dad|old \w+|delivery \w+)",
-            r"\bbeat(?:ing)? up (?:a|an|the|my|our|his|her|some|this|that)\b|\b(?:is|are|keeps?|kept|still|started) (?:hitting|punching|kicking|beating|slapping|choking|strangling|stamping on|dragging) (?:her|him|them|me|us|someone|somebody|the)\b",
+            r"\bbeat(?:ing)? up (?:a|an|the|my|our|his|her|some|this|that)\b|\b(?:is|are|keeps?|kept|still|started) (?:hitting|punching|kicking|beating|slapping|choking|strangling|stamping on|dragging) (?:her|him|them|me|us|someone|somebody|the)\b(?! (?:ball|football|bag|bin|tyres?|can|vending))",
             # Screams with the sound of a struggle.
-            r"(?:尖叫|惨叫|哭喊|呼喊|喊叫|哭叫).{0,12}(?:撞|砸|摔|打|咚咚|砰砰|哐|嘭)|(?:撞墙|撞门|砸东西|摔东西|咚咚|砰砰|哐哐|嘭嘭).{0,12}(?:尖叫|惨叫|哭喊)",
+            r"(?:尖叫|惨叫|哭喊|呼喊|喊叫|哭叫).{0,12}(?:撞|砸|摔|打|咚|砰|哐|嘭|闷响)|(?:尖叫|惨叫|哭喊|呼救).{0,24}(?:就|突然|然后)?(?:没声了|没声音了|没动静了|安静了)|(?:撞墙|撞门|砸东西|摔东西|咚咚|砰砰|哐哐|嘭嘭).{0,12}(?:尖叫|惨叫|哭喊)",
             # Someone tampering with the lock or door right now.
             r"有人.{0,10}(?:在)?(?:弄|捅|撬|拧|掰|扭|转|拉|拽|试)(?:我家|我们家)?(?:的)?(?:门锁|锁|门把手?|把手|锁眼|门)",
             # A stranger who followed the resident home and stays.
@@ -589,7 +603,12 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:someone|somebody|a man|a guy|a person|a stranger|people)(?:'s| is| are)? (?:climbing|climbed) (?:up |in |into |through |over |onto )",
             r"(?:有人|有个人|一个人|男的|陌生人|小偷).{0,6}(?:顺着|沿着)?.{0,4}(?:水管|管道|下水管|窗户|阳台|防盗窗).{0,4}(?:往上)?爬",
             r"(?:挨家挨户|每家|一家一家|挨个|一个个|一户一户)(?:地)?(?:拉|拧|推|试|扭|拽)(?:门|门把手|车门)|(?:拉|拧|推|试|拽)(?:每|各|一)(?:家|辆|个)的?(?:门|门把手|车门)",
-            r"(?:he|she|they|he'?ll|she'?ll|they'?ll|will|going to|gonna|threaten\w* to|says? (?:he|she)(?:'ll| will)) (?:kill|stab|hurt|murder) (?:me|us|her|him|them|my \w+)\b",
+            r"(?:he|she|they|he'?ll|she'?ll|they'?ll|will|going to|gonna|threaten\w* to|says? (?:he|she)(?:'ll| will)) (?:kill|stab|hurt|murder) (?:me|us|her|him|them|my \w+|someone|somebody|everyone|everybody|people|anyone)\b",
+            # a stranger inside the home while the resident hides or does not know them
+            r"(?:someone|somebody|a man|a woman|a guy|a stranger|strangers|people|intruders?) (?:is |are )?(?:in|inside) (?:my|our|the) (?:flat|apartment|home|house|bedroom|room)\b.{0,40}(?:hid(?:e|ing)|scared|afraid|terrified|don'?t know (?:him|her|them|who)|whisper\w*)|(?:^|[.!?,;]\s*)hiding\b(?! (?:place|spot|the))",
+            r"(?:我|我们)(?:现在)?(?:躲|藏)(?:在|进)了?.{0,6}(?:衣柜|柜子|床底|厕所|卫生间|浴室|房间|阳台)(?:里)?.{0,10}(?:不敢|有人|他|小偷|贼|$)",
+            # a stranger who follows and lays hands on someone
+            r"(?:following|followed|stalking) (?:me|us|my \w+|a \w+|her|him)\b.{0,60}(?:grab\w*|touch\w*|pull\w*|dragg?\w*)|(?:跟着|尾随|跟踪).{0,20}(?:拽|拉|抓|扯|摸)(?:住|着|了)?(?:她|他|我|孩子|胳膊|手)",
             r"(?:要|说要|扬言|威胁|喊着要|嚷着要)(?:杀|砍|捅|弄死|打死)|杀了你|砍死你|弄死你|打死你",
             r"(?:beating|hitting|strangling|choking) (?:his|her|their) (?:wife|husband|girlfriend|boyfriend|partner|kids?|child|children|mother|mum|mom|father|dad)|家暴|(?:打|揍)(?:老婆|媳妇|老公|孩子|小孩).{0,10}(?:哭|喊|叫|惨)",
             r"(?:陌生|不认识的?)?(?:男的|男人|女的|人|家伙)(?:一直|一路)(?:跟着|尾随|跟踪)(?:我|我们|她|孩子|我女儿|我闺女)",
@@ -600,7 +619,7 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"嘴唇(?:发紫|发青|青紫)|脸(?:色)?(?:发紫|发青|青紫)|lips? (?:are |is |turning |gone )?(?:blue|purple)",
             r"(?:阿姨|大爷|大妈|老人|人|他|她|男的|女的|老太太|小孩|孩子|师傅|保安|保洁)(?:突然|一下子)(?:倒了|倒下了?|栽倒)",
-            r"lots of blood|so much blood|a lot of blood|blood all over|(?:dog|dogs) (?:bit|has bitten|attacked|mauled)\b.{0,30}(?:badly|blood|bleed|kid|child|boy|girl|face)",
+            r"(?:lots|loads|tons|heaps|a lot|so much|a pool|pools|a puddle) of blood|blood all over|blood (?:is )?(?:pouring|gushing|spurting|pumping)|(?:deep|gaping|nasty) (?:cut|gash|wound)|\bgash\b|cut (?:his|her|my|their|its) \w+ (?:really |very |so )?(?:deep(?:ly)?|badly|open|to the bone)|(?:dog|dogs) (?:bit|has bitten|attacked|mauled)\b.{0,30}(?:badly|blood|bleed|kid|child|boy|girl|face)",
             r"误(?:食|吃|服|喝)|(?:洗衣凝珠|洗衣液|农药|药片|消毒液|老鼠药|纽扣电池|清洁剂|漂白水).{0,12}(?:吃|喝|吞|咽)(?:下去|进去|了)|(?:吃|喝|吞)了?.{0,6}(?:洗衣凝珠|洗衣液|农药|消毒液|老鼠药|纽扣电池|清洁剂|漂白)",
             r"swallowed (?:a |some )?(?:button )?(?:battery|bleach|detergent|pills?|tablets|poison|pod|cleaning)|(?:drank|ate) (?:some )?(?:bleach|detergent|poison|pills)|\bpoison(?:ed|ing)\b",
             r"中风|脑梗|心梗|心脏病(?:犯了|发作)|休克|过敏.{0,6}(?:肿|喘|呼吸)|羊水破|要生了|早产|嘴歪了|说不出话",
@@ -617,7 +636,12 @@ HAZARDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"骨头(?:都)?(?:露|戳|支)(?:出来|出)|露出(?:了)?骨头|\bbones? (?:is |are )?(?:sticking|poking|showing)",
             r"(?:arm|hand|leg|foot|head|finger)s? (?:is |got |has got |are )?(?:caught|stuck|trapped|wedged|crushed) (?:in|between|under) (?:the )?(?:automatic |sliding |lift |elevator |garage )?(?:gate|door|doors|railings?|bars|barrier|machine|escalator|shutter)",
             r"(?:(?:叫|喊|拍)(?:他|她|人|了半天)?|推(?:他|她|人|了半天))(?:也|都)?(?:不应|不答应|不回应|没回应|叫不醒|喊不醒|没反应|没有反应|不动)",
-            r"(?:躺|倒)着?(?:一个)?人.{0,10}(?:不应|叫不醒|没反应|不动)",
+            r"(?:躺|倒)着?(?:一|一个|个|位|一位)?(?:人|男的|女的|老人|小孩).{0,10}(?:不应|叫不醒|没反应|没有反应|不动)|(?:(?:叫|喊)了?(?:他|她|人)?|(?:推|摇|拍)了?(?:他|她|人))(?:几声|几下|半天|好几声|好几下|一下|两声)?(?:他|她|人)?[,，\s]?(?:也|都|还是)?(?:不应|不答应|没反应|没有反应|没回应|没动静)",
+            # someone down beside or under a thing, not responding
+            r"(?:躺|倒|趴|瘫|晕)(?:着|在)[^,.!?，。！？]{0,12}[,，\s]{0,2}(?:也|都|还|完全)?(?:一动不动|不动了|叫不醒|喊不醒|没有?反应|没知觉|没意识|没有?呼吸|不省人事)",
+            # a heart attack told by its signs: chest pain with sweat, pallor, breathlessness or an arm
+            r"(?:胸口|胸|心口|心脏)(?:很|好|特别|突然)?(?:疼|痛|闷|绞痛|压得慌|像压着).{0,20}(?:冷汗|出汗|脸色(?:发白|苍白|惨白|发青)|喘不|呼吸|左臂|胳膊(?:麻|疼)|左手(?:麻|疼)|晕)|(?:冷汗|脸色(?:发白|苍白|惨白)).{0,20}(?:胸口|胸|心口)(?:很|好)?(?:疼|痛|闷)",
+            r"chest (?:pain|pains|hurts|is hurting|tightness|is tight|pressure)\b.{0,50}(?:sweat\w*|pale|grey|gray|clammy|breath\w*|left arm|arm (?:hurts|is numb)|jaw|dizzy|collaps\w*)|(?:sweat\w*|clammy|pale|grey|gray)\b.{0,30}chest (?:pain|pains|hurts|tightness|pressure)|crushing (?:chest )?pain",
             r"(?:won\'?t|doesn\'?t|does not|isn\'?t) (?:wake up|respond|responding)",
             r"(?:腿|胳膊|手臂|(?<![把扶拉])手|脚|脖子|腰).{0,4}(?:动不了|弯了|断了|不能动)",
             r"(?:躺|倒)在地上.{0,6}(?:一动不动|不动|没反应|叫不醒)",
@@ -722,7 +746,7 @@ _NEG_INSIDE = re.compile(
 )
 # Reference to an earlier incident or an existing ticket.
 _REFERENCE = re.compile(
-    r"上次|上回|之前|前几天|前天|前阵子|上周|上个月|去年|那次|那天|报修的|报过的?|报了的|报的|报了(?!警)|反映的|反映过|投诉的|"
+    r"上次|上回|上(?:个)?(?:礼拜|星期)|搞掂(?:未|了吗|没有?)|𠮶单|之前|前几天|前天|前阵子|上周|上个月|去年|那次|那天|报修的|报过的?|报了的|报的|报了(?!警)|反映的|反映过|投诉的|"
     r"登记的|的事(?:情)?(?:处理|解决|怎么|有|好了|呢)|工单|单号|处理好了吗|处理了吗|修好了吗|怎么样了|"
     r"有结果|结果呢|进度|跟进|复查|回访|(?:那|这)(?:件)?事(?:情)?(?:处理|解决|办)|处理得(?:挺|很|真|蛮|太)?(?:快|及时)|"
     r"last (?:time|week|month|year|night's)|the other day|earlier this|i reported|we reported|"
@@ -734,7 +758,7 @@ _REFERENCE = re.compile(
 # Hypothetical, informational or about drills/equipment/safety rules.
 _INFO = re.compile(
     r"如果|万一|假如|要是|假设|演习|演练|灭火器|消防栓(?!.{0,6}(?:被撞|撞了|撞坏|撞断|爆|喷|断了))|消防通道|消防设施|消防检查|安全知识|安全培训|"
-    r"培训|讲座|想学|好奇|作业|科普|原理|学一下|教(?:我|一下)|宣传|怎么预防|如何预防|预防|防范|注意事项|保险|应急预案|应急演|电影|电视剧|新闻|小说|剧本|主角|写故事|"
+    r"培训|讲座|想学|好奇|作业|科普|原理|学一下|教(?:我|一下)|宣传|网上(?:传|说|看到)|网传|(?:那个|这个|那段|这段)[^,.!?，。]{0,10}视频|怎么预防|如何预防|预防|防范|注意事项|保险|应急预案|应急演|电影|电视剧|新闻|小说|剧本|主角|写故事|"
     r"消防器材|烟感(?!.{0,6}(?:响|叫|鸣|报警))|(?:火警|警铃|警报|报警器|烟感)钟?.{0,3}(?:测试|试响)|逃生|安全检查|安检|年检|安全出口|谁负责|出了事|出事了?谁|迟早|早晚(?:会|要|得)|真(?:要|的)?(?:烧|着|起火|出事|塌|掉)|"
     r"(?<!not sure )(?<!know )\bif\b|\bin case\b|during a fire|in a fire\b|when there'?s a fire|\bdrill\b|extinguisher|hydrant(?!.{0,20}(?:hit|knocked|burst|spraying|gushing))|fire exit|fire escape|fire door|"
     r"training|insurance|curious|just wondering|homework|science project|\bmovie\b|\bnovel\b|screenplay|my story\b|\bnews\b|safety (?:tips|rules|check|inspection)|what should i do when|"
@@ -767,7 +791,8 @@ _STILL_BURNING = re.compile(
 _SIMILE_BEFORE = re.compile(r"(?:跟|像|好像|如同|仿佛|似)(?:是)?$")
 _SIMILE_AFTER = re.compile(r"^(?:了)?(?:似的|一样|一般|般)")
 _INJURY_NOT_NOW = re.compile(
-    r"(?:叫|喊)不醒.{0,4}(?:起床|上学|上班)|(?:每天|天天|每早|早上都)(?:都)?(?:叫|喊)不醒|赖床|"
+    r"(?:叫|喊)不醒.{0,4}(?:起床|上学|上班)|(?:气|涨|吵|贵|烦|累|热|冷|笑|吓|急)得我.{0,8}(?:都要|都快|快要|差点)|"
+    r"(?:每天|天天|每早|早上都)(?:都)?(?:叫|喊)不醒|赖床|"
     r"救护车.{0,10}(?:咋回事|怎么回事|怎么了|是谁家|是哪家|是哪户|来干嘛|干什么|什么情况)|"
     r"what(?:'s| was| is) (?:the|that) ambulance|why (?:was|is) (?:there )?an ambulance"
 )
@@ -811,6 +836,10 @@ _TYPOS: tuple[tuple[str, str], ...] = (
     ("gaz", "gas"),
     # Regional words (Cantonese, northern) for the same things.
     ("喊咗", "哭了"),  # Cantonese 喊 is "cry"
+    ("咗喺", "在"),  # 锁咗喺 "locked in"
+    ("晕低", "晕倒"),
+    ("匿埋", "躲"),
+    ("爆格", "入室盗窃"),
     ("咗", "了"),
     ("细路仔", "小孩"),
     ("细路", "小孩"),
@@ -912,12 +941,11 @@ def check(text: str) -> EmergencyCheck:
                 first_suppressed = EmergencyCheck(False, hazard, reason)
     if first_suppressed is None:
         m = _GENERIC.search(t)
-        if (
-            m
-            and _suppression("generic", t, t[: m.start()], t[m.end() :], m.group(0)) is None
-            and not _HYPERBOLE.search(t)
-        ):
+        reason = m and _suppression("generic", t, t[: m.start()], t[m.end() :], m.group(0))
+        if m and reason is None and not _HYPERBOLE.search(t):
             return EmergencyCheck(True, kind_of(t))
+        if reason == "info":
+            return EmergencyCheck(False, "mention", "info")
     if first_suppressed is None and _INFO.search(t) and has_hazard_cue(t):
         # Hazard vocabulary in an informational frame ("fire drill next week").
         return EmergencyCheck(False, "mention", "hypothetical")
@@ -938,7 +966,8 @@ def check(text: str) -> EmergencyCheck:
 # The owner says it is over and fine now (no hazard rule fired).
 _RESOLVED = re.compile(
     r"已经(?:好|没事|处理好|修好|解决|灭)了|没(?:什么)?大碍|没事了|"
-    r"(?:is|are|'s|'re) (?:fine|ok|okay|alright) now|all good now|no one (?:was )?hurt"
+    r"(?:is|are|'s|'re) (?:fine|ok|okay|alright) now|all good now|no one (?:was )?hurt|"
+    r"自己(?:下来|出来|爬出来|回来|走回来)了|(?:came|come|got|climbed|made it) (?:down|out|back|home) (?:on (?:its|his|her|their) own|by (?:it|him|her|them)sel(?:f|ves))"
 )
 _WHEN_AFTER = re.compile(r"^\s*(?:了)?\s*(?:的时候|时候|时(?!间|候))")
 # The owner says it was a false alarm or explains the cause away.
@@ -996,6 +1025,8 @@ def _suppression(hazard: str, t: str, before: str, after: str, phrase: str) -> s
         return "reference"
     if hazard == "violence" and _CANVASSER.search(t):
         return "info"
+    if _PLAY.search(t) and _CRY.search(phrase):
+        return "info"
     # Frames that came before a change of topic ("上个月物业费的事……先不说这个了") do not apply.
     switches = [m.end() for m in _TOPIC_SWITCH.finditer(before)]
     scope = t[switches[-1] :] if switches else t
@@ -1005,6 +1036,13 @@ def _suppression(hazard: str, t: str, before: str, after: str, phrase: str) -> s
         return "reference"
     return None
 
+
+# Children crying for help in a game they are playing ("在玩警察抓小偷 一直喊救命").
+_PLAY = re.compile(
+    r"在玩|玩(?:游戏|捉迷藏|抓人|鬼抓人|警察抓小偷|过家家|打仗)|做游戏|是游戏|闹着玩|"
+    r"playing (?:a game|tag|hide and seek|hide-and-seek|cops and robbers|pirates|pretend)|(?:it'?s|just) a game"
+)
+_CRY = re.compile(r"救命|救救|呼救|\bhelp\b")
 
 # A cry for help that names no hazard ("救命", "SOS"): an emergency whose kind
 # comes from the rest of the message, or is unknown.
