@@ -15,7 +15,7 @@ COPY nlu ./nlu
 COPY handlers ./handlers
 COPY storage ./storage
 COPY scheduler ./scheduler
-RUN pip install . \
+RUN pip install '.[embeddings]' \
     && useradd --create-home --uid 1000 propdesk \
     && mkdir /data && chown propdesk /data
 

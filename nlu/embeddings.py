@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from nlu.faq import FaqBase, FaqIndex
+from nlu.text import to_simplified
 
 ENV = "PROPDESK_NLU_EMBEDDINGS"
 _OFF = frozenset({"off", "0", "false", "no"})
@@ -73,7 +74,10 @@ class Embedder:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def query(self, text: str) -> np.ndarray:
-        """The `query:` embedding of one message, from an LRU cache when seen lately."""
+        """The `query:` embedding of one message, from an LRU cache when seen lately.
+        Traditional Chinese is embedded as Simplified (nlu.text.to_simplified), as the
+        rest of the NLU reads it, so both scripts of a message get the same answer."""
+        text = to_simplified(text)
         with self._lock:
             vec = self._cache.get(text)
             if vec is None:
