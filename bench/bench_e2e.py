@@ -306,7 +306,7 @@ async def layouts(args: argparse.Namespace, work: Path) -> None:
         raise SystemExit("--layouts needs --database-url postgresql+psycopg://...")
     in_flight = args.in_flight or "default (1)"
     print(
-        f"requests in flight per process: {in_flight}; "
+        f"requests in flight per bot in each process: {in_flight}; "
         f"{args.bots} compounds each with its own bot, {args.per_bot:g} msg/s each (mixed), "
         f"{args.owners} owners, {args.seconds:g} s per layout, work files in {work}"
     )

@@ -229,8 +229,8 @@ class Settings(BaseSettings):
 
     def in_flight(self) -> int:
         """PROPDESK_SENDS_IN_FLIGHT, or its default for the database: on PostgreSQL (several
-        processes, any one of which may be killed) one, so that a kill leaves at most one
-        message in doubt; SQLite's one process keeps 16."""
+        processes, any one of which may be killed) one per bot, so that a kill leaves at most
+        one message of each bot in doubt; SQLite's one process keeps 16 per bot."""
         if self.sends_in_flight is not None:
             return self.sends_in_flight
         return 1 if self.database_url.startswith("postgresql") else 16

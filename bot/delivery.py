@@ -96,9 +96,10 @@ def messages(row: Outbox) -> int:
 
 
 class Slots:
-    """Requests in flight in this process, every bot's sender together: at most `most`.
-    A killed process leaves at most `most` rows in doubt. When a slot frees, every
-    sender sharing them is told (`on_free`): one that waited for a slot looks again."""
+    """One bot's requests in flight in this process: at most `most` (each bot's sender
+    has its own, so the bots of a compound each send side by side). A killed process
+    leaves at most `most` rows in doubt per bot. When a slot frees, the senders sharing
+    them are told (`on_free`): one that waited for a slot looks again."""
 
     def __init__(self, most: int) -> None:
         self.most = most
@@ -478,7 +479,6 @@ class Background:
         outbounds = {DEFAULT_BOT: outbound} if isinstance(outbound, Outbound) else outbound
         settings = runtime.settings
         shared = is_shared(runtime.engine)
-        slots = Slots(in_flight or settings.in_flight())
 
         def sender(bot: str, each: Outbound) -> OutboxSender:
             budgets = Budgets(overall_rate=settings.broadcast_rate)
@@ -496,7 +496,7 @@ class Background:
                 run_sync=runtime.run_sync,
                 budgets=budgets,
                 clock=clock,
-                slots=slots,
+                slots=Slots(in_flight or settings.in_flight()),
                 poll_seconds=POLL_SHARED if shared else 1.0,
                 bot=bot,
                 lease_seconds=lease_seconds or settings.outbox_lease_seconds,
