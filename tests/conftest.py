@@ -135,13 +135,3 @@ def pytest_collection_modifyitems(config, items):
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
-        config._propdesk_sqlite_only = len(dropped)
-
-
-def pytest_terminal_summary(terminalreporter, config):
-    """Say how many tests ran on SQLite only, so the smaller count is not a surprise."""
-    dropped = getattr(config, "_propdesk_sqlite_only", 0)
-    if dropped:
-        terminalreporter.write_line(
-            f"{dropped} tests use no database and run in the SQLite stage only"
-        )
