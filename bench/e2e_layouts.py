@@ -8,7 +8,8 @@ A layout `B+W` runs B bot processes (the bots split between them with `--compoun
 long polling takes one process per token) and W workers. The workload is `mixed`
 (20% repair reports, each a ticket and a staff card) at `--per-bot` messages a second
 to each bot; `--in-flight N` sets PROPDESK_SENDS_IN_FLIGHT (default: 1 on
-PostgreSQL, at most one message in doubt per killed process). Printed per layout:
+PostgreSQL, per bot: at most one message of each bot in doubt per killed process).
+Printed per layout:
 owners' update → first reply p50/p95/p99, the achieved reply rate, unanswered owners,
 429s, and from the fake server's records each bot's most sends in any second and each
 staff group's most in any minute (Telegram's 30/s and 20/min, across all processes).
